@@ -1,6 +1,6 @@
 /**
  * Cohort-trainer benchmark (`deno task bench`): students per second and GFLOP/s
- * of `trainCohort` on Boston-shaped regression, the BLAS back end's matmul
+ * of `fitCohort` on Boston-shaped regression, the BLAS back end's matmul
  * ceiling on this machine, and a one-student-at-a-time PyTorch loop
  * (bench/reference_torch.py, Debian's python3-torch) side by side.
  *
@@ -23,7 +23,7 @@
  */
 
 import { loadBoston } from "../lib/data/mod.ts";
-import { loadBlas, loadNative, nativeUnavailableReason, trainCohort } from "../lib/nn/mod.ts";
+import { fitCohort, loadBlas, loadNative, nativeUnavailableReason } from "../lib/nn/mod.ts";
 import { Rng } from "../lib/random.ts";
 
 const args = new Set(Deno.args);
@@ -154,7 +154,7 @@ async function runCohort(
   seed = 1,
 ): Promise<Run> {
   const t0 = performance.now();
-  const c = await trainCohort({
+  const c = await fitCohort({
     x,
     n: N_TRAIN,
     d,
@@ -264,7 +264,7 @@ if (!QUICK && !args.has("--no-sweep")) {
   const t0 = performance.now();
   let backend = "";
   for (let level = 0; level < 15; level++) {
-    const c = await trainCohort({
+    const c = await fitCohort({
       x: b13.x,
       n: N_TRAIN,
       d: 13,

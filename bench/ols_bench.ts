@@ -4,7 +4,7 @@
  * students, each with its own bootstrap counts as weights.
  * Run: deno bench bench/ols_bench.ts
  */
-import { fitOls, predictLinear } from "../lib/linear/ols.ts";
+import { fitOls, predictOls } from "../lib/linear/ols.ts";
 import { bootstrapCounts, normal, Rng } from "../lib/random.ts";
 
 const n = 404, d = 13, s = 1000;
@@ -48,5 +48,5 @@ Deno.bench("OLS: Section 4 grid, 15 noise levels x 1,000 targets (shared design)
 });
 
 Deno.bench("predict: 1,000 models on 102 test inputs", () => {
-  predictLinear(xTest, fit);
+  predictOls(xTest, fit);
 });

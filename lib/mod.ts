@@ -140,6 +140,23 @@ export {
 // Section 6.1: reliability diagrams (accuracy against confidence per bin).
 export { reliabilityDiagram, type ReliabilityOptions } from "./plot/mod.ts";
 
+// ---- Experiments and the claims ledger (one module per paper section) ----
+export * from "./experiments/mod.ts";
+export {
+  type Claim,
+  claimFromTest,
+  claimNotTestable,
+  claimsTable,
+  claimVsNumber,
+  fmt,
+  gatherClaims,
+  markdown,
+  pm,
+  prose,
+  saveClaims,
+  type Verdict,
+} from "./report/mod.ts";
+
 // ---- Reports: tables for notebooks, CSV, Markdown, LaTeX ----
 export {
   type Column,
@@ -170,7 +187,7 @@ export {
   type LinearTheoryNoise,
   type OlsOptions,
   type PredictiveVarianceTheory,
-  predictLinear,
+  predictOls,
   testLeverage,
 } from "./linear/mod.ts";
 export { residualVariance } from "./linear/mod.ts";
@@ -295,6 +312,8 @@ export {
   type BackendChoice,
   type Cohort,
   type CohortProgress,
+  fitCohort,
+  type FitCohortOptions,
   initCohortParameters,
   type InitSpec,
   loadBlas,
@@ -305,8 +324,6 @@ export {
   parameterLayout,
   predictCohort,
   selectBackend,
-  trainCohort,
-  type TrainCohortOptions,
 } from "./nn/mod.ts";
 
 // ---- Text uncertainty and embeddings: QA corpora, sentence embedders, response-embedding measures ----

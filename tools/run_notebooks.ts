@@ -30,7 +30,8 @@
  * @module
  */
 
-import { runScale, type Scale } from "../lib/config.ts";
+import { figuresDir, runScale, type Scale } from "../lib/config.ts";
+import { countsLine, gatherClaims } from "../lib/report/claims.ts";
 
 /** Options of one run, after parsing the command line and the environment. */
 export interface RunOptions {
@@ -231,6 +232,8 @@ export async function main(args: string[]): Promise<number> {
     const env: Record<string, string> = { KD_SCALE: scale };
     const dataDir = Deno.env.get("KD_DATA_DIR");
     if (dataDir) env.KD_DATA_DIR = absolute(dataDir);
+    const figDir = Deno.env.get("KD_FIGURES_DIR");
+    if (figDir) env.KD_FIGURES_DIR = absolute(figDir);
     const outDir = absolute(opts.outDir);
     Deno.mkdirSync(outDir, { recursive: true });
 
@@ -272,6 +275,15 @@ export async function main(args: string[]): Promise<number> {
       if (!opts.keepGoing) break;
     }
     const total = ((performance.now() - started) / 1000).toFixed(1);
+    // The claims ledger: every notebook's claims (figures/claims/*.json) in one table.
+    const counts = await gatherClaims({
+      dir: figuresDir(scale),
+      meta: { seed: "per notebook", scale },
+    });
+    if (counts.length > 0) {
+      console.log(`claims ledger: ${relative(`${figuresDir(scale)}/claims.md`)}`);
+      for (const c of counts) console.log(`  ${countsLine(c)}`);
+    }
     console.log(
       failed === 0
         ? `all ${notebooks.length} notebook(s) ran in ${total} s`

@@ -9,7 +9,7 @@
 
 import { checkProbabilities } from "../uncertainty/probabilities.ts";
 
-/** A classification problem for `trainCohort` (loss "cross-entropy") with weights. */
+/** A classification problem for `fitCohort` (loss "cross-entropy") with weights. */
 export interface SoftTargetProblem {
   /** Inputs, m x d row-major: the rows of x repeated, one copy per kept class. */
   readonly x: Float32Array;
@@ -38,7 +38,7 @@ export interface SoftTargetOptions {
 /**
  * Rewrite soft targets q (n x C, or S x n x C: one set per student) as a
  * weighted hard-label problem: row (i, c) is x_i labelled c with weight q_ic.
- * Because each row of q sums to 1, trainCohort's weighted mean
+ * Because each row of q sums to 1, fitCohort's weighted mean
  * sum_ic q_ic (-log p_c(x_i)) / sum_ic q_ic is exactly the mean soft
  * cross-entropy (1/n) sum_i H(q_i, p(x_i)), with the same gradients. One-hot
  * q gives back the hard-label problem (zero-weight copies are dropped).
@@ -59,7 +59,7 @@ export interface SoftTargetOptions {
  * ```ts
  * const q = softLabels(teacherLogits, 10, 4); // n x 10, temperature 4
  * const p = softTargetProblem(xTrain, n, d, q, 10);
- * await trainCohort({ ...p, d, hidden: 0, outputs: 10, loss: "cross-entropy",
+ * await fitCohort({ ...p, d, hidden: 0, outputs: 10, loss: "cross-entropy",
  *   students: 1, epochs: 300, lr: 0.01, seed: 1 });
  * ```
  */

@@ -32,7 +32,7 @@
 
 import { averageTeacherResponses, responseSets } from "./averaging.ts";
 import { optimalCombination } from "../linear/theory_averaging.ts";
-import { designRows, fitOls, predictLinear } from "../linear/ols.ts";
+import { designRows, fitOls, predictOls } from "../linear/ols.ts";
 import { testLeverage } from "../linear/theory.ts";
 
 function fail(message: string): never {
@@ -223,7 +223,7 @@ export const REFERENCE_VARIANCE_GUARD = 1e-8;
  *
  * @example
  * ```ts
- * const mu = predictLinear(xTrain, teacher);
+ * const mu = predictOls(xTrain, teacher);
  * const r = noisyTeacherResponses(mu, { variance: sigma2 }, { students: 1000, k: 5, rng: 1 });
  * const ref = referenceVarianceWeightedLabels({ responses: r, k: 5, noiseVariance: sigma2, teacherOutput: mu });
  * const students = fitOls(xTrain, d, ref.targets); // the reference (oracle) students
@@ -390,7 +390,7 @@ export interface HonestOlsInput {
  *
  * @example
  * ```ts
- * const mu = predictLinear(xTrain, teacher); // a practitioner only queries it, with noise
+ * const mu = predictOls(xTrain, teacher); // a practitioner only queries it, with noise
  * const r = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 5, rng: 1 });
  * const pilot = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 3, rng: 2 });
  * const h = honestVarianceWeightedLabelsOls({ x: xTrain, d, responses: r, k: 5, pilotResponses: pilot, kPilot: 3 });
@@ -426,7 +426,7 @@ export function honestVarianceWeightedLabelsOls(
   const pilot = averageTeacherResponses(pilotResponses, kPilot, n, { ddof: 1 });
   const pilotSS = withinSS(pilot.variance, p, n, kPilot);
   const pilotFit = fitOls(x, d, pilot.mean, { intercept });
-  const pilotPred = predictLinear(x, pilotFit); // p x n
+  const pilotPred = predictOls(x, pilotFit); // p x n
   const teacher = averageTeacherResponses(responses, k, n, { ddof: k >= 2 ? 1 : 0 });
   const respSS = k >= 2 ? withinSS(teacher.variance, s, n, k) : new Float64Array(s);
 

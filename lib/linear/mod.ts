@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { fitOls, type LinearFit, type OlsOptions, predictLinear } from "./ols.ts";
+export { fitOls, type LinearFit, type OlsOptions, predictOls } from "./ols.ts";
 export {
   type LinearMseTheory,
   linearMseVsTeacher,

@@ -288,10 +288,10 @@ function fitTargets(
  * @example
  * ```ts
  * const fit = fitOls(new Float64Array([0, 1, 2]), 1, new Float64Array([1, 3, 5]));
- * predictLinear(new Float64Array([10]), fit); // Float64Array [21]
+ * predictOls(new Float64Array([10]), fit); // Float64Array [21]
  * ```
  */
-export function predictLinear(xNew: Float64Array, fit: LinearFit): Float64Array {
+export function predictOls(xNew: Float64Array, fit: LinearFit): Float64Array {
   const d = fit.nFeatures;
   const m = designRows(xNew, d, "xNew");
   const s = fit.nTargets;

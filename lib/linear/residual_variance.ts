@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type LinearFit, predictLinear } from "./ols.ts";
+import { type LinearFit, predictOls } from "./ols.ts";
 
 /**
  * Residual variance of each of S OLS fits on its own training targets:
@@ -45,7 +45,7 @@ export function residualVariance(
       `targets.length (${targets.length}) must be S x n = ${s} x ${n} for this fit.`,
     );
   }
-  const pred = predictLinear(x, fit);
+  const pred = predictOls(x, fit);
   const out = new Float64Array(s);
   for (let t = 0; t < s; t++) {
     const p = fit.rank[t] + (fit.fitIntercept ? 1 : 0);

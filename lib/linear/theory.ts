@@ -54,7 +54,7 @@
  */
 
 import { centredDesignQr, whiten } from "./centred_qr.ts";
-import { designRows, fitOls, predictLinear } from "./ols.ts";
+import { designRows, fitOls, predictOls } from "./ols.ts";
 
 /** The design shared by the closed forms: training and test inputs and the intercept choice. */
 export interface LinearTheoryDesign {
@@ -219,7 +219,7 @@ export interface LinearStudentMseInput extends LinearTheoryDesign, LinearTheoryN
  * const teacher = fitOls(xTrain, d, yTrain);
  * const th = linearStudentMse({
  *   x: xTrain, d, xTest, sigma2: 0.3,
- *   teacherTrain: predictLinear(xTrain, teacher),
+ *   teacherTrain: predictOls(xTrain, teacher),
  *   reference: yTest, // ground truth: Theorem 4.3
  * });
  * th.mean; th.variance;
@@ -254,7 +254,7 @@ export function linearStudentMse(input: LinearStudentMseInput): LinearMseTheory 
   }
   // a = L mu - r: the OLS fit to the teacher's outputs, at the test inputs, minus the reference.
   const meanFit = fitOls(x, d, teacherTrain, { intercept: input.intercept ?? true });
-  const a = predictLinear(input.xTest, meanFit);
+  const a = predictOls(input.xTest, meanFit);
   let bias = 0;
   for (let j = 0; j < m; j++) {
     a[j] -= reference[j];

@@ -44,7 +44,7 @@
  * @module
  */
 
-import { designRows, fitOls, type LinearFit, predictLinear } from "./ols.ts";
+import { designRows, fitOls, type LinearFit, predictOls } from "./ols.ts";
 import { centredDesignQr, whiten } from "./centred_qr.ts";
 import { residualVariance } from "./residual_variance.ts";
 import { testLeverage } from "./theory.ts";
@@ -136,7 +136,7 @@ export function teacherBootstrapCheck(
   const xEval = options.xEval ?? x;
   const q = designRows(xEval, d, "options.xEval");
   const labels = new Float64Array(s * n);
-  const mu = predictLinear(x, teacher);
+  const mu = predictOls(x, teacher);
   for (let t = 0; t < s; t++) labels.set(mu, t * n);
   // fitOls validates the counts (finite, >= 0, positive sum per student).
   const fit = fitOls(x, d, labels, {
@@ -144,8 +144,8 @@ export function teacherBootstrapCheck(
     weights: counts,
     rcond: options.rcond,
   });
-  const pStudents = predictLinear(xEval, fit);
-  const pTeacher = predictLinear(xEval, teacher);
+  const pStudents = predictOls(xEval, fit);
+  const pTeacher = predictOls(xEval, teacher);
   const maxPred = new Float64Array(s), maxCoef = new Float64Array(s);
   const fullRank: boolean[] = [];
   let worst = 0, deficient = 0;
@@ -329,7 +329,7 @@ export function groundTruthBootstrapVarianceRobust(
   }
   checkM(m);
   const fit = fitOls(x, d, y, { intercept });
-  const pred = predictLinear(x, fit);
+  const pred = predictOls(x, fit);
   const f = centredDesignQr(x, n, d, intercept, "Sigma must be invertible");
   const wTrain = whiten(f, x);
   const wTest = whiten(f, xTest);

@@ -23,7 +23,7 @@ import {
   parameterLayout,
 } from "./init.ts";
 import { type ChunkResult, type LossKind, predictChunk } from "./kernel.ts";
-import { type TrainCohortOptions, validateOptions } from "./options.ts";
+import { type FitCohortOptions, validateOptions } from "./options.ts";
 import type { WorkerSetup } from "./worker.ts";
 
 /** A trained cohort: S students' parameters and training records. */
@@ -103,7 +103,7 @@ function hardwareThreads(): number {
  *   Error when `backend: "native"` or `"blas"` is asked for and cannot load.
  * @example
  * ```ts
- * const cohort = await trainCohort({
+ * const cohort = await fitCohort({
  *   x, n: 404, d: 13, hidden: 16, outputs: 1, loss: "mse", targets: y,
  *   students: 1000, epochs: 200, lr: 0.01, seed: 42,
  *   onProgress: ({ studentsDone, students }) => console.log(studentsDone, "/", students),
@@ -111,7 +111,7 @@ function hardwareThreads(): number {
  * const yhat = predictCohort(cohort, xTest, 102); // 1000 x 102 x 1
  * ```
  */
-export async function trainCohort(opts: TrainCohortOptions): Promise<Cohort> {
+export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
   const problem = validateOptions(opts);
   const { n, d, h, o, epochs } = problem;
   const S = opts.students;

@@ -1,6 +1,6 @@
 /**
  * The compute core: full-batch Adam training of a chunk of students in lockstep,
- * synchronous, on one thread. `trainCohort` (cohort.ts) validates the input,
+ * synchronous, on one thread. `fitCohort` (cohort.ts) validates the input,
  * cuts the cohort into chunks and runs this kernel on one or more workers.
  *
  * One epoch of a chunk of c students with shared inputs X (n x d):

@@ -29,8 +29,8 @@
  *
  * @example
  * ```ts
- * import { predictCohort, trainCohort } from "./lib/nn/mod.ts";
- * const cohort = await trainCohort({
+ * import { predictCohort, fitCohort } from "./lib/nn/mod.ts";
+ * const cohort = await fitCohort({
  *   x, n, d: 13, hidden: 16, outputs: 1, loss: "mse", targets: y,
  *   students: 1000, epochs: 200, lr: 0.01, seed: 42,
  * });
@@ -40,11 +40,11 @@
  * @module
  */
 
-export { type Cohort, predictCohort, trainCohort } from "./cohort.ts";
+export { type Cohort, fitCohort, predictCohort } from "./cohort.ts";
 export {
   type CohortProgress,
+  type FitCohortOptions,
   type NumericArray,
-  type TrainCohortOptions,
   validateOptions,
 } from "./options.ts";
 export {

@@ -1,5 +1,5 @@
 /**
- * The options of `trainCohort` and their validation: every check runs before
+ * The options of `fitCohort` and their validation: every check runs before
  * any training, and each error names the argument and the fix.
  *
  * @module
@@ -20,8 +20,8 @@ export interface CohortProgress {
   students: number;
 }
 
-/** Options of `trainCohort`. Shapes are row-major; S is `students`. */
-export interface TrainCohortOptions {
+/** Options of `fitCohort`. Shapes are row-major; S is `students`. */
+export interface FitCohortOptions {
   /** Shared inputs, n x d row-major. */
   x: NumericArray;
   /** Number of rows n of x. */
@@ -103,7 +103,7 @@ function checkFinite(name: string, a: ArrayLike<number>): void {
  * weights or a student whose weights sum to 0; track indices outside [0, P);
  * an unknown loss; a bad init.
  */
-export function validateOptions(opts: TrainCohortOptions): CohortProblem {
+export function validateOptions(opts: FitCohortOptions): CohortProblem {
   if (opts === null || typeof opts !== "object") fail("options must be an object.");
   const S = checkInt("students", opts.students, 1);
   const epochs = checkInt("epochs", opts.epochs, 1);

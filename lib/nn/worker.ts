@@ -1,7 +1,7 @@
 /**
  * Worker entry of the cohort trainer: receives the problem once, then trains
  * the chunks of students it is handed and posts each result back (buffers
- * transferred, not copied). Started by `trainCohort`; not a public API.
+ * transferred, not copied). Started by `fitCohort`; not a public API.
  *
  * @module
  */

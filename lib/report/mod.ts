@@ -31,3 +31,18 @@ export {
   tableToText,
 } from "./formats.ts";
 export { type SavedTable, saveTable, type SaveTableOptions } from "./save_table.ts";
+export {
+  type Claim,
+  type ClaimCounts,
+  claimFromTest,
+  claimNotTestable,
+  type ClaimsFileOptions,
+  claimsTable,
+  type ClaimText,
+  claimVsNumber,
+  countsLine,
+  gatherClaims,
+  saveClaims,
+  type Verdict,
+} from "./claims.ts";
+export { fmt, markdown, pm, type Prose, prose } from "./prose.ts";

@@ -6,7 +6,7 @@ import {
   assertThrows,
 } from "../assert.ts";
 import { softTargetProblem } from "../../lib/distill/soft_targets.ts";
-import { predictCohort, trainCohort } from "../../lib/nn/mod.ts";
+import { fitCohort, predictCohort } from "../../lib/nn/mod.ts";
 
 Deno.test("each input is copied once per class with its soft target as the weight", () => {
   const x = [1, 2, 3, 4]; // n = 2, d = 2
@@ -68,10 +68,10 @@ Deno.test("one-hot soft targets train the same logistic model as the hard labels
     backend: "portable" as const,
     workers: 0,
   };
-  const hard = await trainCohort({ ...common, x, n, targets: labels });
+  const hard = await fitCohort({ ...common, x, n, targets: labels });
   const p = softTargetProblem(x, n, d, oneHot, 3);
   assertEquals(p.n, n);
-  const soft = await trainCohort({
+  const soft = await fitCohort({
     ...common,
     x: p.x,
     n: p.n,
@@ -86,7 +86,7 @@ Deno.test("training on the copies fits the soft targets themselves", async () =>
   // One input, bias-carrying logistic model: the soft cross-entropy is minimised at p = q.
   const q = [0.2, 0.3, 0.5];
   const p = softTargetProblem([1], 1, 1, q, 3);
-  const cohort = await trainCohort({
+  const cohort = await fitCohort({
     x: p.x,
     n: p.n,
     d: 1,

@@ -14,7 +14,7 @@ import {
 } from "../../lib/distill/variance_weighting.ts";
 import { averageTeacherResponses } from "../../lib/distill/averaging.ts";
 import { noisyTeacherResponses } from "../../lib/distill/teacher_noise.ts";
-import { fitOls, predictLinear } from "../../lib/linear/ols.ts";
+import { fitOls, predictOls } from "../../lib/linear/ols.ts";
 import { testLeverage } from "../../lib/linear/theory.ts";
 import { interStudentVariance } from "../../lib/uncertainty/inter_student.ts";
 import { bostonSetting } from "../linear/boston_fixture.ts";
@@ -121,7 +121,7 @@ Deno.test("honest OLS weighting: the pilot's variance is sigma2_hat / kPilot tim
       pm[i] = mean;
     }
     const s2hat = ss / (n * (kPilot - 1));
-    const pilotPred = predictLinear(xTrain, fitOls(xTrain, d, pm));
+    const pilotPred = predictOls(xTrain, fitOls(xTrain, d, pm));
     for (let i = 0; i < n; i++) {
       const o = t * n + i;
       assertAlmostEquals(h.studentVariance[o], (s2hat / kPilot) * lev[i], 1e-14);
@@ -172,7 +172,7 @@ Deno.test("honest OLS weighting lowers the label error but its students do no be
   assert(eH < 0.5 * eA, `honest label MSE ${eH} vs averaging ${eA}`);
   // Students: honest >= the equal-cost averaging theory (Theorem 7.1 with k + kPilot), within
   // 4 Monte Carlo SEs; the population variance over S students has expectation (S-1)/S times it.
-  const vH = interStudentVariance(predictLinear(xTest, fitOls(xTrain, d, h.targets)), m);
+  const vH = interStudentVariance(predictOls(xTest, fitOls(xTrain, d, h.targets)), m);
   const lev = testLeverage({ x: xTrain, d, xTest });
   const hbar = lev.reduce((a, b) => a + b) / m;
   const equalCost = (sigma2 / (k + kPilot)) * hbar * (S - 1) / S;

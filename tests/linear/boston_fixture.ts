@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { fitOls, type LinearFit, predictLinear } from "../../lib/linear/ols.ts";
+import { fitOls, type LinearFit, predictOls } from "../../lib/linear/ols.ts";
 import {
   loadBoston,
   sklearnTrainTestSplit,
@@ -58,7 +58,7 @@ export async function bostonSetting(randomState: number): Promise<BostonSetting>
     xTest,
     yTest,
     teacher,
-    teacherTrain: predictLinear(xTrain, teacher),
-    teacherTest: predictLinear(xTest, teacher),
+    teacherTrain: predictOls(xTrain, teacher),
+    teacherTest: predictOls(xTest, teacher),
   };
 }

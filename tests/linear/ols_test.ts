@@ -5,7 +5,7 @@ import {
   assertEquals,
   assertThrows,
 } from "../assert.ts";
-import { fitOls, predictLinear } from "../../lib/linear/ols.ts";
+import { fitOls, predictOls } from "../../lib/linear/ols.ts";
 import { normal, Rng } from "../../lib/random.ts";
 
 /** A random well-conditioned design (n x d, row-major) and S targets (S x n). */
@@ -211,13 +211,13 @@ Deno.test("an all-zero design gives zero slopes and rank 0", () => {
   assertAlmostEquals(fit.intercept[0], 2, 1e-15);
 });
 
-Deno.test("predictLinear gives one row of predictions per model", () => {
+Deno.test("predictOls gives one row of predictions per model", () => {
   const fit = fitOls(new Float64Array([0, 1, 2]), 1, new Float64Array([1, 3, 5, 0, 0, 0]));
-  assertArrayClose(predictLinear(new Float64Array([10, -1]), fit), [21, -1, 0, 0], 1e-12);
+  assertArrayClose(predictOls(new Float64Array([10, -1]), fit), [21, -1, 0, 0], 1e-12);
   const n = 25, d = 3, s = 4;
   const { x, y } = problem(7, n, d, s);
   const f = fitOls(x, d, y);
-  const pred = predictLinear(x, f);
+  const pred = predictOls(x, f);
   for (let t = 0; t < s; t++) {
     const ref = normalEquations(x, d, y.subarray(t * n, t * n + n));
     for (let i = 0; i < n; i++) {
@@ -251,8 +251,8 @@ Deno.test("bad input throws an error naming the argument", () => {
   assertThrows(() => fitOls(x, 2, y, { weights: new Float64Array(3) }), RangeError, "sums to zero");
   assertThrows(() => fitOls(x, 2, y, { rcond: -1 }), RangeError, "rcond");
   const fit = fitOls(x, 2, y);
-  assertThrows(() => predictLinear(new Float64Array(3), fit), RangeError, "xNew.length");
-  assertThrows(() => predictLinear(new Float64Array(0), fit), RangeError, "xNew has zero rows");
+  assertThrows(() => predictOls(new Float64Array(3), fit), RangeError, "xNew.length");
+  assertThrows(() => predictOls(new Float64Array(0), fit), RangeError, "xNew has zero rows");
 });
 
 Deno.test("a standardized binary feature that is constant in a bootstrap sample is detected", () => {
@@ -282,7 +282,7 @@ Deno.test("students bootstrapped on an OLS teacher's outputs recover the teacher
   const n = 80, d = 4, s = 50;
   const { x, y } = problem(9, n, d, 1);
   const teacher = fitOls(x, d, y);
-  const mu = predictLinear(x, teacher);
+  const mu = predictOls(x, teacher);
   const labels = new Float64Array(s * n), w = new Float64Array(s * n);
   const rng = new Rng(10);
   for (let t = 0; t < s; t++) {

@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertArrayClose, assertThrows } from "../assert.ts";
-import { fitOls, predictLinear } from "../../lib/linear/ols.ts";
+import { fitOls, predictOls } from "../../lib/linear/ols.ts";
 import {
   averagedLabelNoise,
   averagedParameterCovariance,
@@ -26,7 +26,7 @@ Deno.test("Theorem 7.1: averaging k responses divides the inter-student variance
   for (const [k, seed] of [[1, 71], [4, 72], [16, 73]]) {
     const r = noisyTeacherResponses(mu, { variance: sigma2 }, { students: S, k, rng: seed });
     const labels = averageTeacherResponses(r, k, n).mean;
-    const sim = interStudentVariance(predictLinear(xTest, fitOls(xTrain, d, labels)), m);
+    const sim = interStudentVariance(predictOls(xTest, fitOls(xTrain, d, labels)), m);
     const th = averagedPredictiveVariance({ x: xTrain, d, xTest }, { sigma2, k }).mean;
     const expected = (th * (S - 1)) / S;
     assert(

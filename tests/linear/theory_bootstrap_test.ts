@@ -5,7 +5,7 @@ import {
   assertEquals,
   assertThrows,
 } from "../assert.ts";
-import { fitOls, predictLinear } from "../../lib/linear/ols.ts";
+import { fitOls, predictOls } from "../../lib/linear/ols.ts";
 import {
   groundTruthBootstrapMse,
   groundTruthBootstrapVariance,
@@ -59,7 +59,7 @@ function variantB(
   const labels = new Float64Array(S * nn);
   for (let s = 0; s < S; s++) labels.set(y, s * nn);
   const fit = fitOls(x, d, labels, { weights: counts(S, nn, m, seed) });
-  return { fit, pred: predictLinear(xt, fit) };
+  return { fit, pred: predictOls(xt, fit) };
 }
 
 Deno.test("Theorem 5.1: teacher-bootstrap students equal the OLS teacher to round-off", () => {
@@ -105,7 +105,7 @@ Deno.test("Theorem 5.1: a rank-deficient resample is reported, not a crash, even
 });
 
 Deno.test("the noise variance is the full-data OLS residual variance RSS / (n - d - 1)", () => {
-  const pred = predictLinear(xTrain, teacher);
+  const pred = predictOls(xTrain, teacher);
   let rss = 0;
   for (let i = 0; i < n; i++) rss += (yTrain[i] - pred[i]) ** 2;
   assertAlmostEquals(olsNoiseVariance(xTrain, d, yTrain), rss / (n - d - 1), 1e-14);
@@ -147,7 +147,7 @@ Deno.test("the robust (sandwich) form equals (1/m) x~^T Sigma^-1 Omega Sigma^-1 
       return intercept ? [1, ...r] : r;
     };
     const k = intercept ? p : d;
-    const e = predictLinear(xTrain, fitOls(xTrain, d, yTrain, { intercept })).map((v, i) =>
+    const e = predictOls(xTrain, fitOls(xTrain, d, yTrain, { intercept })).map((v, i) =>
       yTrain[i] - v
     );
     const sig = Array.from({ length: k }, () => new Array(k).fill(0));

@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertArrayClose, assertThrows } from "../assert.ts";
-import { fitOls, predictLinear } from "../../lib/linear/ols.ts";
+import { fitOls, predictOls } from "../../lib/linear/ols.ts";
 import {
   linearMseVsTeacher,
   linearPredictiveVariance,
@@ -36,7 +36,7 @@ function students(mu: Float64Array, sigma2: number, seed: number, k = 1): Float6
       }
     }
   }
-  return predictLinear(xTest, fitOls(xTrain, d, labels));
+  return predictOls(xTest, fitOls(xTrain, d, labels));
 }
 
 Deno.test("test leverage equals x~^T (X~^T X~)^-1 x~ from an explicit inverse", () => {

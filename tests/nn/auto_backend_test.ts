@@ -1,7 +1,7 @@
 import { assertEquals } from "../assert.ts";
 import { loadBlas } from "../../lib/nn/gemm.ts";
 import { loadNative } from "../../lib/nn/native.ts";
-import { trainCohort } from "../../lib/nn/cohort.ts";
+import { fitCohort } from "../../lib/nn/cohort.ts";
 
 const x = Float32Array.from({ length: 40 }, (_, i) => Math.sin(i));
 const base = {
@@ -22,7 +22,7 @@ Deno.test({
   name: "auto trains networks without a hidden layer on BLAS, where BLAS loads",
   ignore: loadBlas() === null,
   fn: async () => {
-    assertEquals((await trainCohort({ ...base, hidden: 0 })).backend, "blas");
+    assertEquals((await fitCohort({ ...base, hidden: 0 })).backend, "blas");
   },
 });
 
@@ -30,6 +30,6 @@ Deno.test({
   name: "auto trains networks with a hidden layer on the native kernel, where it loads",
   ignore: loadNative() === null,
   fn: async () => {
-    assertEquals((await trainCohort({ ...base, hidden: 4 })).backend, "native");
+    assertEquals((await fitCohort({ ...base, hidden: 4 })).backend, "native");
   },
 });

@@ -1,10 +1,10 @@
 import { assert, assertArrayClose, assertEquals } from "../assert.ts";
 import {
+  fitCohort,
+  type FitCohortOptions,
   loadBlas,
   loadNative,
   predictCohort,
-  trainCohort,
-  type TrainCohortOptions,
 } from "../../lib/nn/mod.ts";
 import { Rng } from "../../lib/random.ts";
 import { referenceOutputs, referenceTrain } from "./reference_mlp.ts";
@@ -90,7 +90,7 @@ for (const backend of BACKENDS) {
         ? regressionTargets(2, S, x, d, c.o)
         : labels(2, S, x, d, c.o);
       const wts = c.weighted ? weights(3, S, n) : undefined;
-      const cohort = await trainCohort({
+      const cohort = await fitCohort({
         x,
         n,
         d,
@@ -143,7 +143,7 @@ for (const backend of BACKENDS) {
   }
 }
 
-function baseOptions(): TrainCohortOptions {
+function baseOptions(): FitCohortOptions {
   const n = 40, d = 4;
   const x = data(5, n, d);
   return {
@@ -168,8 +168,8 @@ Deno.test("if OpenBLAS loads, the BLAS path gives the portable path's results to
     return;
   }
   const opts = { ...baseOptions(), students: 20, epochs: 60, hidden: 16 };
-  const a = await trainCohort({ ...opts, backend: "portable" });
-  const b = await trainCohort({ ...opts, backend: "blas" });
+  const a = await fitCohort({ ...opts, backend: "portable" });
+  const b = await fitCohort({ ...opts, backend: "blas" });
   assertEquals(a.backend, "portable");
   assertEquals(b.backend, "blas");
   assertArrayClose(b.parameters, a.parameters, 1e-4, 1e-4);
@@ -178,8 +178,8 @@ Deno.test("if OpenBLAS loads, the BLAS path gives the portable path's results to
 
 Deno.test("example weights of all ones give exactly the unweighted cohort", async () => {
   const opts = baseOptions();
-  const plain = await trainCohort({ ...opts, backend: "portable" });
-  const ones = await trainCohort({
+  const plain = await fitCohort({ ...opts, backend: "portable" });
+  const ones = await fitCohort({
     ...opts,
     backend: "portable",
     weights: new Float64Array(opts.students * opts.n).fill(1),
@@ -204,8 +204,8 @@ Deno.test("integer example weights equal literally repeating the rows", async ()
       backend,
       init: { kind: "kaiming" as const },
     };
-    const weighted = await trainCohort({ ...common, weights: counts });
-    const repeated = await trainCohort({ ...common, x: xr, n: yr.length, targets: yr });
+    const weighted = await fitCohort({ ...common, weights: counts });
+    const repeated = await fitCohort({ ...common, x: xr, n: yr.length, targets: yr });
     assertArrayClose(weighted.initialParameters, repeated.initialParameters, 0);
     assertArrayClose(weighted.parameters, repeated.parameters, 2e-5, 1e-4, backend);
   }
@@ -216,7 +216,7 @@ Deno.test("training lowers the loss of every student", async () => {
     const n = 50, d = 4, S = 12;
     const x = data(21, n, d);
     const targets = loss === "mse" ? regressionTargets(22, S, x, d, 1) : labels(22, S, x, d, 3);
-    const cohort = await trainCohort({
+    const cohort = await fitCohort({
       x,
       n,
       d,
@@ -244,8 +244,8 @@ for (const backend of BACKENDS) {
     const opts = { ...baseOptions(), epochs: 5, n: 20, backend };
     opts.x = (opts.x as Float64Array).subarray(0, 20 * opts.d);
     opts.targets = (opts.targets as Float64Array).subarray(0, 20);
-    const small = await trainCohort({ ...opts, students: 3 });
-    const big = await trainCohort({ ...opts, students: 300 });
+    const small = await fitCohort({ ...opts, students: 3 });
+    const big = await fitCohort({ ...opts, students: 300 });
     const P = small.layout.count;
     assertEquals(
       Array.from(small.initialParameters),
@@ -256,9 +256,9 @@ for (const backend of BACKENDS) {
 
   Deno.test(`a student is the same trained with 1 or 2 workers (${backend})`, async () => {
     const opts = { ...baseOptions(), students: 9, chunkStudents: 2, epochs: 10, backend };
-    const inline = await trainCohort({ ...opts, workers: 0 });
-    const one = await trainCohort({ ...opts, workers: 1 });
-    const two = await trainCohort({ ...opts, workers: 2 });
+    const inline = await fitCohort({ ...opts, workers: 0 });
+    const one = await fitCohort({ ...opts, workers: 1 });
+    const two = await fitCohort({ ...opts, workers: 2 });
     assertEquals(one.workers, 1);
     assertEquals(two.workers, 2);
     assertEquals(Array.from(one.parameters), Array.from(inline.parameters));
@@ -269,7 +269,7 @@ for (const backend of BACKENDS) {
 
 Deno.test("progress is reported after every chunk and ends at S", async () => {
   const seen: number[] = [];
-  await trainCohort({
+  await fitCohort({
     ...baseOptions(),
     students: 7,
     chunkStudents: 3,
@@ -280,7 +280,7 @@ Deno.test("progress is reported after every chunk and ends at S", async () => {
 
 Deno.test("trajectories start at the init and end at the trained parameters", async () => {
   const opts = { ...baseOptions(), track: [32, 0] }; // 4-8-1: b1[0] is index 32
-  const c = await trainCohort(opts);
+  const c = await fitCohort(opts);
   const P = c.layout.count, E = c.epochs + 1;
   assertEquals(c.layout.b1, 32);
   for (let s = 0; s < c.students; s++) {
@@ -300,7 +300,7 @@ Deno.test("predictions equal the reference forward pass; class probabilities sum
     const [h, o, loss] of [[6, 1, "mse"], [6, 3, "cross-entropy"], [0, 3, "cross-entropy"]] as const
   ) {
     const targets = loss === "mse" ? regressionTargets(33, 1, x, d, o) : labels(33, 1, x, d, o);
-    const c = await trainCohort({
+    const c = await fitCohort({
       x,
       n,
       d,

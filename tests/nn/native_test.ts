@@ -1,5 +1,5 @@
 import { assert, assertArrayClose, assertEquals, assertRejects } from "../assert.ts";
-import { loadBlas, loadNative, trainCohort } from "../../lib/nn/mod.ts";
+import { fitCohort, loadBlas, loadNative } from "../../lib/nn/mod.ts";
 import { Rng } from "../../lib/random.ts";
 
 // The native kernel is compared with the portable path only where it builds (a C
@@ -92,8 +92,8 @@ for (const c of CASES) {
       track: [0, c.h > 0 ? c.d + 1 : c.d * c.o],
       workers: 0,
     };
-    const a = await trainCohort({ ...opts, backend: "portable" });
-    const b = await trainCohort({ ...opts, backend: "native" });
+    const a = await fitCohort({ ...opts, backend: "portable" });
+    const b = await fitCohort({ ...opts, backend: "native" });
     assertEquals(b.backend, "native");
     assertEquals(Array.from(b.initialParameters), Array.from(a.initialParameters));
     assertArrayClose(b.parameters, a.parameters, ATOL, RTOL, "parameters");
@@ -131,9 +131,9 @@ Deno.test("a native student is bit-identical whatever the chunking and the worke
     seed: 5,
     backend: "native" as const,
   };
-  const ref = await trainCohort({ ...base, workers: 0 });
+  const ref = await fitCohort({ ...base, workers: 0 });
   for (const [workers, chunkStudents] of [[0, 1], [0, 4], [1, 3], [2, 2], [2, 5]]) {
-    const c = await trainCohort({ ...base, workers, chunkStudents });
+    const c = await fitCohort({ ...base, workers, chunkStudents });
     assertEquals(c.workers, workers);
     assertEquals(
       Array.from(c.parameters),
@@ -164,12 +164,12 @@ async function runFresh(code: string, env: Record<string, string>, perms: string
 
 const MOD = new URL("../../lib/nn/mod.ts", import.meta.url).href;
 const SNIPPET = `
-import { trainCohort } from "${MOD}";
-const c = await trainCohort({ x: [0, 1, 2, 3], n: 4, d: 1, hidden: 4, outputs: 1, loss: "mse",
+import { fitCohort } from "${MOD}";
+const c = await fitCohort({ x: [0, 1, 2, 3], n: 4, d: 1, hidden: 4, outputs: 1, loss: "mse",
   targets: [0, 1, 0, 1], students: 2, epochs: 3, lr: 0.01, seed: 1, workers: 0 });
 let forced = "built";
 try {
-  await trainCohort({ x: [0, 1], n: 2, d: 1, hidden: 4, outputs: 1, loss: "mse", targets: [0, 1],
+  await fitCohort({ x: [0, 1], n: 2, d: 1, hidden: 4, outputs: 1, loss: "mse", targets: [0, 1],
     students: 1, epochs: 1, lr: 0.01, seed: 1, workers: 0, backend: "native" });
 } catch (e) { forced = e.message; }
 console.log(JSON.stringify({ backend: c.backend, finite: c.parameters.every(Number.isFinite), forced }));
@@ -227,7 +227,7 @@ Deno.test("two processes compiling the kernel at once both load it and leave one
 Deno.test("rejects an unknown backend naming the choices", async () => {
   await assertRejects(
     () =>
-      trainCohort({
+      fitCohort({
         x: [0, 1],
         n: 2,
         d: 1,

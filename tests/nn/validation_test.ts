@@ -1,7 +1,7 @@
 import { assertRejects, assertThrows } from "../assert.ts";
-import { predictCohort, trainCohort, type TrainCohortOptions } from "../../lib/nn/mod.ts";
+import { fitCohort, type FitCohortOptions, predictCohort } from "../../lib/nn/mod.ts";
 
-function good(): TrainCohortOptions {
+function good(): FitCohortOptions {
   const n = 6, d = 2;
   return {
     x: Float64Array.from({ length: n * d }, (_, i) => Math.sin(i)),
@@ -24,7 +24,7 @@ nanX[3] = NaN;
 const infY = Float64Array.from(good().targets as Float64Array);
 infY[2] = Infinity;
 
-const BAD: [string, Partial<TrainCohortOptions>, string][] = [
+const BAD: [string, Partial<FitCohortOptions>, string][] = [
   ["S < 1", { students: 0 }, "students"],
   ["a fractional S", { students: 1.5 }, "students"],
   ["epochs < 1", { epochs: 0 }, "epochs"],
@@ -75,7 +75,7 @@ for (const [what, change, names] of BAD) {
   Deno.test(`training rejects ${what} before it starts, naming the argument`, async () => {
     let progressed = false;
     await assertRejects(
-      () => trainCohort({ ...good(), ...change, onProgress: () => progressed = true }),
+      () => fitCohort({ ...good(), ...change, onProgress: () => progressed = true }),
       RangeError,
       names,
     );
@@ -84,7 +84,7 @@ for (const [what, change, names] of BAD) {
 }
 
 Deno.test("prediction rejects inputs of the wrong shape or with NaN", async () => {
-  const c = await trainCohort(good());
+  const c = await fitCohort(good());
   assertThrows(() => predictCohort(c, new Float64Array(5), 3), RangeError, "x must have");
   assertThrows(() => predictCohort(c, [1, NaN], 1), RangeError, "x[1]");
   assertThrows(() => predictCohort(c, [], 0), RangeError, "m must be");

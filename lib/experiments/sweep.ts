@@ -1,0 +1,98 @@
+/**
+ * The Monte Carlo sweep that Sections 4, 5 and 7 share: run one step per
+ * setting (a noise level, an initialization scale, a value of k), in order,
+ * and report progress with the time left after each step.
+ *
+ * @module
+ */
+
+/** One progress report of {@link sweep}. */
+export interface SweepProgress<T> {
+  /** The label given to the sweep (e.g. "neural students"). */
+  label: string;
+  /** The setting just finished. */
+  item: T;
+  /** Its index, 0-based. */
+  index: number;
+  /** Number of settings. */
+  total: number;
+  /** Seconds this step took. */
+  stepSeconds: number;
+  /** Seconds since the sweep started. */
+  elapsedSeconds: number;
+  /** Estimated seconds left (mean step time so far times steps left). */
+  leftSeconds: number;
+}
+
+/** Options of {@link sweep}. */
+export interface SweepOptions<T> {
+  /** What the sweep is over, shown in progress lines (default "sweep"). */
+  label?: string;
+  /** How a setting is named in progress lines (default `String(item)`). */
+  name?: (item: T, index: number) => string;
+  /**
+   * Where progress goes: a function called after every step, `"log"` for a
+   * console line per step (the default), or `false` for silence.
+   */
+  progress?: ((p: SweepProgress<T>) => void) | "log" | false;
+}
+
+/** The console line {@link sweep} prints for one step. */
+export function progressLine<T>(p: SweepProgress<T>, name: string = String(p.item)): string {
+  return `${p.label} ${p.index + 1}/${p.total} (${name}): ${p.stepSeconds.toFixed(1)} s; ` +
+    `elapsed ${p.elapsedSeconds.toFixed(0)} s, about ${p.leftSeconds.toFixed(0)} s left`;
+}
+
+/**
+ * Run `step` on every setting in order and collect the results, reporting
+ * progress and the time left after each step. Steps run one after another
+ * (each may itself use every core, as the cohort trainer does), so results
+ * never depend on timing.
+ *
+ * @throws RangeError when `items` is empty (thrown at the call, before any step).
+ *
+ * @example
+ * ```ts
+ * const rows = await sweep([0, 0.5, 1], (level) => simulate(level), { label: "noise level" });
+ * ```
+ */
+export function sweep<T, R>(
+  items: readonly T[],
+  step: (item: T, index: number) => R | Promise<R>,
+  options: SweepOptions<T> = {},
+): Promise<R[]> {
+  if (!Array.isArray(items) || items.length === 0) {
+    throw new RangeError("sweep: items is empty; pass at least one setting.");
+  }
+  return runSweep(items, step, options);
+}
+
+async function runSweep<T, R>(
+  items: readonly T[],
+  step: (item: T, index: number) => R | Promise<R>,
+  options: SweepOptions<T>,
+): Promise<R[]> {
+  const label = options.label ?? "sweep";
+  const report = options.progress ?? "log";
+  const start = performance.now();
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const t0 = performance.now();
+    out.push(await step(items[i], i));
+    if (report === false) continue;
+    const now = performance.now();
+    const elapsed = (now - start) / 1000;
+    const p: SweepProgress<T> = {
+      label,
+      item: items[i],
+      index: i,
+      total: items.length,
+      stepSeconds: (now - t0) / 1000,
+      elapsedSeconds: elapsed,
+      leftSeconds: elapsed / (i + 1) * (items.length - i - 1),
+    };
+    if (report === "log") console.log(progressLine(p, options.name?.(items[i], i)));
+    else report(p);
+  }
+  return out;
+}

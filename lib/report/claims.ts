@@ -1,0 +1,398 @@
+/**
+ * The claims ledger: every claim a section of the paper makes, the paper's
+ * number where it gives one, ours with its Monte Carlo error, and a verdict
+ * computed from the run by a stated rule (DESIGN.md principle 1).
+ *
+ * A notebook builds its claims with {@link claimVsNumber},
+ * {@link claimFromTest} or {@link claimNotTestable}, shows them with
+ * {@link claimsTable} and records them with {@link saveClaims}; the notebook
+ * runner gathers every notebook's claims into `claims.csv` and `claims.md`
+ * with {@link gatherClaims}.
+ *
+ * @module
+ */
+import { figuresDir } from "../config.ts";
+import { type RunMeta, runStamp, stampLine } from "../plot/run_meta.ts";
+import { checkFileName, writeFilesAtomically } from "../plot/write_files.ts";
+import { tableToCsv, tableToMarkdown } from "./formats.ts";
+import { type Table, table } from "./table.ts";
+
+/** The three verdicts a claim can get. */
+export type Verdict = "reproduced" | "differs" | "not testable here";
+
+/** One claim of the paper with our evidence and the verdict. */
+export interface Claim {
+  /** The paper's section, figure or table, e.g. "4.2" or "Table 3". */
+  section: string;
+  /** A short identifier, unique within a notebook (letters, digits, `-`, `_`, `.`). */
+  id: string;
+  /** The paper's claim in a few words (its wording, shortened). */
+  claim: string;
+  /** The paper's number (or short text), or null when it gives none. */
+  paper: number | string | null;
+  /** Our number (or short text), or null when not testable. */
+  ours: number | string | null;
+  /** The standard error of `ours` (Monte Carlo or across seeds), or null. */
+  se: number | null;
+  /** The verdict, computed from the run by `rule`. */
+  verdict: Verdict;
+  /** The rule that gave the verdict, in words with its numbers (e.g. "|z| = 0.8 <= 2"). */
+  rule: string;
+}
+
+/** What every claim constructor takes. */
+export interface ClaimText {
+  /** The paper's section, figure or table. */
+  section: string;
+  /** A short identifier, unique within a notebook. */
+  id: string;
+  /** The paper's claim in a few words. */
+  claim: string;
+}
+
+function checkText(fn: string, c: ClaimText): void {
+  for (const k of ["section", "id", "claim"] as const) {
+    if (typeof c[k] !== "string" || c[k].trim() === "") {
+      throw new Error(`${fn}: ${k} must be a non-empty string.`);
+    }
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(c.id)) {
+    throw new Error(`${fn}: id "${c.id}" must use letters, digits, ".", "_" or "-" only.`);
+  }
+}
+
+function checkFinite(fn: string, name: string, v: number): void {
+  if (typeof v !== "number" || !Number.isFinite(v)) {
+    throw new Error(`${fn}: ${name} must be a finite number, got ${v}.`);
+  }
+}
+
+function sig(v: number, digits = 3): string {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(digits))) : v.toExponential(digits - 1);
+}
+
+/**
+ * A claim that the paper states as a number: reproduced when ours lies
+ * within `k` combined standard errors of the paper's value,
+ * |ours − paper| ≤ k·√(se² + paperSe²), or within the relative tolerance
+ * `relTol` of it when one is given (for numbers the paper prints without an
+ * error); otherwise differs.
+ *
+ * @throws Error when a text field is empty or a number is not finite, or
+ *   `se`, `paperSe`, `k`, `relTol` is negative.
+ *
+ * @example
+ * ```ts
+ * const c = claimVsNumber({
+ *   section: "Table 3", id: "digits-teacher-entropy", claim: "teacher entropy on Digits",
+ *   paper: 0.035, ours: 0.0342, se: 0.0011,
+ * });
+ * c.verdict; // "reproduced"
+ * ```
+ */
+export function claimVsNumber(
+  c: ClaimText & {
+    paper: number;
+    ours: number;
+    se: number;
+    paperSe?: number;
+    k?: number;
+    relTol?: number;
+  },
+): Claim {
+  const fn = "claimVsNumber";
+  checkText(fn, c);
+  checkFinite(fn, "paper", c.paper);
+  checkFinite(fn, "ours", c.ours);
+  checkFinite(fn, "se", c.se);
+  const k = c.k ?? 2, paperSe = c.paperSe ?? 0;
+  for (const [name, v] of [["se", c.se], ["paperSe", paperSe], ["k", k]] as const) {
+    checkFinite(fn, name, v);
+    if (v < 0) throw new Error(`${fn}: ${name} must be >= 0, got ${v}.`);
+  }
+  const gap = Math.abs(c.ours - c.paper);
+  const combined = Math.hypot(c.se, paperSe);
+  let verdict: Verdict, rule: string;
+  if (c.relTol !== undefined) {
+    checkFinite(fn, "relTol", c.relTol);
+    if (c.relTol < 0) throw new Error(`${fn}: relTol must be >= 0, got ${c.relTol}.`);
+    const rel = gap / Math.abs(c.paper || 1);
+    const within = rel <= c.relTol || gap <= k * combined;
+    verdict = within ? "reproduced" : "differs";
+    rule = `relative gap ${sig(100 * rel, 2)}% ${rel <= c.relTol ? "<=" : ">"} ` +
+      `${sig(100 * c.relTol, 2)}%` + (combined > 0 ? `; gap/SE ${sig(gap / combined, 2)}` : "");
+  } else {
+    const z = combined > 0 ? gap / combined : gap === 0 ? 0 : Infinity;
+    verdict = z <= k ? "reproduced" : "differs";
+    rule = `|ours − paper| / SE = ${sig(z, 2)} ${z <= k ? "<=" : ">"} ${k}`;
+  }
+  return {
+    section: c.section,
+    id: c.id,
+    claim: c.claim,
+    paper: c.paper,
+    ours: c.ours,
+    se: c.se,
+    verdict,
+    rule,
+  };
+}
+
+/**
+ * A qualitative claim decided by a test statistic z = estimate / SE
+ * (a slope, a curvature, a difference): `"greater"` is reproduced when
+ * z ≥ `threshold` (default 2), `"less"` when z ≤ −threshold, `"zero"` (no
+ * effect, e.g. "linear", "flat") when |z| < threshold. Otherwise differs.
+ *
+ * @throws Error when a text field is empty, `ours` or `se` is not finite,
+ *   `se` is not positive, or `direction` is unknown.
+ *
+ * @example
+ * ```ts
+ * // "the inter-student variance of neural students grows super-linearly"
+ * const c = claimFromTest({
+ *   section: "4.2", id: "nn-curvature", claim: "neural students: super-linear in σ²",
+ *   paper: "super-linear", ours: 0.021, se: 0.004, direction: "greater",
+ * });
+ * c.verdict; // "reproduced" (z = 5.25)
+ * ```
+ */
+export function claimFromTest(
+  c: ClaimText & {
+    paper?: number | string | null;
+    ours: number;
+    se: number;
+    direction: "greater" | "less" | "zero";
+    threshold?: number;
+  },
+): Claim {
+  const fn = "claimFromTest";
+  checkText(fn, c);
+  checkFinite(fn, "ours", c.ours);
+  checkFinite(fn, "se", c.se);
+  if (c.se <= 0) throw new Error(`${fn}: se must be > 0, got ${c.se}.`);
+  const t = c.threshold ?? 2;
+  checkFinite(fn, "threshold", t);
+  const z = c.ours / c.se;
+  let ok: boolean, rule: string;
+  switch (c.direction) {
+    case "greater":
+      ok = z >= t;
+      rule = `z = ${sig(z, 2)} ${ok ? ">=" : "<"} ${t}`;
+      break;
+    case "less":
+      ok = z <= -t;
+      rule = `z = ${sig(z, 2)} ${ok ? "<=" : ">"} −${t}`;
+      break;
+    case "zero":
+      ok = Math.abs(z) < t;
+      rule = `|z| = ${sig(Math.abs(z), 2)} ${ok ? "<" : ">="} ${t}`;
+      break;
+    default:
+      throw new Error(`${fn}: direction must be "greater", "less" or "zero".`);
+  }
+  return {
+    section: c.section,
+    id: c.id,
+    claim: c.claim,
+    paper: c.paper ?? null,
+    ours: c.ours,
+    se: c.se,
+    verdict: ok ? "reproduced" : "differs",
+    rule,
+  };
+}
+
+/**
+ * A claim we cannot test in this setting; `why` says what is missing.
+ *
+ * @throws Error when a text field or `why` is empty.
+ */
+export function claimNotTestable(
+  c: ClaimText & { paper?: number | string | null; why: string },
+): Claim {
+  const fn = "claimNotTestable";
+  checkText(fn, c);
+  if (typeof c.why !== "string" || c.why.trim() === "") {
+    throw new Error(`${fn}: why must say what is missing.`);
+  }
+  return {
+    section: c.section,
+    id: c.id,
+    claim: c.claim,
+    paper: c.paper ?? null,
+    ours: null,
+    se: null,
+    verdict: "not testable here",
+    rule: c.why,
+  };
+}
+
+function cell(v: number | string | null): string | number | null {
+  return typeof v === "number" ? Number(v.toPrecision(4)) : v;
+}
+
+/**
+ * The claims as a table (one row per claim), shown at the end of a notebook.
+ *
+ * @throws Error when `claims` is empty.
+ */
+export function claimsTable(claims: readonly Claim[], caption = "Claims ledger."): Table {
+  if (!Array.isArray(claims) || claims.length === 0) {
+    throw new Error("claimsTable: claims is empty.");
+  }
+  return table({
+    columns: [
+      { name: "section", label: "Section" },
+      { name: "claim", label: "Claim" },
+      { name: "paper", label: "Paper" },
+      { name: "ours", label: "Ours" },
+      { name: "se", label: "SE" },
+      { name: "verdict", label: "Verdict" },
+      { name: "rule", label: "Rule" },
+    ],
+    rows: claims.map((c) => ({
+      section: c.section,
+      claim: c.claim,
+      paper: cell(c.paper),
+      ours: cell(c.ours),
+      se: c.se === null ? null : Number(c.se.toPrecision(2)),
+      verdict: c.verdict,
+      rule: c.rule,
+    })),
+    caption,
+  });
+}
+
+/** Options of {@link saveClaims} and {@link gatherClaims}. */
+export interface ClaimsFileOptions {
+  /** The figures folder (default `figuresDir()`); claims go to `<dir>/claims/`. */
+  dir?: string;
+  /** Seed and extra fields to record. */
+  meta?: RunMeta;
+}
+
+/**
+ * Record a notebook's claims as `<dir>/claims/<notebook>.json`, atomically.
+ *
+ * @throws Error when `notebook` is not a plain file name, ids repeat, or a
+ *   claim is malformed.
+ */
+export async function saveClaims(
+  notebook: string,
+  claims: readonly Claim[],
+  opts: ClaimsFileOptions = {},
+): Promise<string> {
+  checkFileName("saveClaims", "notebook", notebook);
+  const seen = new Set<string>();
+  for (const c of claims) {
+    checkText("saveClaims", c);
+    if (seen.has(c.id)) throw new Error(`saveClaims: claim id "${c.id}" repeats.`);
+    seen.add(c.id);
+    if (!["reproduced", "differs", "not testable here"].includes(c.verdict)) {
+      throw new Error(`saveClaims: claim "${c.id}" has an unknown verdict "${c.verdict}".`);
+    }
+  }
+  const dir = `${opts.dir ?? figuresDir()}/claims`;
+  const stamp = Object.fromEntries(runStamp(opts.meta));
+  const body = JSON.stringify({ notebook, ...stamp, claims }, null, 1) + "\n";
+  await writeFilesAtomically(dir, [{ name: `${notebook}.json`, data: body }]);
+  return `${dir}/${notebook}.json`;
+}
+
+/** Counts of verdicts for one group of claims. */
+export interface ClaimCounts {
+  /** The group (a notebook or a section). */
+  group: string;
+  /** Number of claims. */
+  claims: number;
+  /** How many were reproduced. */
+  reproduced: number;
+  /** How many differ. */
+  differs: number;
+  /** How many are not testable here. */
+  notTestable: number;
+}
+
+/** "Section 4: 9 claims, 8 reproduced, 1 differs" */
+export function countsLine(c: ClaimCounts): string {
+  const parts = [`${c.claims} claim${c.claims === 1 ? "" : "s"}`, `${c.reproduced} reproduced`];
+  if (c.differs) parts.push(`${c.differs} differ${c.differs === 1 ? "s" : ""}`);
+  if (c.notTestable) parts.push(`${c.notTestable} not testable here`);
+  return `${c.group}: ${parts.join(", ")}`;
+}
+
+/**
+ * Gather every `<dir>/claims/*.json` into `<dir>/claims.csv` and
+ * `<dir>/claims.md` (one row per claim, grouped by notebook, with the counts
+ * per notebook first). Returns the counts per notebook.
+ *
+ * @throws Error when a claims file is not valid JSON of the shape
+ *   {@link saveClaims} writes.
+ */
+export async function gatherClaims(opts: ClaimsFileOptions = {}): Promise<ClaimCounts[]> {
+  const dir = opts.dir ?? figuresDir();
+  const files: string[] = [];
+  try {
+    for await (const e of Deno.readDir(`${dir}/claims`)) {
+      if (e.isFile && e.name.endsWith(".json")) files.push(e.name);
+    }
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+  files.sort();
+  const rows: (Claim & { notebook: string })[] = [];
+  const counts: ClaimCounts[] = [];
+  for (const f of files) {
+    const parsed = JSON.parse(await Deno.readTextFile(`${dir}/claims/${f}`));
+    if (!parsed || !Array.isArray(parsed.claims)) {
+      throw new Error(`gatherClaims: ${dir}/claims/${f} has no "claims" array.`);
+    }
+    const nb = String(parsed.notebook ?? f.replace(/\.json$/, ""));
+    const cs = parsed.claims as Claim[];
+    counts.push({
+      group: nb,
+      claims: cs.length,
+      reproduced: cs.filter((c) => c.verdict === "reproduced").length,
+      differs: cs.filter((c) => c.verdict === "differs").length,
+      notTestable: cs.filter((c) => c.verdict === "not testable here").length,
+    });
+    for (const c of cs) rows.push({ notebook: nb, ...c });
+  }
+  if (rows.length === 0) return counts;
+  const t = table({
+    columns: [
+      { name: "notebook", label: "Notebook" },
+      { name: "section", label: "Section" },
+      { name: "claim", label: "Claim" },
+      { name: "paper", label: "Paper" },
+      { name: "ours", label: "Ours" },
+      { name: "se", label: "SE" },
+      { name: "verdict", label: "Verdict" },
+      { name: "rule", label: "Rule" },
+    ],
+    rows: rows.map((r) => ({
+      ...r,
+      paper: cell(r.paper),
+      ours: cell(r.ours),
+      se: r.se === null ? null : Number(r.se.toPrecision(2)),
+    })),
+    caption:
+      "Claims ledger: every claim the notebooks test, with the verdict computed from the run.",
+  });
+  const stamp = stampLine(opts.meta ?? {});
+  const summary = counts.map((c) => `- ${countsLine(c)}`).join("\n");
+  await writeFilesAtomically(dir, [
+    { name: "claims.csv", data: `# ${stamp}\n${tableToCsv(t)}` },
+    {
+      name: "claims.md",
+      data: `<!-- ${stamp.replace(/--/g, "- -")} -->\n# Claims ledger\n\n${summary}\n\n${
+        tableToMarkdown(t)
+      }`,
+    },
+  ]);
+  return counts;
+}

@@ -217,7 +217,11 @@ export function vconcat(charts: readonly Chart[], opts: ComposeOptions = {}): Ch
 export function facet(
   chart: Chart,
   field: string,
-  opts: ComposeOptions & { columns?: number } = {},
+  opts: ComposeOptions & {
+    columns?: number;
+    /** Give every panel its own y range and y axis (default: one shared range). */
+    independentY?: boolean;
+  } = {},
 ): Chart {
   checkCharts("facet", [chart]);
   if (chart.rows.length === 0) throw new Error("facet: chart has no rows.");
@@ -238,10 +242,13 @@ export function facet(
   const layout = layoutOf(chart);
   // Vega-Lite moves the shared y axis into a row header, 3 pt left of the cells; every
   // column's last x label reaches past its cell.
-  const fixed = 2 * FIGURE_PADDING + layout.yAxisWidth + 3 + FACET_SPACING * (columns - 1);
+  // With independent y ranges every cell draws its own y axis instead.
+  const cellAxis = opts.independentY ? layout.yAxisWidth + FACET_SPACING : 0;
+  const fixed = 2 * FIGURE_PADDING + (opts.independentY ? 0 : layout.yAxisWidth + 3) +
+    FACET_SPACING * (columns - 1);
   let outer = (total - fixed) / columns;
   for (let k = 0; k < 3; k++) {
-    outer = Math.floor((total - fixed) / columns - xOverhang(layout, outer));
+    outer = Math.floor((total - fixed) / columns - cellAxis - xOverhang(layout, outer));
   }
   const { $schema: _s, config: _c, autosize: _a, data, title: _t, usermeta: _u, ...inner } =
     structuredClone(chart.spec);
@@ -260,6 +267,7 @@ export function facet(
     spec: { ...inner, width: Math.max(20, Math.round(outer)) },
     config: themeConfig(),
   };
+  if (opts.independentY) spec.resolve = { scale: { y: "independent" } };
   const title = titleBlock(opts.title ?? chart.title, opts.subtitle);
   if (title) spec.title = title;
   return {

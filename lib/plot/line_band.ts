@@ -32,6 +32,8 @@ export interface LineBandOptions extends FrameOptions {
   y: string;
   /** Field holding the band's half-width: the band is y ± band (e.g. 1.96 standard errors). */
   band?: string;
+  /** Opacity of the bands (default 0.2); lower it when several bands overlap. */
+  bandOpacity?: number;
   /** Field holding the band's lower edge (with `upper`, instead of `band`). */
   lower?: string;
   /** Field holding the band's upper edge. */
@@ -40,6 +42,11 @@ export interface LineBandOptions extends FrameOptions {
   series?: string;
   /** Field(s) holding closed-form values at each row's x, drawn as dashed lines. */
   theory?: string | readonly string[];
+  /**
+   * Draw the theory lines only for these values of `series` (default: for
+   * every series); rows of the other series need no theory value.
+   */
+  theorySeries?: readonly Category[];
   /** Legend label of the simulated (solid) line (default "simulation"). */
   simulationLabel?: string;
   /** Legend label per theory field (default "theory", or the field names when several). */
@@ -78,13 +85,17 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     : [...opts.theory];
   checkNumeric(fn, rows, "x", opts.x, opts.logX);
   checkNumeric(fn, rows, "y", opts.y, opts.logY);
-  for (const t of theory) checkNumeric(fn, rows, "theory", t, opts.logY);
   if (opts.series !== undefined) checkPresent(fn, rows, "series", opts.series);
+  const theoryRows = theoryRowsOf(fn, rows, opts, theory);
+  for (const t of theory) checkNumeric(fn, theoryRows, "theory", t, opts.logY);
   if (opts.band !== undefined && (opts.lower !== undefined || opts.upper !== undefined)) {
     throw new Error(`${fn}: give either band (a half-width) or lower and upper, not both.`);
   }
   if ((opts.lower === undefined) !== (opts.upper === undefined)) {
     throw new Error(`${fn}: lower and upper go together; pass both or neither.`);
+  }
+  if (opts.bandOpacity !== undefined && !(opts.bandOpacity > 0 && opts.bandOpacity <= 1)) {
+    throw new Error(`${fn}: bandOpacity must be in (0, 1]; got ${opts.bandOpacity}.`);
   }
   let edges: [string, string] | undefined;
   if (opts.band !== undefined) {
@@ -133,7 +144,7 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
   if (edges) {
     layer.push({
       transform: [{ calculate: edges[0], as: LO }, { calculate: edges[1], as: HI }],
-      mark: { type: "area", opacity: 0.2, line: false },
+      mark: { type: "area", opacity: opts.bandOpacity ?? 0.2, line: false },
       encoding: {
         x: xEnc,
         y: { field: LO, type: "quantitative", scale: yScale, title: opts.yTitle ?? opts.y },
@@ -177,6 +188,9 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     );
     layer.push({
       transform: [
+        ...(opts.theorySeries
+          ? [{ filter: { field: vlField(opts.series!), oneOf: [...opts.theorySeries] } }]
+          : []),
         { fold: theory.map(vlField), as: ["__curve", "__value"] },
         { calculate: kind, as: "__kind" },
       ],
@@ -196,9 +210,10 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     });
   }
 
-  const yValues = rows.flatMap((r) => {
+  const yValues = theoryRows.flatMap((r) => theory.map((t) => r[t] as number));
+  yValues.push(...rows.flatMap((r) => {
     const y = r[opts.y] as number;
-    const out = [y, ...theory.map((t) => r[t] as number)];
+    const out = [y];
     if (opts.band !== undefined) {
       out.push(y - (r[opts.band] as number), y + (r[opts.band] as number));
     }
@@ -206,7 +221,7 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
       out.push(r[opts.lower] as number, r[opts.upper] as number);
     }
     return out;
-  });
+  }));
   const { spec, layout } = frame(rows, { layer }, opts, {
     y: { values: yValues, log: opts.logY },
     x: { values: rows.map((r) => r[opts.x] as number), log: opts.logX },
@@ -219,6 +234,30 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     summary: summarize(rows, opts, theory, seriesValues),
     layout,
   };
+}
+
+/** The rows that carry theory values: all, or those of `theorySeries`. */
+function theoryRowsOf(
+  fn: string,
+  rows: readonly Row[],
+  opts: LineBandOptions,
+  theory: string[],
+): readonly Row[] {
+  if (opts.theorySeries === undefined) return rows;
+  if (!theory.length || opts.series === undefined || !Array.isArray(opts.theorySeries)) {
+    throw new Error(
+      `${fn}: theorySeries needs theory, series and a list of series values; pass all three.`,
+    );
+  }
+  const keep = new Set(opts.theorySeries.map(String));
+  const out = rows.filter((r) => keep.has(String(r[opts.series!])));
+  if (!out.length) {
+    throw new Error(
+      `${fn}: no row has ${opts.series} in theorySeries (${[...keep].join(", ")}); ` +
+        "pass values the series field holds.",
+    );
+  }
+  return out;
 }
 
 function summarize(
@@ -247,6 +286,11 @@ function summarize(
   }
   if (opts.band) lines.push(`Band: ${opts.y} ± ${opts.band}.`);
   else if (opts.lower) lines.push(`Band: from ${opts.lower} to ${opts.upper}.`);
-  if (theory.length) lines.push(`Dashed: ${theory.join(", ")} (closed form).`);
+  if (theory.length) {
+    lines.push(
+      `Dashed: ${theory.join(", ")} (closed form)` +
+        `${opts.theorySeries ? `, for ${opts.theorySeries.join(", ")} only` : ""}.`,
+    );
+  }
   return lines.join("\n");
 }

@@ -34,6 +34,8 @@ export interface LineBandOptions extends FrameOptions {
   band?: string;
   /** Opacity of the bands (default 0.2); lower it when several bands overlap. */
   bandOpacity?: number;
+  /** Outline each band with thin lines in its series' colour, so overlapping bands stay apart. */
+  bandEdges?: boolean;
   /** Field holding the band's lower edge (with `upper`, instead of `band`). */
   lower?: string;
   /** Field holding the band's upper edge. */
@@ -144,12 +146,21 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
   if (edges) {
     layer.push({
       transform: [{ calculate: edges[0], as: LO }, { calculate: edges[1], as: HI }],
-      mark: { type: "area", opacity: opts.bandOpacity ?? 0.2, line: false },
+      mark: opts.bandEdges
+        ? {
+          type: "area",
+          fillOpacity: opts.bandOpacity ?? 0.2,
+          strokeWidth: 0.6,
+          strokeOpacity: 0.8,
+          line: false,
+        }
+        : { type: "area", opacity: opts.bandOpacity ?? 0.2, line: false },
       encoding: {
         x: xEnc,
         y: { field: LO, type: "quantitative", scale: yScale, title: opts.yTitle ?? opts.y },
         y2: { field: HI },
         color,
+        ...(opts.bandEdges ? { stroke: color } : {}),
       },
     });
   }

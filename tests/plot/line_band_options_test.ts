@@ -1,4 +1,4 @@
-/** lineBand's theorySeries and bandOpacity options, facet's independentY. */
+/** lineBand's theorySeries, bandOpacity and bandEdges options, facet's independentY. */
 import { facet, lineBand } from "../../lib/plot/mod.ts";
 import { assertEquals, assertThrows } from "../assert.ts";
 
@@ -23,6 +23,10 @@ Deno.test("theorySeries draws the theory line for the named series only", () => 
   const theory = layers.find((l) => l.transform?.some((t) => "fold" in t))!;
   assertEquals(theory.transform![0], { filter: { field: "method", oneOf: ["avg"] } });
   assertEquals(layers[0].mark.opacity, 0.1);
+  const edged = lineBand(rows, { x: "k", y: "v", band: "se", series: "method", bandEdges: true });
+  const area = (edged.spec.layer as (Layer & { encoding: Record<string, unknown> })[])[0];
+  assertEquals(area.mark.opacity, undefined); // fillOpacity instead, so the edges stay visible
+  assertEquals(area.encoding.stroke, area.encoding.color);
   // Without the option every row needs the theory field.
   assertThrows(
     () => lineBand(rows, { x: "k", y: "v", series: "method", theory: "law" }),

@@ -71,6 +71,8 @@ async function texts(dir: string, questions: number): Promise<string> {
   const { loadGpt } = await import("../lib/llm/io.ts");
   const { generateAnswers } = await import("../lib/llm/generate.ts");
   const { loadQaCorpus } = await import("../lib/llm/corpus/qa.ts");
+  const { useBackend } = await import("../lib/llm/backend.ts");
+  await useBackend();
   const root = new URL("../data/models/", import.meta.url).pathname;
   const teacher = (await loadGpt(`${root}teacher`)).model;
   const student = (await loadGpt(`${root}student_base`)).model;

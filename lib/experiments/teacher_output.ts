@@ -194,7 +194,10 @@ export interface TeacherOutputResult {
 
 /** Options of {@link runTeacherOutput}. */
 export interface TeacherOutputRunOptions extends RunOptions {
-  /** Worker threads for the neural cohorts (default "auto"; results do not depend on it). */
+  /**
+   * Worker threads for the neural cohorts (default "auto", 0 at smoke scale); results do not
+   * depend on it.
+   */
   workers?: number | "auto";
 }
 
@@ -326,7 +329,8 @@ export async function runTeacherOutput(
       targets: Float32Array.from(labels),
       students: SN,
       seed: 1000 * seed + li, // student s: init from new Rng(seed).child(s)
-      workers: options.workers ?? "auto",
+      // At smoke scale a worker's start-up outweighs 20 students: train on the calling thread.
+      workers: options.workers ?? (config.scale === "smoke" ? 0 : "auto"),
     });
     backend = cohort.backend;
     workers = cohort.workers;

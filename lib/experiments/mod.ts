@@ -25,18 +25,13 @@ export {
   variancesFigure,
 } from "./problem_definition_figures.ts";
 export {
-  bonferroniZ,
-  type CheckSummary,
-  checkSummary,
   type LinearLevel,
   type LinearTheory,
   type Monotone,
   type NoiseLevel,
-  PAPER_TABLE2_SHARE,
   QUANTITIES,
   runTeacherOutput,
   type Summary,
-  teacherOutputClaims,
   type TeacherOutputConfig,
   teacherOutputConfig,
   type TeacherOutputResult,
@@ -46,7 +41,6 @@ export {
   THM42,
   THM43,
   type Trend,
-  worstCheck,
 } from "./teacher_output.ts";
 export {
   curvatureTable,
@@ -56,3 +50,11 @@ export {
   NOISE_LEVEL_TITLE,
   varianceOfMseFigure,
 } from "./teacher_output_figures.ts";
+export { bonferroniZ } from "./bonferroni.ts";
+export {
+  type CheckSummary,
+  checkSummary,
+  PAPER_TABLE2_SHARE,
+  teacherOutputClaims,
+  worstCheck,
+} from "./teacher_output_claims.ts";

@@ -23,7 +23,7 @@ import {
   interStudentVariance,
   monteCarloSummary,
 } from "../uncertainty/mod.ts";
-import { bonferroniZ } from "./teacher_output.ts";
+import { bonferroniZ } from "./bonferroni.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
 /** The configuration of the Section 2 example. */

@@ -7,6 +7,57 @@
  */
 export { type ExperimentConfig, type RunOptions } from "./types.ts";
 export { progressLine, sweep, type SweepOptions, type SweepProgress } from "./sweep.ts";
+export {
+  type PerInputCheck,
+  problemDefinitionClaims,
+  type ProblemDefinitionConfig,
+  problemDefinitionConfig,
+  type ProblemDefinitionResult,
+  type ProblemDefinitionRunOptions,
+  runProblemDefinition,
+  type SourceDecomposition,
+  worstInput,
+} from "./problem_definition.ts";
+export {
+  sourcesTable,
+  studentsFigure,
+  theorem41Figure,
+  variancesFigure,
+} from "./problem_definition_figures.ts";
+export {
+  type LinearLevel,
+  type LinearTheory,
+  type Monotone,
+  type NoiseLevel,
+  QUANTITIES,
+  runTeacherOutput,
+  type Summary,
+  type TeacherOutputConfig,
+  teacherOutputConfig,
+  type TeacherOutputResult,
+  type TeacherOutputRunOptions,
+  type TheoryCheck,
+  THM41,
+  THM42,
+  THM43,
+  type Trend,
+} from "./teacher_output.ts";
+export {
+  curvatureTable,
+  interStudentFigure,
+  meanMseFigure,
+  neuralFits,
+  NOISE_LEVEL_TITLE,
+  varianceOfMseFigure,
+} from "./teacher_output_figures.ts";
+export { bonferroniZ } from "./bonferroni.ts";
+export {
+  type CheckSummary,
+  checkSummary,
+  PAPER_TABLE2_SHARE,
+  teacherOutputClaims,
+  worstCheck,
+} from "./teacher_output_claims.ts";
 // Section 7 (notebook 07): averaging and variance-weighting, Theorems 7.1-7.4 and Figure 11.
 export {
   type CombinationOptimum,

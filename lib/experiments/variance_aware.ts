@@ -37,8 +37,8 @@ import { fitCohort, predictCohort } from "../nn/mod.ts";
 import { Rng } from "../random.ts";
 import { interStudentVariance, monteCarloSummary, studentTestMse } from "../uncertainty/mod.ts";
 import { weightedPolynomialFit } from "../uncertainty/trend.ts";
-import { normalTwoSided } from "../uncertainty/distributions.ts";
 import { type Claim, claimFromTest, claimNotTestable, claimVsNumber } from "../report/claims.ts";
+import { bonferroniZ } from "./bonferroni.ts";
 import { sweep } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
@@ -718,17 +718,6 @@ export function gains(result: VarianceAwareResult): GainRow[] {
   );
 }
 
-/** z with P(|Z| > z) = p: the two-sided normal quantile, by bisection. */
-function normalQuantileTwoSided(p: number): number {
-  let lo = 0, hi = 40;
-  for (let i = 0; i < 200; i++) {
-    const mid = (lo + hi) / 2;
-    if (normalTwoSided(mid) > p) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}
-
 /**
  * Section 7's claims ledger (Theorems 7.1-7.4, Figure 11, Table 1). Rules:
  * a closed form is reproduced when the simulation lies within 2 Monte Carlo
@@ -772,7 +761,7 @@ export function varianceAwareClaims(comb: CombinationResult, result: VarianceAwa
     }),
   ];
   const { worstZ, cells } = linearMseWorstZ(result);
-  const bound = normalQuantileTwoSided(0.05 / cells);
+  const bound = bonferroniZ(cells);
   claims.push(
     claimFromTest({
       section: "Thm 7.1",

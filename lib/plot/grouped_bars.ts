@@ -36,6 +36,11 @@ export interface GroupedBarsOptions extends FrameOptions {
   lower?: string;
   /** Field holding the error bar's upper end. */
   upper?: string;
+  /**
+   * Log-scaled y axis, for bars of very different sizes (every y and error-bar
+   * end must be > 0); the bars rise from the bottom of the plot.
+   */
+  logY?: boolean;
 }
 
 /**
@@ -58,7 +63,7 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
   checkRows(fn, rows);
   if (!opts || typeof opts !== "object") throw new Error(`${fn}: opts is required.`);
   checkPresent(fn, rows, "x", opts.x);
-  checkNumeric(fn, rows, "y", opts.y);
+  checkNumeric(fn, rows, "y", opts.y, opts.logY);
   if (opts.group !== undefined) checkPresent(fn, rows, "group", opts.group);
   if (opts.error !== undefined && (opts.lower !== undefined || opts.upper !== undefined)) {
     throw new Error(`${fn}: give either error (a half-width) or lower and upper, not both.`);
@@ -69,11 +74,22 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
   let edges: [string, string] | undefined;
   if (opts.error !== undefined) {
     checkNumeric(fn, rows, "error", opts.error);
+    if (opts.logY) {
+      rows.forEach((r, i) => {
+        const lo = (r[opts.y] as number) - (r[opts.error as string] as number);
+        if (!(lo > 0)) {
+          throw new Error(
+            `${fn}: on a log y axis the error bar's lower end y - error must be > 0; ` +
+              `rows[${i}] has ${lo}. Pass lower/upper computed on the log scale instead.`,
+          );
+        }
+      });
+    }
     const y = JSON.stringify(opts.y), e = JSON.stringify(opts.error);
     edges = [`datum[${y}] - datum[${e}]`, `datum[${y}] + datum[${e}]`];
   } else if (opts.lower !== undefined && opts.upper !== undefined) {
-    checkNumeric(fn, rows, "lower", opts.lower);
-    checkNumeric(fn, rows, "upper", opts.upper);
+    checkNumeric(fn, rows, "lower", opts.lower, opts.logY);
+    checkNumeric(fn, rows, "upper", opts.upper, opts.logY);
     edges = [`datum[${JSON.stringify(opts.lower)}]`, `datum[${JSON.stringify(opts.upper)}]`];
   }
 
@@ -92,12 +108,21 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
     ? { xOffset: { field: vlField(opts.group), type: "nominal", sort: groups } }
     : {};
   const color = seriesColor(opts.group, groups, width, { symbol: "square" });
+  const yScale = opts.logY ? { scale: { type: "log", nice: true } } : {}; // whole decades
   const layer: Record<string, unknown>[] = [{
     mark: { type: "bar" },
     encoding: {
       x,
       ...xOffset,
-      y: { field: vlField(opts.y), type: "quantitative", title: opts.yTitle ?? opts.y },
+      y: {
+        field: vlField(opts.y),
+        type: "quantitative",
+        title: opts.yTitle ?? opts.y,
+        ...yScale,
+        ...(opts.logY ? { stack: null } : {}),
+      },
+      // On a log axis a bar has no zero to rise from: it rises from the plot's bottom edge.
+      ...(opts.logY ? { y2: { value: "height" } } : {}),
       color,
     },
   }];
@@ -108,7 +133,7 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
       encoding: {
         x,
         ...xOffset,
-        y: { field: "__lower", type: "quantitative" },
+        y: { field: "__lower", type: "quantitative", ...yScale },
         y2: { field: "__upper" },
       },
     });
@@ -124,7 +149,9 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
     }
     return [y];
   });
-  const { spec, layout } = frame(rows, { layer }, opts, { y: { values: yValues, zero: true } });
+  const { spec, layout } = frame(rows, { layer }, opts, {
+    y: opts.logY ? { values: yValues, log: true } : { values: yValues, zero: true },
+  });
   fitBandLabels(spec, width - layout.yAxisWidth - 2 * FIGURE_PADDING);
   const lines = [
     `Bar chart${opts.title ? ` "${opts.title}"` : ""}: ${opts.y} per ${opts.x}` +

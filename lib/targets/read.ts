@@ -1,0 +1,152 @@
+/**
+ * Streaming reader of offline teacher outputs: JSON Lines or CSV, plain or
+ * gzip, read line by line so that files larger than memory can be
+ * processed.
+ *
+ * @module
+ */
+import {
+  parseCsvLine,
+  parseRecordLine,
+  type RecordContext,
+  TeacherOutputError,
+  type TeacherRecord,
+} from "./records.ts";
+
+/** Options of {@link readTeacherOutputs}. */
+export interface ReadOptions {
+  /** `jsonl` or `csv` (default: from the file name, `.csv`/`.csv.gz` is CSV, else JSON Lines). */
+  format?: "jsonl" | "csv";
+  /** Skip bad lines (counted in `stats.skipped`) instead of stopping at the first. */
+  skipBad?: boolean;
+  /** Filled while reading: lines seen, records yielded, lines skipped, the first errors. */
+  stats?: ReadStats;
+}
+
+/** Counts kept by {@link readTeacherOutputs}. */
+export interface ReadStats {
+  /** Lines read (blank lines included). */
+  lines: number;
+  /** Records yielded. */
+  records: number;
+  /** Bad lines skipped (with `skipBad`). */
+  skipped: number;
+  /** The first 10 errors of skipped lines. */
+  errors: TeacherOutputError[];
+  /** Bytes read from the file (compressed size for gzip). */
+  bytes: number;
+}
+
+/** A fresh {@link ReadStats}. */
+export function newReadStats(): ReadStats {
+  return { lines: 0, records: 0, skipped: 0, errors: [], bytes: 0 };
+}
+
+function isGzipName(path: string): boolean {
+  return /\.gz$/i.test(path);
+}
+
+/** The format a path implies: `.csv` or `.csv.gz` is CSV, anything else JSON Lines. */
+export function formatOf(path: string): "jsonl" | "csv" {
+  return /\.csv(\.gz)?$/i.test(path) ? "csv" : "jsonl";
+}
+
+async function* lines(
+  path: string,
+  stats: ReadStats,
+): AsyncGenerator<string> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (e) {
+    throw new TeacherOutputError(0, "--in", `cannot open ${path}: ${(e as Error).message}`);
+  }
+  // Gzip is recognised by its magic bytes, whatever the name.
+  const head = new Uint8Array(2);
+  const got = await file.read(head);
+  await file.seek(0, Deno.SeekMode.Start);
+  const gz = (got === 2 && head[0] === 0x1f && head[1] === 0x8b) ||
+    (got === null && isGzipName(path));
+  let bytes: ReadableStream<Uint8Array> = file.readable.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, c) {
+        stats.bytes += chunk.byteLength;
+        c.enqueue(chunk);
+      },
+    }),
+  );
+  if (gz) {
+    bytes = bytes.pipeThrough(
+      new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+    );
+  }
+  let rest = "";
+  for await (const chunk of bytes.pipeThrough(new TextDecoderStream())) {
+    const text = rest + chunk;
+    let start = 0;
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", start)) {
+      yield text.charCodeAt(i - 1) === 13 ? text.slice(start, i - 1) : text.slice(start, i);
+      start = i + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest !== "") yield rest;
+}
+
+/**
+ * Read teacher outputs record by record.
+ *
+ * @throws TeacherOutputError naming the line and field of the first bad
+ *   line (unless `skipBad`), and for an empty file (no record at all).
+ *
+ * @example
+ * ```ts
+ * for await (const rec of readTeacherOutputs("teacher.jsonl.gz")) {
+ *   console.log(rec.id, rec.responses.length);
+ * }
+ * ```
+ */
+export async function* readTeacherOutputs(
+  path: string,
+  opts: ReadOptions = {},
+): AsyncGenerator<TeacherRecord> {
+  const format = opts.format ?? formatOf(path);
+  if (format !== "jsonl" && format !== "csv") {
+    throw new TeacherOutputError(0, "--format", `must be jsonl or csv, got "${format}".`);
+  }
+  const stats = opts.stats ?? newReadStats();
+  const ctx: RecordContext = {};
+  let lineNo = 0;
+  for await (const text of lines(path, stats)) {
+    lineNo++;
+    stats.lines = lineNo;
+    if (text.trim() === "") continue;
+    if (
+      format === "csv" && stats.records === 0 && stats.skipped === 0 && /^\s*"?id"?\s*,/.test(text)
+    ) {
+      continue; // header
+    }
+    let rec: TeacherRecord;
+    try {
+      rec = format === "csv" ? parseCsvLine(text, ctx, lineNo) : parseRecordLine(text, ctx, lineNo);
+    } catch (e) {
+      if (!opts.skipBad || !(e instanceof TeacherOutputError)) throw e;
+      stats.skipped++;
+      if (stats.errors.length < 10) stats.errors.push(e);
+      continue;
+    }
+    stats.records++;
+    yield rec;
+  }
+  if (stats.records === 0) {
+    throw new TeacherOutputError(
+      0,
+      "--in",
+      stats.skipped > 0
+        ? `${path}: every one of ${stats.skipped} non-empty lines is bad (first: ${
+          stats.errors[0]?.message
+        }).`
+        : `${path} holds no record (empty file).`,
+    );
+  }
+}

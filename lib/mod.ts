@@ -15,8 +15,8 @@ export {
   normal,
   permutation,
   Rng,
-  type RngLike,
   sampleWithoutReplacement,
+  type Seed,
   toRng,
   uniform,
 } from "./random.ts";
@@ -272,10 +272,10 @@ export {
 export {
   type CurvatureTest,
   curvatureTest,
+  fitWeightedPolynomial,
   logLogSlope,
   normalUpperTail,
   type PolynomialTrend,
-  weightedPolynomialFit,
 } from "./uncertainty/mod.ts";
 // Section 6.1: classifier output uncertainty (entropy, groups, paired tests, calibration).
 export {

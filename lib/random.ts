@@ -168,12 +168,29 @@ export class Rng {
   }
 }
 
-/** A generator, or a seed to make one from. Every random function takes one. */
-export type RngLike = Rng | number;
+/**
+ * The one seed convention of the library: every random function or option takes
+ * `seed: Seed`, a number (an integer in [0, 2^53): a fresh root stream) or an
+ * {@link Rng} (drawn from, or asked for child streams, as the function says).
+ * The same number always gives the same numbers.
+ */
+export type Seed = number | Rng;
 
-/** The generator itself, or a fresh root generator for a seed. */
-export function toRng(rng: RngLike): Rng {
-  return typeof rng === "number" ? new Rng(rng) : rng;
+/** @deprecated Use {@link Seed}; kept until lib/llm is moved over. */
+export type RngLike = Seed;
+
+/**
+ * The generator itself, or a fresh root generator for a number.
+ *
+ * @throws TypeError when `seed` is neither a number nor an `Rng` (for example
+ *   undefined, from an options object that still says `rng:` instead of `seed:`).
+ */
+export function toRng(seed: Seed): Rng {
+  if (typeof seed === "number") return new Rng(seed);
+  if (seed instanceof Rng) return seed;
+  throw new TypeError(
+    `seed must be a number or an Rng, got ${String(seed)}; options take { seed }, not { rng }.`,
+  );
 }
 
 function checkCount(n: number, name: string, min = 0): void {
@@ -191,40 +208,40 @@ function checkCount(n: number, name: string, min = 0): void {
  * const streams = childStreams(7, 1000); // 1,000 students, one stream each
  * ```
  */
-export function childStreams(seed: RngLike, count: number): Rng[] {
+export function childStreams(seed: Seed, count: number): Rng[] {
   checkCount(count, "count");
   const root = toRng(seed);
   return Array.from({ length: count }, (_, i) => root.child(i));
 }
 
 /** `n` uniform draws in [low, high). */
-export function uniform(rng: RngLike, n: number, low = 0, high = 1): Float64Array {
+export function uniform(seed: Seed, n: number, low = 0, high = 1): Float64Array {
   checkCount(n, "n");
   if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
     throw new RangeError(`need finite low <= high, got low=${low}, high=${high}.`);
   }
-  const r = toRng(rng);
+  const r = toRng(seed);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = low + (high - low) * r.uniform();
   return out;
 }
 
 /** `n` normal draws with the given mean and standard deviation. */
-export function normal(rng: RngLike, n: number, mean = 0, std = 1): Float64Array {
+export function normal(seed: Seed, n: number, mean = 0, std = 1): Float64Array {
   checkCount(n, "n");
   if (!(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
     throw new RangeError(`need a finite mean and a finite std >= 0, got mean=${mean}, std=${std}.`);
   }
-  const r = toRng(rng);
+  const r = toRng(seed);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = mean + std * r.normal();
   return out;
 }
 
 /** A uniformly random permutation of 0..n-1 (Fisher-Yates shuffle). */
-export function permutation(rng: RngLike, n: number): Int32Array {
+export function permutation(seed: Seed, n: number): Int32Array {
   checkCount(n, "n");
-  const r = toRng(rng);
+  const r = toRng(seed);
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
@@ -242,13 +259,13 @@ export function permutation(rng: RngLike, n: number): Int32Array {
  *
  * @throws RangeError when k > n.
  */
-export function sampleWithoutReplacement(rng: RngLike, n: number, k: number): Int32Array {
+export function sampleWithoutReplacement(seed: Seed, n: number, k: number): Int32Array {
   checkCount(n, "n");
   checkCount(k, "k");
   if (k > n) {
     throw new RangeError(`k must be at most n to sample without replacement, got k=${k}, n=${n}.`);
   }
-  const r = toRng(rng);
+  const r = toRng(seed);
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = 0; i < k; i++) {
@@ -264,10 +281,10 @@ export function sampleWithoutReplacement(rng: RngLike, n: number, k: number): In
  * A bootstrap sample: `m` indices drawn from 0..n-1 with replacement
  * (m defaults to n).
  */
-export function bootstrapIndices(rng: RngLike, n: number, m = n): Int32Array {
+export function bootstrapIndices(seed: Seed, n: number, m = n): Int32Array {
   checkCount(n, "n", 1);
   checkCount(m, "m");
-  const r = toRng(rng);
+  const r = toRng(seed);
   const out = new Int32Array(m);
   for (let i = 0; i < m; i++) out[i] = r.int(n);
   return out;
@@ -277,11 +294,11 @@ export function bootstrapIndices(rng: RngLike, n: number, m = n): Int32Array {
  * Bootstrap counts: how many times each of the n examples is drawn in a
  * bootstrap sample of size m. Training with these counts as example weights is
  * the same as training on the resampled rows, but keeps the inputs shared across
- * students (see the cohort trainer). Equals counting `bootstrapIndices(rng, n, m)`
- * for the same generator state.
+ * students (see the cohort trainer). Equals counting `bootstrapIndices(seed, n, m)`
+ * for the same seed or generator state.
  */
-export function bootstrapCounts(rng: RngLike, n: number, m = n): Float64Array {
-  const idx = bootstrapIndices(rng, n, m);
+export function bootstrapCounts(seed: Seed, n: number, m = n): Float64Array {
+  const idx = bootstrapIndices(seed, n, m);
   const counts = new Float64Array(n);
   for (const i of idx) counts[i]++;
   return counts;

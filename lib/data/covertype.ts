@@ -13,7 +13,7 @@
  */
 
 import { csvParseRows } from "d3-dsv";
-import { type RngLike, sampleWithoutReplacement, toRng } from "../random.ts";
+import { sampleWithoutReplacement, type Seed, toRng } from "../random.ts";
 import type { ClassificationDataset } from "./dataset.ts";
 import { numericMatrix, readDataText } from "./read_file.ts";
 
@@ -44,7 +44,7 @@ export interface CovertypeOptions {
   /** Keep this many rows, drawn uniformly without replacement; default all rows. */
   rows?: number;
   /** Seed or generator for the row sample; required when `rows` is given. */
-  seed?: RngLike;
+  seed?: Seed;
 }
 
 async function resolve(path: string): Promise<string> {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { permutation, type RngLike, toRng } from "../random.ts";
+import { permutation, type Seed, toRng } from "../random.ts";
 import { checkClassSizes, groupByClass, type Split, splitSizes } from "./split_sizes.ts";
 
 /** Options of `trainTestSplit` and `stratifiedSplit`. */
@@ -16,7 +16,7 @@ export interface SplitOptions {
   /** Share of rows in the test set, in (0, 1). */
   testFraction: number;
   /** A seed or a generator. */
-  seed: RngLike;
+  seed: Seed;
 }
 
 function ascending(rows: number[]): Int32Array {

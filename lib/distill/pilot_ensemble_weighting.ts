@@ -82,7 +82,7 @@ function fail(message: string): never {
  * @example
  * ```ts
  * // 3 pilot networks, each trained on one of 3 pilot draws per input.
- * const pilotDraws = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 3, rng: 2 });
+ * const pilotDraws = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 3, seed: 2 });
  * // pilotPredictions: 3 x n, the pilots' outputs on the training inputs.
  * const h = pilotEnsembleVarianceWeightedLabels({
  *   responses, k: 5, n, pilotResponses: pilotDraws, kPilot: 3, pilotPredictions, pilots: 3,

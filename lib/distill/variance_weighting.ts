@@ -224,7 +224,7 @@ export const REFERENCE_VARIANCE_GUARD = 1e-8;
  * @example
  * ```ts
  * const mu = predictOls(xTrain, teacher);
- * const r = noisyTeacherResponses(mu, { variance: sigma2 }, { students: 1000, k: 5, rng: 1 });
+ * const r = noisyTeacherResponses(mu, { variance: sigma2 }, { students: 1000, k: 5, seed: 1 });
  * const ref = referenceVarianceWeightedLabels({ responses: r, k: 5, noiseVariance: sigma2, teacherOutput: mu });
  * const students = fitOls(xTrain, d, ref.targets); // the reference (oracle) students
  * ```
@@ -391,8 +391,8 @@ export interface HonestOlsInput {
  * @example
  * ```ts
  * const mu = predictOls(xTrain, teacher); // a practitioner only queries it, with noise
- * const r = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 5, rng: 1 });
- * const pilot = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 3, rng: 2 });
+ * const r = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 5, seed: 1 });
+ * const pilot = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 3, seed: 2 });
  * const h = honestVarianceWeightedLabelsOls({ x: xTrain, d, responses: r, k: 5, pilotResponses: pilot, kPilot: 3 });
  * fitOls(xTrain, d, h.targets); // the student; h.teacherCalls = 8 n
  * ```

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { toRng } from "../random.ts";
 import { type BackendChoice, loadBlas, selectBackend } from "./gemm.ts";
 import { selectTrainer } from "./trainer.ts";
 import {
@@ -91,7 +92,7 @@ function hardwareThreads(): number {
  * Train S students with full-batch Adam (PyTorch's defaults: betas 0.9, 0.999,
  * eps 1e-8, bias correction, no weight decay) for `epochs` epochs.
  *
- * Student s starts from `init` drawn from `new Rng(seed).child(s)`, so it is the
+ * Student s starts from `init` drawn from `toRng(seed).child(s)`, so it is the
  * same student whatever S, the chunking or the number of workers (bit for bit
  * with the native and portable back ends; with BLAS to float32 rounding). The
  * back ends agree to float32 tolerance, not bit for bit: they sum in different
@@ -115,6 +116,7 @@ export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
   const problem = validateOptions(opts);
   const { n, d, h, o, epochs } = problem;
   const S = opts.students;
+  const root = toRng(opts.seed);
   const init: InitSpec = opts.init ?? { kind: "torch" };
   const backend = selectTrainer(resolveAuto(opts.backend ?? "auto", h));
   const layout = parameterLayout(d, h, o);
@@ -163,7 +165,7 @@ export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
 
   if (workers === 0) {
     for (const [first, count] of chunks) {
-      const start = initCohortParameters(init, d, h, o, opts.seed, first, count, S);
+      const start = initCohortParameters(init, d, h, o, root, first, count, S);
       const initial = start.slice();
       store(first, count, initial, backend.train(problem, first, count, start));
       await Promise.resolve();
@@ -175,7 +177,9 @@ export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
     type: "setup",
     problem,
     init,
-    seed: opts.seed,
+    // The worker rebuilds the root stream from its seed and path (an Rng is not cloneable).
+    seed: root.seed,
+    path: [...root.path],
     students: S,
     backend: backend.name,
   };

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { Rng } from "../random.ts";
+import { Rng, type Seed, toRng } from "../random.ts";
 
 /** Offsets of each block of the flattened parameter vector (see the module doc). */
 export interface ParameterLayout {
@@ -108,7 +108,7 @@ function perturb(d: number, h: number, o: number, scale: number, rng: Rng, p: Fl
 /**
  * Starting parameters of students `first .. first + count - 1` of a cohort, as a
  * `count x P` Float32Array (flattened as in the module doc). Student s draws
- * from `new Rng(seed).child(s)`, so its init does not depend on the cohort size
+ * from `toRng(seed).child(s)` (for a number, `new Rng(seed).child(s)`), so its init does not depend on the cohort size
  * or on how the cohort is chunked. The draws of one student are, in order: the
  * base init in flattened order (unless `baseSeed` is given), then for
  * `perturbed` one normal per parameter in flattened order.
@@ -125,7 +125,7 @@ export function initCohortParameters(
   d: number,
   h: number,
   o: number,
-  seed: number,
+  seed: Seed,
   first: number,
   count: number,
   students: number,
@@ -147,7 +147,7 @@ export function initCohortParameters(
     }
     return out;
   }
-  const root = new Rng(seed);
+  const root = toRng(seed);
   let sharedBase: Float32Array | null = null;
   if (spec.kind === "perturbed") {
     if (!(Number.isFinite(spec.scale) && spec.scale >= 0)) {

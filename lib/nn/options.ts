@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Rng, type Seed } from "../random.ts";
 import type { BackendChoice } from "./gemm.ts";
 import { type InitSpec, parameterLayout } from "./init.ts";
 import type { CohortProblem, LossKind } from "./kernel.ts";
@@ -53,8 +54,12 @@ export interface FitCohortOptions {
   epochs: number;
   /** Adam learning rate (> 0). */
   lr: number;
-  /** Seed of the students' streams: student s uses `new Rng(seed).child(s)`. */
-  seed: number;
+  /**
+   * Seed of the students' streams: student s uses `toRng(seed).child(s)` (for a
+   * number, `new Rng(seed).child(s)`; for an `Rng`, its child s, whatever has
+   * been drawn from it).
+   */
+  seed: Seed;
   /** Init (default `{ kind: "torch" }`, PyTorch's nn.Linear default). */
   init?: InitSpec;
   /** Flattened parameter indices to record after every epoch (see `parameterLayout`). */
@@ -114,7 +119,12 @@ export function validateOptions(opts: FitCohortOptions): CohortProblem {
   const d = checkInt("d", opts.d, 1);
   const h = checkInt("hidden", opts.hidden, 0);
   const o = checkInt("outputs", opts.outputs, 1);
-  checkInt("seed", opts.seed, 0);
+  if (!(opts.seed instanceof Rng)) {
+    const seed: unknown = opts.seed;
+    if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0) {
+      fail(`seed must be an integer >= 0 or an Rng, got ${String(seed)}.`);
+    }
+  }
   if (opts.loss !== "mse" && opts.loss !== "cross-entropy") {
     fail(`loss must be "mse" or "cross-entropy", got ${String(opts.loss)}.`);
   }

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { type RngLike, toRng } from "../random.ts";
+import { type Seed, toRng } from "../random.ts";
 import { checkFinite } from "./check.ts";
 import { normalTwoSided, studentTTwoSided } from "./distributions.ts";
 
@@ -100,7 +100,7 @@ export function pairedTTest(teacher: ArrayLike<number>, student: ArrayLike<numbe
 /** Options of {@link bootstrapMeanDifference}. */
 export interface BootstrapOptions {
   /** Seed or generator for the resampling. */
-  readonly rng: RngLike;
+  readonly seed: Seed;
   /** Number of bootstrap resamples B (default 2000). */
   readonly resamples?: number;
   /** Confidence level in (0, 1) (default 0.95). */
@@ -127,14 +127,14 @@ export interface BootstrapInterval {
  * take each resample's mean difference, and return the (1 - level)/2 and
  * (1 + level)/2 quantiles of those B means (numpy's default linear
  * interpolation between order statistics). Resample b draws n indices in
- * turn from `toRng(rng)`, so the same seed gives the same interval.
+ * turn from `toRng(seed)`, so the same seed gives the same interval.
  *
  * @throws RangeError when the lengths differ, n < 2, a value is not finite,
  *   `resamples` is not an integer >= 2, or `level` is not in (0, 1).
  *
  * @example
  * ```ts
- * const ci = bootstrapMeanDifference(hTeacher, hStudent, { rng: 7, resamples: 2000 });
+ * const ci = bootstrapMeanDifference(hTeacher, hStudent, { seed: 7, resamples: 2000 });
  * ci.low <= 0 && 0 <= ci.high; // no difference detected at 95%
  * ```
  */
@@ -151,7 +151,7 @@ export function bootstrapMeanDifference(
     throw new RangeError(`options.level must be in (0, 1), e.g. 0.95, got ${level}.`);
   }
   const d = differences(teacher, student);
-  const rng = toRng(options.rng);
+  const rng = toRng(options.seed);
   const n = d.length;
   const means = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
@@ -261,7 +261,7 @@ export interface PairedComparison {
  *
  * @example
  * ```ts
- * const c = pairedComparison(predictiveEntropy(pT, C), predictiveEntropy(pS, C), { rng: 1 });
+ * const c = pairedComparison(predictiveEntropy(pT, C), predictiveEntropy(pS, C), { seed: 1 });
  * [c.tTest.meanDifference, c.tTest.pValue, c.bootstrap.low, c.bootstrap.high];
  * ```
  */

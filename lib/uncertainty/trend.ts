@@ -99,17 +99,17 @@ function invert(a: Float64Array, p: number): Float64Array {
  *
  * @example
  * ```ts
- * const fit = weightedPolynomialFit([0, 1, 2], [1, 3, 5], [0.1, 0.1, 0.1], 1);
+ * const fit = fitWeightedPolynomial([0, 1, 2], [1, 3, 5], [0.1, 0.1, 0.1], 1);
  * fit.coefficients; // [1, 2]
  * ```
  */
-export function weightedPolynomialFit(
+export function fitWeightedPolynomial(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   se: ArrayLike<number>,
   degree: number,
 ): PolynomialTrend {
-  const fn = "weightedPolynomialFit";
+  const fn = "fitWeightedPolynomial";
   if (!Number.isInteger(degree) || degree < 0) {
     throw new RangeError(`${fn}: degree must be an integer >= 0, got ${degree}.`);
   }
@@ -181,7 +181,7 @@ export interface CurvatureTest extends PolynomialTrend {
  * (the SEs are taken as known; see {@link PolynomialTrend.scale} for the
  * inflation when the quadratic misfits). c > 0 significantly: super-linear.
  *
- * @throws RangeError as {@link weightedPolynomialFit}, with fewer than 3 points.
+ * @throws RangeError as {@link fitWeightedPolynomial}, with fewer than 3 points.
  *
  * @example
  * ```ts
@@ -194,7 +194,7 @@ export function curvatureTest(
   y: ArrayLike<number>,
   se: ArrayLike<number>,
 ): CurvatureTest {
-  const fit = weightedPolynomialFit(x, y, se, 2);
+  const fit = fitWeightedPolynomial(x, y, se, 2);
   const [a, b, c] = fit.coefficients;
   const z = c / fit.standardErrors[2];
   return {
@@ -216,7 +216,7 @@ export function curvatureTest(
  * (the delta method). 1 for y proportional to x; above 1 only where y / x
  * grows with x, i.e. super-linear growth.
  *
- * @throws RangeError as {@link weightedPolynomialFit}, or when an x or y is <= 0.
+ * @throws RangeError as {@link fitWeightedPolynomial}, or when an x or y is <= 0.
  *
  * @example
  * ```ts
@@ -238,6 +238,6 @@ export function logLogSlope(
   }
   const lx = Array.from(x, Math.log), ly = Array.from(y, Math.log);
   const lse = Array.from(se, (s, i) => s / y[i]);
-  const fit = weightedPolynomialFit(lx, ly, lse, 1);
+  const fit = fitWeightedPolynomial(lx, ly, lse, 1);
   return { slope: fit.coefficients[1], se: fit.standardErrors[1], chi2: fit.chi2, dof: fit.dof };
 }

@@ -359,3 +359,32 @@ Deno.test("predictions equal the reference forward pass; class probabilities sum
     }
   }
 });
+
+Deno.test("a seed given as an Rng trains the students of the same number seed; a child Rng gives its own cohort", async () => {
+  const opts = { ...baseOptions(), students: 4, chunkStudents: 3, epochs: 5 };
+  const byNumber = await fitCohort({ ...opts, seed: 3 });
+  const drawnFrom = new Rng(3);
+  drawnFrom.normal(); // the students use child streams, which do not depend on draws made
+  const byRng = await fitCohort({ ...opts, seed: drawnFrom, workers: 1 });
+  assertEquals(Array.from(byRng.parameters), Array.from(byNumber.parameters));
+  // A child generator (seed 3, path [7]) is a different root: student s uses new Rng(3, [7, s]).
+  const child = await fitCohort({ ...opts, seed: new Rng(3).child(7) });
+  assert(child.initialParameters[0] !== byNumber.initialParameters[0]);
+  const manual = await fitCohort({
+    ...opts,
+    students: 1,
+    init: { kind: "fixed", parameters: child.initialParameters.slice(0, byNumber.layout.count) },
+  });
+  assertEquals(
+    Array.from(manual.parameters),
+    Array.from(child.parameters.subarray(0, manual.layout.count)),
+  );
+});
+
+Deno.test("a seed that is neither a number nor an Rng is rejected naming seed", async () => {
+  const err = await fitCohort({ ...baseOptions(), seed: undefined as unknown as number }).then(
+    () => null,
+    (e: Error) => e,
+  );
+  assert(err instanceof RangeError && err.message.includes("seed must be"), String(err));
+});

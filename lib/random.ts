@@ -63,6 +63,8 @@ function rotl(x: number, k: number): number {
  * rng.normal();  // standard normal
  * rng.int(10);   // integer in [0, 10)
  * ```
+ *
+ * @category Random streams
  */
 export class Rng {
   readonly #s: Uint32Array;
@@ -71,6 +73,8 @@ export class Rng {
   #spare = NaN;
 
   /**
+   * A generator for `seed`, or for its child stream along `path`.
+   *
    * @param seed an integer in [0, 2^53).
    * @param path child indices below the root stream of `seed` (empty: the root).
    *   `new Rng(seed, [3])` is the same stream as `new Rng(seed).child(3)`.
@@ -173,6 +177,8 @@ export class Rng {
  * `seed: Seed`, a number (an integer in [0, 2^53): a fresh root stream) or an
  * {@link Rng} (drawn from, or asked for child streams, as the function says).
  * The same number always gives the same numbers.
+ *
+ * @category Random streams
  */
 export type Seed = number | Rng;
 
@@ -184,6 +190,8 @@ export type RngLike = Seed;
  *
  * @throws TypeError when `seed` is neither a number nor an `Rng` (for example
  *   undefined, from an options object that still says `rng:` instead of `seed:`).
+ *
+ * @category Random streams
  */
 export function toRng(seed: Seed): Rng {
   if (typeof seed === "number") return new Rng(seed);
@@ -207,6 +215,8 @@ function checkCount(n: number, name: string, min = 0): void {
  * ```ts
  * const streams = childStreams(7, 1000); // 1,000 students, one stream each
  * ```
+ *
+ * @category Random streams
  */
 export function childStreams(seed: Seed, count: number): Rng[] {
   checkCount(count, "count");
@@ -214,7 +224,11 @@ export function childStreams(seed: Seed, count: number): Rng[] {
   return Array.from({ length: count }, (_, i) => root.child(i));
 }
 
-/** `n` uniform draws in [low, high). */
+/**
+ * `n` uniform draws in [low, high).
+ *
+ * @category Random streams
+ */
 export function uniform(seed: Seed, n: number, low = 0, high = 1): Float64Array {
   checkCount(n, "n");
   if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
@@ -226,7 +240,11 @@ export function uniform(seed: Seed, n: number, low = 0, high = 1): Float64Array 
   return out;
 }
 
-/** `n` normal draws with the given mean and standard deviation. */
+/**
+ * `n` normal draws with the given mean and standard deviation.
+ *
+ * @category Random streams
+ */
 export function normal(seed: Seed, n: number, mean = 0, std = 1): Float64Array {
   checkCount(n, "n");
   if (!(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
@@ -238,7 +256,11 @@ export function normal(seed: Seed, n: number, mean = 0, std = 1): Float64Array {
   return out;
 }
 
-/** A uniformly random permutation of 0..n-1 (Fisher-Yates shuffle). */
+/**
+ * A uniformly random permutation of 0..n-1 (Fisher-Yates shuffle).
+ *
+ * @category Random streams
+ */
 export function permutation(seed: Seed, n: number): Int32Array {
   checkCount(n, "n");
   const r = toRng(seed);
@@ -258,6 +280,8 @@ export function permutation(seed: Seed, n: number): Int32Array {
  * (a partial Fisher-Yates shuffle).
  *
  * @throws RangeError when k > n.
+ *
+ * @category Random streams
  */
 export function sampleWithoutReplacement(seed: Seed, n: number, k: number): Int32Array {
   checkCount(n, "n");
@@ -280,6 +304,8 @@ export function sampleWithoutReplacement(seed: Seed, n: number, k: number): Int3
 /**
  * A bootstrap sample: `m` indices drawn from 0..n-1 with replacement
  * (m defaults to n).
+ *
+ * @category Random streams
  */
 export function bootstrapIndices(seed: Seed, n: number, m = n): Int32Array {
   checkCount(n, "n", 1);
@@ -296,6 +322,8 @@ export function bootstrapIndices(seed: Seed, n: number, m = n): Int32Array {
  * the same as training on the resampled rows, but keeps the inputs shared across
  * students (see the cohort trainer). Equals counting `bootstrapIndices(seed, n, m)`
  * for the same seed or generator state.
+ *
+ * @category Random streams
  */
 export function bootstrapCounts(seed: Seed, n: number, m = n): Float64Array {
   const idx = bootstrapIndices(seed, n, m);

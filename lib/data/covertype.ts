@@ -30,7 +30,11 @@ const QUANTITATIVE = [
   "Horizontal_Distance_To_Fire_Points",
 ];
 
-/** The 54 feature names of UCI's documentation, in file order. */
+/**
+ * The 54 feature names of UCI's documentation, in file order.
+ *
+ * @category Loaders
+ */
 export const COVERTYPE_FEATURES: readonly string[] = [
   ...QUANTITATIVE,
   ...Array.from({ length: 4 }, (_, i) => `Wilderness_Area${i + 1}`),
@@ -39,7 +43,11 @@ export const COVERTYPE_FEATURES: readonly string[] = [
 
 const FILE_NAMES = ["covtype.data.gz", "covtype.data", "covtype_uci_150k.csv.gz", "covtype.csv"];
 
-/** Options of `loadCovertype`. */
+/**
+ * Options of `loadCovertype`.
+ *
+ * @category Loaders
+ */
 export interface CovertypeOptions {
   /** Keep this many rows, drawn uniformly without replacement; default all rows. */
   rows?: number;
@@ -81,6 +89,8 @@ async function resolve(path: string): Promise<string> {
  * ```ts
  * const cov = await loadCovertype(`${externalDataDir()}/covtype`, { rows: 50_000, seed: 1 });
  * ```
+ *
+ * @category Loaders
  */
 export async function loadCovertype(
   path: string,

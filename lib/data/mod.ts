@@ -53,3 +53,4 @@ export {
   prepareRegression,
   type RegressionSplit,
 } from "./prepare.ts";
+export { bundledDataDir, externalDataDir } from "../config.ts";

@@ -26,10 +26,18 @@ import {
   requirePilots,
 } from "./variance_weighting.ts";
 
-/** How the student-side variance of a pilot ensemble mean is estimated. */
+/**
+ * How the student-side variance of a pilot ensemble mean is estimated.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export type PilotVarianceMode = "pooled" | "perInput";
 
-/** Inputs of {@link pilotEnsembleVarianceWeightedLabels}. */
+/**
+ * Inputs of {@link pilotEnsembleVarianceWeightedLabels}.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface PilotEnsembleInput {
   /** The k noisy teacher responses per input, S x k x n (or k x n). */
   readonly responses: ArrayLike<number>;
@@ -89,6 +97,8 @@ function fail(message: string): never {
  * });
  * h.targets; // train the students on these; h.teacherCalls = 8 n
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function pilotEnsembleVarianceWeightedLabels(
   input: PilotEnsembleInput,

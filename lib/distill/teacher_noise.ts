@@ -21,6 +21,8 @@ import { type Seed, toRng } from "../random.ts";
  * The teacher's noise level: an absolute variance sigma2, or a fraction of
  * the population variance of the training targets, as in Section 4.2
  * (sigma2 = fraction * Var(yTrain), i.e. noise std = sqrt(fraction) * std(yTrain)).
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export type TeacherNoise =
   | { readonly variance: number }
@@ -34,6 +36,8 @@ export type TeacherNoise =
  * ```ts
  * teacherNoiseGrid().length; // 15
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function teacherNoiseGrid(): number[] {
   const grid: number[] = [];
@@ -54,6 +58,8 @@ export function teacherNoiseGrid(): number[] {
  * noiseVariance({ variance: 0.5 });                          // 0.5
  * noiseVariance({ fraction: 2, yTrain: [1, 3] });            // 2 * 1 = 2
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function noiseVariance(noise: TeacherNoise): number {
   if ("variance" in noise) {
@@ -82,7 +88,11 @@ export function noiseVariance(noise: TeacherNoise): number {
   return fraction * (ss / n);
 }
 
-/** Options of {@link noisyTeacherResponses} and {@link noisyTeacherLabels}. */
+/**
+ * Options of {@link noisyTeacherResponses} and {@link noisyTeacherLabels}.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface TeacherNoiseDraws {
   /** Number of students S (independent label sets), an integer >= 1. */
   readonly students: number;
@@ -122,6 +132,8 @@ function checkInt(v: number, name: string): void {
  * const r = noisyTeacherResponses(mu, { variance: 0.1 }, { students: 4, k: 5, seed: 42 });
  * r.length; // 4 * 5 * 3
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function noisyTeacherResponses(
   mu: ArrayLike<number>,
@@ -159,6 +171,8 @@ export function noisyTeacherResponses(
  * const labels = noisyTeacherLabels(mu, { fraction: 0.5, yTrain }, { students: 1000, seed: 7 });
  * const students = fitOls(xTrain, d, labels); // 1,000 linear students at once
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function noisyTeacherLabels(
   mu: ArrayLike<number>,

@@ -27,7 +27,11 @@ import { type ChunkResult, type LossKind, predictChunk } from "./kernel.ts";
 import { type FitCohortOptions, validateOptions } from "./options.ts";
 import type { WorkerSetup } from "./worker.ts";
 
-/** A trained cohort: S students' parameters and training records. */
+/**
+ * A trained cohort: S students' parameters and training records.
+ *
+ * @category Cohort trainer
+ */
 export interface Cohort {
   /** Cohort size S. */
   students: number;
@@ -111,6 +115,8 @@ function hardwareThreads(): number {
  * });
  * const yhat = predictCohort(cohort, xTest, 102); // 1000 x 102 x 1
  * ```
+ *
+ * @category Cohort trainer
  */
 export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
   const problem = validateOptions(opts);
@@ -238,6 +244,8 @@ export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
  * ```ts
  * const probs = predictCohort(cohort, xTest, mTest); // S x m x classes
  * ```
+ *
+ * @category Cohort trainer
  */
 export function predictCohort(
   cohort: Pick<Cohort, "students" | "d" | "hidden" | "outputs" | "loss" | "parameters">,

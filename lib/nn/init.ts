@@ -19,7 +19,11 @@
 
 import { Rng, type Seed, toRng } from "../random.ts";
 
-/** Offsets of each block of the flattened parameter vector (see the module doc). */
+/**
+ * Offsets of each block of the flattened parameter vector (see the module doc).
+ *
+ * @category Initialization (Section 5.1)
+ */
 export interface ParameterLayout {
   /** Total number of parameters P. */
   count: number;
@@ -41,6 +45,8 @@ export interface ParameterLayout {
  * parameterLayout(13, 16, 1); // { count: 241, w1: 0, b1: 208, w2: 224, b2: 240 }
  * parameterLayout(4, 0, 3);   // { count: 15, w1: 0, b1: 12, w2: -1, b2: -1 }
  * ```
+ *
+ * @category Initialization (Section 5.1)
  */
 export function parameterLayout(d: number, h: number, o: number): ParameterLayout {
   if (h === 0) return { count: o * d + o, w1: 0, b1: o * d, w2: -1, b2: -1 };
@@ -61,6 +67,8 @@ export function parameterLayout(d: number, h: number, o: number): ParameterLayou
  *   `new Rng(baseSeed)` (the variant that isolates the perturbation).
  * - `fixed`: the given flattened parameters, either one vector of length P
  *   shared by all students or S x P (one per student).
+ *
+ * @category Initialization (Section 5.1)
  */
 export type InitSpec =
   | { kind: "torch" }
@@ -119,6 +127,8 @@ function perturb(d: number, h: number, o: number, scale: number, rng: Rng, p: Fl
  * ```ts
  * const p = initCohortParameters({ kind: "torch" }, 13, 16, 1, 42, 0, 5, 5); // 5 x 241
  * ```
+ *
+ * @category Initialization (Section 5.1)
  */
 export function initCohortParameters(
   spec: InitSpec,

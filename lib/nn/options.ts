@@ -10,10 +10,18 @@ import type { BackendChoice } from "./gemm.ts";
 import { type InitSpec, parameterLayout } from "./init.ts";
 import type { CohortProblem, LossKind } from "./kernel.ts";
 
-/** Numbers the options accept: typed arrays or plain arrays. */
+/**
+ * Numbers the options accept: typed arrays or plain arrays.
+ *
+ * @category Cohort trainer
+ */
 export type NumericArray = Float32Array | Float64Array | ArrayLike<number>;
 
-/** Progress of a cohort run, reported after each chunk of students. */
+/**
+ * Progress of a cohort run, reported after each chunk of students.
+ *
+ * @category Cohort trainer
+ */
 export interface CohortProgress {
   /** Students whose training has finished. */
   studentsDone: number;
@@ -21,7 +29,11 @@ export interface CohortProgress {
   students: number;
 }
 
-/** Options of `fitCohort`. Shapes are row-major; S is `students`. */
+/**
+ * Options of `fitCohort`. Shapes are row-major; S is `students`.
+ *
+ * @category Cohort trainer
+ */
 export interface FitCohortOptions {
   /** Shared inputs, n x d row-major. */
   x: NumericArray;
@@ -107,6 +119,8 @@ function checkFinite(name: string, a: ArrayLike<number>): void {
  * targets or weights; labels that are not integers in [0, outputs); negative
  * weights or a student whose weights sum to 0; track indices outside [0, P);
  * an unknown loss; a bad init.
+ *
+ * @category Cohort trainer
  */
 export function validateOptions(opts: FitCohortOptions): CohortProblem {
   if (opts === null || typeof opts !== "object") fail("options must be an object.");

@@ -5,7 +5,11 @@
  */
 import { lineMoments } from "../linear/line_moments.ts";
 
-/** The fitted line and how well it fits. */
+/**
+ * The fitted line and how well it fits.
+ *
+ * @category Chart builders
+ */
 export interface LineFit {
   /** Change in y per unit of x. */
   slope: number;
@@ -29,6 +33,8 @@ export interface LineFit {
  * ```ts
  * fitLine([0, 1, 2], [1, 3, 5]); // { slope: 2, intercept: 1, r2: 1, n: 3 }
  * ```
+ *
+ * @category Chart builders
  */
 export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>): LineFit {
   const n = x.length;

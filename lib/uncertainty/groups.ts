@@ -10,7 +10,11 @@
 import { checkFinite } from "./check.ts";
 import { checkLabels } from "./probabilities.ts";
 
-/** Size, mean and population standard deviation of one group. */
+/**
+ * Size, mean and population standard deviation of one group.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface GroupSummary {
   /** Number of examples N in the group (the paper's Ns / Ss columns). */
   readonly count: number;
@@ -23,7 +27,11 @@ export interface GroupSummary {
   readonly std: number;
 }
 
-/** The three groups of Tables 3 and 4. */
+/**
+ * The three groups of Tables 3 and 4.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface GroupStatistics {
   /** Every test example. */
   readonly all: GroupSummary;
@@ -67,6 +75,8 @@ function summarize(values: ArrayLike<number>, keep: (i: number) => boolean): Gro
  * const g = groupStatistics(h, hardLabels(probs, 3), yTest);
  * g.incorrect; // { count, mean, std }
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function groupStatistics(
   values: ArrayLike<number>,
@@ -101,6 +111,8 @@ export function groupStatistics(
  * intervalsDisjoint({ mean: 0.19, std: 0.31 }, { mean: 0.18, std: 0.31 }); // false
  * intervalsDisjoint({ mean: 1, std: 0.1 }, { mean: 0.5, std: 0.2 });       // true
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function intervalsDisjoint(
   teacher: { readonly mean: number; readonly std: number },
@@ -117,7 +129,11 @@ export function intervalsDisjoint(
   return Math.abs(teacher.mean - student.mean) > teacher.std + student.std;
 }
 
-/** One row of a Table 3/4-style comparison. */
+/**
+ * One row of a Table 3/4-style comparison.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface GroupComparisonRow {
   /** "All", "Correct" or "Incorrect". */
   readonly group: "All" | "Correct" | "Incorrect";
@@ -141,6 +157,8 @@ export interface GroupComparisonRow {
  * const rows = compareGroups(groupStatistics(hT, predT, y), groupStatistics(hS, predS, y));
  * rows[0]; // { group: "All", teacher: {...}, student: {...}, significant: false }
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function compareGroups(
   teacher: GroupStatistics,

@@ -8,7 +8,11 @@
 
 import { checkFinite } from "./check.ts";
 
-/** Mean and (population) variance of S values, with Monte Carlo standard errors. */
+/**
+ * Mean and (population) variance of S values, with Monte Carlo standard errors.
+ *
+ * @category Section 2: problem definition
+ */
 export interface MonteCarloSummary {
   /** Number of values S. */
   readonly count: number;
@@ -44,6 +48,8 @@ export interface MonteCarloSummary {
  * const mse = studentTestMse(predictions, yTest);
  * const { mean, seMean, variance, seVariance } = monteCarloSummary(mse);
  * ```
+ *
+ * @category Section 2: problem definition
  */
 export function monteCarloSummary(values: ArrayLike<number>): MonteCarloSummary {
   const s = values.length;

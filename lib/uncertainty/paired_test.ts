@@ -46,7 +46,11 @@ function meanOf(d: ArrayLike<number>): number {
   return s / d.length;
 }
 
-/** Result of {@link pairedTTest}. */
+/**
+ * Result of {@link pairedTTest}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface PairedTTest {
   /** Number of pairs n. */
   readonly count: number;
@@ -76,6 +80,8 @@ export interface PairedTTest {
  * ```ts
  * pairedTTest([1, 2, 3], [0, 2, 2]); // dbar = 2/3, t = 2/3 / sqrt((1/3)/3) = 2, df 2, p ≈ 0.184
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function pairedTTest(teacher: ArrayLike<number>, student: ArrayLike<number>): PairedTTest {
   const d = differences(teacher, student);
@@ -97,7 +103,11 @@ export function pairedTTest(teacher: ArrayLike<number>, student: ArrayLike<numbe
   };
 }
 
-/** Options of {@link bootstrapMeanDifference}. */
+/**
+ * Options of {@link bootstrapMeanDifference}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface BootstrapOptions {
   /** Seed or generator for the resampling. */
   readonly seed: Seed;
@@ -107,7 +117,11 @@ export interface BootstrapOptions {
   readonly level?: number;
 }
 
-/** A bootstrap percentile interval for the mean difference. */
+/**
+ * A bootstrap percentile interval for the mean difference.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface BootstrapInterval {
   /** The mean difference of the data, (1/n) sum (teacher_i - student_i). */
   readonly estimate: number;
@@ -137,6 +151,8 @@ export interface BootstrapInterval {
  * const ci = bootstrapMeanDifference(hTeacher, hStudent, { seed: 7, resamples: 2000 });
  * ci.low <= 0 && 0 <= ci.high; // no difference detected at 95%
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function bootstrapMeanDifference(
   teacher: ArrayLike<number>,
@@ -177,7 +193,11 @@ function quantileSorted(x: Float64Array, q: number): number {
   return x[lo] + (h - lo) * (x[hi] - x[lo]);
 }
 
-/** Result of {@link wilcoxonSignedRank}. */
+/**
+ * Result of {@link wilcoxonSignedRank}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface WilcoxonSignedRank {
   /** Number of nonzero differences used (zeros are dropped). */
   readonly count: number;
@@ -210,6 +230,8 @@ export interface WilcoxonSignedRank {
  * const w = wilcoxonSignedRank(hTeacher, hStudent);
  * w.pValue; // two-sided, normal approximation
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function wilcoxonSignedRank(
   teacher: ArrayLike<number>,
@@ -239,10 +261,18 @@ export function wilcoxonSignedRank(
   return { count: n, zeros, wPlus, wMinus: total - wPlus, z, pValue: normalTwoSided(z) };
 }
 
-/** Options of {@link pairedComparison}: those of {@link bootstrapMeanDifference}. */
+/**
+ * Options of {@link pairedComparison}: those of {@link bootstrapMeanDifference}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export type PairedComparisonOptions = BootstrapOptions;
 
-/** All three paired views of teacher - student. */
+/**
+ * All three paired views of teacher - student.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface PairedComparison {
   /** {@link pairedTTest}. */
   readonly tTest: PairedTTest;
@@ -264,6 +294,8 @@ export interface PairedComparison {
  * const c = pairedComparison(predictiveEntropy(pT, C), predictiveEntropy(pS, C), { seed: 1 });
  * [c.tTest.meanDifference, c.tTest.pValue, c.bootstrap.low, c.bootstrap.high];
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function pairedComparison(
   teacher: ArrayLike<number>,

@@ -15,7 +15,11 @@
 import { checkFinite } from "./check.ts";
 import { normalTwoSided } from "./distributions.ts";
 
-/** A weighted polynomial fit y ~ c_0 + c_1 x + ... + c_k x^k. */
+/**
+ * A weighted polynomial fit y ~ c_0 + c_1 x + ... + c_k x^k.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface PolynomialTrend {
   /** c_0 .. c_k. */
   readonly coefficients: number[];
@@ -102,6 +106,8 @@ function invert(a: Float64Array, p: number): Float64Array {
  * const fit = fitWeightedPolynomial([0, 1, 2], [1, 3, 5], [0.1, 0.1, 0.1], 1);
  * fit.coefficients; // [1, 2]
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function fitWeightedPolynomial(
   x: ArrayLike<number>,
@@ -159,13 +165,21 @@ export function normalUpperTail(z: number): number {
   return z >= 0 ? two / 2 : 1 - two / 2;
 }
 
-/** The quadratic trend y ~ a + b x + c x^2 and the test of c = 0. */
+/**
+ * The quadratic trend y ~ a + b x + c x^2 and the test of c = 0.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface CurvatureTest extends PolynomialTrend {
-  /** a, b, c and their (scaled) standard errors. */
+  /** a, the fitted value at x = 0. */
   readonly intercept: number;
+  /** b, the linear coefficient. */
   readonly slope: number;
+  /** c, the quadratic coefficient: > 0 is super-linear growth. */
   readonly curvature: number;
+  /** Standard error of b (scaled as in `fitWeightedPolynomial`). */
   readonly seSlope: number;
+  /** Standard error of c (scaled as in `fitWeightedPolynomial`). */
   readonly seCurvature: number;
   /** z = c / se(c). */
   readonly z: number;
@@ -188,6 +202,8 @@ export interface CurvatureTest extends PolynomialTrend {
  * const t = curvatureTest(sigma2, variance, se);
  * console.log(`c = ${t.curvature} ± ${t.seCurvature}, z = ${t.z}, p = ${t.pUpper}`);
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function curvatureTest(
   x: ArrayLike<number>,
@@ -222,6 +238,8 @@ export function curvatureTest(
  * ```ts
  * logLogSlope([1, 2, 4], [3, 6, 12], [0.1, 0.2, 0.4]).slope; // 1
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function logLogSlope(
   x: ArrayLike<number>,

@@ -18,6 +18,8 @@ import { checkSeries, type Embeddings, rowsOf } from "./matrix.ts";
  * ```ts
  * meanEmbedding(new Float64Array([1, 2, 3, 4]), 2); // Float64Array [2, 3]
  * ```
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function meanEmbedding(x: Embeddings, d: number): Float64Array {
   const n = rowsOf(x, d, "x");
@@ -36,6 +38,8 @@ export function meanEmbedding(x: Embeddings, d: number): Float64Array {
  * ```ts
  * dimensionVariance(new Float64Array([1, 2, 3, 6]), 2); // Float64Array [1, 4]
  * ```
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function dimensionVariance(x: Embeddings, d: number): Float64Array {
   const n = rowsOf(x, d, "x");
@@ -57,6 +61,8 @@ export function dimensionVariance(x: Embeddings, d: number): Float64Array {
  * variance, Section 7.3's s^2).
  *
  * @throws RangeError on a bad shape or non-finite entries.
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function embeddingVariance(x: Embeddings, d: number): number {
   const v = dimensionVariance(x, d);
@@ -79,6 +85,8 @@ export function embeddingVariance(x: Embeddings, d: number): number {
  * // two students in d = 2: variances 1 and 0, mean 0.5
  * interStudentEmbeddingVariance(new Float64Array([0, 5, 2, 5]), 2); // 0.5
  * ```
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function interStudentEmbeddingVariance(studentMeans: Embeddings, d: number): number {
   rowsOf(studentMeans, d, "studentMeans", 2);
@@ -97,6 +105,8 @@ export function interStudentEmbeddingVariance(studentMeans: Embeddings, d: numbe
  * // teacher variances [1, 4], student [0, 1]: delta = (1 + 3) / 2 = 2
  * varianceDifference(new Float64Array([1, 2, 3, 6]), new Float64Array([0, 0, 0, 2]), 2); // 2
  * ```
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function varianceDifference(teacher: Embeddings, student: Embeddings, d: number): number {
   rowsOf(teacher, d, "teacher");
@@ -114,6 +124,8 @@ export function varianceDifference(teacher: Embeddings, student: Embeddings, d: 
  * ```ts
  * shareStudentBelowTeacher([0.3, 0.2, 0.1], [0.1, 0.2, 0.05]); // 2/3
  * ```
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function shareStudentBelowTeacher(
   teacherVariance: ArrayLike<number>,

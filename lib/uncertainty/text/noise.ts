@@ -21,6 +21,8 @@ import { checkSeries, type Embeddings, rowsOf } from "./matrix.ts";
  * // three responses in d = 2: pairs have cosines 0, 1, 0, so distances 1, 0, 1
  * responseNoise(new Float64Array([1, 0, 0, 1, 0, 2]), 2); // 2/3
  * ```
+ *
+ * @category Noise transfer (Appendix F)
  */
 export function responseNoise(x: Embeddings, d: number): number {
   const n = rowsOf(x, d, "x", 2);
@@ -45,7 +47,11 @@ export function responseNoise(x: Embeddings, d: number): number {
   return total / (n * (n - 1) / 2);
 }
 
-/** Least-squares line of student noise on teacher noise (Appendix F, Table 5). */
+/**
+ * Least-squares line of student noise on teacher noise (Appendix F, Table 5).
+ *
+ * @category Noise transfer (Appendix F)
+ */
 export interface NoiseTransfer {
   /** Slope b of student = a + b * teacher. */
   slope: number;
@@ -71,6 +77,8 @@ export interface NoiseTransfer {
  * ```ts
  * noiseTransfer([0.1, 0.2, 0.3], [0.5, 0.6, 0.7]); // slope 1, intercept 0.4, r2 1
  * ```
+ *
+ * @category Noise transfer (Appendix F)
  */
 export function noiseTransfer(
   teacherNoise: ArrayLike<number>,
@@ -103,6 +111,8 @@ export function noiseTransfer(
  * ```ts
  * systematicNoise([0.7, 0.6], [0.5, 0.5, 0.5]); // 0.15
  * ```
+ *
+ * @category Noise transfer (Appendix F)
  */
 export function systematicNoise(
   studentNoise: ArrayLike<number>,

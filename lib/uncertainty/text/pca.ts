@@ -6,7 +6,11 @@
  */
 import { type Embeddings, rowsOf } from "./matrix.ts";
 
-/** The first principal axis of a set of embeddings and the projections on it. */
+/**
+ * The first principal axis of a set of embeddings and the projections on it.
+ *
+ * @category Principal component (Figure 4c)
+ */
 export interface FirstComponent {
   /** Unit-length axis (d). Sign convention: its largest-magnitude entry is positive (first such entry on ties). */
   axis: Float64Array;
@@ -22,7 +26,11 @@ export interface FirstComponent {
   iterations: number;
 }
 
-/** Options of `firstPrincipalComponent`. */
+/**
+ * Options of `firstPrincipalComponent`.
+ *
+ * @category Principal component (Figure 4c)
+ */
 export interface PcaOptions {
   /** Stop when the eigenvalue estimate changes by less than tol relative (default 1e-12). */
   tol?: number;
@@ -45,6 +53,8 @@ export interface PcaOptions {
  * // points on the line y = x: the axis is (1, 1)/sqrt(2)
  * const pc = firstPrincipalComponent(new Float64Array([0, 0, 1, 1, 2, 2]), 2);
  * ```
+ *
+ * @category Principal component (Figure 4c)
  */
 export function firstPrincipalComponent(
   x: Embeddings,
@@ -143,6 +153,8 @@ function normalize(v: Float64Array): number {
  * const pc = firstPrincipalComponent(pooled, 384);
  * const teacherScores = projectOnAxis(teacher, 384, pc.axis, pc.center);
  * ```
+ *
+ * @category Principal component (Figure 4c)
  */
 export function projectOnAxis(
   x: Embeddings,

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { mean, standardDeviation } from "simple-statistics";
 import { checkFinite } from "./check.ts";
 import { checkLabels } from "./probabilities.ts";
 
@@ -42,18 +43,9 @@ export interface GroupStatistics {
 }
 
 function summarize(values: ArrayLike<number>, keep: (i: number) => boolean): GroupSummary {
-  let count = 0, sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (keep(i)) {
-      count++;
-      sum += values[i];
-    }
-  }
-  if (count === 0) return { count: 0, mean: NaN, std: NaN };
-  const mean = sum / count;
-  let ss = 0;
-  for (let i = 0; i < values.length; i++) if (keep(i)) ss += (values[i] - mean) ** 2;
-  return { count, mean, std: Math.sqrt(ss / count) };
+  const kept = Array.from(values).filter((_, i) => keep(i));
+  if (kept.length === 0) return { count: 0, mean: NaN, std: NaN };
+  return { count: kept.length, mean: mean(kept), std: standardDeviation(kept) };
 }
 
 /**

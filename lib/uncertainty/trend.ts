@@ -13,6 +13,7 @@
  */
 
 import { checkFinite } from "./check.ts";
+import { inverse, Matrix } from "ml-matrix";
 import { normalTwoSided } from "./distributions.ts";
 
 /**
@@ -64,34 +65,6 @@ function checkPoints(
   }
 }
 
-/** Invert a small symmetric positive-definite matrix (row-major p x p) by Gauss-Jordan. */
-function invert(a: Float64Array, p: number): Float64Array {
-  const m = a.slice();
-  const inv = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) inv[i * p + i] = 1;
-  for (let c = 0; c < p; c++) {
-    let piv = c;
-    for (let r = c + 1; r < p; r++) if (Math.abs(m[r * p + c]) > Math.abs(m[piv * p + c])) piv = r;
-    if (!(Math.abs(m[piv * p + c]) > 1e-300)) {
-      throw new RangeError("x has too few distinct values for the polynomial's degree.");
-    }
-    for (let k = 0; k < p; k++) {
-      [m[c * p + k], m[piv * p + k]] = [m[piv * p + k], m[c * p + k]];
-      [inv[c * p + k], inv[piv * p + k]] = [inv[piv * p + k], inv[c * p + k]];
-    }
-    const d = m[c * p + c];
-    for (let k = 0; k < p; k++) m[c * p + k] /= d, inv[c * p + k] /= d;
-    for (let r = 0; r < p; r++) {
-      if (r === c) continue;
-      const f = m[r * p + c];
-      for (let k = 0; k < p; k++) {
-        m[r * p + k] -= f * m[c * p + k], inv[r * p + k] -= f * inv[c * p + k];
-      }
-    }
-  }
-  return inv;
-}
-
 /**
  * Weighted least-squares polynomial of degree k through (x_i, y_i), weights
  * 1 / se_i^2: the coefficients minimize chi2 = sum ((y_i - p(x_i)) / se_i)^2;
@@ -124,21 +97,24 @@ export function fitWeightedPolynomial(
   if (n < p) {
     throw new RangeError(`${fn}: need at least ${p} points for degree ${degree}, got ${n}.`);
   }
-  const g = new Float64Array(p * p), b = new Float64Array(p);
+  const distinct = new Set(Array.from(x)).size;
+  if (distinct < p) {
+    throw new RangeError(
+      `${fn}: x has ${distinct} distinct values, too few distinct values for degree ${degree} ` +
+        `(needs ${p}).`,
+    );
+  }
+  const g = Matrix.zeros(p, p), b = new Float64Array(p);
   const pow = (v: number, k: number) => (k === 0 ? 1 : v ** k);
   for (let i = 0; i < n; i++) {
     const w = 1 / (se[i] * se[i]);
     for (let r = 0; r < p; r++) {
       b[r] += w * pow(x[i], r) * y[i];
-      for (let c = 0; c < p; c++) g[r * p + c] += w * pow(x[i], r + c);
+      for (let c = 0; c < p; c++) g.set(r, c, g.get(r, c) + w * pow(x[i], r + c));
     }
   }
-  const cov = invert(g, p);
-  const coefficients = Array.from({ length: p }, (_, r) => {
-    let s = 0;
-    for (let c = 0; c < p; c++) s += cov[r * p + c] * b[c];
-    return s;
-  });
+  const cov = inverse(g); // (X^T W X)^-1, ml-matrix (LU with partial pivoting)
+  const coefficients = cov.mmul(Matrix.columnVector(Array.from(b))).getColumn(0);
   let chi2 = 0;
   for (let i = 0; i < n; i++) {
     let f = 0;
@@ -147,7 +123,7 @@ export function fitWeightedPolynomial(
   }
   const dof = n - p;
   const scale = dof > 0 ? Math.sqrt(Math.max(1, chi2 / dof)) : 1;
-  const standardErrors = coefficients.map((_, r) => Math.sqrt(cov[r * p + r]) * scale);
+  const standardErrors = coefficients.map((_, r) => Math.sqrt(cov.get(r, r)) * scale);
   return { coefficients, standardErrors, chi2, dof, scale };
 }
 

@@ -19,9 +19,4 @@ export {
   varianceDifference,
 } from "./moments.ts";
 export { type NoiseTransfer, noiseTransfer, responseNoise, systematicNoise } from "./noise.ts";
-export {
-  type FirstComponent,
-  firstPrincipalComponent,
-  type PcaOptions,
-  projectOnAxis,
-} from "./pca.ts";
+export { type FirstComponent, firstPrincipalComponent, projectOnAxis } from "./pca.ts";

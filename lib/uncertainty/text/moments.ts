@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { Matrix } from "ml-matrix";
+import { mean } from "simple-statistics";
 import { checkSeries, type Embeddings, rowsOf } from "./matrix.ts";
 
 /**
@@ -23,10 +25,7 @@ import { checkSeries, type Embeddings, rowsOf } from "./matrix.ts";
  */
 export function meanEmbedding(x: Embeddings, d: number): Float64Array {
   const n = rowsOf(x, d, "x");
-  const mu = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j] += x[i * d + j];
-  for (let j = 0; j < d; j++) mu[j] /= n;
-  return mu;
+  return Float64Array.from(Matrix.from1DArray(n, d, x).mean("column"));
 }
 
 /**
@@ -43,16 +42,7 @@ export function meanEmbedding(x: Embeddings, d: number): Float64Array {
  */
 export function dimensionVariance(x: Embeddings, d: number): Float64Array {
   const n = rowsOf(x, d, "x");
-  const mu = meanEmbedding(x, d);
-  const v = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      const e = x[i * d + j] - mu[j];
-      v[j] += e * e;
-    }
-  }
-  for (let j = 0; j < d; j++) v[j] /= n;
-  return v;
+  return Float64Array.from(Matrix.from1DArray(n, d, x).variance("column", { unbiased: false }));
 }
 
 /**
@@ -65,10 +55,7 @@ export function dimensionVariance(x: Embeddings, d: number): Float64Array {
  * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function embeddingVariance(x: Embeddings, d: number): number {
-  const v = dimensionVariance(x, d);
-  let s = 0;
-  for (const e of v) s += e;
-  return s / d;
+  return mean(Array.from(dimensionVariance(x, d)));
 }
 
 /**

@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { lineMoments } from "../../linear/line_moments.ts";
+import {
+  linearRegression,
+  linearRegressionLine,
+  mean,
+  rSquared,
+  variance,
+} from "simple-statistics";
 import { checkSeries, type Embeddings, rowsOf } from "./matrix.ts";
 
 /**
@@ -86,18 +92,19 @@ export function noiseTransfer(
 ): NoiseTransfer {
   checkSeries(teacherNoise, studentNoise, "teacherNoise", "studentNoise", 3);
   const n = teacherNoise.length;
-  const { meanX: mx, meanY: my, sxx, sxy, syy, slope, intercept } = lineMoments(
-    teacherNoise,
-    studentNoise,
-  );
-  if (sxx === 0) {
+  const xs = Array.from(teacherNoise), ys = Array.from(studentNoise);
+  if (variance(xs) === 0) {
     throw new RangeError(
       `teacherNoise is the same on every prompt: the slope is undefined. Use prompts whose ` +
         `teacher noise varies.`,
     );
   }
-  const r2 = syy === 0 ? 0 : (sxy * sxy) / (sxx * syy);
-  return { slope, intercept, r2, meanStudentNoise: my, meanTeacherNoise: mx, n };
+  const points = xs.map((x, i) => [x, ys[i]]);
+  const { m: slope, b: intercept } = linearRegression(points);
+  const r2 = variance(ys) === 0
+    ? 0
+    : rSquared(points, linearRegressionLine({ m: slope, b: intercept }));
+  return { slope, intercept, r2, meanStudentNoise: mean(ys), meanTeacherNoise: mean(xs), n };
 }
 
 /**
@@ -118,16 +125,15 @@ export function systematicNoise(
   studentNoise: ArrayLike<number>,
   directFtNoise: ArrayLike<number>,
 ): number {
-  const mean = (a: ArrayLike<number>, name: string) => {
+  const checked = (a: ArrayLike<number>, name: string) => {
     if (a.length === 0) throw new RangeError(`${name} is empty: pass one noise value per prompt.`);
-    let s = 0;
     for (let i = 0; i < a.length; i++) {
       if (!Number.isFinite(a[i])) {
         throw new RangeError(`${name}[${i}] is ${a[i]}: every entry must be finite.`);
       }
-      s += a[i];
     }
-    return s / a.length;
+    return Array.from(a);
   };
-  return mean(studentNoise, "studentNoise") - mean(directFtNoise, "directFtNoise");
+  return mean(checked(studentNoise, "studentNoise")) -
+    mean(checked(directFtNoise, "directFtNoise"));
 }

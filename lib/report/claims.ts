@@ -15,7 +15,7 @@ import { figuresDir } from "../config.ts";
 import { type RunMeta, runStamp, stampLine } from "../plot/run_meta.ts";
 import { checkFileName, writeFilesAtomically } from "../plot/write_files.ts";
 import { tableToCsv, tableToMarkdown } from "./formats.ts";
-import { type Table, table } from "./table.ts";
+import { type Column, type Table, table } from "./table.ts";
 
 /**
  * The three verdicts a claim can get.
@@ -252,6 +252,30 @@ function cell(v: number | string | null): string | number | null {
   return typeof v === "number" ? Number(v.toPrecision(4)) : v;
 }
 
+/** The ledger's columns, shared by a notebook's table and the gathered claims.md. */
+const LEDGER_COLUMNS: Column[] = [
+  { name: "section", label: "Section" },
+  { name: "claim", label: "Claim" },
+  { name: "paper", label: "Paper" },
+  { name: "ours", label: "Ours" },
+  { name: "se", label: "SE" },
+  { name: "verdict", label: "Verdict" },
+  { name: "rule", label: "Rule" },
+];
+
+/** One claim as a ledger row: numbers as printed, the SE to 2 significant digits. */
+function ledgerRow(c: Claim) {
+  return {
+    section: c.section,
+    claim: c.claim,
+    paper: cell(c.paper),
+    ours: cell(c.ours),
+    se: c.se === null ? null : Number(c.se.toPrecision(2)),
+    verdict: c.verdict,
+    rule: c.rule,
+  };
+}
+
 /**
  * The claims as a table (one row per claim), shown at the end of a notebook.
  *
@@ -263,27 +287,7 @@ export function claimsTable(claims: readonly Claim[], caption = "Claims ledger."
   if (!Array.isArray(claims) || claims.length === 0) {
     throw new Error("claimsTable: claims is empty.");
   }
-  return table({
-    columns: [
-      { name: "section", label: "Section" },
-      { name: "claim", label: "Claim" },
-      { name: "paper", label: "Paper" },
-      { name: "ours", label: "Ours" },
-      { name: "se", label: "SE" },
-      { name: "verdict", label: "Verdict" },
-      { name: "rule", label: "Rule" },
-    ],
-    rows: claims.map((c) => ({
-      section: c.section,
-      claim: c.claim,
-      paper: cell(c.paper),
-      ours: cell(c.ours),
-      se: c.se === null ? null : Number(c.se.toPrecision(2)),
-      verdict: c.verdict,
-      rule: c.rule,
-    })),
-    caption,
-  });
+  return table({ columns: LEDGER_COLUMNS, rows: claims.map(ledgerRow), caption });
 }
 
 /**
@@ -400,22 +404,8 @@ export async function gatherClaims(opts: ClaimsFileOptions = {}): Promise<ClaimC
   }
   if (rows.length === 0) return counts;
   const t = table({
-    columns: [
-      { name: "notebook", label: "Notebook" },
-      { name: "section", label: "Section" },
-      { name: "claim", label: "Claim" },
-      { name: "paper", label: "Paper" },
-      { name: "ours", label: "Ours" },
-      { name: "se", label: "SE" },
-      { name: "verdict", label: "Verdict" },
-      { name: "rule", label: "Rule" },
-    ],
-    rows: rows.map((r) => ({
-      ...r,
-      paper: cell(r.paper),
-      ours: cell(r.ours),
-      se: r.se === null ? null : Number(r.se.toPrecision(2)),
-    })),
+    columns: [{ name: "notebook", label: "Notebook" }, ...LEDGER_COLUMNS],
+    rows: rows.map((r) => ({ notebook: r.notebook, ...ledgerRow(r) })),
     caption:
       "Claims ledger: every claim the notebooks test, with the verdict computed from the run.",
   });

@@ -6,7 +6,7 @@
  * Not shipped: the loader reads the user's copy, either UCI's `covtype.data`
  * (gzipped or not; no header, 55 integer columns) or the same layout with a
  * header line, as `covtype_uci_150k.csv.gz` in KD_DATA_DIR/covtype. The paper
- * uses a random 50,000-row subsample with labels shifted to 0..6 (PROTOCOLS.md,
+ * uses a random 50,000-row subsample with labels shifted to 0..6 (docs/protocols.md,
  * Section 6); `rows` and `seed` draw such a subsample.
  *
  * @module

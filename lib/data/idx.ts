@@ -167,7 +167,7 @@ async function loadPart(
 /**
  * Full MNIST from the standard IDX files in `dir` (`train-images-idx3-ubyte[.gz]`,
  * `train-labels-idx1-ubyte[.gz]`, `t10k-...`), in file order, pixels divided
- * by 255 as in the paper (Section 6; PROTOCOLS.md).
+ * by 255 as in the paper (Section 6; docs/protocols.md).
  *
  * @throws Error when dir lacks a file, a file is not valid IDX, or images and labels disagree.
  * @example

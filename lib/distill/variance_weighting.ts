@@ -223,7 +223,7 @@ export const REFERENCE_VARIANCE_GUARD = 1e-8;
 
 /**
  * ORACLE. Variance-weighting exactly as the authors' code does it for Figure
- * 11 (PROTOCOLS.md Section 7.2), reproduced as the "reference" variant:
+ * 11 (docs/protocols.md Section 7.2), reproduced as the "reference" variant:
  * per input, s_T^2 = the variance of the k responses (numpy's `np.var`,
  * divide by k; not divided again by k), s_S^2 = the TRUE noise variance,
  * w_T = 1 / (s_T^2 + 1e-8), w_S = 1 / (s_S^2 + 1e-8), a_T = w_T / (w_T + w_S),

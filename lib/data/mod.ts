@@ -54,3 +54,4 @@ export {
   type RegressionSplit,
 } from "./prepare.ts";
 export { bundledDataDir, externalDataDir } from "../config.ts";
+export { Rng, type Seed } from "../random.ts";

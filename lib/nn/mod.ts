@@ -65,3 +65,4 @@ export {
 export type { ChunkResult, CohortProblem, LossKind } from "./kernel.ts";
 export { loadNative, type NativeKernel, nativeUnavailableReason } from "./native.ts";
 export { type ChunkTrainer, selectTrainer } from "./trainer.ts";
+export { Rng, type Seed } from "../random.ts";

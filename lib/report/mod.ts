@@ -46,3 +46,7 @@ export {
   type Verdict,
 } from "./claims.ts";
 export { fmt, markdown, pm, type Prose, prose } from "./prose.ts";
+// Types the tables take, defined with the figures.
+export type { Row } from "../plot/chart.ts";
+export type { RunMeta, Scale } from "../plot/run_meta.ts";
+export { type Displayable, JUPYTER_DISPLAY, type MediaBundle } from "../plot/jupyter.ts";

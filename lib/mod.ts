@@ -20,14 +20,15 @@
  * `noisyTeacherLabels` draw the teacher's noisy outputs (`teacherNoiseGrid`
  * gives the paper's 15 noise levels); `fitOls`/`predictOls` (linear students,
  * many targets per factorization) and `fitCohort`/`predictCohort` (neural
- * students trained in lockstep, in `./engines`) make the students; `linearPredictiveVariance`,
- * `linearStudentMse` and `linearMseVsTeacher` are Theorems 4.1-4.3;
+ * students trained in lockstep, in `./engines`) make the students;
+ * `linearPredictiveVariance`, `linearStudentMse` and `linearMseVsTeacher` are
+ * Theorems 4.1-4.3;
  * `curvatureTest` and `logLogSlope` tell linear from super-linear growth.
  *
  * **Section 5: student initialization uncertainty.** Model-driven: the
  * cohort trainer's `InitSpec` (PyTorch, Kaiming, perturbed, fixed inits; in
- * `./engines`). Data-driven: `bootstrapCounts`, and the bootstrap students' closed forms,
- * `groundTruthBootstrapVariance`, `groundTruthBootstrapMse` and
+ * `./engines`). Data-driven: `bootstrapCounts`, and the bootstrap students'
+ * closed forms `groundTruthBootstrapVariance`, `groundTruthBootstrapMse` and
  * `teacherBootstrapCheck` (Theorems 5.1-5.3).
  *
  * **Section 6: student output uncertainty.** `hardLabels`/`softLabels`,

@@ -14,7 +14,11 @@
  * @module
  */
 
-/** The three run scales (DESIGN.md, principle 6). */
+/**
+ * The three run scales (DESIGN.md, principle 6).
+ *
+ * @category Run configuration
+ */
 export type Scale = "smoke" | "default" | "paper";
 
 const SCALES: readonly Scale[] = ["smoke", "default", "paper"];
@@ -31,6 +35,8 @@ function env(name: string): string | undefined {
  * The run scale from `KD_SCALE` (default `"default"`).
  *
  * @throws Error when `KD_SCALE` is set to anything but smoke, default or paper.
+ *
+ * @category Run configuration
  */
 export function runScale(): Scale {
   const v = env("KD_SCALE");
@@ -46,6 +52,8 @@ export function runScale(): Scale {
  * ```ts
  * const students = byScale({ smoke: 20, default: 1000, paper: 1000 });
  * ```
+ *
+ * @category Run configuration
  */
 export function byScale<T>(values: Record<Scale, T>, scale: Scale = runScale()): T {
   return values[scale];
@@ -59,6 +67,8 @@ export function repoRoot(): string {
 /**
  * Where figures and tables are written: `KD_FIGURES_DIR` if set, else
  * `<repo>/build/figures` for smoke runs and `<repo>/figures` otherwise.
+ *
+ * @category Run configuration
  */
 export function figuresDir(scale: Scale = runScale()): string {
   const override = env("KD_FIGURES_DIR");
@@ -66,12 +76,20 @@ export function figuresDir(scale: Scale = runScale()): string {
   return scale === "smoke" ? `${repoRoot()}/build/figures` : `${repoRoot()}/figures`;
 }
 
-/** `KD_DATA_DIR`, or `undefined` when it is unset. */
+/**
+ * `KD_DATA_DIR`, or `undefined` when it is unset.
+ *
+ * @category Data folders
+ */
 export function externalDataDir(): string | undefined {
   return env("KD_DATA_DIR");
 }
 
-/** The folder of the data sets shipped with the project (`<repo>/data`). */
+/**
+ * The folder of the data sets shipped with the project (`<repo>/data`).
+ *
+ * @category Data folders
+ */
 export function bundledDataDir(): string {
   return `${repoRoot()}/data`;
 }

@@ -1,180 +1,95 @@
 /**
- * KD uncertainty toolkit: distillation and uncertainty primitives for
- * reproducing "How Is Uncertainty Propagated in Knowledge Distillation?"
- * (Cui & Pei). Everything public is re-exported here, in themed groups;
- * notebooks and users import only from this file.
+ * KD uncertainty toolkit: the primitives of "How Is Uncertainty Propagated in
+ * Knowledge Distillation?" (Cui & Pei), grouped by the paper's sections, and the
+ * experiments that rebuild its figures. Read it as a manual: each group below is
+ * one section's vocabulary; every symbol carries the section as its `@category`.
+ *
+ * **Section 2: problem definition.** S students are distilled from one teacher
+ * whose outputs are noisy; how far apart do they end up?
+ * - `interStudentVariance(predictions, m)`: inter-student uncertainty, the
+ *   variance across students of each test prediction, averaged over the test
+ *   set, with its Monte Carlo SE.
+ * - `intraStudentVariance(variances, m)`: intra-student uncertainty, the
+ *   average width of each student's own predictive distribution.
+ * - `decomposePredictiveVariance(means, variances, m)`: the law of total
+ *   variance joining the two (inter + intra = the cohort's mixture variance).
+ * - `studentTestMse`, `testMse`, `monteCarloSummary`: per-student test error
+ *   and Monte Carlo means and variances with standard errors.
+ *
+ * **Section 4: teacher output uncertainty.** `noisyTeacherResponses` /
+ * `noisyTeacherLabels` draw the teacher's noisy outputs (`teacherNoiseGrid`
+ * gives the paper's 15 noise levels); `fitOls`/`predictOls` (linear students,
+ * many targets per factorization) and `fitCohort`/`predictCohort` (neural
+ * students trained in lockstep, in `./engines`) make the students;
+ * `linearPredictiveVariance`, `linearStudentMse` and `linearMseVsTeacher` are
+ * Theorems 4.1-4.3;
+ * `curvatureTest` and `logLogSlope` tell linear from super-linear growth.
+ *
+ * **Section 5: student initialization uncertainty.** Model-driven: the
+ * cohort trainer's `InitSpec` (PyTorch, Kaiming, perturbed, fixed inits; in
+ * `./engines`). Data-driven: `bootstrapCounts`, and the bootstrap students'
+ * closed forms `groundTruthBootstrapVariance`, `groundTruthBootstrapMse` and
+ * `teacherBootstrapCheck` (Theorems 5.1-5.3).
+ *
+ * **Section 6: student output uncertainty.** `hardLabels`/`softLabels`,
+ * `predictiveEntropy`, group statistics and paired tests (`groupStatistics`,
+ * `compareGroups`, `pairedComparison`), calibration (`expectedCalibrationError`,
+ * `reliabilityBins`). For language models, the measures on response
+ * embeddings (`embeddingVariance`, `varianceDifference`,
+ * `firstPrincipalComponent`, `noiseTransfer` of Appendix F) are in `./text`.
+ *
+ * **Section 7: correcting student uncertainty.** `averageTeacherResponses`
+ * (Theorem 7.1: variance / k), `optimalCombination` (Theorems 7.3-7.4), and the
+ * variance-weighted targets: `referenceVarianceWeightedLabels` (the authors'
+ * oracle, labelled as such) beside the honest `honestVarianceWeightedLabelsOls`
+ * and `pilotEnsembleVarianceWeightedLabels`.
+ *
+ * **Random streams** (`Rng`, `Seed`: every random function takes
+ * `seed: number | Rng`; student s uses child stream s) and **Run configuration**
+ * (`runScale`, `byScale`: smoke, default and paper scales).
+ *
+ * Other entries: `./engines` (the cohort trainer and its back ends), `./data`
+ * (data sets, splits), `./plot` (figures), `./report` (tables, claims ledger,
+ * prose), `./text` (measures on response embeddings), `./llm` (the small
+ * language model; `./llm/corpus` QA corpora, `./llm/embed` sentence embedders).
+ * The protocols reproduced are summarised in docs/protocols.md.
+ *
+ * @example
+ * ```ts
+ * import { fitOls, interStudentVariance, noisyTeacherLabels, predictOls } from "./lib/mod.ts";
+ * const labels = noisyTeacherLabels(teacherTrain, { variance: 0.5 }, { students: 1000, seed: 7 });
+ * const students = predictOls(xTest, fitOls(xTrain, d, labels)); // 1000 x nTest
+ * interStudentVariance(students, nTest).mean;
+ * ```
  *
  * @module
  */
 
-// ---- Random numbers: seeded generator, child streams, resampling ----
+// ---- Section 2: problem definition (inter-/intra-student uncertainty) ----
 export {
-  bootstrapCounts,
-  bootstrapIndices,
-  childStreams,
-  normal,
-  permutation,
-  Rng,
-  type RngLike,
-  sampleWithoutReplacement,
-  toRng,
-  uniform,
-} from "./random.ts";
+  decomposePredictiveVariance,
+  type InterStudentVariance,
+  interStudentVariance,
+  intraStudentVariance,
+  type MonteCarloSummary,
+  monteCarloSummary,
+  studentTestMse,
+  testMse,
+  type VarianceDecomposition,
+} from "./uncertainty/mod.ts";
 
-// ---- Run configuration: scale, output and data folders ----
+// ---- Section 4: teacher output uncertainty ----
+// Noisy teacher outputs.
 export {
-  bundledDataDir,
-  byScale,
-  externalDataDir,
-  figuresDir,
-  repoRoot,
-  runScale,
-  type Scale,
-} from "./config.ts";
-
-// ---- Data: bundled data sets, loaders, standardization, splits ----
-export {
-  applyStandardizer,
-  type BostonOptions,
-  type BundledOptions,
-  classCounts,
-  type ClassificationDataset,
-  COVERTYPE_FEATURES,
-  type CovertypeOptions,
-  type Dataset,
-  type DatasetBase,
-  decodeIdx,
-  type DiabetesOptions,
-  fitStandardizer,
-  gunzip,
-  type IdxArray,
-  invertStandardizer,
-  isGzip,
-  loadBoston,
-  loadBreastCancer,
-  loadCovertype,
-  loadDiabetes,
-  loadDigits,
-  loadMnistIdx,
-  loadMnistSubset,
-  loadWine,
-  type MnistIdxOptions,
-  NumpyRandomState,
-  readDataBytes,
-  readDataText,
-  readIdx,
-  type RegressionDataset,
-  selectColumns,
-  type SklearnSplitOptions,
-  sklearnStratifiedSplit,
-  sklearnTrainTestSplit,
-  type Split,
-  type SplitOptions,
-  splitSizes,
-  standardize,
-  type Standardizer,
-  stratifiedSplit,
-  subsetRows,
-  take,
-  takeRows,
-  trainTestSplit,
-} from "./data/mod.ts";
-export {
-  type ClassificationSplit,
-  prepareClassification,
-  type PrepareOptions,
-  prepareRegression,
-  type RegressionSplit,
-} from "./data/mod.ts";
-
-// ---- Plots: Vega-Lite chart builders, notebook display, export ----
-export {
-  type Chart,
-  chartBundle,
-  type ChartLayout,
-  COLUMN_WIDTH,
-  compileChart,
-  type Compiled,
-  type ComposeOptions,
-  density,
-  type DensityOptions,
-  display,
-  type Displayable,
-  facet,
-  type FigureWidth,
-  type FileContent,
-  fitLine,
-  type FrameOptions,
-  groupedBars,
-  type GroupedBarsOptions,
-  hconcat,
-  histogram,
-  type HistogramOptions,
-  JUPYTER_DISPLAY,
-  lineBand,
-  type LineBandOptions,
-  type LineFit,
-  type MediaBundle,
-  PAGE_WIDTH,
-  PALETTE,
-  type PngOptions,
-  type Renderers,
-  type RenderOptions,
-  renderPdf,
-  renderPng,
-  renderSvg,
-  type Row,
-  rowsToCsv,
-  type RunMeta,
-  save,
-  type SavedFigure,
-  type SaveOptions,
-  scatterFit,
-  type ScatterFitOptions,
-  show,
-  vconcat,
-  type VegaLiteSpec,
-  writeFilesAtomically,
-} from "./plot/mod.ts";
-
-// Section 6.1: reliability diagrams (accuracy against confidence per bin).
-export { reliabilityDiagram, type ReliabilityOptions } from "./plot/mod.ts";
-
-// ---- Experiments and the claims ledger (one module per paper section) ----
-export * from "./experiments/mod.ts";
-export {
-  type Claim,
-  claimFromTest,
-  claimNotTestable,
-  claimsTable,
-  claimVsNumber,
-  fmt,
-  gatherClaims,
-  markdown,
-  pm,
-  prose,
-  saveClaims,
-  type Verdict,
-} from "./report/mod.ts";
-
-// ---- Reports: tables for notebooks, CSV, Markdown, LaTeX ----
-export {
-  type Column,
-  latexEscape,
-  type LatexOptions,
-  type SavedTable,
-  saveTable,
-  type SaveTableOptions,
-  type Table,
-  table,
-  type TableInput,
-  tableToCsv,
-  tableToLatex,
-  tableToMarkdown,
-  tableToText,
-} from "./report/mod.ts";
-
-// ---- Linear students: OLS for many targets, closed-form theory ----
+  noiseVariance,
+  noisyTeacherLabels,
+  noisyTeacherResponses,
+  type TeacherNoise,
+  type TeacherNoiseDraws,
+  teacherNoiseGrid,
+} from "./distill/mod.ts";
+// Linear students (OLS for many targets at once) and Theorems 4.1-4.3. Neural students
+// (fitCohort/predictCohort, a cohort of small MLPs in lockstep) are in the ./engines entry.
 export {
   fitOls,
   type LinearFit,
@@ -188,96 +103,43 @@ export {
   type OlsOptions,
   type PredictiveVarianceTheory,
   predictOls,
+  residualVariance,
   testLeverage,
 } from "./linear/mod.ts";
-export { residualVariance } from "./linear/mod.ts";
-// Section 5.2 (bootstrap, Theorems 5.1-5.3) and Section 7.1 (Theorems 7.1, 7.3-7.4).
+// Linear or super-linear growth in the noise (Figure 2's claim).
 export {
-  averagedLabelNoise,
-  averagedParameterCovariance,
-  averagedPredictiveVariance,
+  type CurvatureTest,
+  curvatureTest,
+  fitWeightedPolynomial,
+  logLogSlope,
+  type PolynomialTrend,
+} from "./uncertainty/mod.ts";
+
+// ---- Section 5: student initialization uncertainty ----
+// Data-driven bootstrap (Theorems 5.1-5.3). Model-driven inits (InitSpec) are in ./engines.
+export {
   type BootstrapTheoryDesign,
   type BootstrapVarianceTheory,
-  combinationVariance,
   groundTruthBootstrapMse,
   groundTruthBootstrapVariance,
   groundTruthBootstrapVarianceRobust,
   olsNoiseVariance,
-  type OptimalCombination,
-  optimalCombination,
   type TeacherBootstrapCheck,
   teacherBootstrapCheck,
   type TeacherBootstrapCheckOptions,
 } from "./linear/mod.ts";
 
-// ---- Distillation: noisy teacher responses, noise grids ----
+// ---- Section 6: student output uncertainty ----
+// Classification targets from the teacher; soft labels as a weighted hard-label problem.
 export {
-  noiseVariance,
-  noisyTeacherLabels,
-  noisyTeacherResponses,
-  type TeacherNoise,
-  type TeacherNoiseDraws,
-  teacherNoiseGrid,
-} from "./distill/mod.ts";
-// Section 6.1: classification targets from the teacher (hard argmax, soft with temperature).
-export { hardLabels, softLabels, softLabelsFromProbabilities } from "./distill/mod.ts";
-// Section 6.1: soft-label distillation as a weighted hard-label problem (C copies per input).
-export {
+  hardLabels,
+  softLabels,
+  softLabelsFromProbabilities,
   type SoftTargetOptions,
   type SoftTargetProblem,
   softTargetProblem,
-} from "./distill/soft_targets.ts";
-// Section 7: averaging k responses, variance-weighted targets (reference oracle and honest).
-export {
-  type AveragedResponses,
-  averageTeacherResponses,
-  ensembleVarianceWeightedLabels,
-  type EnsembleWeightingInput,
-  type HonestOlsInput,
-  type HonestVarianceWeightedLabels,
-  honestVarianceWeightedLabelsOls,
-  type InverseVarianceWeights,
-  inverseVarianceWeights,
-  REFERENCE_VARIANCE_GUARD,
-  type ReferenceVarianceWeightedLabels,
-  referenceVarianceWeightedLabels,
-  type ReferenceVarianceWeightingInput,
-  type TeacherVarianceMode,
-  type VarianceWeightedTargets,
-  varianceWeightedTargets,
-  type VarianceWeightingInput,
 } from "./distill/mod.ts";
-// Section 7.2: honest variance-weighting for neural students (pilot ensemble with its draws).
-export {
-  type PilotEnsembleInput,
-  pilotEnsembleVarianceWeightedLabels,
-  type PilotVarianceMode,
-} from "./distill/mod.ts";
-
-// ---- Uncertainty: inter-student variance, test MSE, Monte Carlo summaries ----
-export {
-  type InterStudentVariance,
-  interStudentVariance,
-  type MonteCarloSummary,
-  monteCarloSummary,
-  studentTestMse,
-  testMse,
-} from "./uncertainty/mod.ts";
-export {
-  decomposePredictiveVariance,
-  intraStudentVariance,
-  type VarianceDecomposition,
-} from "./uncertainty/mod.ts";
-// Section 4.2: is a Monte Carlo curve linear or super-linear in the noise (weighted trends).
-export {
-  type CurvatureTest,
-  curvatureTest,
-  logLogSlope,
-  normalUpperTail,
-  type PolynomialTrend,
-  weightedPolynomialFit,
-} from "./uncertainty/mod.ts";
-// Section 6.1: classifier output uncertainty (entropy, groups, paired tests, calibration).
+// Entropy, groups, paired tests, calibration (Section 6.1).
 export {
   type BinningOptions,
   type BootstrapInterval,
@@ -293,7 +155,6 @@ export {
   groupStatistics,
   type GroupSummary,
   intervalsDisjoint,
-  LOG_EPSILON,
   negativeLogLikelihood,
   type PairedComparison,
   pairedComparison,
@@ -307,148 +168,55 @@ export {
   wilcoxonSignedRank,
 } from "./uncertainty/mod.ts";
 
-// ---- Neural students: cohorts of small MLPs trained in lockstep ----
+// ---- Section 7: correcting student uncertainty ----
+// Theorem 7.1 (averaging k responses) and Theorems 7.3-7.4 (inverse-variance combination).
 export {
-  type BackendChoice,
-  type Cohort,
-  type CohortProgress,
-  fitCohort,
-  type FitCohortOptions,
-  initCohortParameters,
-  type InitSpec,
-  loadBlas,
-  loadNative,
-  type LossKind,
-  nativeUnavailableReason,
-  type ParameterLayout,
-  parameterLayout,
-  predictCohort,
-  selectBackend,
-} from "./nn/mod.ts";
+  averagedLabelNoise,
+  averagedParameterCovariance,
+  averagedPredictiveVariance,
+  combinationVariance,
+  type OptimalCombination,
+  optimalCombination,
+} from "./linear/mod.ts";
+// Targets: the mean of k responses; variance-weighted (reference oracle and honest variants).
+export {
+  type AveragedResponses,
+  averageTeacherResponses,
+  ensembleVarianceWeightedLabels,
+  type EnsembleWeightingInput,
+  type HonestOlsInput,
+  type HonestVarianceWeightedLabels,
+  honestVarianceWeightedLabelsOls,
+  type InverseVarianceWeights,
+  inverseVarianceWeights,
+  type PilotEnsembleInput,
+  pilotEnsembleVarianceWeightedLabels,
+  type PilotVarianceMode,
+  type ReferenceVarianceWeightedLabels,
+  referenceVarianceWeightedLabels,
+  type ReferenceVarianceWeightingInput,
+  type TeacherVarianceMode,
+  type VarianceWeightedTargets,
+  varianceWeightedTargets,
+  type VarianceWeightingInput,
+} from "./distill/mod.ts";
 
-// ---- Text uncertainty and embeddings: QA corpora, sentence embedders, response-embedding measures ----
+// ---- Random streams ----
 export {
-  type BioAsqOptions,
-  biomedicalOffsets,
-  loadBioAsq,
-  loadPretrainCorpus,
-  loadQaCorpus,
-  parseBioAsq,
-  parseQaJsonl,
-  parseWordNetData,
-  type PretrainLoadOptions,
-  type QaCorpus,
-  type QaLoadOptions,
-  type QaPair,
-  questionFor,
-  splitPairs,
-  type Synset,
-  synsetPairs,
-  tidyGloss,
-  type WordNetPointer,
-  type WordNetPos,
-} from "./llm/corpus/mod.ts";
-export {
-  checkTexts,
-  type Embedder,
-  embeddingRow,
-  GPT2_MODEL,
-  type HfEmbedderOptions,
-  type HfGeneratorOptions,
-  type HfModelOptions,
-  type HfPipeline,
-  type HfRuntime,
-  loadHfEmbedder,
-  loadHfGenerator,
-  loadUseEmbedder,
-  MINILM_MODEL,
-  missingModelError,
-  modelsDir,
-  resolveGenerationOptions,
-  type TextGenerationOptions,
-  type TextGenerator,
-  USE_MODEL_NAME,
-  type UseOptions,
-} from "./llm/embed/mod.ts";
-export {
-  cosineSimilarity,
-  dimensionVariance,
-  type Embeddings,
-  embeddingVariance,
-  type FirstComponent,
-  firstPrincipalComponent,
-  interStudentEmbeddingVariance,
-  meanEmbedding,
-  meanPairedCosine,
-  type NoiseTransfer,
-  noiseTransfer,
-  pairedCosines,
-  type PcaOptions,
-  projectOnAxis,
-  responseNoise,
-  shareStudentBelowTeacher,
-  systematicNoise,
-  varianceDifference,
-} from "./uncertainty/text/mod.ts";
+  bootstrapCounts,
+  bootstrapIndices,
+  childStreams,
+  normal,
+  permutation,
+  Rng,
+  sampleWithoutReplacement,
+  type Seed,
+  toRng,
+  uniform,
+} from "./random.ts";
 
-// ---- Language models: small GPT-2-style causal LM, BPE tokenizer, answer-only fine-tuning, sampling ----
-export {
-  AdamW,
-  type AdamWOptions,
-  addRelativeNoise,
-  answerLoss,
-  applyRepetitionPenalty,
-  argMax,
-  causalBias,
-  checkGptConfig,
-  checkSamplingOptions,
-  chooseToken,
-  cloneGpt,
-  createGpt,
-  disposeGpt,
-  type EncodedExample,
-  encodeExample,
-  EOS_TEXT,
-  formatPrompt,
-  generateAnswers,
-  type GenerateOptions,
-  generateTokens,
-  type GptConfig,
-  gptFromValues,
-  gptHidden,
-  gptInitialValues,
-  gptLogits,
-  type GptModel,
-  gptParameterCount,
-  gptParameterShapes,
-  gptTextGenerator,
-  gptValues,
-  isDecayedParameter,
-  linearSchedule,
-  type LlmBackend,
-  loadGpt,
-  makeBatch,
-  maskedCrossEntropy,
-  type MatMulEngine,
-  matMulEngine,
-  matMulT,
-  PAD_TEXT,
-  type SamplingOptions,
-  samplingProbabilities,
-  type SavedModelJson,
-  saveGpt,
-  setMatMulEngine,
-  type TokenBatch,
-  Tokenizer,
-  tokenizerFromJson,
-  type TokenizerJson,
-  type TrackedParameter,
-  trainOnExamples,
-  trainOnQa,
-  trainOnTexts,
-  type TrainOptions,
-  type TrainProgress,
-  type TrainResult,
-  trainTokenizer,
-  useBackend,
-} from "./llm/mod.ts";
+// ---- Run configuration ----
+export { byScale, figuresDir, runScale, type Scale } from "./config.ts";
+
+// ---- Experiments: one module per paper section (configuration, Monte Carlo loop, claims) ----
+export * from "./experiments/mod.ts";

@@ -63,6 +63,8 @@ function rotl(x: number, k: number): number {
  * rng.normal();  // standard normal
  * rng.int(10);   // integer in [0, 10)
  * ```
+ *
+ * @category Random streams
  */
 export class Rng {
   readonly #s: Uint32Array;
@@ -71,6 +73,8 @@ export class Rng {
   #spare = NaN;
 
   /**
+   * A generator for `seed`, or for its child stream along `path`.
+   *
    * @param seed an integer in [0, 2^53).
    * @param path child indices below the root stream of `seed` (empty: the root).
    *   `new Rng(seed, [3])` is the same stream as `new Rng(seed).child(3)`.
@@ -168,12 +172,33 @@ export class Rng {
   }
 }
 
-/** A generator, or a seed to make one from. Every random function takes one. */
-export type RngLike = Rng | number;
+/**
+ * The one seed convention of the library: every random function or option takes
+ * `seed: Seed`, a number (an integer in [0, 2^53): a fresh root stream) or an
+ * {@link Rng} (drawn from, or asked for child streams, as the function says).
+ * The same number always gives the same numbers.
+ *
+ * @category Random streams
+ */
+export type Seed = number | Rng;
 
-/** The generator itself, or a fresh root generator for a seed. */
-export function toRng(rng: RngLike): Rng {
-  return typeof rng === "number" ? new Rng(rng) : rng;
+/** @deprecated Use {@link Seed}; kept until lib/llm is moved over. */
+export type RngLike = Seed;
+
+/**
+ * The generator itself, or a fresh root generator for a number.
+ *
+ * @throws TypeError when `seed` is neither a number nor an `Rng` (for example
+ *   undefined, from an options object that still says `rng:` instead of `seed:`).
+ *
+ * @category Random streams
+ */
+export function toRng(seed: Seed): Rng {
+  if (typeof seed === "number") return new Rng(seed);
+  if (seed instanceof Rng) return seed;
+  throw new TypeError(
+    `seed must be a number or an Rng, got ${String(seed)}; options take { seed }, not { rng }.`,
+  );
 }
 
 function checkCount(n: number, name: string, min = 0): void {
@@ -190,41 +215,55 @@ function checkCount(n: number, name: string, min = 0): void {
  * ```ts
  * const streams = childStreams(7, 1000); // 1,000 students, one stream each
  * ```
+ *
+ * @category Random streams
  */
-export function childStreams(seed: RngLike, count: number): Rng[] {
+export function childStreams(seed: Seed, count: number): Rng[] {
   checkCount(count, "count");
   const root = toRng(seed);
   return Array.from({ length: count }, (_, i) => root.child(i));
 }
 
-/** `n` uniform draws in [low, high). */
-export function uniform(rng: RngLike, n: number, low = 0, high = 1): Float64Array {
+/**
+ * `n` uniform draws in [low, high).
+ *
+ * @category Random streams
+ */
+export function uniform(seed: Seed, n: number, low = 0, high = 1): Float64Array {
   checkCount(n, "n");
   if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
     throw new RangeError(`need finite low <= high, got low=${low}, high=${high}.`);
   }
-  const r = toRng(rng);
+  const r = toRng(seed);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = low + (high - low) * r.uniform();
   return out;
 }
 
-/** `n` normal draws with the given mean and standard deviation. */
-export function normal(rng: RngLike, n: number, mean = 0, std = 1): Float64Array {
+/**
+ * `n` normal draws with the given mean and standard deviation.
+ *
+ * @category Random streams
+ */
+export function normal(seed: Seed, n: number, mean = 0, std = 1): Float64Array {
   checkCount(n, "n");
   if (!(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
     throw new RangeError(`need a finite mean and a finite std >= 0, got mean=${mean}, std=${std}.`);
   }
-  const r = toRng(rng);
+  const r = toRng(seed);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = mean + std * r.normal();
   return out;
 }
 
-/** A uniformly random permutation of 0..n-1 (Fisher-Yates shuffle). */
-export function permutation(rng: RngLike, n: number): Int32Array {
+/**
+ * A uniformly random permutation of 0..n-1 (Fisher-Yates shuffle).
+ *
+ * @category Random streams
+ */
+export function permutation(seed: Seed, n: number): Int32Array {
   checkCount(n, "n");
-  const r = toRng(rng);
+  const r = toRng(seed);
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
@@ -241,14 +280,16 @@ export function permutation(rng: RngLike, n: number): Int32Array {
  * (a partial Fisher-Yates shuffle).
  *
  * @throws RangeError when k > n.
+ *
+ * @category Random streams
  */
-export function sampleWithoutReplacement(rng: RngLike, n: number, k: number): Int32Array {
+export function sampleWithoutReplacement(seed: Seed, n: number, k: number): Int32Array {
   checkCount(n, "n");
   checkCount(k, "k");
   if (k > n) {
     throw new RangeError(`k must be at most n to sample without replacement, got k=${k}, n=${n}.`);
   }
-  const r = toRng(rng);
+  const r = toRng(seed);
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = 0; i < k; i++) {
@@ -263,11 +304,13 @@ export function sampleWithoutReplacement(rng: RngLike, n: number, k: number): In
 /**
  * A bootstrap sample: `m` indices drawn from 0..n-1 with replacement
  * (m defaults to n).
+ *
+ * @category Random streams
  */
-export function bootstrapIndices(rng: RngLike, n: number, m = n): Int32Array {
+export function bootstrapIndices(seed: Seed, n: number, m = n): Int32Array {
   checkCount(n, "n", 1);
   checkCount(m, "m");
-  const r = toRng(rng);
+  const r = toRng(seed);
   const out = new Int32Array(m);
   for (let i = 0; i < m; i++) out[i] = r.int(n);
   return out;
@@ -277,11 +320,13 @@ export function bootstrapIndices(rng: RngLike, n: number, m = n): Int32Array {
  * Bootstrap counts: how many times each of the n examples is drawn in a
  * bootstrap sample of size m. Training with these counts as example weights is
  * the same as training on the resampled rows, but keeps the inputs shared across
- * students (see the cohort trainer). Equals counting `bootstrapIndices(rng, n, m)`
- * for the same generator state.
+ * students (see the cohort trainer). Equals counting `bootstrapIndices(seed, n, m)`
+ * for the same seed or generator state.
+ *
+ * @category Random streams
  */
-export function bootstrapCounts(rng: RngLike, n: number, m = n): Float64Array {
-  const idx = bootstrapIndices(rng, n, m);
+export function bootstrapCounts(seed: Seed, n: number, m = n): Float64Array {
+  const idx = bootstrapIndices(seed, n, m);
   const counts = new Float64Array(n);
   for (const i of idx) counts[i]++;
   return counts;

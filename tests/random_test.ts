@@ -7,6 +7,7 @@ import {
   permutation,
   Rng,
   sampleWithoutReplacement,
+  toRng,
   uniform,
 } from "../lib/random.ts";
 
@@ -131,4 +132,11 @@ Deno.test("bad seeds and sizes throw errors that name the argument", () => {
   assertThrows(() => normal(1, 3, 0, -1), RangeError, "std");
   assertThrows(() => bootstrapIndices(1, 0), RangeError, "n must be");
   assertThrows(() => new Rng(1).int(0), RangeError, "n must be");
+});
+
+Deno.test("toRng takes a number or an Rng and names { seed } for anything else", () => {
+  const g = new Rng(4);
+  assert(toRng(g) === g);
+  assertEquals(toRng(4).uniform(), new Rng(4).uniform());
+  assertThrows(() => toRng(undefined as unknown as number), TypeError, "{ seed }");
 });

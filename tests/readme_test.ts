@@ -9,8 +9,8 @@ Deno.test("the README's TypeScript example runs as written", async () => {
   const dir = new URL("build/tests/", root);
   await Deno.mkdir(dir, { recursive: true });
   const file = new URL(`readme_example_${crypto.randomUUID()}.ts`, dir);
-  // The example imports "./lib/mod.ts" from the repository root; run it from build/tests/.
-  await Deno.writeTextFile(file, block[1].replaceAll('"./lib/mod.ts"', '"../../lib/mod.ts"'));
+  // The example imports "./lib/..." entries from the repository root; run it from build/tests/.
+  await Deno.writeTextFile(file, block[1].replaceAll('"./lib/', '"../../lib/'));
   const log = console.log;
   const printed: unknown[][] = [];
   console.log = (...args: unknown[]) => printed.push(args);

@@ -16,7 +16,11 @@ import type { ClassificationDataset, RegressionDataset } from "./dataset.ts";
 import { selectColumns } from "./dataset.ts";
 import { numericMatrix, parseRows, readDataText } from "./read_file.ts";
 
-/** Where to read a bundled file from. */
+/**
+ * Where to read a bundled file from.
+ *
+ * @category Loaders
+ */
 export interface BundledOptions {
   /** Folder holding the data files; default the project's `data/` folder. */
   dir?: string;
@@ -76,12 +80,16 @@ function splitLabels(
   return { x, y };
 }
 
-/** Options of `loadBoston`. */
+/**
+ * Options of `loadBoston`.
+ *
+ * @category Loaders
+ */
 export interface BostonOptions extends BundledOptions {
   /**
    * Keep only the 11 numeric columns: drop CHAS (a 0/1 river dummy) and RAD (a
    * highway-access index), which OpenML stores as categorical; several of the
-   * paper's scripts do this (PROTOCOLS.md, Sections 5.1 and 7.2). Default false.
+   * paper's scripts do this (docs/protocols.md, Sections 5.1 and 7.2). Default false.
    */
   numericOnly?: boolean;
 }
@@ -100,6 +108,8 @@ export interface BostonOptions extends BundledOptions {
  * const boston = await loadBoston();                        // 506 x 13
  * const numeric = await loadBoston({ numericOnly: true });  // 506 x 11
  * ```
+ *
+ * @category Loaders
  */
 export async function loadBoston(opts: BostonOptions = {}): Promise<RegressionDataset> {
   const path = pathOf("boston_house_prices.csv", opts);
@@ -145,7 +155,11 @@ export async function loadBoston(opts: BostonOptions = {}): Promise<RegressionDa
   };
 }
 
-/** Options of `loadDiabetes`. */
+/**
+ * Options of `loadDiabetes`.
+ *
+ * @category Loaders
+ */
 export interface DiabetesOptions extends BundledOptions {
   /**
    * Scale as scikit-learn's `load_diabetes()` does by default: centre each
@@ -165,6 +179,8 @@ export interface DiabetesOptions extends BundledOptions {
  * ```ts
  * const diabetes = await loadDiabetes(); // 442 x 10, raw units
  * ```
+ *
+ * @category Loaders
  */
 export async function loadDiabetes(opts: DiabetesOptions = {}): Promise<RegressionDataset> {
   const xPath = pathOf("diabetes_data_raw.csv.gz", opts);
@@ -210,6 +226,8 @@ export async function loadDiabetes(opts: DiabetesOptions = {}): Promise<Regressi
  * Digits (Alpaydin & Kaynak, 1998). Used in the paper's Section 6.
  *
  * @throws Error when the file is missing or malformed.
+ *
+ * @category Loaders
  */
 export async function loadDigits(opts: BundledOptions = {}): Promise<ClassificationDataset> {
   const path = pathOf("digits.csv.gz", opts);
@@ -257,6 +275,8 @@ async function loadLabelled(
  * class_0..class_2. UCI Wine (Forina et al., 1991). Used in the paper's Section 6.
  *
  * @throws Error when the file is missing or malformed.
+ *
+ * @category Loaders
  */
 export async function loadWine(opts: BundledOptions = {}): Promise<ClassificationDataset> {
   const r = await loadLabelled("wine_data.csv", "the Wine data file", 13, opts);
@@ -289,6 +309,8 @@ export async function loadWine(opts: BundledOptions = {}): Promise<Classificatio
  * 0 = malignant, 1 = benign. Wolberg et al. (1995). Used in the paper's Section 6.
  *
  * @throws Error when the file is missing or malformed.
+ *
+ * @category Loaders
  */
 export async function loadBreastCancer(
   opts: BundledOptions = {},

@@ -6,14 +6,14 @@
  * Not shipped: the loader reads the user's copy, either UCI's `covtype.data`
  * (gzipped or not; no header, 55 integer columns) or the same layout with a
  * header line, as `covtype_uci_150k.csv.gz` in KD_DATA_DIR/covtype. The paper
- * uses a random 50,000-row subsample with labels shifted to 0..6 (PROTOCOLS.md,
+ * uses a random 50,000-row subsample with labels shifted to 0..6 (docs/protocols.md,
  * Section 6); `rows` and `seed` draw such a subsample.
  *
  * @module
  */
 
 import { csvParseRows } from "d3-dsv";
-import { type RngLike, sampleWithoutReplacement, toRng } from "../random.ts";
+import { sampleWithoutReplacement, type Seed, toRng } from "../random.ts";
 import type { ClassificationDataset } from "./dataset.ts";
 import { numericMatrix, readDataText } from "./read_file.ts";
 
@@ -30,7 +30,11 @@ const QUANTITATIVE = [
   "Horizontal_Distance_To_Fire_Points",
 ];
 
-/** The 54 feature names of UCI's documentation, in file order. */
+/**
+ * The 54 feature names of UCI's documentation, in file order.
+ *
+ * @category Loaders
+ */
 export const COVERTYPE_FEATURES: readonly string[] = [
   ...QUANTITATIVE,
   ...Array.from({ length: 4 }, (_, i) => `Wilderness_Area${i + 1}`),
@@ -39,12 +43,16 @@ export const COVERTYPE_FEATURES: readonly string[] = [
 
 const FILE_NAMES = ["covtype.data.gz", "covtype.data", "covtype_uci_150k.csv.gz", "covtype.csv"];
 
-/** Options of `loadCovertype`. */
+/**
+ * Options of `loadCovertype`.
+ *
+ * @category Loaders
+ */
 export interface CovertypeOptions {
   /** Keep this many rows, drawn uniformly without replacement; default all rows. */
   rows?: number;
   /** Seed or generator for the row sample; required when `rows` is given. */
-  seed?: RngLike;
+  seed?: Seed;
 }
 
 async function resolve(path: string): Promise<string> {
@@ -81,6 +89,8 @@ async function resolve(path: string): Promise<string> {
  * ```ts
  * const cov = await loadCovertype(`${externalDataDir()}/covtype`, { rows: 50_000, seed: 1 });
  * ```
+ *
+ * @category Loaders
  */
 export async function loadCovertype(
   path: string,

@@ -9,7 +9,11 @@
  * @module
  */
 
-/** Fields shared by regression and classification data sets. */
+/**
+ * Fields shared by regression and classification data sets.
+ *
+ * @category Data set shape
+ */
 export interface DatasetBase {
   /** Short human name, e.g. "Boston house prices"; a subset says so ("MNIST subset ..."). */
   name: string;
@@ -25,7 +29,11 @@ export interface DatasetBase {
   source: string;
 }
 
-/** A regression data set: `y[i]` is the real-valued target of row i. */
+/**
+ * A regression data set: `y[i]` is the real-valued target of row i.
+ *
+ * @category Data set shape
+ */
 export interface RegressionDataset extends DatasetBase {
   /** Always "regression". */
   task: "regression";
@@ -35,7 +43,11 @@ export interface RegressionDataset extends DatasetBase {
   targetName: string;
 }
 
-/** A classification data set: `y[i]` in 0..k-1 indexes `classes`. */
+/**
+ * A classification data set: `y[i]` in 0..k-1 indexes `classes`.
+ *
+ * @category Data set shape
+ */
 export interface ClassificationDataset extends DatasetBase {
   /** Always "classification". */
   task: "classification";
@@ -45,7 +57,11 @@ export interface ClassificationDataset extends DatasetBase {
   classes: string[];
 }
 
-/** Either kind; narrow on `task`. */
+/**
+ * Either kind; narrow on `task`.
+ *
+ * @category Data set shape
+ */
 export type Dataset = RegressionDataset | ClassificationDataset;
 
 function checkIndices(idx: ArrayLike<number>, n: number, name: string): void {
@@ -75,6 +91,8 @@ function checkMatrix(x: ArrayLike<number>, d: number): number {
  * ```ts
  * takeRows(new Float64Array([1, 2, 3, 4, 5, 6]), 2, [2, 0]); // [5, 6, 1, 2]
  * ```
+ *
+ * @category Data set shape
  */
 export function takeRows(x: Float64Array, d: number, idx: ArrayLike<number>): Float64Array {
   const n = checkMatrix(x, d);
@@ -92,6 +110,8 @@ export function takeRows(x: Float64Array, d: number, idx: ArrayLike<number>): Fl
  * ```ts
  * take(new Int32Array([7, 8, 9]), [2, 2, 0]); // Int32Array [9, 9, 7]
  * ```
+ *
+ * @category Data set shape
  */
 export function take<T extends Float64Array | Float32Array | Int32Array>(
   v: T,
@@ -107,6 +127,8 @@ export function take<T extends Float64Array | Float32Array | Int32Array>(
  * The columns `cols` (in that order) of the row-major matrix `x` with d columns.
  *
  * @throws RangeError when d does not divide x.length or a column is out of range.
+ *
+ * @category Data set shape
  */
 export function selectColumns(x: Float64Array, d: number, cols: ArrayLike<number>): Float64Array {
   const n = checkMatrix(x, d);
@@ -127,6 +149,8 @@ export function selectColumns(x: Float64Array, d: number, cols: ArrayLike<number
  * ```ts
  * const trainSet = subsetRows(boston, split.train);
  * ```
+ *
+ * @category Data set shape
  */
 export function subsetRows<D extends Dataset>(ds: D, idx: ArrayLike<number>): D {
   return {
@@ -145,6 +169,8 @@ export function subsetRows<D extends Dataset>(ds: D, idx: ArrayLike<number>): D 
  * ```ts
  * classCounts(new Int32Array([0, 2, 2]), 3); // [1, 0, 2]
  * ```
+ *
+ * @category Data set shape
  */
 export function classCounts(labels: ArrayLike<number>, k: number): number[] {
   const counts = new Array<number>(k).fill(0);

@@ -13,7 +13,11 @@
 import type { ClassificationDataset } from "./dataset.ts";
 import { readDataBytes } from "./read_file.ts";
 
-/** An IDX array: its dimensions and its values, row-major. */
+/**
+ * An IDX array: its dimensions and its values, row-major.
+ *
+ * @category Loaders
+ */
 export interface IdxArray {
   /** Size of each dimension, outermost first (e.g. [60000, 28, 28]). */
   dims: number[];
@@ -35,6 +39,8 @@ const TYPES: Record<number, { size: number; name: string }> = {
  *
  * @param path used in error messages only.
  * @throws Error naming the path when the magic number, type, dimensions or length are wrong.
+ *
+ * @category Loaders
  */
 export function decodeIdx(bytes: Uint8Array, path = "<bytes>"): IdxArray {
   const bad = (why: string) =>
@@ -96,12 +102,18 @@ export function decodeIdx(bytes: Uint8Array, path = "<bytes>"): IdxArray {
  * ```ts
  * const labels = await readIdx("/data/mnist/t10k-labels-idx1-ubyte.gz"); // dims [10000]
  * ```
+ *
+ * @category Loaders
  */
 export async function readIdx(path: string): Promise<IdxArray> {
   return decodeIdx(await readDataBytes(path, "the IDX file"), path);
 }
 
-/** Options of `loadMnistIdx`. */
+/**
+ * Options of `loadMnistIdx`.
+ *
+ * @category Loaders
+ */
 export interface MnistIdxOptions {
   /** "train" (60,000), "test" (10,000) or "all" (train then test: 70,000, as the paper). */
   split?: "train" | "test" | "all";
@@ -155,7 +167,7 @@ async function loadPart(
 /**
  * Full MNIST from the standard IDX files in `dir` (`train-images-idx3-ubyte[.gz]`,
  * `train-labels-idx1-ubyte[.gz]`, `t10k-...`), in file order, pixels divided
- * by 255 as in the paper (Section 6; PROTOCOLS.md).
+ * by 255 as in the paper (Section 6; docs/protocols.md).
  *
  * @throws Error when dir lacks a file, a file is not valid IDX, or images and labels disagree.
  * @example
@@ -163,6 +175,8 @@ async function loadPart(
  * const dir = externalDataDir();  // KD_DATA_DIR
  * if (dir) { const mnist = await loadMnistIdx(`${dir}/mnist`, { split: "all" }); } // 70,000 x 784
  * ```
+ *
+ * @category Loaders
  */
 export async function loadMnistIdx(
   dir: string,

@@ -33,6 +33,8 @@ const SIDE = 28;
  * ```ts
  * const mnist = await loadMnistSubset(); // 10,000 x 784, pixels in [0, 1]
  * ```
+ *
+ * @category Loaders
  */
 export async function loadMnistSubset(): Promise<ClassificationDataset> {
   let mod: unknown;

@@ -3,6 +3,11 @@
  * `Dataset` shape, standardization, and train/test splits (our own, and
  * scikit-learn's exact ones via numpy's RandomState).
  *
+ * Grouped by `@category`: Data set shape, Loaders (`loadBoston`, `loadWine`,
+ * `loadDigits`, `loadBreastCancer`, `loadDiabetes`, MNIST, Covertype),
+ * Standardization, Splits, Preparation (the paper's protocols:
+ * `prepareRegression`, `prepareClassification`), Data folders.
+ *
  * @module
  */
 
@@ -53,3 +58,5 @@ export {
   prepareRegression,
   type RegressionSplit,
 } from "./prepare.ts";
+export { bundledDataDir, externalDataDir } from "../config.ts";
+export { Rng, type Seed } from "../random.ts";

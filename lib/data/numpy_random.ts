@@ -59,6 +59,8 @@ function maskFor(v: number): number {
  * rs.random();          // 0.5488135039273248, as np.random.RandomState(0).random_sample()
  * rs.permutation(5);    // the same order as np.random.RandomState(0).permutation(5) after it
  * ```
+ *
+ * @category Splits
  */
 export class NumpyRandomState {
   readonly #mt = new Uint32Array(N);

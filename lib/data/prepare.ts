@@ -1,6 +1,6 @@
 /**
  * Ready-to-use train/test splits at the authors' reference protocols
- * (PROTOCOLS.md, "Common conventions of the reference code"): z-scored
+ * (docs/protocols.md, "Common conventions of the reference code"): z-scored
  * features (and targets, for regression), with the scaler fitted on the full
  * data or on the training rows only, and scikit-learn's exact 80/20 split for
  * a given `random_state`, so our teachers see exactly the rows theirs saw.
@@ -13,7 +13,11 @@ import type { ClassificationDataset, RegressionDataset } from "./dataset.ts";
 import { applyStandardizer, fitStandardizer, type Standardizer } from "./standardize.ts";
 import { sklearnStratifiedSplit, sklearnTrainTestSplit } from "./sklearn_split.ts";
 
-/** Options of {@link prepareRegression} and {@link prepareClassification}. */
+/**
+ * Options of {@link prepareRegression} and {@link prepareClassification}.
+ *
+ * @category Preparation (the paper's protocols)
+ */
 export interface PrepareOptions {
   /** `random_state` of scikit-learn's `train_test_split`. */
   splitSeed: number;
@@ -26,7 +30,11 @@ export interface PrepareOptions {
   scaler: "full" | "train";
 }
 
-/** A standardized regression split. */
+/**
+ * A standardized regression split.
+ *
+ * @category Preparation (the paper's protocols)
+ */
 export interface RegressionSplit {
   name: string;
   featureNames: string[];
@@ -47,7 +55,11 @@ export interface RegressionSplit {
   protocol: string;
 }
 
-/** A standardized, stratified classification split (labels unchanged). */
+/**
+ * A standardized, stratified classification split (labels unchanged).
+ *
+ * @category Preparation (the paper's protocols)
+ */
 export interface ClassificationSplit {
   name: string;
   featureNames: string[];
@@ -96,6 +108,8 @@ function protocolLine(
  * const s = prepareRegression(await loadBoston(), { splitSeed: 42, scaler: "full" });
  * s.nTrain; // 404
  * ```
+ *
+ * @category Preparation (the paper's protocols)
  */
 export function prepareRegression(
   ds: RegressionDataset,
@@ -137,6 +151,8 @@ export function prepareRegression(
 /**
  * Standardize features and make scikit-learn's stratified split
  * (`train_test_split(..., stratify=y, random_state=r)`), as Section 6.1's code.
+ *
+ * @category Preparation (the paper's protocols)
  */
 export function prepareClassification(
   ds: ClassificationDataset,

@@ -7,12 +7,20 @@
 
 import { csvParseRows } from "d3-dsv";
 
-/** True when the bytes start with the gzip magic number 1f 8b. */
+/**
+ * True when the bytes start with the gzip magic number 1f 8b.
+ *
+ * @category Loaders
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Decompress gzip bytes with the web `DecompressionStream`. */
+/**
+ * Decompress gzip bytes with the web `DecompressionStream`.
+ *
+ * @category Loaders
+ */
 export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(
     new DecompressionStream("gzip"),
@@ -27,6 +35,8 @@ export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
  * @param what what the file should hold, for the error message ("the Wine data file").
  * @throws Error naming the path when the file is missing or unreadable, or is
  *   not valid gzip although it starts like gzip.
+ *
+ * @category Loaders
  */
 export async function readDataBytes(path: string, what = "the data file"): Promise<Uint8Array> {
   let raw: Uint8Array;
@@ -52,7 +62,11 @@ export async function readDataBytes(path: string, what = "the data file"): Promi
   }
 }
 
-/** The text of a (possibly gzipped) UTF-8 file; see `readDataBytes` for the errors. */
+/**
+ * The text of a (possibly gzipped) UTF-8 file; see `readDataBytes` for the errors.
+ *
+ * @category Loaders
+ */
 export async function readDataText(path: string, what = "the data file"): Promise<string> {
   return new TextDecoder().decode(await readDataBytes(path, what));
 }

@@ -3,7 +3,7 @@
  *
  * The paper's reference code splits with
  * `train_test_split(X, y, test_size=0.2, random_state=r)` (regression) and the
- * same with `stratify=y` (classification; PROTOCOLS.md, "Common conventions").
+ * same with `stratify=y` (classification; docs/protocols.md, "Common conventions").
  * These functions return exactly the row indices that call selects, in the
  * same order, so our training and test sets are the authors'. Tests compare
  * them to indices written by scikit-learn 1.2.1
@@ -18,7 +18,11 @@
 import { NumpyRandomState } from "./numpy_random.ts";
 import { checkClassSizes, groupByClass, type Split, splitSizes } from "./split_sizes.ts";
 
-/** Options of the scikit-learn compatible splits. */
+/**
+ * Options of the scikit-learn compatible splits.
+ *
+ * @category Splits
+ */
 export interface SklearnSplitOptions {
   /** Share of rows in the test set, in (0, 1); scikit-learn's `test_size` as a float. */
   testSize: number;
@@ -51,6 +55,8 @@ function checkOptions(opts: SklearnSplitOptions): void {
  * const { train, test } = sklearnTrainTestSplit(506, { testSize: 0.2, randomState: 42 });
  * train.length; // 404, and test.length is 102, the rows scikit-learn picks
  * ```
+ *
+ * @category Splits
  */
 export function sklearnTrainTestSplit(n: number, opts: SklearnSplitOptions): Split {
   checkOptions(opts);
@@ -104,6 +110,8 @@ function approximateMode(counts: number[], nDraws: number, rs: NumpyRandomState)
  * ```ts
  * const { train, test } = sklearnStratifiedSplit(wine.y, { testSize: 0.2, randomState: 1 });
  * ```
+ *
+ * @category Splits
  */
 export function sklearnStratifiedSplit(
   labels: ArrayLike<number>,

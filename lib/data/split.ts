@@ -8,15 +8,19 @@
  * @module
  */
 
-import { permutation, type RngLike, toRng } from "../random.ts";
+import { permutation, type Seed, toRng } from "../random.ts";
 import { checkClassSizes, groupByClass, type Split, splitSizes } from "./split_sizes.ts";
 
-/** Options of `trainTestSplit` and `stratifiedSplit`. */
+/**
+ * Options of `trainTestSplit` and `stratifiedSplit`.
+ *
+ * @category Splits
+ */
 export interface SplitOptions {
   /** Share of rows in the test set, in (0, 1). */
   testFraction: number;
   /** A seed or a generator. */
-  seed: RngLike;
+  seed: Seed;
 }
 
 function ascending(rows: number[]): Int32Array {
@@ -31,6 +35,8 @@ function ascending(rows: number[]): Int32Array {
  * ```ts
  * const { train, test } = trainTestSplit(506, { testFraction: 0.2, seed: 42 }); // 404 / 102
  * ```
+ *
+ * @category Splits
  */
 export function trainTestSplit(n: number, opts: SplitOptions): Split {
   const { nTest } = splitSizes(n, opts?.testFraction);
@@ -52,6 +58,8 @@ export function trainTestSplit(n: number, opts: SplitOptions): Split {
  * ```ts
  * const { train, test } = stratifiedSplit(wine.y, { testFraction: 0.2, seed: 1 });
  * ```
+ *
+ * @category Splits
  */
 export function stratifiedSplit(labels: ArrayLike<number>, opts: SplitOptions): Split {
   const { nTest } = splitSizes(labels.length, opts?.testFraction);

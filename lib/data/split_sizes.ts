@@ -5,7 +5,11 @@
  * @module
  */
 
-/** Row indices of a train/test split. Every index in 0..n-1 appears at most once. */
+/**
+ * Row indices of a train/test split. Every index in 0..n-1 appears at most once.
+ *
+ * @category Splits
+ */
 export interface Split {
   /** Training rows. */
   train: Int32Array;
@@ -19,6 +23,8 @@ export interface Split {
  *
  * @throws RangeError when n is not an integer >= 2, f is not in (0, 1), or
  *   either part would be empty.
+ *
+ * @category Splits
  */
 export function splitSizes(
   n: number,

@@ -4,7 +4,7 @@
  * column on chosen rows, then apply (x - mean) / scale to all rows.
  *
  * The paper's scripts fit the scaler either on the whole data set or on the
- * training rows only (PROTOCOLS.md); `rows` chooses which.
+ * training rows only (docs/protocols.md); `rows` chooses which.
  *
  * A constant column (variance zero up to rounding, by scikit-learn's test
  * var <= n eps var + (n |mean| eps)^2) gets scale 1, so it becomes all zeros
@@ -13,7 +13,11 @@
  * @module
  */
 
-/** Fitted per-column mean and scale. */
+/**
+ * Fitted per-column mean and scale.
+ *
+ * @category Standardization
+ */
 export interface Standardizer {
   /** Column means over the fitting rows (length d). */
   mean: Float64Array;
@@ -57,6 +61,8 @@ function checkRows(rows: ArrayLike<number>, n: number): void {
  * const s = fitStandardizer(x, d, split.train); // fit on the training rows only
  * const z = applyStandardizer(s, x, d);         // apply to every row
  * ```
+ *
+ * @category Standardization
  */
 export function fitStandardizer(
   x: ArrayLike<number>,
@@ -97,6 +103,8 @@ export function fitStandardizer(
  * (x - mean) / scale for every row of the row-major matrix `x` (a new array).
  *
  * @throws RangeError when the standardizer's width differs from d or x is not n x d.
+ *
+ * @category Standardization
  */
 export function applyStandardizer(s: Standardizer, x: ArrayLike<number>, d: number): Float64Array {
   const n = checkShape(x, d);
@@ -110,7 +118,11 @@ export function applyStandardizer(s: Standardizer, x: ArrayLike<number>, d: numb
   return out;
 }
 
-/** The inverse map: z * scale + mean for every row (a new array). */
+/**
+ * The inverse map: z * scale + mean for every row (a new array).
+ *
+ * @category Standardization
+ */
 export function invertStandardizer(s: Standardizer, z: ArrayLike<number>, d: number): Float64Array {
   const n = checkShape(z, d);
   if (s.mean.length !== d) {
@@ -131,6 +143,8 @@ export function invertStandardizer(s: Standardizer, z: ArrayLike<number>, d: num
  * const { z, mean, scale } = standardize(boston.x, boston.d);          // fit on all rows
  * const t = standardize(boston.y, 1, split.train);                      // a target vector
  * ```
+ *
+ * @category Standardization
  */
 export function standardize(
   x: ArrayLike<number>,

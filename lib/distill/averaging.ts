@@ -11,7 +11,11 @@
  * @module
  */
 
-/** Per-input summary of k teacher responses, from {@link averageTeacherResponses}. */
+/**
+ * Per-input summary of k teacher responses, from {@link averageTeacherResponses}.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface AveragedResponses {
   /** The mean of the k responses per input, S x n student-major: the averaged labels. */
   readonly mean: Float64Array;
@@ -74,6 +78,8 @@ export function responseSets(responses: ArrayLike<number>, k: number, n: number)
  * r.mean;     // Float64Array [2, 20]
  * r.variance; // Float64Array [2/3, 200/3]  (ddof 0)
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function averageTeacherResponses(
   responses: ArrayLike<number>,

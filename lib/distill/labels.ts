@@ -31,6 +31,8 @@ import { checkProbabilities, rowsOf } from "../uncertainty/probabilities.ts";
  * ```ts
  * hardLabels([0.1, 0.7, 0.2, 0.4, 0.2, 0.4], 3); // Int32Array [1, 0] (tie: lowest)
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function hardLabels(scores: ArrayLike<number>, classes: number): Int32Array {
   const rows = rowsOf(scores, classes, "scores");
@@ -96,6 +98,8 @@ function scaledSoftmax(a: ArrayLike<number>, classes: number, rows: number, scal
  * softLabels([0, Math.log(3)], 2);    // [0.25, 0.75]
  * softLabels([0, Math.log(3)], 2, 2); // [1/(1+√3), √3/(1+√3)] ≈ [0.366, 0.634]
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function softLabels(
   logits: ArrayLike<number>,
@@ -128,6 +132,8 @@ export function softLabels(
  * ```ts
  * softLabelsFromProbabilities([0.25, 0.75], 2, 2); // ∝ [0.5, √0.75] ≈ [0.366, 0.634]
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function softLabelsFromProbabilities(
   probabilities: ArrayLike<number>,

@@ -12,6 +12,12 @@ export {
   teacherNoiseGrid,
 } from "./teacher_noise.ts";
 export { hardLabels, softLabels, softLabelsFromProbabilities } from "./labels.ts";
+// Section 6.1: soft-label distillation as a weighted hard-label problem (C copies per input).
+export {
+  type SoftTargetOptions,
+  type SoftTargetProblem,
+  softTargetProblem,
+} from "./soft_targets.ts";
 // Section 7: averaging k responses and variance-weighted targets.
 export { type AveragedResponses, averageTeacherResponses } from "./averaging.ts";
 export {

@@ -26,10 +26,18 @@ import {
   requirePilots,
 } from "./variance_weighting.ts";
 
-/** How the student-side variance of a pilot ensemble mean is estimated. */
+/**
+ * How the student-side variance of a pilot ensemble mean is estimated.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export type PilotVarianceMode = "pooled" | "perInput";
 
-/** Inputs of {@link pilotEnsembleVarianceWeightedLabels}. */
+/**
+ * Inputs of {@link pilotEnsembleVarianceWeightedLabels}.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface PilotEnsembleInput {
   /** The k noisy teacher responses per input, S x k x n (or k x n). */
   readonly responses: ArrayLike<number>;
@@ -82,13 +90,15 @@ function fail(message: string): never {
  * @example
  * ```ts
  * // 3 pilot networks, each trained on one of 3 pilot draws per input.
- * const pilotDraws = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 3, rng: 2 });
+ * const pilotDraws = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 3, seed: 2 });
  * // pilotPredictions: 3 x n, the pilots' outputs on the training inputs.
  * const h = pilotEnsembleVarianceWeightedLabels({
  *   responses, k: 5, n, pilotResponses: pilotDraws, kPilot: 3, pilotPredictions, pilots: 3,
  * });
  * h.targets; // train the students on these; h.teacherCalls = 8 n
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function pilotEnsembleVarianceWeightedLabels(
   input: PilotEnsembleInput,

@@ -9,7 +9,11 @@
 
 import { checkProbabilities } from "../uncertainty/probabilities.ts";
 
-/** A classification problem for `fitCohort` (loss "cross-entropy") with weights. */
+/**
+ * A classification problem for `fitCohort` (loss "cross-entropy") with weights.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface SoftTargetProblem {
   /** Inputs, m x d row-major: the rows of x repeated, one copy per kept class. */
   readonly x: Float32Array;
@@ -23,7 +27,11 @@ export interface SoftTargetProblem {
   readonly source: Int32Array;
 }
 
-/** Options of {@link softTargetProblem}. */
+/**
+ * Options of {@link softTargetProblem}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface SoftTargetOptions {
   /**
    * Drop a copy (i, c) when q_ic <= minWeight for every target set (default 0:
@@ -62,6 +70,8 @@ export interface SoftTargetOptions {
  * await fitCohort({ ...p, d, hidden: 0, outputs: 10, loss: "cross-entropy",
  *   students: 1, epochs: 300, lr: 0.01, seed: 1 });
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function softTargetProblem(
   x: ArrayLike<number>,

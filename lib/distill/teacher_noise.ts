@@ -8,19 +8,21 @@
  * input are S x k x n (`responses[(s*k + j)*n + i]`).
  *
  * Reproducibility: student s draws from its own child stream
- * `toRng(rng).child(s)`, in the order response j = 0..k-1, input i = 0..n-1.
+ * `toRng(seed).child(s)`, in the order response j = 0..k-1, input i = 0..n-1.
  * Student 17's labels are therefore the same in a cohort of 10 or of 10,000,
  * and `noisyTeacherLabels` is exactly the k = 1 case of `noisyTeacherResponses`.
  *
  * @module
  */
 
-import { type RngLike, toRng } from "../random.ts";
+import { type Seed, toRng } from "../random.ts";
 
 /**
  * The teacher's noise level: an absolute variance sigma2, or a fraction of
  * the population variance of the training targets, as in Section 4.2
  * (sigma2 = fraction * Var(yTrain), i.e. noise std = sqrt(fraction) * std(yTrain)).
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export type TeacherNoise =
   | { readonly variance: number }
@@ -34,6 +36,8 @@ export type TeacherNoise =
  * ```ts
  * teacherNoiseGrid().length; // 15
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function teacherNoiseGrid(): number[] {
   const grid: number[] = [];
@@ -54,6 +58,8 @@ export function teacherNoiseGrid(): number[] {
  * noiseVariance({ variance: 0.5 });                          // 0.5
  * noiseVariance({ fraction: 2, yTrain: [1, 3] });            // 2 * 1 = 2
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function noiseVariance(noise: TeacherNoise): number {
   if ("variance" in noise) {
@@ -82,12 +88,16 @@ export function noiseVariance(noise: TeacherNoise): number {
   return fraction * (ss / n);
 }
 
-/** Options of {@link noisyTeacherResponses} and {@link noisyTeacherLabels}. */
+/**
+ * Options of {@link noisyTeacherResponses} and {@link noisyTeacherLabels}.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface TeacherNoiseDraws {
   /** Number of students S (independent label sets), an integer >= 1. */
   readonly students: number;
   /** Generator or seed; student s uses its child stream s. */
-  readonly rng: RngLike;
+  readonly seed: Seed;
 }
 
 function checkMu(mu: ArrayLike<number>): void {
@@ -112,16 +122,18 @@ function checkInt(v: number, name: string): void {
  *
  * @param mu the teacher's outputs on the n training inputs.
  * @param noise the noise level (absolute variance or fraction of Var(yTrain)).
- * @param draws students S, responses per input k (default 1), rng.
+ * @param draws students S, responses per input k (default 1), seed (a number or an `Rng`).
  * @throws RangeError naming the argument when mu is empty or not finite, the
  *   noise is negative, or k or students is not an integer >= 1.
  *
  * @example
  * ```ts
  * const mu = new Float64Array([1, 2, 3]);
- * const r = noisyTeacherResponses(mu, { variance: 0.1 }, { students: 4, k: 5, rng: 42 });
+ * const r = noisyTeacherResponses(mu, { variance: 0.1 }, { students: 4, k: 5, seed: 42 });
  * r.length; // 4 * 5 * 3
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function noisyTeacherResponses(
   mu: ArrayLike<number>,
@@ -133,7 +145,7 @@ export function noisyTeacherResponses(
   const k = draws.k ?? 1;
   checkInt(k, "k");
   checkInt(draws.students, "students");
-  const root = toRng(draws.rng);
+  const root = toRng(draws.seed);
   const n = mu.length, s = draws.students;
   const sd = Math.sqrt(sigma2);
   const out = new Float64Array(s * k * n);
@@ -156,14 +168,16 @@ export function noisyTeacherResponses(
  *
  * @example
  * ```ts
- * const labels = noisyTeacherLabels(mu, { fraction: 0.5, yTrain }, { students: 1000, rng: 7 });
+ * const labels = noisyTeacherLabels(mu, { fraction: 0.5, yTrain }, { students: 1000, seed: 7 });
  * const students = fitOls(xTrain, d, labels); // 1,000 linear students at once
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function noisyTeacherLabels(
   mu: ArrayLike<number>,
   noise: TeacherNoise,
   draws: TeacherNoiseDraws,
 ): Float64Array {
-  return noisyTeacherResponses(mu, noise, { students: draws.students, rng: draws.rng, k: 1 });
+  return noisyTeacherResponses(mu, noise, { students: draws.students, seed: draws.seed, k: 1 });
 }

@@ -53,7 +53,11 @@ function checkFinite(v: ArrayLike<number>, name: string): void {
   }
 }
 
-/** Per-input inverse-variance weights and the resulting variance. */
+/**
+ * Per-input inverse-variance weights and the resulting variance.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface InverseVarianceWeights {
   /** a_T per input. */
   readonly weightTeacher: Float64Array;
@@ -80,6 +84,8 @@ export interface InverseVarianceWeights {
  * w.weightTeacher; // Float64Array [0.75, 0.5]
  * w.variance;      // Float64Array [0.75, 0.25]
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function inverseVarianceWeights(
   varTeacher: ArrayLike<number>,
@@ -104,7 +110,11 @@ export function inverseVarianceWeights(
   return { weightTeacher, weightStudent, variance };
 }
 
-/** Inputs of {@link varianceWeightedTargets}: two estimates per input and their variances. */
+/**
+ * Inputs of {@link varianceWeightedTargets}: two estimates per input and their variances.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface VarianceWeightingInput {
   /** The teacher-side estimate per input (e.g. the mean of k responses). */
   readonly teacherMean: ArrayLike<number>;
@@ -116,7 +126,11 @@ export interface VarianceWeightingInput {
   readonly studentVar: ArrayLike<number>;
 }
 
-/** Variance-weighted targets with their weights and variances. */
+/**
+ * Variance-weighted targets with their weights and variances.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface VarianceWeightedTargets extends InverseVarianceWeights {
   /** a_T teacherMean + a_S studentMean per input. */
   readonly targets: Float64Array;
@@ -139,6 +153,8 @@ export interface VarianceWeightedTargets extends InverseVarianceWeights {
  * t.targets;       // Float64Array [1.1]   (0.75 * 1.0 + 0.25 * 1.4)
  * t.weightTeacher; // Float64Array [0.75]
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function varianceWeightedTargets(input: VarianceWeightingInput): VarianceWeightedTargets {
   const { teacherMean, teacherVar, studentMean, studentVar } = input;
@@ -168,7 +184,11 @@ export function varianceWeightedTargets(input: VarianceWeightingInput): Variance
 // ---------------------------------------------------------------------------
 // The reference (oracle) variant of the authors' code.
 
-/** Inputs of {@link referenceVarianceWeightedLabels}. */
+/**
+ * Inputs of {@link referenceVarianceWeightedLabels}.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface ReferenceVarianceWeightingInput {
   /** Noisy teacher responses, S x k x n (or k x n). */
   readonly responses: ArrayLike<number>;
@@ -180,7 +200,11 @@ export interface ReferenceVarianceWeightingInput {
   readonly teacherOutput: ArrayLike<number>;
 }
 
-/** The reference variant's labels and weights. */
+/**
+ * The reference variant's labels and weights.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface ReferenceVarianceWeightedLabels {
   /** Labels a_T * mean_k + a_S * mu_T, S x n. */
   readonly targets: Float64Array;
@@ -199,7 +223,7 @@ export const REFERENCE_VARIANCE_GUARD = 1e-8;
 
 /**
  * ORACLE. Variance-weighting exactly as the authors' code does it for Figure
- * 11 (PROTOCOLS.md Section 7.2), reproduced as the "reference" variant:
+ * 11 (docs/protocols.md Section 7.2), reproduced as the "reference" variant:
  * per input, s_T^2 = the variance of the k responses (numpy's `np.var`,
  * divide by k; not divided again by k), s_S^2 = the TRUE noise variance,
  * w_T = 1 / (s_T^2 + 1e-8), w_S = 1 / (s_S^2 + 1e-8), a_T = w_T / (w_T + w_S),
@@ -224,10 +248,12 @@ export const REFERENCE_VARIANCE_GUARD = 1e-8;
  * @example
  * ```ts
  * const mu = predictOls(xTrain, teacher);
- * const r = noisyTeacherResponses(mu, { variance: sigma2 }, { students: 1000, k: 5, rng: 1 });
+ * const r = noisyTeacherResponses(mu, { variance: sigma2 }, { students: 1000, k: 5, seed: 1 });
  * const ref = referenceVarianceWeightedLabels({ responses: r, k: 5, noiseVariance: sigma2, teacherOutput: mu });
  * const students = fitOls(xTrain, d, ref.targets); // the reference (oracle) students
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function referenceVarianceWeightedLabels(
   input: ReferenceVarianceWeightingInput,
@@ -267,10 +293,16 @@ export function referenceVarianceWeightedLabels(
  * - "pooled": (noise variance pooled over all inputs, and over the pilot draws
  *   when there are any) / k, the same for every input; valid for homoscedastic
  *   noise, works with k = 1, and is far more stable.
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export type TeacherVarianceMode = "perInput" | "pooled";
 
-/** Honest variance-weighted labels: the combination and what went into it. */
+/**
+ * Honest variance-weighted labels: the combination and what went into it.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface HonestVarianceWeightedLabels extends VarianceWeightedTargets {
   /** The mean of the k responses, S x n. */
   readonly teacherMean: Float64Array;
@@ -338,7 +370,11 @@ export function honestLabels(
   return { ...w, teacherMean, teacherVariance, studentMean, studentVariance, teacherCalls };
 }
 
-/** Inputs of {@link honestVarianceWeightedLabelsOls}. */
+/**
+ * Inputs of {@link honestVarianceWeightedLabelsOls}.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface HonestOlsInput {
   /** Training design, row-major n x d. */
   readonly x: Float64Array;
@@ -391,11 +427,13 @@ export interface HonestOlsInput {
  * @example
  * ```ts
  * const mu = predictOls(xTrain, teacher); // a practitioner only queries it, with noise
- * const r = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 5, rng: 1 });
- * const pilot = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 3, rng: 2 });
+ * const r = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 5, seed: 1 });
+ * const pilot = noisyTeacherResponses(mu, { variance: s2 }, { students: 1, k: 3, seed: 2 });
  * const h = honestVarianceWeightedLabelsOls({ x: xTrain, d, responses: r, k: 5, pilotResponses: pilot, kPilot: 3 });
  * fitOls(xTrain, d, h.targets); // the student; h.teacherCalls = 8 n
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function honestVarianceWeightedLabelsOls(
   input: HonestOlsInput,
@@ -455,7 +493,11 @@ export function honestVarianceWeightedLabelsOls(
   );
 }
 
-/** Inputs of {@link ensembleVarianceWeightedLabels}. */
+/**
+ * Inputs of {@link ensembleVarianceWeightedLabels}.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface EnsembleWeightingInput {
   /** The k noisy teacher responses per input, S x k x n (or k x n). */
   readonly responses: ArrayLike<number>;
@@ -499,6 +541,8 @@ export interface EnsembleWeightingInput {
  * const e = ensembleVarianceWeightedLabels({ responses, k: 4, n, pilotPredictions, pilots: 8 });
  * e.targets; // train the students on these
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function ensembleVarianceWeightedLabels(
   input: EnsembleWeightingInput,

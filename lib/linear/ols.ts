@@ -20,7 +20,11 @@
 
 import { applyQt, type PivotedQr, pivotedQr, solveFromQty } from "./qr.ts";
 
-/** Options of {@link fitOls}. */
+/**
+ * Options of {@link fitOls}.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface OlsOptions {
   /**
    * Fit an intercept (default true), as scikit-learn's `LinearRegression`
@@ -46,7 +50,11 @@ export interface OlsOptions {
   rcond?: number;
 }
 
-/** Coefficients of S linear models on d features (the output of {@link fitOls}). */
+/**
+ * Coefficients of S linear models on d features (the output of {@link fitOls}).
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface LinearFit {
   /** Number of features d. */
   readonly nFeatures: number;
@@ -126,6 +134,8 @@ export function designRows(x: Float64Array, d: number, name = "x"): number {
  * fit.coef;      // Float64Array [2, 4]
  * fit.intercept; // Float64Array [1, 2]
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function fitOls(
   x: Float64Array,
@@ -290,6 +300,8 @@ function fitTargets(
  * const fit = fitOls(new Float64Array([0, 1, 2]), 1, new Float64Array([1, 3, 5]));
  * predictOls(new Float64Array([10]), fit); // Float64Array [21]
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function predictOls(xNew: Float64Array, fit: LinearFit): Float64Array {
   const d = fit.nFeatures;

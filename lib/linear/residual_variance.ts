@@ -28,6 +28,8 @@ import { type LinearFit, predictOls } from "./ols.ts";
  * const y = new Float64Array([0, 1.5, 1.5, 3]);
  * residualVariance(x, y, fitOls(x, 1, y)); // Float64Array [0.225]
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function residualVariance(
   x: Float64Array,

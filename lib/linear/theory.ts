@@ -56,7 +56,11 @@
 import { centredDesignQr, whiten } from "./centred_qr.ts";
 import { designRows, fitOls, predictOls } from "./ols.ts";
 
-/** The design shared by the closed forms: training and test inputs and the intercept choice. */
+/**
+ * The design shared by the closed forms: training and test inputs and the intercept choice.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface LinearTheoryDesign {
   /** Training design, row-major n x d (the inputs the students are fitted on). */
   readonly x: Float64Array;
@@ -68,7 +72,11 @@ export interface LinearTheoryDesign {
   readonly intercept?: boolean;
 }
 
-/** The teacher's noise: variance sigma2 of one response, and k responses averaged per input. */
+/**
+ * The teacher's noise: variance sigma2 of one response, and k responses averaged per input.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface LinearTheoryNoise {
   /** Noise variance of one teacher response (>= 0). */
   readonly sigma2: number;
@@ -121,6 +129,8 @@ function leverageFactor(design: LinearTheoryDesign): { z: Float64Array; rows: nu
  * // Intercept only in effect: one feature, train inputs 0 and 2, test input 1 (the mean).
  * testLeverage({ x: new Float64Array([0, 2]), d: 1, xTest: new Float64Array([1]) }); // [0.5]
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function testLeverage(design: LinearTheoryDesign): Float64Array {
   const { z, rows, m } = leverageFactor(design);
@@ -129,7 +139,11 @@ export function testLeverage(design: LinearTheoryDesign): Float64Array {
   return h;
 }
 
-/** Inter-student predictive variance per test input and its test average (Theorem 4.1). */
+/**
+ * Inter-student predictive variance per test input and its test average (Theorem 4.1).
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface PredictiveVarianceTheory {
   /** sigma2_label * h(x_j) for each test input. */
   readonly perInput: Float64Array;
@@ -150,6 +164,8 @@ export interface PredictiveVarianceTheory {
  * const v = linearPredictiveVariance({ x: xTrain, d: 13, xTest }, { sigma2: 0.5 });
  * v.mean; // compare with interStudentVariance(predictions, m).mean
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function linearPredictiveVariance(
   design: LinearTheoryDesign,
@@ -173,12 +189,18 @@ export function linearPredictiveVariance(
  * with the teacher's test outputs as the reference: it adds the projection bias.
  *
  * @throws RangeError as {@link linearPredictiveVariance}.
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function linearMseVsTeacher(design: LinearTheoryDesign, noise: LinearTheoryNoise): number {
   return linearPredictiveVariance(design, noise).mean;
 }
 
-/** Mean and variance across students of the test MSE of linear students. */
+/**
+ * Mean and variance across students of the test MSE of linear students.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface LinearMseTheory {
   /** E[test MSE] = bias2 + noiseTerm. */
   readonly mean: number;
@@ -190,7 +212,11 @@ export interface LinearMseTheory {
   readonly noiseTerm: number;
 }
 
-/** Inputs of {@link linearStudentMse}. */
+/**
+ * Inputs of {@link linearStudentMse}.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface LinearStudentMseInput extends LinearTheoryDesign, LinearTheoryNoise {
   /** The teacher's (noise-free) outputs mu on the n training inputs. */
   readonly teacherTrain: Float64Array;
@@ -224,6 +250,8 @@ export interface LinearStudentMseInput extends LinearTheoryDesign, LinearTheoryN
  * });
  * th.mean; th.variance;
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function linearStudentMse(input: LinearStudentMseInput): LinearMseTheory {
   const s2 = labelNoise(input);

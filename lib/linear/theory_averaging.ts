@@ -52,6 +52,8 @@ function checkSigma2K(sigma2: number, k: number): void {
  * ```ts
  * averagedLabelNoise(0.8, 4); // 0.2
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function averagedLabelNoise(sigma2: number, k: number): number {
   checkSigma2K(sigma2, k);
@@ -80,6 +82,8 @@ export function averagedLabelNoise(sigma2: number, k: number): number {
  * averagedParameterCovariance({ x: new Float64Array([0, 2]), d: 1 }, { sigma2: 1, k: 1 });
  * // Float64Array [1, -0.5, -0.5, 0.5]
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function averagedParameterCovariance(
   design: Pick<LinearTheoryDesign, "x" | "d" | "intercept">,
@@ -146,6 +150,8 @@ export function averagedParameterCovariance(
  * const v4 = averagedPredictiveVariance({ x: xTrain, d: 13, xTest }, { sigma2: 0.5, k: 4 });
  * v4.mean / v1.mean; // 0.25
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function averagedPredictiveVariance(
   design: LinearTheoryDesign,
@@ -155,7 +161,11 @@ export function averagedPredictiveVariance(
   return linearPredictiveVariance(design, noise);
 }
 
-/** The optimal combination of Theorems 7.3-7.4. */
+/**
+ * The optimal combination of Theorems 7.3-7.4.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface OptimalCombination {
   /** a_T = s_S^2 / (s_T^2 + s_S^2): the weight of the teacher estimate. */
   readonly weightTeacher: number;
@@ -186,6 +196,8 @@ export interface OptimalCombination {
  * ```ts
  * optimalCombination(1, 3); // { weightTeacher: 0.75, weightStudent: 0.25, variance: 0.75 }
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function optimalCombination(varTeacher: number, varStudent: number): OptimalCombination {
   if (!(Number.isFinite(varTeacher) && varTeacher >= 0)) {
@@ -215,6 +227,8 @@ export function optimalCombination(varTeacher: number, varStudent: number): Opti
  * ```ts
  * combinationVariance(0.5, 1, 1); // 0.5
  * ```
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function combinationVariance(
   weightTeacher: number,

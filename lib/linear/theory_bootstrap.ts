@@ -56,7 +56,11 @@ function fail(message: string): never {
 // ---------------------------------------------------------------------------
 // Theorem 5.1: the teacher bootstrap recovers an OLS teacher.
 
-/** Options of {@link teacherBootstrapCheck}. */
+/**
+ * Options of {@link teacherBootstrapCheck}.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export interface TeacherBootstrapCheckOptions {
   /** Inputs at which student and teacher are compared, row-major q x d (default: the training x). */
   readonly xEval?: Float64Array;
@@ -64,7 +68,11 @@ export interface TeacherBootstrapCheckOptions {
   readonly rcond?: number;
 }
 
-/** The result of {@link teacherBootstrapCheck}, one entry per bootstrap sample. */
+/**
+ * The result of {@link teacherBootstrapCheck}, one entry per bootstrap sample.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export interface TeacherBootstrapCheck {
   /** Number of bootstrap samples (students) S. */
   readonly students: number;
@@ -111,6 +119,8 @@ export interface TeacherBootstrapCheck {
  * c.fullRank[0];            // true
  * c.maxAbsPredictionDiff[0]; // ~1e-15: the student is the teacher
  * ```
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function teacherBootstrapCheck(
   x: Float64Array,
@@ -196,6 +206,8 @@ export function teacherBootstrapCheck(
  * ```ts
  * const sigma2 = olsNoiseVariance(xTrain, 13, yTrain); // RSS / (404 - 14) on Boston
  * ```
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function olsNoiseVariance(
   x: Float64Array,
@@ -213,7 +225,11 @@ export function olsNoiseVariance(
 // ---------------------------------------------------------------------------
 // Theorem 5.2: predictive variance of the ground-truth bootstrap.
 
-/** The design of the bootstrap theorems: training and test inputs, intercept choice. */
+/**
+ * The design of the bootstrap theorems: training and test inputs, intercept choice.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export interface BootstrapTheoryDesign {
   /** Training design, row-major n x d (the rows the bootstrap draws from). */
   readonly x: Float64Array;
@@ -225,7 +241,11 @@ export interface BootstrapTheoryDesign {
   readonly intercept?: boolean;
 }
 
-/** Predictive variance across bootstrap students, per test input and averaged. */
+/**
+ * Predictive variance across bootstrap students, per test input and averaged.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export interface BootstrapVarianceTheory {
   /** The variance at each test input. */
   readonly perInput: Float64Array;
@@ -268,6 +288,8 @@ function checkVariance(v: number, name: string): void {
  * const v = groundTruthBootstrapVariance({ x: xTrain, d, xTest }, { noiseVariance: sigma2, m: 202 });
  * v.mean; // compare with interStudentVariance(bootstrapPredictions, q).mean
  * ```
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function groundTruthBootstrapVariance(
   design: BootstrapTheoryDesign,
@@ -311,6 +333,8 @@ export function groundTruthBootstrapVariance(
  * ```ts
  * const v = groundTruthBootstrapVarianceRobust({ x: xTrain, d, xTest }, { y: yTrain, m: 404 });
  * ```
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function groundTruthBootstrapVarianceRobust(
   design: BootstrapTheoryDesign,
@@ -380,6 +404,8 @@ export function groundTruthBootstrapVarianceRobust(
  * ```ts
  * groundTruthBootstrapMse({ noiseVariance: 0.25, d: 13, m: 140 }); // 0.25 * (1 + 14/140) = 0.275
  * ```
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function groundTruthBootstrapMse(input: {
   readonly noiseVariance: number;

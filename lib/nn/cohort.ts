@@ -14,6 +14,7 @@
  * @module
  */
 
+import { toRng } from "../random.ts";
 import { type BackendChoice, loadBlas, selectBackend } from "./gemm.ts";
 import { selectTrainer } from "./trainer.ts";
 import {
@@ -26,7 +27,11 @@ import { type ChunkResult, type LossKind, predictChunk } from "./kernel.ts";
 import { type FitCohortOptions, validateOptions } from "./options.ts";
 import type { WorkerSetup } from "./worker.ts";
 
-/** A trained cohort: S students' parameters and training records. */
+/**
+ * A trained cohort: S students' parameters and training records.
+ *
+ * @category Cohort trainer
+ */
 export interface Cohort {
   /** Cohort size S. */
   students: number;
@@ -91,7 +96,7 @@ function hardwareThreads(): number {
  * Train S students with full-batch Adam (PyTorch's defaults: betas 0.9, 0.999,
  * eps 1e-8, bias correction, no weight decay) for `epochs` epochs.
  *
- * Student s starts from `init` drawn from `new Rng(seed).child(s)`, so it is the
+ * Student s starts from `init` drawn from `toRng(seed).child(s)`, so it is the
  * same student whatever S, the chunking or the number of workers (bit for bit
  * with the native and portable back ends; with BLAS to float32 rounding). The
  * back ends agree to float32 tolerance, not bit for bit: they sum in different
@@ -110,11 +115,14 @@ function hardwareThreads(): number {
  * });
  * const yhat = predictCohort(cohort, xTest, 102); // 1000 x 102 x 1
  * ```
+ *
+ * @category Cohort trainer
  */
 export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
   const problem = validateOptions(opts);
   const { n, d, h, o, epochs } = problem;
   const S = opts.students;
+  const root = toRng(opts.seed);
   const init: InitSpec = opts.init ?? { kind: "torch" };
   const backend = selectTrainer(resolveAuto(opts.backend ?? "auto", h));
   const layout = parameterLayout(d, h, o);
@@ -163,7 +171,7 @@ export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
 
   if (workers === 0) {
     for (const [first, count] of chunks) {
-      const start = initCohortParameters(init, d, h, o, opts.seed, first, count, S);
+      const start = initCohortParameters(init, d, h, o, root, first, count, S);
       const initial = start.slice();
       store(first, count, initial, backend.train(problem, first, count, start));
       await Promise.resolve();
@@ -175,7 +183,9 @@ export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
     type: "setup",
     problem,
     init,
-    seed: opts.seed,
+    // The worker rebuilds the root stream from its seed and path (an Rng is not cloneable).
+    seed: root.seed,
+    path: [...root.path],
     students: S,
     backend: backend.name,
   };
@@ -234,6 +244,8 @@ export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
  * ```ts
  * const probs = predictCohort(cohort, xTest, mTest); // S x m x classes
  * ```
+ *
+ * @category Cohort trainer
  */
 export function predictCohort(
   cohort: Pick<Cohort, "students" | "d" | "hidden" | "outputs" | "loss" | "parameters">,

@@ -11,6 +11,8 @@ import { loadSgemm, sgemmUnavailableReason } from "../blas.ts";
 /**
  * `C = op(A) B` in row-major float32, overwriting C (M x N).
  * `transA = false`: A is M x K; `transA = true`: A is K x M (C = A^T B). B is K x N.
+ *
+ * @category Back ends
  */
 export type Gemm = (
   transA: boolean,
@@ -22,7 +24,11 @@ export type Gemm = (
   C: Float32Array,
 ) => void;
 
-/** A matrix-product back end: its name and its product. */
+/**
+ * A matrix-product back end: its name and its product.
+ *
+ * @category Back ends
+ */
 export interface GemmBackend {
   /** Which product this is. */
   name: "blas" | "portable";
@@ -34,6 +40,8 @@ export interface GemmBackend {
  * Portable product: each entry of C is a float64 sum over k in increasing order,
  * rounded once to float32, so column j of C depends only on column j of B
  * (a student's result never depends on its neighbours in a chunk).
+ *
+ * @category Back ends
  */
 export const portableGemm: Gemm = (transA, M, N, K, A, B, C) => {
   const acc = new Float64Array(N);
@@ -57,6 +65,8 @@ let cachedBlas: GemmBackend | null | undefined;
  * thread (each Deno worker opens its own handle) and set to one BLAS thread:
  * the cohort trainer gets its parallelism from one worker per core.
  * Set `KD_BLAS_LIB` to try another library file first (see lib/blas.ts).
+ *
+ * @category Back ends
  */
 export function loadBlas(): GemmBackend | null {
   if (cachedBlas !== undefined) return cachedBlas;
@@ -66,7 +76,11 @@ export function loadBlas(): GemmBackend | null {
   return cachedBlas = { name: "blas", gemm };
 }
 
-/** Why `loadBlas()` returned null (empty when it loaded or was not tried). */
+/**
+ * Why `loadBlas()` returned null (empty when it loaded or was not tried).
+ *
+ * @category Back ends
+ */
 export function blasUnavailableReason(): string {
   return sgemmUnavailableReason();
 }
@@ -76,6 +90,8 @@ export function blasUnavailableReason(): string {
  * builds, else BLAS where it loads, else portable), or one by name. The native
  * kernel trains only; for matrix products (`selectBackend`, `predictCohort`)
  * `native` means the same as `auto`.
+ *
+ * @category Back ends
  */
 export type BackendChoice = "auto" | "native" | "blas" | "portable";
 
@@ -89,6 +105,8 @@ export type BackendChoice = "auto" | "native" | "blas" | "portable";
  * ```ts
  * const { name, gemm } = selectBackend("auto"); // "blas" here, "portable" elsewhere
  * ```
+ *
+ * @category Back ends
  */
 export function selectBackend(choice: BackendChoice): GemmBackend {
   if (choice === "portable") return { name: "portable", gemm: portableGemm };

@@ -17,9 +17,13 @@
  * @module
  */
 
-import { Rng } from "../random.ts";
+import { Rng, type Seed, toRng } from "../random.ts";
 
-/** Offsets of each block of the flattened parameter vector (see the module doc). */
+/**
+ * Offsets of each block of the flattened parameter vector (see the module doc).
+ *
+ * @category Initialization (Section 5.1)
+ */
 export interface ParameterLayout {
   /** Total number of parameters P. */
   count: number;
@@ -41,6 +45,8 @@ export interface ParameterLayout {
  * parameterLayout(13, 16, 1); // { count: 241, w1: 0, b1: 208, w2: 224, b2: 240 }
  * parameterLayout(4, 0, 3);   // { count: 15, w1: 0, b1: 12, w2: -1, b2: -1 }
  * ```
+ *
+ * @category Initialization (Section 5.1)
  */
 export function parameterLayout(d: number, h: number, o: number): ParameterLayout {
   if (h === 0) return { count: o * d + o, w1: 0, b1: o * d, w2: -1, b2: -1 };
@@ -61,6 +67,8 @@ export function parameterLayout(d: number, h: number, o: number): ParameterLayou
  *   `new Rng(baseSeed)` (the variant that isolates the perturbation).
  * - `fixed`: the given flattened parameters, either one vector of length P
  *   shared by all students or S x P (one per student).
+ *
+ * @category Initialization (Section 5.1)
  */
 export type InitSpec =
   | { kind: "torch" }
@@ -108,7 +116,7 @@ function perturb(d: number, h: number, o: number, scale: number, rng: Rng, p: Fl
 /**
  * Starting parameters of students `first .. first + count - 1` of a cohort, as a
  * `count x P` Float32Array (flattened as in the module doc). Student s draws
- * from `new Rng(seed).child(s)`, so its init does not depend on the cohort size
+ * from `toRng(seed).child(s)` (for a number, `new Rng(seed).child(s)`), so its init does not depend on the cohort size
  * or on how the cohort is chunked. The draws of one student are, in order: the
  * base init in flattened order (unless `baseSeed` is given), then for
  * `perturbed` one normal per parameter in flattened order.
@@ -119,13 +127,15 @@ function perturb(d: number, h: number, o: number, scale: number, rng: Rng, p: Fl
  * ```ts
  * const p = initCohortParameters({ kind: "torch" }, 13, 16, 1, 42, 0, 5, 5); // 5 x 241
  * ```
+ *
+ * @category Initialization (Section 5.1)
  */
 export function initCohortParameters(
   spec: InitSpec,
   d: number,
   h: number,
   o: number,
-  seed: number,
+  seed: Seed,
   first: number,
   count: number,
   students: number,
@@ -147,7 +157,7 @@ export function initCohortParameters(
     }
     return out;
   }
-  const root = new Rng(seed);
+  const root = toRng(seed);
   let sharedBase: Float32Array | null = null;
   if (spec.kind === "perturbed") {
     if (!(Number.isFinite(spec.scale) && spec.scale >= 0)) {

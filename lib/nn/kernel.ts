@@ -23,10 +23,18 @@ import { parameterLayout } from "./init.ts";
 import { decodeBase64 } from "./base64.ts";
 import { ROWPASS_WASM_BASE64 } from "./rowpass_wasm.ts";
 
-/** Loss of the output head. */
+/**
+ * Loss of the output head.
+ *
+ * @category Back ends
+ */
 export type LossKind = "mse" | "cross-entropy";
 
-/** A validated training problem, in the form the kernel and the workers take. */
+/**
+ * A validated training problem, in the form the kernel and the workers take.
+ *
+ * @category Back ends
+ */
 export interface CohortProblem {
   /** Shared inputs, n x d row-major. */
   x: Float32Array;
@@ -56,7 +64,11 @@ export interface CohortProblem {
   track: Int32Array;
 }
 
-/** What a chunk of `count` students returns (all arrays student-major). */
+/**
+ * What a chunk of `count` students returns (all arrays student-major).
+ *
+ * @category Back ends
+ */
 export interface ChunkResult {
   /** count x P flattened parameters after training. */
   parameters: Float32Array;

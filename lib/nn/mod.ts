@@ -3,6 +3,10 @@
  * logistic regression) trained in lockstep with full-batch Adam, the compute
  * core of Sections 4-7 of the paper.
  *
+ * Grouped by `@category`: Cohort trainer (`fitCohort`, `predictCohort`, their
+ * options; `seed: number | Rng`, student s uses `toRng(seed).child(s)`),
+ * Initialization (Section 5.1: `InitSpec`, `initCohortParameters`), Back ends.
+ *
  * How it runs (measured on the 2-core build machine; see bench/cohort_bench.ts).
  * Three back ends, the first that loads under `backend: "auto"`:
  * - `native`: lib/nn/native/cohort_kernel.c, compiled on first use with the
@@ -65,3 +69,4 @@ export {
 export type { ChunkResult, CohortProblem, LossKind } from "./kernel.ts";
 export { loadNative, type NativeKernel, nativeUnavailableReason } from "./native.ts";
 export { type ChunkTrainer, selectTrainer } from "./trainer.ts";
+export { Rng, type Seed } from "../random.ts";

@@ -62,7 +62,11 @@ const SYMBOLS = {
   kd_variant: { parameters: [], result: "i32" },
 } as const;
 
-/** A loaded native kernel. */
+/**
+ * A loaded native kernel.
+ *
+ * @category Back ends
+ */
 export interface NativeKernel {
   /** The shared library file that was loaded. */
   path: string;
@@ -209,6 +213,8 @@ function open(path: string, flags: string): NativeKernel {
  * const native = loadNative();
  * console.log(native ? native.path : nativeUnavailableReason());
  * ```
+ *
+ * @category Back ends
  */
 export function loadNative(): NativeKernel | null {
   if (cached !== undefined) return cached;
@@ -272,7 +278,11 @@ export function loadNative(): NativeKernel | null {
   return null;
 }
 
-/** Why `loadNative()` returned null (empty when it loaded or was not tried). */
+/**
+ * Why `loadNative()` returned null (empty when it loaded or was not tried).
+ *
+ * @category Back ends
+ */
 export function nativeUnavailableReason(): string {
   return reason;
 }

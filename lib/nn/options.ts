@@ -5,14 +5,23 @@
  * @module
  */
 
+import { Rng, type Seed } from "../random.ts";
 import type { BackendChoice } from "./gemm.ts";
 import { type InitSpec, parameterLayout } from "./init.ts";
 import type { CohortProblem, LossKind } from "./kernel.ts";
 
-/** Numbers the options accept: typed arrays or plain arrays. */
+/**
+ * Numbers the options accept: typed arrays or plain arrays.
+ *
+ * @category Cohort trainer
+ */
 export type NumericArray = Float32Array | Float64Array | ArrayLike<number>;
 
-/** Progress of a cohort run, reported after each chunk of students. */
+/**
+ * Progress of a cohort run, reported after each chunk of students.
+ *
+ * @category Cohort trainer
+ */
 export interface CohortProgress {
   /** Students whose training has finished. */
   studentsDone: number;
@@ -20,7 +29,11 @@ export interface CohortProgress {
   students: number;
 }
 
-/** Options of `fitCohort`. Shapes are row-major; S is `students`. */
+/**
+ * Options of `fitCohort`. Shapes are row-major; S is `students`.
+ *
+ * @category Cohort trainer
+ */
 export interface FitCohortOptions {
   /** Shared inputs, n x d row-major. */
   x: NumericArray;
@@ -53,8 +66,12 @@ export interface FitCohortOptions {
   epochs: number;
   /** Adam learning rate (> 0). */
   lr: number;
-  /** Seed of the students' streams: student s uses `new Rng(seed).child(s)`. */
-  seed: number;
+  /**
+   * Seed of the students' streams: student s uses `toRng(seed).child(s)` (for a
+   * number, `new Rng(seed).child(s)`; for an `Rng`, its child s, whatever has
+   * been drawn from it).
+   */
+  seed: Seed;
   /** Init (default `{ kind: "torch" }`, PyTorch's nn.Linear default). */
   init?: InitSpec;
   /** Flattened parameter indices to record after every epoch (see `parameterLayout`). */
@@ -102,6 +119,8 @@ function checkFinite(name: string, a: ArrayLike<number>): void {
  * targets or weights; labels that are not integers in [0, outputs); negative
  * weights or a student whose weights sum to 0; track indices outside [0, P);
  * an unknown loss; a bad init.
+ *
+ * @category Cohort trainer
  */
 export function validateOptions(opts: FitCohortOptions): CohortProblem {
   if (opts === null || typeof opts !== "object") fail("options must be an object.");
@@ -114,7 +133,12 @@ export function validateOptions(opts: FitCohortOptions): CohortProblem {
   const d = checkInt("d", opts.d, 1);
   const h = checkInt("hidden", opts.hidden, 0);
   const o = checkInt("outputs", opts.outputs, 1);
-  checkInt("seed", opts.seed, 0);
+  if (!(opts.seed instanceof Rng)) {
+    const seed: unknown = opts.seed;
+    if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0) {
+      fail(`seed must be an integer >= 0 or an Rng, got ${String(seed)}.`);
+    }
+  }
   if (opts.loss !== "mse" && opts.loss !== "cross-entropy") {
     fail(`loss must be "mse" or "cross-entropy", got ${String(opts.loss)}.`);
   }

@@ -1,7 +1,7 @@
 ;; Fused row pass of the cohort trainer for the hot case: one regression output
 ;; (o = 1, MSE) and a hidden width h that is a multiple of 4, in WebAssembly SIMD
 ;; (f32x4). Same arithmetic as kernel.ts's rowPass, four hidden units at a time.
-;; Compiled to rowpass_wasm.ts by `deno run -A lib/nn/build_rowpass.ts`.
+;; Compiled to rowpass_wasm.ts by `deno run -A tools/build_rowpass.ts`.
 ;;
 ;; All pointers are byte offsets into the imported memory. Layout (float32 unless noted):
 ;;   Z     n x C   on entry X W1; on exit the hidden gradient dZ (backward) or H

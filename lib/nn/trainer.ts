@@ -10,7 +10,11 @@ import { type BackendChoice, selectBackend } from "./gemm.ts";
 import { type ChunkResult, type CohortProblem, trainChunk } from "./kernel.ts";
 import { loadNative, nativeUnavailableReason } from "./native.ts";
 
-/** A back end that trains chunks of students. */
+/**
+ * A back end that trains chunks of students.
+ *
+ * @category Back ends
+ */
 export interface ChunkTrainer {
   /** Which back end this is. */
   name: "native" | "blas" | "portable";
@@ -31,6 +35,8 @@ let warned = false;
  * ```ts
  * const { name, train } = selectTrainer("auto"); // "native" where cc and --allow-ffi work
  * ```
+ *
+ * @category Back ends
  */
 export function selectTrainer(choice: BackendChoice): ChunkTrainer {
   if (choice === "auto" || choice === "native") {

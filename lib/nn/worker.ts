@@ -6,6 +6,7 @@
  * @module
  */
 
+import { Rng } from "../random.ts";
 import type { BackendChoice } from "./gemm.ts";
 import { selectTrainer } from "./trainer.ts";
 import { initCohortParameters, type InitSpec } from "./init.ts";
@@ -16,7 +17,9 @@ export interface WorkerSetup {
   type: "setup";
   problem: CohortProblem;
   init: InitSpec;
+  /** The root stream's seed and child path: `new Rng(seed, path)`. */
   seed: number;
+  path: number[];
   students: number;
   backend: BackendChoice;
 }
@@ -46,14 +49,14 @@ scope.onmessage = (e: MessageEvent) => {
       return;
     }
     if (!setup) throw new Error("worker got a chunk before its setup");
-    const { problem, init, seed, students } = setup;
+    const { problem, init, seed, path, students } = setup;
     const { train } = selectTrainer(setup.backend);
     const start = initCohortParameters(
       init,
       problem.d,
       problem.h,
       problem.o,
-      seed,
+      new Rng(seed, path),
       msg.first,
       msg.count,
       students,

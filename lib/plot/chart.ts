@@ -18,16 +18,26 @@ import {
   VEGA_LITE_V5_SCHEMA,
 } from "./theme.ts";
 
-/** One row of plain data: field name to value. */
+/**
+ * One row of plain data: field name to value.
+ *
+ * @category Charts
+ */
 export type Row = Record<string, unknown>;
 
-/** A Vega-Lite specification as plain JSON. */
+/**
+ * A Vega-Lite specification as plain JSON.
+ *
+ * @category Charts
+ */
 export type VegaLiteSpec = Record<string, unknown>;
 
 /**
  * A figure: the Vega-Lite spec (data inline, Vega-Lite 5 compatible), the
  * rows behind it, a short name, and a one-paragraph text summary. `stats`
  * holds numbers a builder computed (e.g. a fitted slope and R²).
+ *
+ * @category Charts
  */
 export interface Chart {
   /** Short identifier (a builder's kind unless given); not used as a file name by itself. */
@@ -49,6 +59,8 @@ export interface Chart {
 /**
  * What a builder knows about its axes before Vega lays them out, so that
  * {@link hconcat} and friends can split a page between panels exactly.
+ *
+ * @category Charts
  */
 export interface ChartLayout {
   /** Points from the plot's left edge to the outer edge of the y axis title. */
@@ -67,7 +79,11 @@ export interface FrameExtents {
   x?: { values: readonly number[]; log?: boolean };
 }
 
-/** Options every single-panel builder takes. */
+/**
+ * Options every single-panel builder takes.
+ *
+ * @category Charts
+ */
 export interface FrameOptions {
   /** Chart title, drawn above the plot (omit for paper figures with a caption). */
   title?: string;
@@ -165,7 +181,11 @@ export function datumRef(name: string): string {
   return `datum[${JSON.stringify(name)}]`;
 }
 
-/** A category value as rows hold it (strings, numbers, booleans). */
+/**
+ * A category value as rows hold it (strings, numbers, booleans).
+ *
+ * @category Charts
+ */
 export type Category = string | number | boolean | null;
 
 /**

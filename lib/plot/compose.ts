@@ -30,7 +30,11 @@ import {
   VEGA_LITE_V5_SCHEMA,
 } from "./theme.ts";
 
-/** Options of {@link hconcat}, {@link vconcat} and {@link facet}. */
+/**
+ * Options of {@link hconcat}, {@link vconcat} and {@link facet}.
+ *
+ * @category Composition
+ */
 export interface ComposeOptions {
   /** Title over the whole figure. */
   title?: string;
@@ -185,6 +189,8 @@ function compose(
  * ```ts
  * hconcat([lineBand(linRows, opts), lineBand(nnRows, opts)], { title: "Figure 2" });
  * ```
+ *
+ * @category Composition
  */
 export function hconcat(charts: readonly Chart[], opts: ComposeOptions = {}): Chart {
   return compose("hconcat", charts, opts);
@@ -195,6 +201,8 @@ export function hconcat(charts: readonly Chart[], opts: ComposeOptions = {}): Ch
  * column). Rows as in {@link hconcat}.
  *
  * @throws Error when `charts` is empty or holds something that is not a Chart.
+ *
+ * @category Composition
  */
 export function vconcat(charts: readonly Chart[], opts: ComposeOptions = {}): Chart {
   return compose("vconcat", charts, opts);
@@ -213,6 +221,8 @@ export function vconcat(charts: readonly Chart[], opts: ComposeOptions = {}): Ch
  * ```ts
  * facet(lineBand(rows, { x: "k", y: "variance", band: "se" }), "alpha", { columns: 2 });
  * ```
+ *
+ * @category Composition
  */
 export function facet(
   chart: Chart,

@@ -20,7 +20,11 @@ import {
 import { describeField } from "./distribution_summary.ts";
 import { figureWidth } from "./theme.ts";
 
-/** What {@link density} draws. */
+/**
+ * What {@link density} draws.
+ *
+ * @category Chart builders
+ */
 export interface DensityOptions extends FrameOptions {
   /** Field whose distribution is estimated. */
   x: string;
@@ -43,6 +47,8 @@ export interface DensityOptions extends FrameOptions {
  * const rows = Array.from(normal(1, 500), (v) => ({ v }));
  * density(rows, { x: "v" });
  * ```
+ *
+ * @category Chart builders
  */
 export function density(rows: readonly Row[], opts: DensityOptions): Chart {
   const fn = "density";

@@ -14,10 +14,18 @@
 import * as fontkit from "fontkit";
 import { repoRoot } from "../config.ts";
 
-/** The family name the theme uses, and the files that hold its four faces. */
+/**
+ * The family name the theme uses, and the files that hold its four faces.
+ *
+ * @category Theme and fonts
+ */
 export const FONT_FAMILY = "DejaVu Sans";
 
-/** Paths to the four faces of DejaVu Sans. */
+/**
+ * Paths to the four faces of DejaVu Sans.
+ *
+ * @category Theme and fonts
+ */
 export interface FontFiles {
   /** DejaVuSans.ttf */
   regular: string;
@@ -64,6 +72,8 @@ let cachedFiles: FontFiles | undefined;
  *
  * @throws Error when the package is not installed (run `deno install` in the
  *   repository to fill node_modules/).
+ *
+ * @category Theme and fonts
  */
 export function fontFiles(): FontFiles {
   if (cachedFiles) return cachedFiles;
@@ -118,6 +128,8 @@ const widthCache = new Map<string, number>();
  * ```ts
  * textWidth("Noise variance", 8); // ~ 58.6 (points, at 8 pt)
  * ```
+ *
+ * @category Theme and fonts
  */
 export function textWidth(
   text: string,

@@ -22,7 +22,11 @@ import {
 } from "./chart.ts";
 import { figureWidth } from "./theme.ts";
 
-/** What {@link groupedBars} draws. Fields name keys of the rows. */
+/**
+ * What {@link groupedBars} draws. Fields name keys of the rows.
+ *
+ * @category Chart builders
+ */
 export interface GroupedBarsOptions extends FrameOptions {
   /** Field holding the category of each cluster (x axis, kept in order of appearance). */
   x: string;
@@ -57,6 +61,8 @@ export interface GroupedBarsOptions extends FrameOptions {
  * ];
  * groupedBars(rows, { x: "data", y: "acc", group: "method", error: "sd" });
  * ```
+ *
+ * @category Chart builders
  */
 export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Chart {
   const fn = "groupedBars";

@@ -20,7 +20,11 @@ import {
 import { describeField } from "./distribution_summary.ts";
 import { figureWidth } from "./theme.ts";
 
-/** What {@link histogram} draws. */
+/**
+ * What {@link histogram} draws.
+ *
+ * @category Chart builders
+ */
 export interface HistogramOptions extends FrameOptions {
   /** Field whose values are binned. */
   x: string;
@@ -44,6 +48,8 @@ export interface HistogramOptions extends FrameOptions {
  * const rows = Array.from(normal(1, 500), (v) => ({ v }));
  * histogram(rows, { x: "v", stat: "density" });
  * ```
+ *
+ * @category Chart builders
  */
 export function histogram(rows: readonly Row[], opts: HistogramOptions): Chart {
   const fn = "histogram";

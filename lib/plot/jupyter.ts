@@ -9,13 +9,25 @@
  * @module
  */
 
-/** The symbol Deno's kernel looks for (the same as `Deno.jupyter.$display`). */
+/**
+ * The symbol Deno's kernel looks for (the same as `Deno.jupyter.$display`).
+ *
+ * @category Notebook display
+ */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
 
-/** MIME type to content, as Jupyter's `display_data` carries it. */
+/**
+ * MIME type to content, as Jupyter's `display_data` carries it.
+ *
+ * @category Notebook display
+ */
 export type MediaBundle = Record<string, unknown>;
 
-/** Anything the Deno kernel draws rich. */
+/**
+ * Anything the Deno kernel draws rich.
+ *
+ * @category Notebook display
+ */
 export interface Displayable {
   /** Called by the kernel; returns (or resolves to) the MIME bundle to draw. */
   [JUPYTER_DISPLAY](): MediaBundle | Promise<MediaBundle>;

@@ -3,9 +3,13 @@
  *
  * @module
  */
-import { lineMoments } from "../linear/line_moments.ts";
+import { linearRegression, linearRegressionLine, rSquared, variance } from "simple-statistics";
 
-/** The fitted line and how well it fits. */
+/**
+ * The fitted line and how well it fits.
+ *
+ * @category Chart builders
+ */
 export interface LineFit {
   /** Change in y per unit of x. */
   slope: number;
@@ -20,7 +24,8 @@ export interface LineFit {
 /**
  * Ordinary least-squares fit of y on x: slope = Sxy / Sxx,
  * intercept = mean(y) - slope mean(x), R² = 1 - SS_res / SS_tot
- * (R² is 1 when y is constant and fitted exactly).
+ * (simple-statistics' centred `linearRegression` and `rSquared`; R² is 1 when
+ * y is constant and fitted exactly).
  *
  * @throws Error when x and y differ in length, hold fewer than 2 points or a
  *   non-finite value, or x is constant (the slope is then undefined).
@@ -29,6 +34,8 @@ export interface LineFit {
  * ```ts
  * fitLine([0, 1, 2], [1, 3, 5]); // { slope: 2, intercept: 1, r2: 1, n: 3 }
  * ```
+ *
+ * @category Chart builders
  */
 export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>): LineFit {
   const n = x.length;
@@ -41,13 +48,12 @@ export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>): LineFit {
       throw new Error(`fitLine: x[${i}] and y[${i}] must be finite; got ${x[i]}, ${y[i]}.`);
     }
   }
-  const { sxx, syy, slope, intercept } = lineMoments(x, y);
-  if (!(sxx > 0)) throw new Error("fitLine: x is constant, so the slope is undefined.");
-  let ssRes = 0;
-  for (let i = 0; i < n; i++) {
-    const r = y[i] - (intercept + slope * x[i]);
-    ssRes += r * r;
-  }
-  const r2 = syy > 0 ? 1 - ssRes / syy : 1;
+  const xs = Array.from(x), ys = Array.from(y);
+  if (!(variance(xs) > 0)) throw new Error("fitLine: x is constant, so the slope is undefined.");
+  const points = xs.map((xi, i) => [xi, ys[i]]);
+  const { m: slope, b: intercept } = linearRegression(points);
+  const r2 = variance(ys) > 0
+    ? rSquared(points, linearRegressionLine({ m: slope, b: intercept }))
+    : 1;
   return { slope, intercept, r2, n };
 }

@@ -24,7 +24,11 @@ import {
 } from "./chart.ts";
 import { DASHES, figureWidth } from "./theme.ts";
 
-/** What {@link lineBand} draws. Fields name keys of the rows. */
+/**
+ * What {@link lineBand} draws. Fields name keys of the rows.
+ *
+ * @category Chart builders
+ */
 export interface LineBandOptions extends FrameOptions {
   /** Field on the x axis (numeric). */
   x: string;
@@ -75,6 +79,8 @@ const LO = "__lower", HI = "__upper";
  * const rows = [0, 0.5, 1].map((s2) => ({ s2, mean: 2 * s2, se: 0.1, theory: 2 * s2 }));
  * const chart = lineBand(rows, { x: "s2", y: "mean", band: "se", theory: "theory" });
  * ```
+ *
+ * @category Chart builders
  */
 export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
   const fn = "lineBand";

@@ -3,6 +3,11 @@
  * plain rows, one paper theme, headless rendering to SVG/PNG/PDF with real
  * font metrics, display in Deno's Jupyter kernel, and all-or-nothing export.
  *
+ * Grouped by `@category`: Charts (the `Chart` value and rows), Chart builders
+ * (`lineBand`, `groupedBars`, `scatterFit`, `histogram`, `density`,
+ * `reliabilityDiagram`), Composition (`facet`, `hconcat`, `vconcat`), Theme and
+ * fonts, Rendering (SVG, PNG, PDF), Notebook display (`show`), Export (`save`).
+ *
  * @example
  * ```ts
  * import { lineBand, save, show } from "./lib/plot/mod.ts";

@@ -24,6 +24,8 @@ const CRC_TABLE = (() => {
  * ```ts
  * crc32(new TextEncoder().encode("123456789")); // 0xCBF43926
  * ```
+ *
+ * @category Export
  */
 export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
@@ -59,6 +61,8 @@ function latin1(s: string, what: string): Uint8Array {
  *
  * @throws Error when `png` is not a PNG, a keyword is not 1-79 Latin-1
  *   characters, or a text is not Latin-1.
+ *
+ * @category Export
  */
 export function addPngChunks(
   png: Uint8Array,
@@ -101,7 +105,11 @@ export function addPngChunks(
   return out;
 }
 
-/** The `tEXt` chunks of a PNG as keyword/text pairs, in file order. */
+/**
+ * The `tEXt` chunks of a PNG as keyword/text pairs, in file order.
+ *
+ * @category Export
+ */
 export function readPngText(png: Uint8Array): [string, string][] {
   const out: [string, string][] = [];
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);

@@ -26,7 +26,11 @@ import {
 } from "./chart.ts";
 import { figureWidth } from "./theme.ts";
 
-/** What {@link reliabilityDiagram} draws. Fields name keys of the rows. */
+/**
+ * What {@link reliabilityDiagram} draws. Fields name keys of the rows.
+ *
+ * @category Chart builders
+ */
 export interface ReliabilityOptions extends FrameOptions {
   /** Field holding the bin's mean confidence (x axis, in [0, 1]). Default "confidence". */
   confidence?: string;
@@ -63,6 +67,8 @@ export interface ReliabilityOptions extends FrameOptions {
  * ];
  * reliabilityDiagram(rows, { count: "count", series: "model" });
  * ```
+ *
+ * @category Chart builders
  */
 export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOptions = {}): Chart {
   const fn = "reliabilityDiagram";

@@ -19,13 +19,21 @@ import { FONT_FAMILY, fontFiles, installFontMetrics } from "./fonts.ts";
 import { addPngChunks } from "./png_chunks.ts";
 import { type RunMeta, runStamp, stampLine } from "./run_meta.ts";
 
-/** Options shared by the renderers. */
+/**
+ * Options shared by the renderers.
+ *
+ * @category Rendering
+ */
 export interface RenderOptions {
   /** Record this run stamp (scale, seed, ...) in the output's metadata. */
   meta?: RunMeta;
 }
 
-/** Options of {@link renderPng}. */
+/**
+ * Options of {@link renderPng}.
+ *
+ * @category Rendering
+ */
 export interface PngOptions extends RenderOptions {
   /** Pixels per point (default 300 / 72, i.e. 300 dpi). Overrides `dpi`. */
   scale?: number;
@@ -36,9 +44,12 @@ export interface PngOptions extends RenderOptions {
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-/** A laid-out Vega view (vega's `View`; typed loosely so vega loads lazily). */
-// deno-lint-ignore no-explicit-any
-export type VegaView = any;
+/**
+ * A laid-out Vega view (vega's `View`; typed loosely so vega loads lazily).
+ *
+ * @category Rendering
+ */
+export type VegaView = Any;
 
 let vegaModules: Promise<{ vega: Any; vl: Any }> | undefined;
 
@@ -51,7 +62,11 @@ function loadVega() {
   return vegaModules;
 }
 
-/** The result of {@link compileChart}. */
+/**
+ * The result of {@link compileChart}.
+ *
+ * @category Rendering
+ */
 export interface Compiled {
   /** The Vega spec. */
   vega: Record<string, unknown>;
@@ -64,6 +79,8 @@ export interface Compiled {
  * Vega-Lite's warnings instead of printing them.
  *
  * @throws Error when Vega-Lite rejects the spec.
+ *
+ * @category Rendering
  */
 export async function compileChart(chart: Chart): Promise<Compiled> {
   checkChart(chart);
@@ -93,6 +110,8 @@ export async function compileChart(chart: Chart): Promise<Compiled> {
  * A Vega view of the chart, laid out (run) and ready to export; for tests and
  * inspection. Vega-Lite's warnings, if any, are printed with console.warn.
  * Call `view.finalize()` when done.
+ *
+ * @category Rendering
  */
 export async function chartView(chart: Chart): Promise<VegaView> {
   const { vega } = await loadVega();
@@ -121,6 +140,8 @@ function escapeXml(s: string): string {
  * `meta` is given) in a `<metadata>` element.
  *
  * @throws Error when the spec does not compile.
+ *
+ * @category Rendering
  */
 export async function renderSvg(chart: Chart, opts: RenderOptions = {}): Promise<string> {
   const view = await chartView(chart);
@@ -139,7 +160,11 @@ export async function renderSvg(chart: Chart, opts: RenderOptions = {}): Promise
   }
 }
 
-/** Width and height, in points, of an SVG made by {@link renderSvg}. */
+/**
+ * Width and height, in points, of an SVG made by {@link renderSvg}.
+ *
+ * @category Rendering
+ */
 export function svgSize(svg: string): { width: number; height: number } {
   const tag = svg.slice(0, svg.indexOf(">"));
   const w = /\bwidth="([\d.]+)(pt)?"/.exec(tag), h = /\bheight="([\d.]+)(pt)?"/.exec(tag);
@@ -151,6 +176,8 @@ export function svgSize(svg: string): { width: number; height: number } {
  * Rasterize an SVG made by {@link renderSvg} to PNG with the pinned fonts,
  * on white, at `scale` pixels per point. The run stamp goes into tEXt
  * chunks, the density into a pHYs chunk.
+ *
+ * @category Rendering
  */
 export async function svgToPng(svg: string, opts: PngOptions = {}): Promise<Uint8Array> {
   const scale = pngScale(opts);
@@ -191,6 +218,8 @@ function pngScale(opts: PngOptions): number {
  * The chart as a PNG (default 300 dpi).
  *
  * @throws Error when the spec does not compile or `scale`/`dpi` is out of range.
+ *
+ * @category Rendering
  */
 export async function renderPng(chart: Chart, opts: PngOptions = {}): Promise<Uint8Array> {
   pngScale(opts);
@@ -201,6 +230,8 @@ export async function renderPng(chart: Chart, opts: PngOptions = {}): Promise<Ui
  * Convert an SVG made by {@link renderSvg} to a one-page vector PDF the size
  * of the figure, with the DejaVu Sans faces embedded (subset). The run stamp
  * goes into the document info (Subject and Keywords, plus one entry per key).
+ *
+ * @category Rendering
  */
 export async function svgToPdf(
   svg: string,
@@ -263,6 +294,8 @@ export async function svgToPdf(
  * The chart as a one-page vector PDF.
  *
  * @throws Error when the spec does not compile.
+ *
+ * @category Rendering
  */
 export async function renderPdf(chart: Chart, opts: RenderOptions = {}): Promise<Uint8Array> {
   return svgToPdf(await renderSvg(chart), { ...opts, title: chart.title ?? chart.name });

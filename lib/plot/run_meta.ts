@@ -8,7 +8,11 @@ import { runScale, type Scale } from "../config.ts";
 
 export type { Scale };
 
-/** What a saved file records about the run that made it. */
+/**
+ * What a saved file records about the run that made it.
+ *
+ * @category Export
+ */
 export interface RunMeta {
   /** The seed the numbers were drawn with (recorded as "unset" when omitted). */
   seed?: number | string;
@@ -23,6 +27,8 @@ export interface RunMeta {
  *
  * @throws Error when a key is not a plain word (letters, digits, `_`, `-`) or
  *   a value holds a line break (each stamp must fit on one comment line).
+ *
+ * @category Export
  */
 export function runStamp(meta: RunMeta = {}): [string, string][] {
   const out: [string, string][] = [
@@ -42,7 +48,11 @@ export function runStamp(meta: RunMeta = {}): [string, string][] {
   return out;
 }
 
-/** The stamp as one line: `scale=default, seed=42`. */
+/**
+ * The stamp as one line: `scale=default, seed=42`.
+ *
+ * @category Export
+ */
 export function stampLine(meta: RunMeta = {}): string {
   return runStamp(meta).map(([k, v]) => `${k}=${v}`).join(", ");
 }

@@ -12,7 +12,11 @@ import { type PngOptions, renderSvg, svgToPdf, svgToPng } from "./render.ts";
 import { type RunMeta, runStamp, stampLine } from "./run_meta.ts";
 import { checkFileName, writeFilesAtomically } from "./write_files.ts";
 
-/** The steps {@link save} renders with; replace one to use another renderer. */
+/**
+ * The steps {@link save} renders with; replace one to use another renderer.
+ *
+ * @category Export
+ */
 export interface Renderers {
   /** The chart to SVG text, recording `meta` (default: renderSvg). */
   svg(chart: Chart, meta: RunMeta): Promise<string>;
@@ -28,7 +32,11 @@ const DEFAULT_RENDERERS: Renderers = {
   png: (svg, meta, opts) => svgToPng(svg, { ...opts, meta }),
 };
 
-/** Options of {@link save}. */
+/**
+ * Options of {@link save}.
+ *
+ * @category Export
+ */
 export interface SaveOptions {
   /** Target folder (default `figuresDir()`: build/figures for smoke runs, else figures/). */
   dir?: string;
@@ -40,7 +48,11 @@ export interface SaveOptions {
   renderers?: Partial<Renderers>;
 }
 
-/** The paths {@link save} wrote. */
+/**
+ * The paths {@link save} wrote.
+ *
+ * @category Export
+ */
 export interface SavedFigure {
   /** Path of `<name>.svg`. */
   svg: string;
@@ -58,6 +70,8 @@ export interface SavedFigure {
  * The rows as CSV (d3-dsv's `csvFormat`; columns in order of first
  * appearance), after a first comment line `# scale=..., seed=...`. Skip that
  * line when reading, e.g. `csvParse(text.replace(/^#.*\n/, ""))`.
+ *
+ * @category Export
  */
 export function rowsToCsv(rows: readonly Row[], meta: RunMeta = {}): string {
   const columns: string[] = [];
@@ -95,6 +109,8 @@ export function rowsToCsv(rows: readonly Row[], meta: RunMeta = {}): string {
  * ```ts
  * await save(chart, "fig2_linear", { meta: { seed: 42 } });
  * ```
+ *
+ * @category Export
  */
 export async function save(
   chart: Chart,

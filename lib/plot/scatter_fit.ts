@@ -22,7 +22,11 @@ import {
 import { fitLine } from "./least_squares.ts";
 import { figureWidth } from "./theme.ts";
 
-/** What {@link scatterFit} draws. Fields name keys of the rows. */
+/**
+ * What {@link scatterFit} draws. Fields name keys of the rows.
+ *
+ * @category Chart builders
+ */
 export interface ScatterFitOptions extends FrameOptions {
   /** Field on the x axis (the regressor). */
   x: string;
@@ -45,6 +49,8 @@ export interface ScatterFitOptions extends FrameOptions {
  * const rows = [0, 1, 2, 3].map((s) => ({ s, v: 0.5 * s + 0.1 }));
  * scatterFit(rows, { x: "s", y: "v" }).stats; // { slope: 0.5, intercept: 0.1, r2: 1, n: 4 }
  * ```
+ *
+ * @category Chart builders
  */
 export function scatterFit(rows: readonly Row[], opts: ScatterFitOptions): Chart {
   const fn = "scatterFit";

@@ -16,6 +16,8 @@ import { renderSvg } from "./render.ts";
  * (the summary).
  *
  * @throws Error when the spec does not compile.
+ *
+ * @category Notebook display
  */
 export async function chartBundle(chart: Chart): Promise<MediaBundle> {
   return {
@@ -34,6 +36,8 @@ export async function chartBundle(chart: Chart): Promise<MediaBundle> {
  * ```ts
  * show(lineBand(rows, { x: "s2", y: "mse", band: "se" })); // last line of a cell
  * ```
+ *
+ * @category Notebook display
  */
 export function show(chart: Chart): Displayable & { chart: Chart; toString(): string } {
   if (!chart || typeof chart !== "object" || !chart.spec) {
@@ -48,6 +52,8 @@ export function show(chart: Chart): Displayable & { chart: Chart; toString(): st
  * Returns whether it was drawn in a notebook.
  *
  * @throws Error when the spec does not compile.
+ *
+ * @category Notebook display
  */
 export async function display(chart: Chart): Promise<boolean> {
   const api = jupyterApi();

@@ -8,21 +8,39 @@
  */
 import { FONT_FAMILY } from "./fonts.ts";
 
-/** The URL Vega-Lite 5 (JupyterLab 4's renderer) recognizes; our specs use only v5 features. */
+/**
+ * The URL Vega-Lite 5 (JupyterLab 4's renderer) recognizes; our specs use only v5 features.
+ *
+ * @category Theme and fonts
+ */
 export const VEGA_LITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
-/** Width of one column of a two-column paper: 3.3 in, in points. */
+/**
+ * Width of one column of a two-column paper: 3.3 in, in points.
+ *
+ * @category Theme and fonts
+ */
 export const COLUMN_WIDTH = 3.3 * 72;
-/** Width of a figure spanning both columns (`figure*`): 6.9 in, in points. */
+/**
+ * Width of a figure spanning both columns (`figure*`): 6.9 in, in points.
+ *
+ * @category Theme and fonts
+ */
 export const PAGE_WIDTH = 6.9 * 72;
 
-/** A figure width: one paper column, the full page, or a number of points. */
+/**
+ * A figure width: one paper column, the full page, or a number of points.
+ *
+ * @category Theme and fonts
+ */
 export type FigureWidth = "column" | "page" | number;
 
 /**
  * The figure width in points.
  *
  * @throws Error when `width` is a number that is not finite and positive.
+ *
+ * @category Theme and fonts
  */
 export function figureWidth(width: FigureWidth = "column"): number {
   if (width === "column") return COLUMN_WIDTH;
@@ -42,6 +60,8 @@ export function defaultHeight(width: number): number {
  * Okabe & Ito's eight colours (Color Universal Design, 2008), ordered so the
  * first few are distinct under all common colour-vision deficiencies and in
  * greyscale; yellow, the faintest on white, comes last.
+ *
+ * @category Theme and fonts
  */
 export const PALETTE: readonly string[] = [
   "#0072B2", // blue
@@ -66,7 +86,11 @@ export const LEGEND_GAP = 3;
 const INK = "#222222";
 const MUTED = "#555555";
 
-/** The Vega-Lite `config` block of the theme (valid for Vega-Lite 5 and 6). */
+/**
+ * The Vega-Lite `config` block of the theme (valid for Vega-Lite 5 and 6).
+ *
+ * @category Theme and fonts
+ */
 export function themeConfig(): Record<string, unknown> {
   return {
     font: FONT_FAMILY,

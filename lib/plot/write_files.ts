@@ -5,7 +5,11 @@
  * @module
  */
 
-/** One file to write: a plain name inside the target folder, and its bytes or text. */
+/**
+ * One file to write: a plain name inside the target folder, and its bytes or text.
+ *
+ * @category Export
+ */
 export interface FileContent {
   /** File name inside the folder (no slashes). */
   name: string;
@@ -54,6 +58,8 @@ async function removeQuietly(path: string) {
  *   { name: "fig2.svg", data: svgText },
  * ]);
  * ```
+ *
+ * @category Export
  */
 export async function writeFilesAtomically(
   dir: string,

@@ -15,12 +15,20 @@ import { figuresDir } from "../config.ts";
 import { type RunMeta, runStamp, stampLine } from "../plot/run_meta.ts";
 import { checkFileName, writeFilesAtomically } from "../plot/write_files.ts";
 import { tableToCsv, tableToMarkdown } from "./formats.ts";
-import { type Table, table } from "./table.ts";
+import { type Column, type Table, table } from "./table.ts";
 
-/** The three verdicts a claim can get. */
+/**
+ * The three verdicts a claim can get.
+ *
+ * @category Claims ledger
+ */
 export type Verdict = "reproduced" | "differs" | "not testable here";
 
-/** One claim of the paper with our evidence and the verdict. */
+/**
+ * One claim of the paper with our evidence and the verdict.
+ *
+ * @category Claims ledger
+ */
 export interface Claim {
   /** The paper's section, figure or table, e.g. "4.2" or "Table 3". */
   section: string;
@@ -40,7 +48,11 @@ export interface Claim {
   rule: string;
 }
 
-/** What every claim constructor takes. */
+/**
+ * What every claim constructor takes.
+ *
+ * @category Claims ledger
+ */
 export interface ClaimText {
   /** The paper's section, figure or table. */
   section: string;
@@ -91,6 +103,8 @@ function sig(v: number, digits = 3): string {
  * });
  * c.verdict; // "reproduced"
  * ```
+ *
+ * @category Claims ledger
  */
 export function claimVsNumber(
   c: ClaimText & {
@@ -158,6 +172,8 @@ export function claimVsNumber(
  * });
  * c.verdict; // "reproduced" (z = 5.25)
  * ```
+ *
+ * @category Claims ledger
  */
 export function claimFromTest(
   c: ClaimText & {
@@ -209,6 +225,8 @@ export function claimFromTest(
  * A claim we cannot test in this setting; `why` says what is missing.
  *
  * @throws Error when a text field or `why` is empty.
+ *
+ * @category Claims ledger
  */
 export function claimNotTestable(
   c: ClaimText & { paper?: number | string | null; why: string },
@@ -234,39 +252,49 @@ function cell(v: number | string | null): string | number | null {
   return typeof v === "number" ? Number(v.toPrecision(4)) : v;
 }
 
+/** The ledger's columns, shared by a notebook's table and the gathered claims.md. */
+const LEDGER_COLUMNS: Column[] = [
+  { name: "section", label: "Section" },
+  { name: "claim", label: "Claim" },
+  { name: "paper", label: "Paper" },
+  { name: "ours", label: "Ours" },
+  { name: "se", label: "SE" },
+  { name: "verdict", label: "Verdict" },
+  { name: "rule", label: "Rule" },
+];
+
+/** One claim as a ledger row: numbers as printed, the SE to 2 significant digits. */
+function ledgerRow(c: Claim) {
+  return {
+    section: c.section,
+    claim: c.claim,
+    paper: cell(c.paper),
+    ours: cell(c.ours),
+    se: c.se === null ? null : Number(c.se.toPrecision(2)),
+    verdict: c.verdict,
+    rule: c.rule,
+  };
+}
+
 /**
  * The claims as a table (one row per claim), shown at the end of a notebook.
  *
  * @throws Error when `claims` is empty.
+ *
+ * @category Claims ledger
  */
 export function claimsTable(claims: readonly Claim[], caption = "Claims ledger."): Table {
   if (!Array.isArray(claims) || claims.length === 0) {
     throw new Error("claimsTable: claims is empty.");
   }
-  return table({
-    columns: [
-      { name: "section", label: "Section" },
-      { name: "claim", label: "Claim" },
-      { name: "paper", label: "Paper" },
-      { name: "ours", label: "Ours" },
-      { name: "se", label: "SE" },
-      { name: "verdict", label: "Verdict" },
-      { name: "rule", label: "Rule" },
-    ],
-    rows: claims.map((c) => ({
-      section: c.section,
-      claim: c.claim,
-      paper: cell(c.paper),
-      ours: cell(c.ours),
-      se: c.se === null ? null : Number(c.se.toPrecision(2)),
-      verdict: c.verdict,
-      rule: c.rule,
-    })),
-    caption,
-  });
+  return table({ columns: LEDGER_COLUMNS, rows: claims.map(ledgerRow), caption });
 }
 
-/** Options of {@link saveClaims} and {@link gatherClaims}. */
+/**
+ * Options of {@link saveClaims} and {@link gatherClaims}.
+ *
+ * @category Claims ledger
+ */
 export interface ClaimsFileOptions {
   /** The figures folder (default `figuresDir()`); claims go to `<dir>/claims/`. */
   dir?: string;
@@ -279,6 +307,8 @@ export interface ClaimsFileOptions {
  *
  * @throws Error when `notebook` is not a plain file name, ids repeat, or a
  *   claim is malformed.
+ *
+ * @category Claims ledger
  */
 export async function saveClaims(
   notebook: string,
@@ -302,7 +332,11 @@ export async function saveClaims(
   return `${dir}/${notebook}.json`;
 }
 
-/** Counts of verdicts for one group of claims. */
+/**
+ * Counts of verdicts for one group of claims.
+ *
+ * @category Claims ledger
+ */
 export interface ClaimCounts {
   /** The group (a notebook or a section). */
   group: string;
@@ -316,7 +350,11 @@ export interface ClaimCounts {
   notTestable: number;
 }
 
-/** "Section 4: 9 claims, 8 reproduced, 1 differs" */
+/**
+ * "Section 4: 9 claims, 8 reproduced, 1 differs"
+ *
+ * @category Claims ledger
+ */
 export function countsLine(c: ClaimCounts): string {
   const parts = [`${c.claims} claim${c.claims === 1 ? "" : "s"}`, `${c.reproduced} reproduced`];
   if (c.differs) parts.push(`${c.differs} differ${c.differs === 1 ? "s" : ""}`);
@@ -331,6 +369,8 @@ export function countsLine(c: ClaimCounts): string {
  *
  * @throws Error when a claims file is not valid JSON of the shape
  *   {@link saveClaims} writes.
+ *
+ * @category Claims ledger
  */
 export async function gatherClaims(opts: ClaimsFileOptions = {}): Promise<ClaimCounts[]> {
   const dir = opts.dir ?? figuresDir();
@@ -364,22 +404,8 @@ export async function gatherClaims(opts: ClaimsFileOptions = {}): Promise<ClaimC
   }
   if (rows.length === 0) return counts;
   const t = table({
-    columns: [
-      { name: "notebook", label: "Notebook" },
-      { name: "section", label: "Section" },
-      { name: "claim", label: "Claim" },
-      { name: "paper", label: "Paper" },
-      { name: "ours", label: "Ours" },
-      { name: "se", label: "SE" },
-      { name: "verdict", label: "Verdict" },
-      { name: "rule", label: "Rule" },
-    ],
-    rows: rows.map((r) => ({
-      ...r,
-      paper: cell(r.paper),
-      ours: cell(r.ours),
-      se: r.se === null ? null : Number(r.se.toPrecision(2)),
-    })),
+    columns: [{ name: "notebook", label: "Notebook" }, ...LEDGER_COLUMNS],
+    rows: rows.map((r) => ({ notebook: r.notebook, ...ledgerRow(r) })),
     caption:
       "Claims ledger: every claim the notebooks test, with the verdict computed from the run.",
   });

@@ -14,6 +14,8 @@ import { cellText, columnAlign, headerText, isMissing, type Table } from "./tabl
  * CSV: a header of column names, then the raw values (numbers at full
  * precision, missing values empty; formatters and digits are not applied).
  * With `meta`, a first line `# scale=..., seed=...`.
+ *
+ * @category Table formats
  */
 export function tableToCsv(t: Table, meta?: RunMeta): string {
   const rows = [
@@ -36,6 +38,8 @@ function mdEscape(s: string): string {
  * Markdown (GitHub tables): the caption in bold above, the note in italics
  * below, missing values as "–". With `meta`, a first line
  * `<!-- scale=..., seed=... -->`.
+ *
+ * @category Table formats
  */
 export function tableToMarkdown(t: Table, meta?: RunMeta): string {
   const out: string[] = [];
@@ -84,12 +88,18 @@ const TEX_SPECIALS: Record<string, string> = {
  * ```ts
  * latexEscape("50% of x_1"); // "50\\% of x\\_1"
  * ```
+ *
+ * @category Table formats
  */
 export function latexEscape(s: string): string {
   return s.replace(/[\\&%$#_{}~^]/g, (ch) => TEX_SPECIALS[ch]);
 }
 
-/** Options of {@link tableToLatex}. */
+/**
+ * Options of {@link tableToLatex}.
+ *
+ * @category Table formats
+ */
 export interface LatexOptions {
   /** Record the run stamp in a first `%` comment line. */
   meta?: RunMeta;
@@ -105,6 +115,8 @@ export interface LatexOptions {
  * `\midrule`, rows, `\bottomrule`, and the note in small type below. Text is
  * escaped; a numeric cell's leading minus is typeset as `$-$`; missing values
  * print as "--" (an en dash).
+ *
+ * @category Table formats
  */
 export function tableToLatex(t: Table, opts: LatexOptions = {}): string {
   const align = t.columns.map((c) => columnAlign(c, t.rows)[0]).join("");
@@ -132,7 +144,11 @@ export function tableToLatex(t: Table, opts: LatexOptions = {}): string {
   return out.join("\n") + "\n";
 }
 
-/** Aligned plain text: caption, header, a rule, rows, note (missing values as "–"). */
+/**
+ * Aligned plain text: caption, header, a rule, rows, note (missing values as "–").
+ *
+ * @category Table formats
+ */
 export function tableToText(t: Table): string {
   const header = t.columns.map(headerText);
   const body = t.rows.map((r) =>

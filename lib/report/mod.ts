@@ -1,6 +1,12 @@
 /**
  * Tables of results: shown as Markdown in notebooks, exported as CSV,
- * Markdown and LaTeX (booktabs) for the paper.
+ * Markdown and LaTeX (booktabs) for the paper; the claims ledger; prose
+ * rendered from the run's values.
+ *
+ * Grouped by `@category`: Tables (`table`, `saveTable`), Table formats
+ * (CSV, Markdown, LaTeX), Claims ledger (`claimVsNumber`, `claimFromTest`,
+ * `claimNotTestable`, `claimsTable`, `saveClaims`, `gatherClaims`), Prose from
+ * values (`prose`, `fmt`, `pm`).
  *
  * @example
  * ```ts
@@ -46,3 +52,7 @@ export {
   type Verdict,
 } from "./claims.ts";
 export { fmt, markdown, pm, type Prose, prose } from "./prose.ts";
+// Types the tables take, defined with the figures.
+export type { Row } from "../plot/chart.ts";
+export type { RunMeta, Scale } from "../plot/run_meta.ts";
+export { type Displayable, JUPYTER_DISPLAY, type MediaBundle } from "../plot/jupyter.ts";

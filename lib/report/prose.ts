@@ -21,6 +21,8 @@ import { type Displayable, JUPYTER_DISPLAY } from "../plot/jupyter.ts";
  * fmt(2.2e-19); // "2.2×10⁻¹⁹"
  * fmt(1000); // "1,000"
  * ```
+ *
+ * @category Prose from values
  */
 export function fmt(v: number | null | undefined, digits = 3): string {
   if (v === null || v === undefined) return "–";
@@ -66,6 +68,8 @@ function superscript(n: number): string {
  * pm(0.0088341, 0.000123); // "0.00883 ± 0.00012"
  * pm(12.3456, 0.5); // "12.35 ± 0.50"
  * ```
+ *
+ * @category Prose from values
  */
 export function pm(mean: number, se: number): string {
   if (!Number.isFinite(mean) || !Number.isFinite(se) || se <= 0) {
@@ -82,13 +86,21 @@ export function pm(mean: number, se: number): string {
   return `${fmt(mean, 3)} ± ${fmt(se, 2)}`;
 }
 
-/** Markdown text that draws itself as Markdown in a notebook and prints as text elsewhere. */
+/**
+ * Markdown text that draws itself as Markdown in a notebook and prints as text elsewhere.
+ *
+ * @category Prose from values
+ */
 export interface Prose extends Displayable {
   /** The Markdown source. */
   readonly markdown: string;
 }
 
-/** Wrap Markdown text so that a notebook cell ending with it renders it. */
+/**
+ * Wrap Markdown text so that a notebook cell ending with it renders it.
+ *
+ * @category Prose from values
+ */
 export function markdown(text: string): Prose {
   if (typeof text !== "string") throw new TypeError("markdown: text must be a string.");
   return {
@@ -111,6 +123,8 @@ export function markdown(text: string): Prose {
  * ```ts
  * prose`The students disagree ${ratio} times less than each is unsure (${pm(m, se)}).`;
  * ```
+ *
+ * @category Prose from values
  */
 export function prose(parts: TemplateStringsArray, ...values: unknown[]): Prose {
   let out = parts[0];

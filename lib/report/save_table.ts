@@ -10,7 +10,11 @@ import { checkFileName, writeFilesAtomically } from "../plot/write_files.ts";
 import { tableToCsv, tableToLatex, tableToMarkdown } from "./formats.ts";
 import type { Table } from "./table.ts";
 
-/** Options of {@link saveTable}. */
+/**
+ * Options of {@link saveTable}.
+ *
+ * @category Tables
+ */
 export interface SaveTableOptions {
   /** Target folder (default `figuresDir()`: build/figures for smoke runs, else figures/). */
   dir?: string;
@@ -18,7 +22,11 @@ export interface SaveTableOptions {
   meta?: RunMeta;
 }
 
-/** The paths {@link saveTable} wrote. */
+/**
+ * The paths {@link saveTable} wrote.
+ *
+ * @category Tables
+ */
 export interface SavedTable {
   /** Path of `<name>.csv`. */
   csv: string;
@@ -40,6 +48,8 @@ export interface SavedTable {
  * ```ts
  * await saveTable(t, "table3_logistic", { meta: { seed: 1 } });
  * ```
+ *
+ * @category Tables
  */
 export async function saveTable(
   t: Table,

@@ -11,7 +11,11 @@ import type { Row } from "../plot/chart.ts";
 // formats.ts imports this file's helpers too; both are only called after loading.
 import { tableToMarkdown, tableToText } from "./formats.ts";
 
-/** One column: which field of the rows it shows and how. */
+/**
+ * One column: which field of the rows it shows and how.
+ *
+ * @category Tables
+ */
 export interface Column {
   /** Field of the rows, and the header unless `label` is given. */
   name: string;
@@ -29,7 +33,11 @@ export interface Column {
   latex?: string;
 }
 
-/** What {@link table} takes: columns (or just their names), rows, caption, note. */
+/**
+ * What {@link table} takes: columns (or just their names), rows, caption, note.
+ *
+ * @category Tables
+ */
 export interface TableInput {
   /** Columns in order; a string is a column of that name with default formatting. */
   columns: readonly (Column | string)[];
@@ -41,7 +49,11 @@ export interface TableInput {
   note?: string;
 }
 
-/** A checked table; displays as Markdown when it is a notebook cell's last expression. */
+/**
+ * A checked table; displays as Markdown when it is a notebook cell's last expression.
+ *
+ * @category Tables
+ */
 export interface Table extends Displayable {
   /** The columns, strings expanded to `{ name }`. */
   readonly columns: readonly Column[];
@@ -68,6 +80,8 @@ export interface Table extends Displayable {
  *   caption: "Student accuracy.",
  * });
  * ```
+ *
+ * @category Tables
  */
 export function table(input: TableInput): Table {
   const fn = "table";
@@ -117,7 +131,11 @@ export function table(input: TableInput): Table {
   return t as unknown as Table;
 }
 
-/** Whether a value prints as missing (null, undefined, NaN). */
+/**
+ * Whether a value prints as missing (null, undefined, NaN).
+ *
+ * @category Tables
+ */
 export function isMissing(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === "number" && Number.isNaN(v));
 }
@@ -126,6 +144,8 @@ export function isMissing(v: unknown): boolean {
  * A cell's text before any escaping: the column's formatter, else numbers
  * with `digits` decimals (or as integers / 4 significant digits), else
  * `String(value)`; missing values give "" (each format prints its own dash).
+ *
+ * @category Tables
  */
 export function cellText(column: Column, row: Row): string {
   const v = row[column.name];
@@ -140,13 +160,21 @@ export function cellText(column: Column, row: Row): string {
   return String(v);
 }
 
-/** The header text: label (or name), then " (unit)" when a unit is given. */
+/**
+ * The header text: label (or name), then " (unit)" when a unit is given.
+ *
+ * @category Tables
+ */
 export function headerText(column: Column): string {
   const label = column.label ?? column.name;
   return column.unit ? `${label} (${column.unit})` : label;
 }
 
-/** The column's alignment: as given, else right when every present value is a number. */
+/**
+ * The column's alignment: as given, else right when every present value is a number.
+ *
+ * @category Tables
+ */
 export function columnAlign(column: Column, rows: readonly Row[]): "left" | "right" | "center" {
   if (column.align) return column.align;
   const present = rows.map((r) => r[column.name]).filter((v) => !isMissing(v));

@@ -15,19 +15,31 @@
 import { LOG_EPSILON } from "./entropy.ts";
 import { checkLabels, checkProbabilities } from "./probabilities.ts";
 
-/** Options shared by the calibration measures. */
+/**
+ * Options shared by the calibration measures.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface CalibrationOptions {
   /** Allowed |sum_c p_c - 1| per row (default 1e-6). */
   readonly tolerance?: number;
 }
 
-/** Options of {@link reliabilityBins} and {@link expectedCalibrationError}. */
+/**
+ * Options of {@link reliabilityBins} and {@link expectedCalibrationError}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface BinningOptions extends CalibrationOptions {
   /** Number of equal-width confidence bins on [0, 1] (default 15). */
   readonly bins?: number;
 }
 
-/** One confidence bin of a reliability diagram. */
+/**
+ * One confidence bin of a reliability diagram.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface ReliabilityBin {
   /** Lower edge b/B (exclusive, except 0 for the first bin). */
   readonly lower: number;
@@ -76,6 +88,8 @@ function checkBins(bins: number): void {
  * const rows = reliabilityBins(probs, yTest, 10, { bins: 15 });
  * rows.filter((r) => r.count > 0).map((r) => [r.confidence, r.accuracy]);
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function reliabilityBins(
   probabilities: ArrayLike<number>,
@@ -138,6 +152,8 @@ export function reliabilityBins(
  * // Always 0.9 confident, right 6 times out of 10: ECE = |0.6 - 0.9| = 0.3.
  * expectedCalibrationError(probs, labels, 2, { bins: 15 });
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function expectedCalibrationError(
   probabilities: ArrayLike<number>,
@@ -166,6 +182,8 @@ export function expectedCalibrationError(
  * ```ts
  * negativeLogLikelihood([0.25, 0.75, 0.5, 0.5], [1, 0], 2); // (log(4/3) + log 2) / 2
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function negativeLogLikelihood(
   probabilities: ArrayLike<number>,
@@ -191,6 +209,8 @@ export function negativeLogLikelihood(
  * ```ts
  * brierScore([0.25, 0.75], [1], 2); // 0.25^2 + 0.25^2 = 0.125
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function brierScore(
   probabilities: ArrayLike<number>,

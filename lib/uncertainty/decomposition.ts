@@ -20,7 +20,11 @@
 
 import { studentsOf } from "./check.ts";
 
-/** Per-input and test-averaged variances of the decomposition. */
+/**
+ * Per-input and test-averaged variances of the decomposition.
+ *
+ * @category Section 2: problem definition
+ */
 export interface VarianceDecomposition {
   /** Var_s(mu_sj) per test input (population variance across students), length m. */
   readonly interPerInput: Float64Array;
@@ -28,9 +32,11 @@ export interface VarianceDecomposition {
   readonly intraPerInput: Float64Array;
   /** inter + intra per test input: the variance of the mixture of the students. */
   readonly totalPerInput: Float64Array;
-  /** Test averages of the three. */
+  /** Test average of `interPerInput`: inter-student uncertainty. */
   readonly inter: number;
+  /** Test average of `intraPerInput`: intra-student uncertainty. */
   readonly intra: number;
+  /** Test average of `totalPerInput` (= inter + intra). */
   readonly total: number;
   /** Share of the total that is inter-student, inter / total (NaN when total is 0). */
   readonly interShare: number;
@@ -50,6 +56,8 @@ export interface VarianceDecomposition {
  * ```ts
  * intraStudentVariance(new Float64Array([1, 3, 3, 5]), 2).mean; // 3
  * ```
+ *
+ * @category Section 2: problem definition
  */
 export function intraStudentVariance(
   variances: ArrayLike<number>,
@@ -96,6 +104,8 @@ export function intraStudentVariance(
  * d.intra; // 1
  * d.total; // 2
  * ```
+ *
+ * @category Section 2: problem definition
  */
 export function decomposePredictiveVariance(
   means: ArrayLike<number>,

@@ -13,7 +13,11 @@ import { checkProbabilities } from "./probabilities.ts";
  */
 export const LOG_EPSILON = 1e-12;
 
-/** Options of {@link predictiveEntropy}. */
+/**
+ * Options of {@link predictiveEntropy}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface EntropyOptions {
   /** Allowed |sum_c p_c - 1| per row (default 1e-6, for float32 softmax outputs). */
   readonly tolerance?: number;
@@ -41,6 +45,8 @@ export interface EntropyOptions {
  * ```ts
  * predictiveEntropy([0.5, 0.5, 1, 0], 2); // [log 2 ≈ 0.693, ≈ 0]
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function predictiveEntropy(
   probabilities: ArrayLike<number>,

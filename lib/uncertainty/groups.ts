@@ -7,10 +7,15 @@
  * @module
  */
 
+import { mean, standardDeviation } from "simple-statistics";
 import { checkFinite } from "./check.ts";
 import { checkLabels } from "./probabilities.ts";
 
-/** Size, mean and population standard deviation of one group. */
+/**
+ * Size, mean and population standard deviation of one group.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface GroupSummary {
   /** Number of examples N in the group (the paper's Ns / Ss columns). */
   readonly count: number;
@@ -23,7 +28,11 @@ export interface GroupSummary {
   readonly std: number;
 }
 
-/** The three groups of Tables 3 and 4. */
+/**
+ * The three groups of Tables 3 and 4.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface GroupStatistics {
   /** Every test example. */
   readonly all: GroupSummary;
@@ -34,18 +43,9 @@ export interface GroupStatistics {
 }
 
 function summarize(values: ArrayLike<number>, keep: (i: number) => boolean): GroupSummary {
-  let count = 0, sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (keep(i)) {
-      count++;
-      sum += values[i];
-    }
-  }
-  if (count === 0) return { count: 0, mean: NaN, std: NaN };
-  const mean = sum / count;
-  let ss = 0;
-  for (let i = 0; i < values.length; i++) if (keep(i)) ss += (values[i] - mean) ** 2;
-  return { count, mean, std: Math.sqrt(ss / count) };
+  const kept = Array.from(values).filter((_, i) => keep(i));
+  if (kept.length === 0) return { count: 0, mean: NaN, std: NaN };
+  return { count: kept.length, mean: mean(kept), std: standardDeviation(kept) };
 }
 
 /**
@@ -67,6 +67,8 @@ function summarize(values: ArrayLike<number>, keep: (i: number) => boolean): Gro
  * const g = groupStatistics(h, hardLabels(probs, 3), yTest);
  * g.incorrect; // { count, mean, std }
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function groupStatistics(
   values: ArrayLike<number>,
@@ -101,6 +103,8 @@ export function groupStatistics(
  * intervalsDisjoint({ mean: 0.19, std: 0.31 }, { mean: 0.18, std: 0.31 }); // false
  * intervalsDisjoint({ mean: 1, std: 0.1 }, { mean: 0.5, std: 0.2 });       // true
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function intervalsDisjoint(
   teacher: { readonly mean: number; readonly std: number },
@@ -117,7 +121,11 @@ export function intervalsDisjoint(
   return Math.abs(teacher.mean - student.mean) > teacher.std + student.std;
 }
 
-/** One row of a Table 3/4-style comparison. */
+/**
+ * One row of a Table 3/4-style comparison.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface GroupComparisonRow {
   /** "All", "Correct" or "Incorrect". */
   readonly group: "All" | "Correct" | "Incorrect";
@@ -141,6 +149,8 @@ export interface GroupComparisonRow {
  * const rows = compareGroups(groupStatistics(hT, predT, y), groupStatistics(hS, predS, y));
  * rows[0]; // { group: "All", teacher: {...}, student: {...}, significant: false }
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function compareGroups(
   teacher: GroupStatistics,

@@ -8,7 +8,11 @@
 
 import { studentsOf } from "./check.ts";
 
-/** Inter-student variance per test input, its test average and that average's Monte Carlo SE. */
+/**
+ * Inter-student variance per test input, its test average and that average's Monte Carlo SE.
+ *
+ * @category Section 2: problem definition
+ */
 export interface InterStudentVariance {
   /** Population variance across the S students of each test prediction (length m). */
   readonly perInput: Float64Array;
@@ -43,6 +47,8 @@ export interface InterStudentVariance {
  * v.perInput; // Float64Array [1, 0]
  * v.mean;     // 0.5
  * ```
+ *
+ * @category Section 2: problem definition
  */
 export function interStudentVariance(
   predictions: ArrayLike<number>,

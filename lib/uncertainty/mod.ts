@@ -45,8 +45,8 @@ export {
 export {
   type CurvatureTest,
   curvatureTest,
+  fitWeightedPolynomial,
   logLogSlope,
   normalUpperTail,
   type PolynomialTrend,
-  weightedPolynomialFit,
 } from "./trend.ts";

@@ -6,9 +6,14 @@
  * @module
  */
 
+import * as ss from "simple-statistics";
 import { checkFinite } from "./check.ts";
 
-/** Mean and (population) variance of S values, with Monte Carlo standard errors. */
+/**
+ * Mean and (population) variance of S values, with Monte Carlo standard errors.
+ *
+ * @category Section 2: problem definition
+ */
 export interface MonteCarloSummary {
   /** Number of values S. */
   readonly count: number;
@@ -44,26 +49,21 @@ export interface MonteCarloSummary {
  * const mse = studentTestMse(predictions, yTest);
  * const { mean, seMean, variance, seVariance } = monteCarloSummary(mse);
  * ```
+ *
+ * @category Section 2: problem definition
  */
 export function monteCarloSummary(values: ArrayLike<number>): MonteCarloSummary {
   const s = values.length;
   if (s === 0) throw new RangeError("values is empty: pass at least one Monte Carlo value.");
   checkFinite(values, "values");
-  let mean = 0;
-  for (let i = 0; i < s; i++) mean += values[i];
-  mean /= s;
-  let m2 = 0, m4 = 0;
-  for (let i = 0; i < s; i++) {
-    const e = (values[i] - mean) ** 2;
-    m2 += e;
-    m4 += e * e;
-  }
-  const variance = m2 / s;
-  m4 /= s;
+  const x = Array.from(values);
+  const mean = ss.mean(x);
+  const variance = ss.variance(x); // population (divide by S)
   if (s < 2) {
     return { count: s, mean, seMean: NaN, variance, sampleVariance: NaN, seVariance: NaN };
   }
-  const sample = m2 / (s - 1);
+  const sample = ss.sampleVariance(x);
+  const m4 = ss.mean(x.map((v) => (v - mean) ** 4)); // fourth central moment
   const varS2 = Math.max(0, (m4 - sample * sample * (s - 3) / (s - 1)) / s);
   const seVariance = ((s - 1) / s) * Math.sqrt(varS2);
   return {

@@ -16,7 +16,8 @@
  * @module
  */
 
-import { type RngLike, toRng } from "../random.ts";
+import { mean, quantileSorted, sampleStandardDeviation } from "simple-statistics";
+import { type Seed, toRng } from "../random.ts";
 import { checkFinite } from "./check.ts";
 import { normalTwoSided, studentTTwoSided } from "./distributions.ts";
 
@@ -40,13 +41,11 @@ function differences(teacher: ArrayLike<number>, student: ArrayLike<number>): Fl
   return d;
 }
 
-function meanOf(d: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < d.length; i++) s += d[i];
-  return s / d.length;
-}
-
-/** Result of {@link pairedTTest}. */
+/**
+ * Result of {@link pairedTTest}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface PairedTTest {
   /** Number of pairs n. */
   readonly count: number;
@@ -76,19 +75,22 @@ export interface PairedTTest {
  * ```ts
  * pairedTTest([1, 2, 3], [0, 2, 2]); // dbar = 2/3, t = 2/3 / sqrt((1/3)/3) = 2, df 2, p ≈ 0.184
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function pairedTTest(teacher: ArrayLike<number>, student: ArrayLike<number>): PairedTTest {
   const d = differences(teacher, student);
   const n = d.length;
-  const mean = meanOf(d);
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (d[i] - mean) ** 2;
-  const std = Math.sqrt(ss / (n - 1));
+  const x = Array.from(d);
+  const std = sampleStandardDeviation(x);
   const se = std / Math.sqrt(n);
-  const t = mean / se;
+  // Not simple-statistics' tTest: it divides by the population standard deviation
+  // (t = 2.449 instead of scipy's 2 on the example above).
+  const dbar = mean(x);
+  const t = dbar / se;
   return {
     count: n,
-    meanDifference: mean,
+    meanDifference: dbar,
     stdDifference: std,
     standardError: se,
     statistic: t,
@@ -97,17 +99,25 @@ export function pairedTTest(teacher: ArrayLike<number>, student: ArrayLike<numbe
   };
 }
 
-/** Options of {@link bootstrapMeanDifference}. */
+/**
+ * Options of {@link bootstrapMeanDifference}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface BootstrapOptions {
   /** Seed or generator for the resampling. */
-  readonly rng: RngLike;
+  readonly seed: Seed;
   /** Number of bootstrap resamples B (default 2000). */
   readonly resamples?: number;
   /** Confidence level in (0, 1) (default 0.95). */
   readonly level?: number;
 }
 
-/** A bootstrap percentile interval for the mean difference. */
+/**
+ * A bootstrap percentile interval for the mean difference.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface BootstrapInterval {
   /** The mean difference of the data, (1/n) sum (teacher_i - student_i). */
   readonly estimate: number;
@@ -127,16 +137,18 @@ export interface BootstrapInterval {
  * take each resample's mean difference, and return the (1 - level)/2 and
  * (1 + level)/2 quantiles of those B means (numpy's default linear
  * interpolation between order statistics). Resample b draws n indices in
- * turn from `toRng(rng)`, so the same seed gives the same interval.
+ * turn from `toRng(seed)`, so the same seed gives the same interval.
  *
  * @throws RangeError when the lengths differ, n < 2, a value is not finite,
  *   `resamples` is not an integer >= 2, or `level` is not in (0, 1).
  *
  * @example
  * ```ts
- * const ci = bootstrapMeanDifference(hTeacher, hStudent, { rng: 7, resamples: 2000 });
+ * const ci = bootstrapMeanDifference(hTeacher, hStudent, { seed: 7, resamples: 2000 });
  * ci.low <= 0 && 0 <= ci.high; // no difference detected at 95%
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function bootstrapMeanDifference(
   teacher: ArrayLike<number>,
@@ -151,7 +163,7 @@ export function bootstrapMeanDifference(
     throw new RangeError(`options.level must be in (0, 1), e.g. 0.95, got ${level}.`);
   }
   const d = differences(teacher, student);
-  const rng = toRng(options.rng);
+  const rng = toRng(options.seed);
   const n = d.length;
   const means = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
@@ -161,23 +173,20 @@ export function bootstrapMeanDifference(
   }
   means.sort();
   return {
-    estimate: meanOf(d),
-    low: quantileSorted(means, (1 - level) / 2),
-    high: quantileSorted(means, (1 + level) / 2),
+    estimate: mean(Array.from(d)),
+    // simple-statistics' quantileSorted interpolates linearly as numpy's default does.
+    low: quantileSorted(Array.from(means), (1 - level) / 2),
+    high: quantileSorted(Array.from(means), (1 + level) / 2),
     level,
     resamples,
   };
 }
 
-/** numpy's default ("linear") quantile of sorted values. */
-function quantileSorted(x: Float64Array, q: number): number {
-  const h = (x.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, x.length - 1);
-  return x[lo] + (h - lo) * (x[hi] - x[lo]);
-}
-
-/** Result of {@link wilcoxonSignedRank}. */
+/**
+ * Result of {@link wilcoxonSignedRank}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface WilcoxonSignedRank {
   /** Number of nonzero differences used (zeros are dropped). */
   readonly count: number;
@@ -210,6 +219,8 @@ export interface WilcoxonSignedRank {
  * const w = wilcoxonSignedRank(hTeacher, hStudent);
  * w.pValue; // two-sided, normal approximation
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function wilcoxonSignedRank(
   teacher: ArrayLike<number>,
@@ -239,10 +250,18 @@ export function wilcoxonSignedRank(
   return { count: n, zeros, wPlus, wMinus: total - wPlus, z, pValue: normalTwoSided(z) };
 }
 
-/** Options of {@link pairedComparison}: those of {@link bootstrapMeanDifference}. */
+/**
+ * Options of {@link pairedComparison}: those of {@link bootstrapMeanDifference}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export type PairedComparisonOptions = BootstrapOptions;
 
-/** All three paired views of teacher - student. */
+/**
+ * All three paired views of teacher - student.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface PairedComparison {
   /** {@link pairedTTest}. */
   readonly tTest: PairedTTest;
@@ -261,9 +280,11 @@ export interface PairedComparison {
  *
  * @example
  * ```ts
- * const c = pairedComparison(predictiveEntropy(pT, C), predictiveEntropy(pS, C), { rng: 1 });
+ * const c = pairedComparison(predictiveEntropy(pT, C), predictiveEntropy(pS, C), { seed: 1 });
  * [c.tTest.meanDifference, c.tTest.pValue, c.bootstrap.low, c.bootstrap.high];
  * ```
+ *
+ * @category Section 6: student output uncertainty
  */
 export function pairedComparison(
   teacher: ArrayLike<number>,

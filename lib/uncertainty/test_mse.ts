@@ -21,6 +21,8 @@ import { checkFinite, studentsOf } from "./check.ts";
  * ```ts
  * studentTestMse(new Float64Array([1, 2, 0, 0]), new Float64Array([1, 0])); // [2, 0.5]
  * ```
+ *
+ * @category Section 2: problem definition
  */
 export function studentTestMse(
   predictions: ArrayLike<number>,
@@ -48,6 +50,8 @@ export function studentTestMse(
  * ```ts
  * testMse([1, 2], [1, 0]); // 2
  * ```
+ *
+ * @category Section 2: problem definition
  */
 export function testMse(prediction: ArrayLike<number>, target: ArrayLike<number>): number {
   if (prediction.length !== target.length) {

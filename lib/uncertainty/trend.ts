@@ -13,9 +13,14 @@
  */
 
 import { checkFinite } from "./check.ts";
+import { inverse, Matrix } from "ml-matrix";
 import { normalTwoSided } from "./distributions.ts";
 
-/** A weighted polynomial fit y ~ c_0 + c_1 x + ... + c_k x^k. */
+/**
+ * A weighted polynomial fit y ~ c_0 + c_1 x + ... + c_k x^k.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface PolynomialTrend {
   /** c_0 .. c_k. */
   readonly coefficients: number[];
@@ -60,34 +65,6 @@ function checkPoints(
   }
 }
 
-/** Invert a small symmetric positive-definite matrix (row-major p x p) by Gauss-Jordan. */
-function invert(a: Float64Array, p: number): Float64Array {
-  const m = a.slice();
-  const inv = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) inv[i * p + i] = 1;
-  for (let c = 0; c < p; c++) {
-    let piv = c;
-    for (let r = c + 1; r < p; r++) if (Math.abs(m[r * p + c]) > Math.abs(m[piv * p + c])) piv = r;
-    if (!(Math.abs(m[piv * p + c]) > 1e-300)) {
-      throw new RangeError("x has too few distinct values for the polynomial's degree.");
-    }
-    for (let k = 0; k < p; k++) {
-      [m[c * p + k], m[piv * p + k]] = [m[piv * p + k], m[c * p + k]];
-      [inv[c * p + k], inv[piv * p + k]] = [inv[piv * p + k], inv[c * p + k]];
-    }
-    const d = m[c * p + c];
-    for (let k = 0; k < p; k++) m[c * p + k] /= d, inv[c * p + k] /= d;
-    for (let r = 0; r < p; r++) {
-      if (r === c) continue;
-      const f = m[r * p + c];
-      for (let k = 0; k < p; k++) {
-        m[r * p + k] -= f * m[c * p + k], inv[r * p + k] -= f * inv[c * p + k];
-      }
-    }
-  }
-  return inv;
-}
-
 /**
  * Weighted least-squares polynomial of degree k through (x_i, y_i), weights
  * 1 / se_i^2: the coefficients minimize chi2 = sum ((y_i - p(x_i)) / se_i)^2;
@@ -99,17 +76,19 @@ function invert(a: Float64Array, p: number): Float64Array {
  *
  * @example
  * ```ts
- * const fit = weightedPolynomialFit([0, 1, 2], [1, 3, 5], [0.1, 0.1, 0.1], 1);
+ * const fit = fitWeightedPolynomial([0, 1, 2], [1, 3, 5], [0.1, 0.1, 0.1], 1);
  * fit.coefficients; // [1, 2]
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
-export function weightedPolynomialFit(
+export function fitWeightedPolynomial(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   se: ArrayLike<number>,
   degree: number,
 ): PolynomialTrend {
-  const fn = "weightedPolynomialFit";
+  const fn = "fitWeightedPolynomial";
   if (!Number.isInteger(degree) || degree < 0) {
     throw new RangeError(`${fn}: degree must be an integer >= 0, got ${degree}.`);
   }
@@ -118,21 +97,24 @@ export function weightedPolynomialFit(
   if (n < p) {
     throw new RangeError(`${fn}: need at least ${p} points for degree ${degree}, got ${n}.`);
   }
-  const g = new Float64Array(p * p), b = new Float64Array(p);
+  const distinct = new Set(Array.from(x)).size;
+  if (distinct < p) {
+    throw new RangeError(
+      `${fn}: x has ${distinct} distinct values, too few distinct values for degree ${degree} ` +
+        `(needs ${p}).`,
+    );
+  }
+  const g = Matrix.zeros(p, p), b = new Float64Array(p);
   const pow = (v: number, k: number) => (k === 0 ? 1 : v ** k);
   for (let i = 0; i < n; i++) {
     const w = 1 / (se[i] * se[i]);
     for (let r = 0; r < p; r++) {
       b[r] += w * pow(x[i], r) * y[i];
-      for (let c = 0; c < p; c++) g[r * p + c] += w * pow(x[i], r + c);
+      for (let c = 0; c < p; c++) g.set(r, c, g.get(r, c) + w * pow(x[i], r + c));
     }
   }
-  const cov = invert(g, p);
-  const coefficients = Array.from({ length: p }, (_, r) => {
-    let s = 0;
-    for (let c = 0; c < p; c++) s += cov[r * p + c] * b[c];
-    return s;
-  });
+  const cov = inverse(g); // (X^T W X)^-1, ml-matrix (LU with partial pivoting)
+  const coefficients = cov.mmul(Matrix.columnVector(Array.from(b))).getColumn(0);
   let chi2 = 0;
   for (let i = 0; i < n; i++) {
     let f = 0;
@@ -141,7 +123,7 @@ export function weightedPolynomialFit(
   }
   const dof = n - p;
   const scale = dof > 0 ? Math.sqrt(Math.max(1, chi2 / dof)) : 1;
-  const standardErrors = coefficients.map((_, r) => Math.sqrt(cov[r * p + r]) * scale);
+  const standardErrors = coefficients.map((_, r) => Math.sqrt(cov.get(r, r)) * scale);
   return { coefficients, standardErrors, chi2, dof, scale };
 }
 
@@ -159,13 +141,21 @@ export function normalUpperTail(z: number): number {
   return z >= 0 ? two / 2 : 1 - two / 2;
 }
 
-/** The quadratic trend y ~ a + b x + c x^2 and the test of c = 0. */
+/**
+ * The quadratic trend y ~ a + b x + c x^2 and the test of c = 0.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface CurvatureTest extends PolynomialTrend {
-  /** a, b, c and their (scaled) standard errors. */
+  /** a, the fitted value at x = 0. */
   readonly intercept: number;
+  /** b, the linear coefficient. */
   readonly slope: number;
+  /** c, the quadratic coefficient: > 0 is super-linear growth. */
   readonly curvature: number;
+  /** Standard error of b (scaled as in `fitWeightedPolynomial`). */
   readonly seSlope: number;
+  /** Standard error of c (scaled as in `fitWeightedPolynomial`). */
   readonly seCurvature: number;
   /** z = c / se(c). */
   readonly z: number;
@@ -181,20 +171,22 @@ export interface CurvatureTest extends PolynomialTrend {
  * (the SEs are taken as known; see {@link PolynomialTrend.scale} for the
  * inflation when the quadratic misfits). c > 0 significantly: super-linear.
  *
- * @throws RangeError as {@link weightedPolynomialFit}, with fewer than 3 points.
+ * @throws RangeError as {@link fitWeightedPolynomial}, with fewer than 3 points.
  *
  * @example
  * ```ts
  * const t = curvatureTest(sigma2, variance, se);
  * console.log(`c = ${t.curvature} ± ${t.seCurvature}, z = ${t.z}, p = ${t.pUpper}`);
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function curvatureTest(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   se: ArrayLike<number>,
 ): CurvatureTest {
-  const fit = weightedPolynomialFit(x, y, se, 2);
+  const fit = fitWeightedPolynomial(x, y, se, 2);
   const [a, b, c] = fit.coefficients;
   const z = c / fit.standardErrors[2];
   return {
@@ -216,12 +208,14 @@ export function curvatureTest(
  * (the delta method). 1 for y proportional to x; above 1 only where y / x
  * grows with x, i.e. super-linear growth.
  *
- * @throws RangeError as {@link weightedPolynomialFit}, or when an x or y is <= 0.
+ * @throws RangeError as {@link fitWeightedPolynomial}, or when an x or y is <= 0.
  *
  * @example
  * ```ts
  * logLogSlope([1, 2, 4], [3, 6, 12], [0.1, 0.2, 0.4]).slope; // 1
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function logLogSlope(
   x: ArrayLike<number>,
@@ -238,6 +232,6 @@ export function logLogSlope(
   }
   const lx = Array.from(x, Math.log), ly = Array.from(y, Math.log);
   const lse = Array.from(se, (s, i) => s / y[i]);
-  const fit = weightedPolynomialFit(lx, ly, lse, 1);
+  const fit = fitWeightedPolynomial(lx, ly, lse, 1);
   return { slope: fit.coefficients[1], se: fit.standardErrors[1], chi2: fit.chi2, dof: fit.dof };
 }

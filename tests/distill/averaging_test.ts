@@ -29,7 +29,7 @@ Deno.test("one response per input is its own mean, with variance zero", () => {
 Deno.test("averaging noisy teacher responses matches a direct loop over the layout", () => {
   const mu = new Float64Array([0.5, -1, 2, 0]);
   const n = 4, k = 5, s = 3;
-  const resp = noisyTeacherResponses(mu, { variance: 0.7 }, { students: s, k, rng: 3 });
+  const resp = noisyTeacherResponses(mu, { variance: 0.7 }, { students: s, k, seed: 3 });
   const r = averageTeacherResponses(resp, k, n, { ddof: 1 });
   for (let t = 0; t < s; t++) {
     for (let i = 0; i < n; i++) {

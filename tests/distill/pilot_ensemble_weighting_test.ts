@@ -90,11 +90,11 @@ Deno.test("the pooled noise variance is unbiased for sigma2 (Monte Carlo)", () =
   // = 0.00224 sigma2. Tolerance 4 SE.
   const S = 2000, n = 50, k = 3, kPilot = 3, sigma2 = 0.4;
   const mu = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
-  const responses = noisyTeacherResponses(mu, { variance: sigma2 }, { students: S, k, rng: 11 });
+  const responses = noisyTeacherResponses(mu, { variance: sigma2 }, { students: S, k, seed: 11 });
   const pilotResponses = noisyTeacherResponses(mu, { variance: sigma2 }, {
     students: S,
     k: kPilot,
-    rng: 12,
+    seed: 12,
   });
   const pilotPredictions = new Float64Array(S * 2 * n).map((_, i) => (i % 3) * 0.1);
   const h = pilotEnsembleVarianceWeightedLabels({

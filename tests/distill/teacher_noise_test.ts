@@ -37,7 +37,7 @@ Deno.test("noisy labels have the teacher's mean and the requested variance withi
   const n = 5, s = 40_000;
   const mu = new Float64Array([-2, 0, 1, 3.5, 10]);
   const yTrain = new Float64Array([0, 2, 4, 6]); // population variance 5
-  const labels = noisyTeacherLabels(mu, { fraction: 0.3, yTrain }, { students: s, rng: 11 });
+  const labels = noisyTeacherLabels(mu, { fraction: 0.3, yTrain }, { students: s, seed: 11 });
   assertEquals(labels.length, s * n);
   const sigma2 = 1.5;
   for (let i = 0; i < n; i++) {
@@ -54,8 +54,8 @@ Deno.test("noisy labels have the teacher's mean and the requested variance withi
 
 Deno.test("each student has its own reproducible stream, independent of the cohort size", () => {
   const mu = new Float64Array([1, 2, 3]);
-  const big = noisyTeacherResponses(mu, { variance: 2 }, { students: 10, k: 4, rng: 5 });
-  const small = noisyTeacherResponses(mu, { variance: 2 }, { students: 3, k: 4, rng: 5 });
+  const big = noisyTeacherResponses(mu, { variance: 2 }, { students: 10, k: 4, seed: 5 });
+  const small = noisyTeacherResponses(mu, { variance: 2 }, { students: 3, k: 4, seed: 5 });
   assertEquals(small, big.slice(0, 3 * 4 * 3));
   // Student 2's draws come from child stream 2, responses first, inputs second.
   const r = new Rng(5).child(2);
@@ -66,8 +66,8 @@ Deno.test("each student has its own reproducible stream, independent of the coho
   }
   // Labels are the k = 1 responses; a Rng and its seed give the same draws.
   assertEquals(
-    noisyTeacherLabels(mu, { variance: 2 }, { students: 6, rng: new Rng(9) }),
-    noisyTeacherResponses(mu, { variance: 2 }, { students: 6, k: 1, rng: 9 }),
+    noisyTeacherLabels(mu, { variance: 2 }, { students: 6, seed: new Rng(9) }),
+    noisyTeacherResponses(mu, { variance: 2 }, { students: 6, k: 1, seed: 9 }),
   );
   assert(big[0] !== big[3 * 4], "students 0 and 1 must differ");
 });
@@ -75,14 +75,14 @@ Deno.test("each student has its own reproducible stream, independent of the coho
 Deno.test("zero noise returns the teacher outputs for every student", () => {
   const mu = new Float64Array([0.5, -1]);
   assertEquals(
-    noisyTeacherLabels(mu, { variance: 0 }, { students: 3, rng: 1 }),
+    noisyTeacherLabels(mu, { variance: 0 }, { students: 3, seed: 1 }),
     new Float64Array([0.5, -1, 0.5, -1, 0.5, -1]),
   );
 });
 
 Deno.test("bad teacher noise input throws an error naming the argument", () => {
   const mu = new Float64Array([1, 2]);
-  const ok = { students: 2, rng: 1 };
+  const ok = { students: 2, seed: 1 };
   assertThrows(() => noisyTeacherLabels(mu, { variance: -1 }, ok), RangeError, "noise.variance");
   assertThrows(
     () => noiseVariance({ fraction: -0.1, yTrain: [1, 2] }),
@@ -106,7 +106,7 @@ Deno.test("bad teacher noise input throws an error naming the argument", () => {
     "k must",
   );
   assertThrows(
-    () => noisyTeacherLabels(mu, { variance: 1 }, { students: 0, rng: 1 }),
+    () => noisyTeacherLabels(mu, { variance: 1 }, { students: 0, seed: 1 }),
     RangeError,
     "students",
   );

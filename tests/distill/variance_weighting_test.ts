@@ -71,7 +71,7 @@ Deno.test("the reference variant uses the response variance (divide by k) and th
 
 Deno.test("with k = 1 the reference variance-weighting equals averaging up to the 1e-8 guard", () => {
   const sigma2 = 0.5, s = 20;
-  const resp = noisyTeacherResponses(mu, { variance: sigma2 }, { students: s, k: 1, rng: 11 });
+  const resp = noisyTeacherResponses(mu, { variance: sigma2 }, { students: s, k: 1, seed: 11 });
   const ref = referenceVarianceWeightedLabels({
     responses: resp,
     k: 1,
@@ -94,11 +94,11 @@ Deno.test("with k = 1 the reference variance-weighting equals averaging up to th
 
 Deno.test("honest OLS weighting: the pilot's variance is sigma2_hat / kPilot times the leverage", () => {
   const k = 4, kPilot = 3, sigma2 = 0.3;
-  const resp = noisyTeacherResponses(mu, { variance: sigma2 }, { students: 2, k, rng: 21 });
+  const resp = noisyTeacherResponses(mu, { variance: sigma2 }, { students: 2, k, seed: 21 });
   const pilot = noisyTeacherResponses(mu, { variance: sigma2 }, {
     students: 2,
     k: kPilot,
-    rng: 22,
+    seed: 22,
   });
   const h = honestVarianceWeightedLabelsOls({
     x: xTrain,
@@ -144,11 +144,11 @@ Deno.test("honest OLS weighting lowers the label error but its students do no be
   // are almost the pilot's fitted values is almost the pilot student, whose variance is
   // sigma2 h(x) / kPilot, while averaging all k + kPilot responses gives sigma2 h(x) / (k + kPilot).
   const S = 300, k = 3, kPilot = 3, sigma2 = 0.5;
-  const resp = noisyTeacherResponses(mu, { variance: sigma2 }, { students: S, k, rng: 31 });
+  const resp = noisyTeacherResponses(mu, { variance: sigma2 }, { students: S, k, seed: 31 });
   const pilot = noisyTeacherResponses(mu, { variance: sigma2 }, {
     students: S,
     k: kPilot,
-    rng: 32,
+    seed: 32,
   });
   const h = honestVarianceWeightedLabelsOls({
     x: xTrain,
@@ -252,7 +252,7 @@ Deno.test("bad variance-weighting input throws an error naming the argument", ()
     RangeError,
     "teacherOutput[0]",
   );
-  const resp = noisyTeacherResponses(mu, { variance: 1 }, { students: 1, k: 2, rng: 1 });
+  const resp = noisyTeacherResponses(mu, { variance: 1 }, { students: 1, k: 2, seed: 1 });
   const honest = { x: xTrain, d, responses: resp, k: 2, pilotResponses: resp, kPilot: 2 };
   assertThrows(
     () => honestVarianceWeightedLabelsOls({ ...honest, kPilot: 1, pilotResponses: mu }),
@@ -294,8 +294,8 @@ Deno.test("bad variance-weighting input throws an error naming the argument", ()
 });
 
 Deno.test("honest OLS weighting with k = 1 works with the pooled teacher variance", () => {
-  const resp = noisyTeacherResponses(mu, { variance: 0.4 }, { students: 1, k: 1, rng: 41 });
-  const pilot = noisyTeacherResponses(mu, { variance: 0.4 }, { students: 1, k: 2, rng: 42 });
+  const resp = noisyTeacherResponses(mu, { variance: 0.4 }, { students: 1, k: 1, seed: 41 });
+  const pilot = noisyTeacherResponses(mu, { variance: 0.4 }, { students: 1, k: 2, seed: 42 });
   const h = honestVarianceWeightedLabelsOls({
     x: xTrain,
     d,

@@ -24,7 +24,7 @@ Deno.test("Theorem 7.1: averaging k responses divides the inter-student variance
   const S = 2000, sigma2 = 0.5;
   const seen: number[] = [];
   for (const [k, seed] of [[1, 71], [4, 72], [16, 73]]) {
-    const r = noisyTeacherResponses(mu, { variance: sigma2 }, { students: S, k, rng: seed });
+    const r = noisyTeacherResponses(mu, { variance: sigma2 }, { students: S, k, seed: seed });
     const labels = averageTeacherResponses(r, k, n).mean;
     const sim = interStudentVariance(predictOls(xTest, fitOls(xTrain, d, labels)), m);
     const th = averagedPredictiveVariance({ x: xTrain, d, xTest }, { sigma2, k }).mean;
@@ -65,7 +65,7 @@ Deno.test("the parameter covariance matches the spread of simulated OLS coeffici
   const nn = 40, dd = 2, S = 4000, sigma2 = 1, k = 2;
   const x = normal(new Rng(5), nn * dd);
   const mu0 = new Float64Array(nn).map((_, i) => 1 + x[i * dd] - x[i * dd + 1]);
-  const r = noisyTeacherResponses(mu0, { variance: sigma2 }, { students: S, k, rng: 6 });
+  const r = noisyTeacherResponses(mu0, { variance: sigma2 }, { students: S, k, seed: 6 });
   const fit = fitOls(x, dd, averageTeacherResponses(r, k, nn).mean);
   const cov = averagedParameterCovariance({ x, d: dd }, { sigma2, k });
   // Var(intercept) and Var(slope 1): sample variances, SE ~ var sqrt(2 / S) (Gaussian).

@@ -25,10 +25,10 @@ const S = 2000;
 function students(mu: Float64Array, sigma2: number, seed: number, k = 1): Float64Array {
   let labels: Float64Array;
   if (k === 1) {
-    labels = noisyTeacherLabels(mu, { variance: sigma2 }, { students: S, rng: seed });
+    labels = noisyTeacherLabels(mu, { variance: sigma2 }, { students: S, seed: seed });
   } else {
     const n = mu.length;
-    const r = noisyTeacherResponses(mu, { variance: sigma2 }, { students: S, k, rng: seed });
+    const r = noisyTeacherResponses(mu, { variance: sigma2 }, { students: S, k, seed: seed });
     labels = new Float64Array(S * n);
     for (let s = 0; s < S; s++) {
       for (let j = 0; j < k; j++) {

@@ -11,12 +11,18 @@ import { referenceOutputs, referenceTrain } from "./reference_mlp.ts";
 
 // The BLAS path is tested only where OpenBLAS loads (needs --allow-ffi and
 // libopenblas0), the native one only where it builds (a C compiler, --allow-run);
-// elsewhere those cases are skipped and the portable path alone runs.
+// elsewhere those cases are reported as ignored and the portable path alone runs.
 const HAVE_BLAS = loadBlas() !== null;
 const HAVE_NATIVE = loadNative() !== null;
-const BACKENDS: ("portable" | "blas" | "native")[] = ["portable"];
-if (HAVE_BLAS) BACKENDS.push("blas");
-if (HAVE_NATIVE) BACKENDS.push("native");
+const BACKENDS = ["portable", "blas", "native"] as const;
+/** A backend's tests are registered always and reported as ignored when its engine is absent. */
+const ABSENT: Record<(typeof BACKENDS)[number], boolean> = {
+  portable: false,
+  blas: !HAVE_BLAS,
+  native: !HAVE_NATIVE,
+};
+/** The back ends that loaded here (a test looping over back ends inside one body uses these). */
+const AVAILABLE = BACKENDS.filter((b) => !ABSENT[b]);
 
 // Float32 training compared with the float64 reference: after 25 Adam epochs at
 // lr 0.01 parameters agree to about 1e-5; a few 1e-4 allows for Adam's
@@ -83,7 +89,11 @@ for (const weighted of [false, true]) {
 for (const backend of BACKENDS) {
   for (const c of CASES) {
     const w = c.weighted ? "with" : "without";
-    Deno.test(`a ${backend} cohort of ${c.name} students ${w} example weights equals the students trained one by one`, async () => {
+    Deno.test({
+      name:
+        `a ${backend} cohort of ${c.name} students ${w} example weights equals the students trained one by one`,
+      ignore: ABSENT[backend],
+    }, async () => {
       const n = 30, d = 5, S = 4, epochs = 25, lr = 0.01;
       const x = data(1, n, d);
       const targets = c.loss === "mse"
@@ -162,11 +172,10 @@ function baseOptions(): FitCohortOptions {
   };
 }
 
-Deno.test("if OpenBLAS loads, the BLAS path gives the portable path's results to float32 tolerance", async () => {
-  if (!HAVE_BLAS) {
-    console.log("OpenBLAS did not load here: BLAS path not tested");
-    return;
-  }
+Deno.test({
+  name: "the BLAS path gives the portable path's results to float32 tolerance",
+  ignore: !HAVE_BLAS,
+}, async () => {
   const opts = { ...baseOptions(), students: 20, epochs: 60, hidden: 16 };
   const a = await fitCohort({ ...opts, backend: "portable" });
   const b = await fitCohort({ ...opts, backend: "blas" });
@@ -197,7 +206,7 @@ Deno.test("integer example weights equal literally repeating the rows", async ()
       yr.push(targets[i]);
     }
   }
-  for (const backend of BACKENDS) {
+  for (const backend of AVAILABLE) {
     const common = {
       ...baseOptions(),
       students: 3,
@@ -240,7 +249,10 @@ Deno.test("training lowers the loss of every student", async () => {
 });
 
 for (const backend of BACKENDS) {
-  Deno.test(`a student is the same in a cohort of 3 and of 300 (${backend})`, async () => {
+  Deno.test({
+    name: `a student is the same in a cohort of 3 and of 300 (${backend})`,
+    ignore: ABSENT[backend],
+  }, async () => {
     const opts = { ...baseOptions(), epochs: 5, n: 20, backend };
     opts.x = (opts.x as Float64Array).subarray(0, 20 * opts.d);
     opts.targets = (opts.targets as Float64Array).subarray(0, 20);
@@ -254,7 +266,10 @@ for (const backend of BACKENDS) {
     assertEquals(Array.from(small.parameters), Array.from(big.parameters.subarray(0, 3 * P)));
   });
 
-  Deno.test(`a student is the same trained with 1 or 2 workers (${backend})`, async () => {
+  Deno.test({
+    name: `a student is the same trained with 1 or 2 workers (${backend})`,
+    ignore: ABSENT[backend],
+  }, async () => {
     const opts = { ...baseOptions(), students: 9, chunkStudents: 2, epochs: 10, backend };
     const inline = await fitCohort({ ...opts, workers: 0 });
     const one = await fitCohort({ ...opts, workers: 1 });
@@ -345,4 +360,33 @@ Deno.test("predictions equal the reference forward pass; class probabilities sum
       }
     }
   }
+});
+
+Deno.test("a seed given as an Rng trains the students of the same number seed; a child Rng gives its own cohort", async () => {
+  const opts = { ...baseOptions(), students: 4, chunkStudents: 3, epochs: 5 };
+  const byNumber = await fitCohort({ ...opts, seed: 3 });
+  const drawnFrom = new Rng(3);
+  drawnFrom.normal(); // the students use child streams, which do not depend on draws made
+  const byRng = await fitCohort({ ...opts, seed: drawnFrom, workers: 1 });
+  assertEquals(Array.from(byRng.parameters), Array.from(byNumber.parameters));
+  // A child generator (seed 3, path [7]) is a different root: student s uses new Rng(3, [7, s]).
+  const child = await fitCohort({ ...opts, seed: new Rng(3).child(7) });
+  assert(child.initialParameters[0] !== byNumber.initialParameters[0]);
+  const manual = await fitCohort({
+    ...opts,
+    students: 1,
+    init: { kind: "fixed", parameters: child.initialParameters.slice(0, byNumber.layout.count) },
+  });
+  assertEquals(
+    Array.from(manual.parameters),
+    Array.from(child.parameters.subarray(0, manual.layout.count)),
+  );
+});
+
+Deno.test("a seed that is neither a number nor an Rng is rejected naming seed", async () => {
+  const err = await fitCohort({ ...baseOptions(), seed: undefined as unknown as number }).then(
+    () => null,
+    (e: Error) => e,
+  );
+  assert(err instanceof RangeError && err.message.includes("seed must be"), String(err));
 });

@@ -61,11 +61,11 @@ for (const c of CASES) {
   const name = `${c.loss} ${c.d}-${c.h}-${c.o} on ${c.n} rows, ${
     c.weighted ? "weighted" : "unweighted"
   }, ${c.shared ? "shared" : "per-student"} targets`;
-  Deno.test(`the native kernel trains ${name} like the portable path`, async () => {
-    if (!NATIVE) {
-      console.log("the native kernel did not build here: not tested");
-      return;
-    }
+  Deno.test({
+    name: `the native kernel trains ${name} like the portable path`,
+    ignore: !NATIVE,
+  }, async () => {
+    if (!NATIVE) throw new Error("unreachable: ignored when the native kernel is absent");
     const S = 5, epochs = 30;
     const x = inputs(1, c.n, c.d);
     const per = c.shared ? 1 : S;
@@ -109,11 +109,10 @@ for (const c of CASES) {
   });
 }
 
-Deno.test("a native student is bit-identical whatever the chunking and the worker count", async () => {
-  if (!NATIVE) {
-    console.log("the native kernel did not build here: not tested");
-    return;
-  }
+Deno.test({
+  name: "a native student is bit-identical whatever the chunking and the worker count",
+  ignore: !NATIVE,
+}, async () => {
   const n = 45, d = 6, S = 11;
   const x = inputs(7, n, d);
   const base = {
@@ -181,7 +180,10 @@ Deno.test("auto falls back to BLAS or portable when the C compiler is missing, a
     const r = await runFresh(SNIPPET, { KD_CC: "/nonexistent/cc", KD_NATIVE_DIR: dir }, ["-A"]);
     assert(r.ok, r.stderr);
     const out = JSON.parse(r.stdout);
-    assertEquals(out.backend, HAVE_BLAS ? "blas" : "portable");
+    // The child runs with -A: it loads OpenBLAS whenever this process does (and may when this
+    // process, run without --allow-ffi, cannot tell).
+    if (HAVE_BLAS) assertEquals(out.backend, "blas");
+    else assert(out.backend === "blas" || out.backend === "portable", out.backend);
     assert(out.finite, "the fallback trained finite parameters");
     assert(r.stderr.includes("native kernel unavailable"), r.stderr);
     assert(out.forced.includes('backend "native" was requested'), out.forced);
@@ -200,11 +202,10 @@ Deno.test("without --allow-ffi auto falls back to the portable path without prom
   assert(out.forced.includes("no --allow-ffi"), out.forced);
 });
 
-Deno.test("two processes compiling the kernel at once both load it and leave one library", async () => {
-  if (!NATIVE) {
-    console.log("the native kernel did not build here: not tested");
-    return;
-  }
+Deno.test({
+  name: "two processes compiling the kernel at once both load it and leave one library",
+  ignore: !NATIVE,
+}, async () => {
   const dir = await Deno.makeTempDir();
   try {
     const runs = await Promise.all(

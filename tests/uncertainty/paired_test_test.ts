@@ -75,7 +75,7 @@ Deno.test("the bootstrap interval covers the true mean difference at about the n
   for (let r = 0; r < reps; r++) {
     const t = Array.from({ length: n }, () => -Math.log(1 - rng.uniform()));
     const s = t.map((v) => v - 0.05 + 0.2 * rng.normal());
-    const ci = bootstrapMeanDifference(t, s, { rng: rng.child(r), resamples: 1000 });
+    const ci = bootstrapMeanDifference(t, s, { seed: rng.child(r), resamples: 1000 });
     assert(ci.low <= ci.estimate && ci.estimate <= ci.high, "the estimate lies inside");
     if (ci.low <= 0.05 && 0.05 <= ci.high) covered++;
     else if (ci.high < 0.05) lowSide++;
@@ -90,11 +90,11 @@ Deno.test("the bootstrap interval covers the true mean difference at about the n
 Deno.test("the bootstrap interval is reproducible from its seed and narrows as the level drops", () => {
   const t = [0.31, 0.12, 0.55, 0.08, 0.91, 0.40, 0.22, 0.67, 0.05, 0.73, 0.36, 0.19];
   const s = [0.25, 0.15, 0.41, 0.08, 0.80, 0.44, 0.10, 0.60, 0.07, 0.70, 0.30, 0.22];
-  const a = bootstrapMeanDifference(t, s, { rng: 5, resamples: 500 });
-  const b = bootstrapMeanDifference(t, s, { rng: new Rng(5), resamples: 500 });
+  const a = bootstrapMeanDifference(t, s, { seed: 5, resamples: 500 });
+  const b = bootstrapMeanDifference(t, s, { seed: new Rng(5), resamples: 500 });
   assertEquals(a, b);
   assertAlmostEquals(a.estimate, 0.47 / 12, 1e-15); // d sums to 0.47
-  const c = bootstrapMeanDifference(t, s, { rng: 5, resamples: 500, level: 0.5 });
+  const c = bootstrapMeanDifference(t, s, { seed: 5, resamples: 500, level: 0.5 });
   assert(a.low < c.low && c.high < a.high, "a 50% interval sits inside the 95% one");
   assertEquals([a.level, a.resamples, c.level], [0.95, 500, 0.5]);
 });
@@ -126,10 +126,10 @@ Deno.test("the Wilcoxon test of identical values has no p-value", () => {
 Deno.test("the paired comparison bundles the three views of the same differences", () => {
   const t = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7];
   const s = [1, 2, 4, 3, 2, 6, 2, 2, 4, 5, 1, 8, 5, 5];
-  const c = pairedComparison(t, s, { rng: 2, resamples: 200 });
+  const c = pairedComparison(t, s, { seed: 2, resamples: 200 });
   assertEquals(c.tTest, pairedTTest(t, s));
   assertEquals(c.wilcoxon, wilcoxonSignedRank(t, s));
-  assertEquals(c.bootstrap, bootstrapMeanDifference(t, s, { rng: 2, resamples: 200 }));
+  assertEquals(c.bootstrap, bootstrapMeanDifference(t, s, { seed: 2, resamples: 200 }));
 });
 
 Deno.test("bad paired input throws naming the argument", () => {
@@ -138,12 +138,12 @@ Deno.test("bad paired input throws naming the argument", () => {
   assertThrows(() => pairedTTest([1, NaN], [1, 2]), RangeError, "teacher[1]");
   assertThrows(() => wilcoxonSignedRank([1, 2], [Infinity, 2]), RangeError, "student[0]");
   assertThrows(
-    () => bootstrapMeanDifference([1, 2], [1, 3], { rng: 1, resamples: 1 }),
+    () => bootstrapMeanDifference([1, 2], [1, 3], { seed: 1, resamples: 1 }),
     RangeError,
     "options.resamples",
   );
   assertThrows(
-    () => bootstrapMeanDifference([1, 2], [1, 3], { rng: 1, level: 95 }),
+    () => bootstrapMeanDifference([1, 2], [1, 3], { seed: 1, level: 95 }),
     RangeError,
     "options.level",
   );

@@ -1,16 +1,16 @@
 import { assert, assertAlmostEquals, assertThrows } from "../assert.ts";
 import {
   curvatureTest,
+  fitWeightedPolynomial,
   logLogSlope,
   normalUpperTail,
-  weightedPolynomialFit,
 } from "../../lib/uncertainty/trend.ts";
 import { Rng } from "../../lib/random.ts";
 
 Deno.test("a polynomial through exact points is recovered with zero chi-square", () => {
   const x = [0, 0.5, 1, 1.5, 2];
   const y = x.map((v) => 1 - 2 * v + 3 * v * v);
-  const fit = weightedPolynomialFit(x, y, [0.1, 0.2, 0.1, 0.3, 0.1], 2);
+  const fit = fitWeightedPolynomial(x, y, [0.1, 0.2, 0.1, 0.3, 0.1], 2);
   fit.coefficients.forEach((c, i) => assertAlmostEquals(c, [1, -2, 3][i], 1e-10));
   assertAlmostEquals(fit.chi2, 0, 1e-15);
   assertAlmostEquals(fit.scale, 1, 0);
@@ -19,7 +19,7 @@ Deno.test("a polynomial through exact points is recovered with zero chi-square",
 Deno.test("a straight line's coefficients have the textbook weighted standard errors", () => {
   // Equal SEs s: Var(slope) = s^2 / Sxx, Var(intercept) = s^2 (1/n + xbar^2 / Sxx).
   const x = [0, 1, 2, 3], y = [0.1, 0.9, 2.1, 2.9], s = 0.5;
-  const fit = weightedPolynomialFit(x, y, [s, s, s, s], 1);
+  const fit = fitWeightedPolynomial(x, y, [s, s, s, s], 1);
   // Sxx = 5, xbar = 1.5; slope 0.96, intercept 0.06, residuals .04, -.12, .12, -.04:
   // chi2 = SSres / s^2 = 0.032 / 0.25 = 0.128 < dof = 2, so no inflation.
   assertAlmostEquals(fit.chi2, 0.128, 1e-12);
@@ -33,7 +33,7 @@ Deno.test("standard errors are inflated when the points scatter more than their 
   // s / sqrt(Sxx) * sqrt(1.6) / s = sqrt(1.6 / 5), whatever s: the scatter, not the SEs.
   const x = [0, 1, 2, 3], y = [0, 2, 0, 2];
   for (const s of [0.01, 1]) {
-    const fit = weightedPolynomialFit(x, y, [s, s, s, s], 1);
+    const fit = fitWeightedPolynomial(x, y, [s, s, s, s], 1);
     assertAlmostEquals(fit.chi2, 3.2 / (s * s), 1e-9 / (s * s));
     assertAlmostEquals(fit.scale, Math.sqrt(1.6) / s, 1e-9 / s);
     assertAlmostEquals(fit.standardErrors[1], Math.sqrt(1.6 / 5), 1e-12);
@@ -89,6 +89,6 @@ Deno.test("bad input is refused, naming the argument", () => {
   assertThrows(() => curvatureTest([0, 1, 2], [0, NaN, 2], [1, 1, 1]), RangeError, "y[1]");
   assertThrows(() => curvatureTest([0, 1], [0, 1], [1, 1]), RangeError, "at least 3 points");
   assertThrows(() => curvatureTest([1, 1, 1], [0, 1, 2], [1, 1, 1]), RangeError, "distinct");
-  assertThrows(() => weightedPolynomialFit([0], [0], [1], -1), RangeError, "degree");
+  assertThrows(() => fitWeightedPolynomial([0], [0], [1], -1), RangeError, "degree");
   assertThrows(() => logLogSlope([0, 1], [1, 2], [1, 1]), RangeError, "x[0]");
 });

@@ -32,6 +32,8 @@ function cosineAt(a: Embeddings, ia: number, b: Embeddings, ib: number, d: numbe
  * ```ts
  * cosineSimilarity(new Float64Array([1, 0]), new Float64Array([1, 1])); // 0.7071...
  * ```
+ *
+ * @category Cosine similarity
  */
 export function cosineSimilarity(a: Embeddings, b: Embeddings): number {
   if (a.length !== b.length) {
@@ -48,6 +50,8 @@ export function cosineSimilarity(a: Embeddings, b: Embeddings): number {
  * greedy answers to question i).
  *
  * @throws RangeError on shape mismatch, non-finite entries or an all-zero row.
+ *
+ * @category Cosine similarity
  */
 export function pairedCosines(a: Embeddings, b: Embeddings, d: number): Float64Array {
   const n = rowsOf(a, d, "a");
@@ -70,6 +74,8 @@ export function pairedCosines(a: Embeddings, b: Embeddings, d: number): Float64A
  * // two prompts, d = 2: cosines 1 and 0, alignment 0.5
  * meanPairedCosine(new Float64Array([1, 0, 0, 1]), new Float64Array([2, 0, 1, 0]), 2); // 0.5
  * ```
+ *
+ * @category Cosine similarity
  */
 export function meanPairedCosine(a: Embeddings, b: Embeddings, d: number): number {
   const c = pairedCosines(a, b, d);

@@ -5,7 +5,11 @@
  * @module
  */
 
-/** A row-major n x d matrix of embeddings (one response per row). */
+/**
+ * A row-major n x d matrix of embeddings (one response per row).
+ *
+ * @category Embeddings
+ */
 export type Embeddings = Float32Array | Float64Array;
 
 /**

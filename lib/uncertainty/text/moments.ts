@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { Matrix } from "ml-matrix";
+import { mean } from "simple-statistics";
 import { checkSeries, type Embeddings, rowsOf } from "./matrix.ts";
 
 /**
@@ -18,13 +20,12 @@ import { checkSeries, type Embeddings, rowsOf } from "./matrix.ts";
  * ```ts
  * meanEmbedding(new Float64Array([1, 2, 3, 4]), 2); // Float64Array [2, 3]
  * ```
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function meanEmbedding(x: Embeddings, d: number): Float64Array {
   const n = rowsOf(x, d, "x");
-  const mu = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j] += x[i * d + j];
-  for (let j = 0; j < d; j++) mu[j] /= n;
-  return mu;
+  return Float64Array.from(Matrix.from1DArray(n, d, x).mean("column"));
 }
 
 /**
@@ -36,19 +37,12 @@ export function meanEmbedding(x: Embeddings, d: number): Float64Array {
  * ```ts
  * dimensionVariance(new Float64Array([1, 2, 3, 6]), 2); // Float64Array [1, 4]
  * ```
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function dimensionVariance(x: Embeddings, d: number): Float64Array {
   const n = rowsOf(x, d, "x");
-  const mu = meanEmbedding(x, d);
-  const v = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      const e = x[i * d + j] - mu[j];
-      v[j] += e * e;
-    }
-  }
-  for (let j = 0; j < d; j++) v[j] /= n;
-  return v;
+  return Float64Array.from(Matrix.from1DArray(n, d, x).variance("column", { unbiased: false }));
 }
 
 /**
@@ -57,12 +51,11 @@ export function dimensionVariance(x: Embeddings, d: number): Float64Array {
  * variance, Section 7.3's s^2).
  *
  * @throws RangeError on a bad shape or non-finite entries.
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function embeddingVariance(x: Embeddings, d: number): number {
-  const v = dimensionVariance(x, d);
-  let s = 0;
-  for (const e of v) s += e;
-  return s / d;
+  return mean(Array.from(dimensionVariance(x, d)));
 }
 
 /**
@@ -79,6 +72,8 @@ export function embeddingVariance(x: Embeddings, d: number): number {
  * // two students in d = 2: variances 1 and 0, mean 0.5
  * interStudentEmbeddingVariance(new Float64Array([0, 5, 2, 5]), 2); // 0.5
  * ```
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function interStudentEmbeddingVariance(studentMeans: Embeddings, d: number): number {
   rowsOf(studentMeans, d, "studentMeans", 2);
@@ -97,6 +92,8 @@ export function interStudentEmbeddingVariance(studentMeans: Embeddings, d: numbe
  * // teacher variances [1, 4], student [0, 1]: delta = (1 + 3) / 2 = 2
  * varianceDifference(new Float64Array([1, 2, 3, 6]), new Float64Array([0, 0, 0, 2]), 2); // 2
  * ```
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function varianceDifference(teacher: Embeddings, student: Embeddings, d: number): number {
   rowsOf(teacher, d, "teacher");
@@ -114,6 +111,8 @@ export function varianceDifference(teacher: Embeddings, student: Embeddings, d: 
  * ```ts
  * shareStudentBelowTeacher([0.3, 0.2, 0.1], [0.1, 0.2, 0.05]); // 2/3
  * ```
+ *
+ * @category Embedding moments (Sections 4.3, 6.2)
  */
 export function shareStudentBelowTeacher(
   teacherVariance: ArrayLike<number>,

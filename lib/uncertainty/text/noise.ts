@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { lineMoments } from "../../linear/line_moments.ts";
+import {
+  linearRegression,
+  linearRegressionLine,
+  mean,
+  rSquared,
+  variance,
+} from "simple-statistics";
 import { checkSeries, type Embeddings, rowsOf } from "./matrix.ts";
 
 /**
@@ -21,6 +27,8 @@ import { checkSeries, type Embeddings, rowsOf } from "./matrix.ts";
  * // three responses in d = 2: pairs have cosines 0, 1, 0, so distances 1, 0, 1
  * responseNoise(new Float64Array([1, 0, 0, 1, 0, 2]), 2); // 2/3
  * ```
+ *
+ * @category Noise transfer (Appendix F)
  */
 export function responseNoise(x: Embeddings, d: number): number {
   const n = rowsOf(x, d, "x", 2);
@@ -45,7 +53,11 @@ export function responseNoise(x: Embeddings, d: number): number {
   return total / (n * (n - 1) / 2);
 }
 
-/** Least-squares line of student noise on teacher noise (Appendix F, Table 5). */
+/**
+ * Least-squares line of student noise on teacher noise (Appendix F, Table 5).
+ *
+ * @category Noise transfer (Appendix F)
+ */
 export interface NoiseTransfer {
   /** Slope b of student = a + b * teacher. */
   slope: number;
@@ -71,6 +83,8 @@ export interface NoiseTransfer {
  * ```ts
  * noiseTransfer([0.1, 0.2, 0.3], [0.5, 0.6, 0.7]); // slope 1, intercept 0.4, r2 1
  * ```
+ *
+ * @category Noise transfer (Appendix F)
  */
 export function noiseTransfer(
   teacherNoise: ArrayLike<number>,
@@ -78,18 +92,19 @@ export function noiseTransfer(
 ): NoiseTransfer {
   checkSeries(teacherNoise, studentNoise, "teacherNoise", "studentNoise", 3);
   const n = teacherNoise.length;
-  const { meanX: mx, meanY: my, sxx, sxy, syy, slope, intercept } = lineMoments(
-    teacherNoise,
-    studentNoise,
-  );
-  if (sxx === 0) {
+  const xs = Array.from(teacherNoise), ys = Array.from(studentNoise);
+  if (variance(xs) === 0) {
     throw new RangeError(
       `teacherNoise is the same on every prompt: the slope is undefined. Use prompts whose ` +
         `teacher noise varies.`,
     );
   }
-  const r2 = syy === 0 ? 0 : (sxy * sxy) / (sxx * syy);
-  return { slope, intercept, r2, meanStudentNoise: my, meanTeacherNoise: mx, n };
+  const points = xs.map((x, i) => [x, ys[i]]);
+  const { m: slope, b: intercept } = linearRegression(points);
+  const r2 = variance(ys) === 0
+    ? 0
+    : rSquared(points, linearRegressionLine({ m: slope, b: intercept }));
+  return { slope, intercept, r2, meanStudentNoise: mean(ys), meanTeacherNoise: mean(xs), n };
 }
 
 /**
@@ -103,21 +118,22 @@ export function noiseTransfer(
  * ```ts
  * systematicNoise([0.7, 0.6], [0.5, 0.5, 0.5]); // 0.15
  * ```
+ *
+ * @category Noise transfer (Appendix F)
  */
 export function systematicNoise(
   studentNoise: ArrayLike<number>,
   directFtNoise: ArrayLike<number>,
 ): number {
-  const mean = (a: ArrayLike<number>, name: string) => {
+  const checked = (a: ArrayLike<number>, name: string) => {
     if (a.length === 0) throw new RangeError(`${name} is empty: pass one noise value per prompt.`);
-    let s = 0;
     for (let i = 0; i < a.length; i++) {
       if (!Number.isFinite(a[i])) {
         throw new RangeError(`${name}[${i}] is ${a[i]}: every entry must be finite.`);
       }
-      s += a[i];
     }
-    return s / a.length;
+    return Array.from(a);
   };
-  return mean(studentNoise, "studentNoise") - mean(directFtNoise, "directFtNoise");
+  return mean(checked(studentNoise, "studentNoise")) -
+    mean(checked(directFtNoise, "directFtNoise"));
 }

@@ -21,12 +21,12 @@ Deno.test("the axis of an axis-aligned cloud is the widest coordinate, and its s
   assertArrayClose(pc.axis, [0, 1], 1e-9);
   assertAlmostEquals(pc.variance, 9 / 2, 1e-9); // scores 0, 0, 3, -3
   assertAlmostEquals(pc.explainedShare, 4.5 / 5, 1e-9); // total variance 0.5 + 4.5
-  // reversing the rows flips the start vector but not the answer
+  // reversing the rows does not change the answer
   const rev = firstPrincipalComponent(f(0, -3, 0, 3, -1, 0, 1, 0), 2);
   assertArrayClose(rev.axis, pc.axis, 1e-9);
 });
 
-Deno.test("power iteration matches the known top eigenvector of a correlated Gaussian cloud", () => {
+Deno.test("the axis matches the known top eigenvector of a correlated Gaussian cloud", () => {
   // 4,000 draws with covariance diag(4, 1, 1) rotated by 45 degrees in the first two
   // dimensions: the top eigenvector is (1, 1, 0)/sqrt 2 with eigenvalue 4. With n = 4,000
   // the sample axis deviates from it by about sqrt(l1 l2 / n) / (l1 - l2) = 0.011 rad;
@@ -45,6 +45,14 @@ Deno.test("power iteration matches the known top eigenvector of a correlated Gau
   assertAlmostEquals(pc.variance, 4, 0.36);
   const again = projectOnAxis(x, 3, pc.axis, pc.center);
   assertArrayClose(again, pc.scores, 1e-12);
+});
+
+Deno.test("equal top eigenvalues still give a unit axis carrying half the variance", () => {
+  // (1,0), (-1,0), (0,1), (0,-1): covariance I/2, every unit vector is a top axis
+  const pc = firstPrincipalComponent(f(1, 0, -1, 0, 0, 1, 0, -1), 2);
+  assertAlmostEquals(pc.axis[0] ** 2 + pc.axis[1] ** 2, 1, 1e-12);
+  assertAlmostEquals(pc.variance, 0.5, 1e-12);
+  assertAlmostEquals(pc.explainedShare, 0.5, 1e-12);
 });
 
 Deno.test("PCA refuses identical rows, one row and mismatched axes", () => {

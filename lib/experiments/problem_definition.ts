@@ -184,7 +184,7 @@ export async function runProblemDefinition(
   const sigma2T = residualVariance(xTrain, yTrain, teacher)[0];
 
   // Source 1: the teacher's outputs are samples.
-  const labels = noisyTeacherLabels(muTrain, { variance: sigma2T }, { students: S, rng: seed });
+  const labels = noisyTeacherLabels(muTrain, { variance: sigma2T }, { students: S, seed: seed });
   const fits = fitOls(xTrain, d, labels);
   const means = predictOls(xTest, fits); // S x m
   const vars = residualVariance(xTrain, labels, fits); // one per student

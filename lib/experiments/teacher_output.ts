@@ -289,7 +289,7 @@ export async function runTeacherOutput(
     const sigma2 = noiseVariance({ fraction: level, yTrain });
     const labels = noisyTeacherLabels(linMuTrain, { variance: sigma2 }, {
       students: S,
-      rng: new Rng(seed).child(li),
+      seed: new Rng(seed).child(li),
     });
     const pred = predictOls(xTest, fitOls(xTrain, d, labels)); // S x m
     const inter = interStudentVariance(pred, nTest);
@@ -318,7 +318,7 @@ export async function runTeacherOutput(
     const sigma2 = noiseVariance({ fraction: level, yTrain });
     const labels = noisyTeacherLabels(nnMuTrain, { variance: sigma2 }, {
       students: SN,
-      rng: new Rng(seed).child(1000 + li),
+      seed: new Rng(seed).child(1000 + li),
     });
     const cohort = await fitCohort({
       ...shape,

@@ -11,7 +11,7 @@ import { hconcat } from "../plot/compose.ts";
 import { lineBand } from "../plot/line_band.ts";
 import { fmt } from "../report/prose.ts";
 import { type Table, table } from "../report/table.ts";
-import { curvatureTest, weightedPolynomialFit } from "../uncertainty/mod.ts";
+import { curvatureTest, fitWeightedPolynomial } from "../uncertainty/mod.ts";
 import type {
   LinearLevel,
   NoiseLevel,
@@ -147,7 +147,7 @@ export function neuralFits(
   const x = result.neural.map((r) => r.sigma2), y = result.neural.map((r) => r.inter.mean);
   const se = result.neural.map((r) => r.inter.se);
   const q = curvatureTest(x, y, se);
-  const [a, b] = weightedPolynomialFit(x, y, se, 1).coefficients;
+  const [a, b] = fitWeightedPolynomial(x, y, se, 1).coefficients;
   return {
     line: (s) => a + b * s,
     quadratic: (s) => q.intercept + q.slope * s + q.curvature * s * s,

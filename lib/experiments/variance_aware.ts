@@ -36,7 +36,7 @@ import {
 import { fitCohort, predictCohort } from "../nn/mod.ts";
 import { Rng } from "../random.ts";
 import { interStudentVariance, monteCarloSummary, studentTestMse } from "../uncertainty/mod.ts";
-import { weightedPolynomialFit } from "../uncertainty/trend.ts";
+import { fitWeightedPolynomial } from "../uncertainty/trend.ts";
 import { type Claim, claimFromTest, claimNotTestable, claimVsNumber } from "../report/claims.ts";
 import { bonferroniZ } from "./bonferroni.ts";
 import { sweep } from "./sweep.ts";
@@ -380,8 +380,8 @@ export async function runVarianceAware(
       const noise = { variance: sigma2 }, students = config.linear.runs;
       draws.set(a, {
         sigma2,
-        all: noisyTeacherResponses(muLin, noise, { students, k: kMaxLin, rng: 100 * a + 1 }),
-        pilot: noisyTeacherResponses(muLin, noise, { students, k: kPilot, rng: 100 * a + 2 }),
+        all: noisyTeacherResponses(muLin, noise, { students, k: kMaxLin, seed: 100 * a + 1 }),
+        pilot: noisyTeacherResponses(muLin, noise, { students, k: kPilot, seed: 100 * a + 2 }),
       });
     }
     const { all, pilot, sigma2 } = draws.get(a)!;
@@ -489,11 +489,11 @@ export async function runVarianceAware(
   await sweep(alphas, async (alpha, a) => {
     const sigma2 = noiseVariance({ fraction: alpha, yTrain: nn.yTrain });
     const noise = { variance: sigma2 };
-    const all = noisyTeacherResponses(muNN, noise, { students: R, k: kMax, rng: 100 * a + 51 });
+    const all = noisyTeacherResponses(muNN, noise, { students: R, k: kMax, seed: 100 * a + 51 });
     const pilotDraws = noisyTeacherResponses(muNN, noise, {
       students: R,
       k: kPilot,
-      rng: 100 * a + 52,
+      seed: 100 * a + 52,
     });
     // Pilot p of run r learns draw p of run r: the R x kPilot x n draws are (kPilot R) x n targets.
     const t0 = performance.now();
@@ -622,7 +622,7 @@ export interface InterFit {
 /**
  * Per method, the inter-student variance at `alpha` fitted as c / calls + b
  * by weighted least squares on relative errors (weights 1/v²), with
- * `weightedPolynomialFit` in 1/calls.
+ * `fitWeightedPolynomial` in 1/calls.
  */
 export function interStudentFits(
   result: VarianceAwareResult,
@@ -635,7 +635,7 @@ export function interStudentFits(
       r.model === model && r.alpha === alpha && r.method === method
     );
     if (rs.length < 2) continue;
-    const fit = weightedPolynomialFit(
+    const fit = fitWeightedPolynomial(
       rs.map((r) => 1 / r.budget),
       rs.map((r) => r.inter),
       rs.map((r) => r.inter),

@@ -57,7 +57,9 @@ function pathWithoutDeno(path: string, shadowRoot: string): string {
     if (!names.includes("deno")) return dir;
     const shadow = `${shadowRoot}/${i}`;
     Deno.mkdirSync(shadow, { recursive: true });
-    for (const name of names) if (name !== "deno") Deno.symlinkSync(`${dir}/${name}`, `${shadow}/${name}`);
+    for (const name of names) {
+      if (name !== "deno") Deno.symlinkSync(`${dir}/${name}`, `${shadow}/${name}`);
+    }
     return shadow;
   }).join(":");
 }

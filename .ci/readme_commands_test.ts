@@ -111,6 +111,7 @@ async function runShown(command: string, cwd: string, env: Record<string, string
   };
   await Promise.all([pump(child.stdout), pump(child.stderr)]);
   const { code } = await child.status;
+  text = text.replace(new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g"), ""); // deno colours even a pipe
   const seconds = (performance.now() - t0) / 1000;
   return { code, text, seconds, firstOutputSeconds: ((firstOutput ?? t0) - t0) / 1000 };
 }

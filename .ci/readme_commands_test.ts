@@ -91,6 +91,7 @@ async function runShown(command: string, cwd: string, env: Record<string, string
   console.log(`\n$ ${command}`);
   const t0 = performance.now();
   let firstOutput: number | undefined;
+  let setupLine: number | undefined; // the main job's first "setup:" line: Deno and npm packages are in
   const child = new Deno.Command("sh", {
     args: ["-c", command],
     cwd,
@@ -106,6 +107,7 @@ async function runShown(command: string, cwd: string, env: Record<string, string
     for await (const chunk of stream) {
       firstOutput ??= performance.now();
       text += decoder.decode(chunk, { stream: true });
+      if (setupLine === undefined && /^setup: /m.test(text)) setupLine = performance.now();
       await Deno.stdout.write(chunk);
     }
   };
@@ -113,7 +115,13 @@ async function runShown(command: string, cwd: string, env: Record<string, string
   const { code } = await child.status;
   text = text.replace(new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g"), ""); // deno colours even a pipe
   const seconds = (performance.now() - t0) / 1000;
-  return { code, text, seconds, firstOutputSeconds: ((firstOutput ?? t0) - t0) / 1000 };
+  return {
+    code,
+    text,
+    seconds,
+    firstOutputSeconds: ((firstOutput ?? t0) - t0) / 1000,
+    setupSeconds: ((setupLine ?? t0) - t0) / 1000,
+  };
 }
 
 function filesIn(dir: string): string[] {
@@ -180,7 +188,10 @@ Deno.test("the README's two commands, copied from it, run from nothing in a clea
 
     console.log(
       `\nclean clone: "${commands[0]}" printed its first line after ` +
-        `${reproduce.firstOutputSeconds.toFixed(1)} s (npx fetching Deno) and took ` +
+        `${
+          reproduce.firstOutputSeconds.toFixed(1)
+        } s (npx fetching Deno), its set-up began after ` +
+        `${reproduce.setupSeconds.toFixed(1)} s (Deno fetching the npm packages), and it took ` +
         `${reproduce.seconds.toFixed(1)} s (${notebooks.length} notebooks, ${expected.length} ` +
         `figure and table files); "${commands[1]}" took ${test.seconds.toFixed(1)} s ` +
         `(${summary[1]} passed).`,

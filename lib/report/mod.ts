@@ -25,7 +25,9 @@ export {
 export {
   latexEscape,
   type LatexOptions,
+  mdEscape,
   tableToCsv,
+  tableToHtml,
   tableToLatex,
   tableToMarkdown,
   tableToText,

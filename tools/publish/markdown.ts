@@ -1,0 +1,94 @@
+/**
+ * Markdown with TeX maths to HTML, offline: the `$...$` and `$$...$$` spans
+ * are taken out before the Markdown is parsed (so `_` and `*` inside them
+ * are not read as emphasis), typeset by KaTeX to HTML, and put back. Code
+ * spans and fenced blocks keep their dollars.
+ *
+ * @module
+ */
+import katex from "katex";
+import { marked } from "marked";
+import { createRequire } from "node:module";
+
+const MATH = /\$\$([\s\S]+?)\$\$|\$((?:\\\$|[^$\n])+?)\$/g;
+/** Placeholder for the i-th maths span: letters only, so Markdown leaves it alone. */
+const slot = (i: number) =>
+  `KDMATHSLOT${String.fromCharCode(...[...String(i)].map((d) => 65 + +d))}X`;
+
+/** TeX to KaTeX HTML; on a TeX error, the error's own marked-up text (class katex-error). */
+export function texToHtml(tex: string, display: boolean): string {
+  return katex.renderToString(tex, {
+    displayMode: display,
+    throwOnError: false,
+    output: "htmlAndMathml",
+  });
+}
+
+/** Split `md` into code (fenced blocks, inline code spans) and prose, in order. */
+function splitCode(md: string): { code: boolean; text: string }[] {
+  const out: { code: boolean; text: string }[] = [];
+  const re = /(^|\n)(```|~~~)[\s\S]*?\n\2[^\n]*|`+[^`]*?`+/g;
+  let last = 0;
+  for (const m of md.matchAll(re)) {
+    if (m.index > last) out.push({ code: false, text: md.slice(last, m.index) });
+    out.push({ code: true, text: m[0] });
+    last = m.index + m[0].length;
+  }
+  if (last < md.length) out.push({ code: false, text: md.slice(last) });
+  return out;
+}
+
+/**
+ * Markdown (GitHub flavour, as Jupyter writes it) with `$...$` and
+ * `$$...$$` maths, as HTML with the maths typeset by KaTeX.
+ *
+ * @example
+ * ```ts
+ * markdownToHtml("The variance $\\sigma^2$ grows."); // "<p>The variance <span class=\"katex\">..."
+ * ```
+ */
+export function markdownToHtml(md: string): string {
+  const maths: string[] = [];
+  const protectedMd = splitCode(md).map(({ code, text }) =>
+    code ? text : text.replace(MATH, (_m, display: string | undefined, inline: string) => {
+      maths.push(texToHtml((display ?? inline).trim(), display !== undefined));
+      return slot(maths.length - 1);
+    })
+  ).join("");
+  const html = marked.parse(protectedMd, { async: false, gfm: true }) as string;
+  return html.replace(/KDMATHSLOT([A-J]+)X/g, (_m, code: string) => {
+    const i = Number([...code].map((c) => c.charCodeAt(0) - 65).join(""));
+    return maths[i];
+  });
+}
+
+let css: string | undefined;
+
+/**
+ * KaTeX's style sheet with its WOFF2 fonts inlined as data URLs (the WOFF and
+ * TTF fallbacks dropped: every current browser reads WOFF2), so a page that
+ * embeds it draws maths with no network and no files beside it.
+ */
+export function katexCss(): string {
+  if (css) return css;
+  const require = createRequire(import.meta.url);
+  const path = require.resolve("katex/dist/katex.min.css");
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  const text = Deno.readTextFileSync(path);
+  css = text.replace(/src:([^;}]*)/g, (_m, list: string) => {
+    const woff2 = /url\((fonts\/[^)]+\.woff2)\)/.exec(list);
+    if (!woff2) return `src:${list}`;
+    const bytes = Deno.readFileSync(`${dir}/${woff2[1]}`);
+    return `src:url(data:font/woff2;base64,${base64(bytes)}) format("woff2")`;
+  });
+  return css;
+}
+
+/** Standard base64 of bytes. */
+export function base64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}

@@ -15,13 +15,26 @@ const MATH = /\$\$([\s\S]+?)\$\$|\$((?:\\\$|[^$\n])+?)\$/g;
 const slot = (i: number) =>
   `KDMATHSLOT${String.fromCharCode(...[...String(i)].map((d) => 65 + +d))}X`;
 
-/** TeX to KaTeX HTML; on a TeX error, the error's own marked-up text (class katex-error). */
+/**
+ * TeX to KaTeX HTML (with MathML for screen readers). TeX KaTeX cannot read
+ * (an unknown command, unbalanced braces) becomes a red
+ * `<span class="katex-error">` holding the source and, in its title, the
+ * error: visible on the page and caught by the browser test, where KaTeX's
+ * own fallback would draw an unknown command as plausible red text.
+ */
 export function texToHtml(tex: string, display: boolean): string {
-  return katex.renderToString(tex, {
-    displayMode: display,
-    throwOnError: false,
-    output: "htmlAndMathml",
-  });
+  try {
+    return katex.renderToString(tex, {
+      displayMode: display,
+      throwOnError: true,
+      output: "htmlAndMathml",
+    });
+  } catch (err) {
+    const esc = (s: string) =>
+      s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    const msg = err instanceof Error ? err.message : String(err);
+    return `<span class="katex-error" style="color:#cc0000" title="${esc(msg)}">${esc(tex)}</span>`;
+  }
 }
 
 /** Split `md` into code (fenced blocks, inline code spans) and prose, in order. */

@@ -20,7 +20,8 @@ import {
   uniqueValues,
   vlField,
 } from "./chart.ts";
-import { figureWidth } from "./theme.ts";
+import { exponentSuffix, figureWidth } from "./theme.ts";
+import { checkExponent, exponentLabels } from "./line_band.ts";
 
 /** What {@link groupedBars} draws. Fields name keys of the rows. */
 export interface GroupedBarsOptions extends FrameOptions {
@@ -36,6 +37,15 @@ export interface GroupedBarsOptions extends FrameOptions {
   lower?: string;
   /** Field holding the error bar's upper end. */
   upper?: string;
+  /**
+   * Log-scaled y axis, for bars whose heights differ by orders of magnitude
+   * (a bar of 10⁻⁴ beside one of 0.1 is invisible on a linear axis). Every
+   * bar height and error-bar end must be > 0; bars rise from the bottom of
+   * the axis.
+   */
+  logY?: boolean;
+  /** Power of ten the y labels are divided by (default "auto", see lineBand's yExponent). */
+  yExponent?: number | "auto";
 }
 
 /**
@@ -58,7 +68,7 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
   checkRows(fn, rows);
   if (!opts || typeof opts !== "object") throw new Error(`${fn}: opts is required.`);
   checkPresent(fn, rows, "x", opts.x);
-  checkNumeric(fn, rows, "y", opts.y);
+  checkNumeric(fn, rows, "y", opts.y, opts.logY);
   if (opts.group !== undefined) checkPresent(fn, rows, "group", opts.group);
   if (opts.error !== undefined && (opts.lower !== undefined || opts.upper !== undefined)) {
     throw new Error(`${fn}: give either error (a half-width) or lower and upper, not both.`);
@@ -69,11 +79,22 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
   let edges: [string, string] | undefined;
   if (opts.error !== undefined) {
     checkNumeric(fn, rows, "error", opts.error);
+    if (opts.logY) {
+      rows.forEach((r, i) => {
+        const lo = (r[opts.y] as number) - (r[opts.error as string] as number);
+        if (!(lo > 0)) {
+          throw new Error(
+            `${fn}: on a log y axis the error bar's lower end y - error must be > 0; ` +
+              `rows[${i}] has ${lo}. Pass lower/upper, or a linear axis.`,
+          );
+        }
+      });
+    }
     const y = JSON.stringify(opts.y), e = JSON.stringify(opts.error);
     edges = [`datum[${y}] - datum[${e}]`, `datum[${y}] + datum[${e}]`];
   } else if (opts.lower !== undefined && opts.upper !== undefined) {
-    checkNumeric(fn, rows, "lower", opts.lower);
-    checkNumeric(fn, rows, "upper", opts.upper);
+    checkNumeric(fn, rows, "lower", opts.lower, opts.logY);
+    checkNumeric(fn, rows, "upper", opts.upper, opts.logY);
     edges = [`datum[${JSON.stringify(opts.lower)}]`, `datum[${JSON.stringify(opts.upper)}]`];
   }
 
@@ -91,28 +112,6 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
   const xOffset = opts.group
     ? { xOffset: { field: vlField(opts.group), type: "nominal", sort: groups } }
     : {};
-  const color = seriesColor(opts.group, groups, width, { symbol: "square" });
-  const layer: Record<string, unknown>[] = [{
-    mark: { type: "bar" },
-    encoding: {
-      x,
-      ...xOffset,
-      y: { field: vlField(opts.y), type: "quantitative", title: opts.yTitle ?? opts.y },
-      color,
-    },
-  }];
-  if (edges) {
-    layer.push({
-      transform: [{ calculate: edges[0], as: "__lower" }, { calculate: edges[1], as: "__upper" }],
-      mark: { type: "rule", color: "#222222", strokeWidth: 1 },
-      encoding: {
-        x,
-        ...xOffset,
-        y: { field: "__lower", type: "quantitative" },
-        y2: { field: "__upper" },
-      },
-    });
-  }
   const yValues = rows.flatMap((r) => {
     const y = r[opts.y] as number;
     if (opts.error !== undefined) {
@@ -124,7 +123,47 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
     }
     return [y];
   });
-  const { spec, layout } = frame(rows, { layer }, opts, { y: { values: yValues, zero: true } });
+  const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
+  // Unstacked: a stack starts at 0, which a log scale cannot show; the bars rise from the axis.
+  // The axis starts at the power of ten below the lowest value, so the shortest bar shows.
+  const floor = opts.logY ? 10 ** Math.floor(Math.log10(Math.min(...yValues)) - 1e-9) : 0;
+  const yScale = opts.logY
+    ? { scale: { type: "log", nice: false, domainMin: floor }, stack: null }
+    : {};
+  const yAxis = power === 0 ? {} : { axis: { labelExpr: exponentLabels(power, yValues, true) } };
+  const color = seriesColor(opts.group, groups, width, { symbol: "square" });
+  const layer: Record<string, unknown>[] = [{
+    mark: { type: "bar" },
+    encoding: {
+      x,
+      ...xOffset,
+      y: {
+        field: vlField(opts.y),
+        type: "quantitative",
+        title: (opts.yTitle ?? opts.y) + exponentSuffix(power),
+        ...yScale,
+        ...yAxis,
+      },
+      color,
+    },
+  }];
+  if (edges) {
+    layer.push({
+      transform: [{ calculate: edges[0], as: "__lower" }, { calculate: edges[1], as: "__upper" }],
+      mark: { type: "rule", color: "#222222", strokeWidth: 1 },
+      encoding: {
+        x,
+        ...xOffset,
+        y: { field: "__lower", type: "quantitative", ...yScale },
+        y2: { field: "__upper" },
+      },
+    });
+  }
+  const { spec, layout } = frame(rows, { layer }, opts, {
+    y: opts.logY
+      ? { values: [floor, ...yValues], log: true }
+      : { values: power === 0 ? yValues : yValues.map((v) => v / 10 ** power), zero: true },
+  });
   fitBandLabels(spec, width - layout.yAxisWidth - 2 * FIGURE_PADDING);
   const lines = [
     `Bar chart${opts.title ? ` "${opts.title}"` : ""}: ${opts.y} per ${opts.x}` +

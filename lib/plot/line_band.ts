@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { tickDigits } from "./axis_space.ts";
 import {
   type Category,
   type Chart,
@@ -22,7 +23,7 @@ import {
   uniqueValues,
   vlField,
 } from "./chart.ts";
-import { DASHES, figureWidth } from "./theme.ts";
+import { axisExponent, BAND_STYLE, DASHES, exponentSuffix, figureWidth } from "./theme.ts";
 
 /** What {@link lineBand} draws. Fields name keys of the rows. */
 export interface LineBandOptions extends FrameOptions {
@@ -50,6 +51,12 @@ export interface LineBandOptions extends FrameOptions {
   logY?: boolean;
   /** Draw a point at each x (default: when there are at most 20 distinct x). */
   points?: boolean;
+  /**
+   * Power of ten the y axis labels are divided by, named in the title as
+   * "(×10⁻³)". Default "auto": the house rule of `axisExponent` (only when
+   * the values are below 0.01 or from 10⁴ up); 0 for none. Not on log axes.
+   */
+  yExponent?: number | "auto";
 }
 
 const LO = "__lower", HI = "__upper";
@@ -118,6 +125,20 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     scale: opts.logX ? { type: "log", nice: false } : { zero: false },
   };
   const yScale = opts.logY ? { type: "log", nice: false } : { zero: false };
+  const yValues = rows.flatMap((r) => {
+    const y = r[opts.y] as number;
+    const out = [y, ...theory.map((t) => r[t] as number)];
+    if (opts.band !== undefined) {
+      out.push(y - (r[opts.band] as number), y + (r[opts.band] as number));
+    }
+    if (opts.lower !== undefined && opts.upper !== undefined) {
+      out.push(r[opts.lower] as number, r[opts.upper] as number);
+    }
+    return out;
+  });
+  const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
+  const yTitle = (opts.yTitle ?? opts.y) + exponentSuffix(power);
+  const yAxis = power === 0 ? {} : { axis: { labelExpr: exponentLabels(power, yValues) } };
   const seriesValues = opts.series ? uniqueValues(rows, opts.series) : [];
   const color = seriesColor(opts.series, seriesValues, width);
   const simLabel = opts.simulationLabel ?? "simulation";
@@ -131,16 +152,34 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
 
   const layer: Record<string, unknown>[] = [];
   if (edges) {
+    const transform = [{ calculate: edges[0], as: LO }, { calculate: edges[1], as: HI }];
     layer.push({
-      transform: [{ calculate: edges[0], as: LO }, { calculate: edges[1], as: HI }],
-      mark: { type: "area", opacity: 0.2, line: false },
+      transform,
+      mark: { type: "area", opacity: BAND_STYLE.fillOpacity, line: false },
       encoding: {
         x: xEnc,
-        y: { field: LO, type: "quantitative", scale: yScale, title: opts.yTitle ?? opts.y },
+        y: { field: LO, type: "quantitative", scale: yScale, title: yTitle, ...yAxis },
         y2: { field: HI },
         color,
       },
     });
+    // Both edges as thin lines: overlapping bands stay told apart.
+    for (const edge of [LO, HI]) {
+      layer.push({
+        transform,
+        mark: {
+          type: "line",
+          strokeWidth: BAND_STYLE.edgeWidth,
+          opacity: BAND_STYLE.edgeOpacity,
+        },
+        encoding: {
+          x: xEnc,
+          y: { field: edge, type: "quantitative", scale: yScale },
+          color,
+          ...(opts.series ? { detail: { field: vlField(opts.series) } } : {}),
+        },
+      });
+    }
   }
   const simLine: Record<string, unknown> = {
     mark: showPoints ? { type: "line", point: true } : { type: "line" },
@@ -150,7 +189,8 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
         field: vlField(opts.y),
         type: "quantitative",
         scale: yScale,
-        title: opts.yTitle ?? opts.y,
+        title: yTitle,
+        ...yAxis,
       },
       color,
       ...(theory.length
@@ -196,19 +236,8 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     });
   }
 
-  const yValues = rows.flatMap((r) => {
-    const y = r[opts.y] as number;
-    const out = [y, ...theory.map((t) => r[t] as number)];
-    if (opts.band !== undefined) {
-      out.push(y - (r[opts.band] as number), y + (r[opts.band] as number));
-    }
-    if (opts.lower !== undefined && opts.upper !== undefined) {
-      out.push(r[opts.lower] as number, r[opts.upper] as number);
-    }
-    return out;
-  });
   const { spec, layout } = frame(rows, { layer }, opts, {
-    y: { values: yValues, log: opts.logY },
+    y: { values: power === 0 ? yValues : yValues.map((v) => v / 10 ** power), log: opts.logY },
     x: { values: rows.map((r) => r[opts.x] as number), log: opts.logX },
   });
   return {
@@ -219,6 +248,44 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     summary: summarize(rows, opts, theory, seriesValues),
     layout,
   };
+}
+
+/**
+ * The power of ten for the y axis: `yExponent` checked, or the house rule's
+ * for "auto"/undefined (0 on a log axis).
+ *
+ * @throws Error when `yExponent` is not "auto" or an integer, or is non-zero on a log axis.
+ */
+export function checkExponent(
+  fn: string,
+  yExponent: number | "auto" | undefined,
+  log: boolean | undefined,
+  values: readonly number[],
+): number {
+  if (yExponent === undefined || yExponent === "auto") return log ? 0 : axisExponent(values);
+  if (!Number.isInteger(yExponent) || Math.abs(yExponent) > 30) {
+    throw new Error(
+      `${fn}: yExponent must be "auto" or an integer power of ten; got ${yExponent}.`,
+    );
+  }
+  if (log && yExponent !== 0) {
+    throw new Error(`${fn}: yExponent applies to a linear y axis; drop it or logY.`);
+  }
+  return yExponent;
+}
+
+/**
+ * A Vega label expression showing an axis value divided by 10^power with the
+ * decimals Vega would give the divided values (`values`: every value drawn,
+ * `zero`: the scale includes 0), so "0.0, 0.5, ..., 2.5 (×10⁻³)" reads like
+ * any other axis.
+ */
+export function exponentLabels(power: number, values: readonly number[], zero = false): string {
+  const scaled = values.filter(Number.isFinite).map((v) => v / 10 ** power);
+  let lo = Math.min(...scaled), hi = Math.max(...scaled);
+  if (zero) lo = Math.min(lo, 0), hi = Math.max(hi, 0);
+  const digits = tickDigits(lo, hi);
+  return `format(datum.value / ${10 ** power}, ",.${digits}f")`;
 }
 
 function summarize(

@@ -21,13 +21,20 @@ export { scatterFit, type ScatterFitOptions } from "./scatter_fit.ts";
 export { fitLine, type LineFit } from "./least_squares.ts";
 export { histogram, type HistogramOptions } from "./histogram.ts";
 export { density, type DensityOptions } from "./density.ts";
-export { type ComposeOptions, facet, hconcat, vconcat } from "./compose.ts";
+export { type ComposeOptions, facet, type FacetOptions, hconcat, vconcat } from "./compose.ts";
 export {
+  axisExponent,
+  BAND_STYLE,
   COLUMN_WIDTH,
+  DASHES,
+  exponentSuffix,
   type FigureWidth,
   figureWidth,
   PAGE_WIDTH,
   PALETTE,
+  subscript,
+  superscript,
+  symbolName,
   themeConfig,
   VEGA_LITE_V5_SCHEMA,
 } from "./theme.ts";

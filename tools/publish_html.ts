@@ -30,12 +30,29 @@ import { escapeHtml, type Notebook, notebookPage, PAGE_CSS, runLine } from "./pu
 const REPO = decodeURIComponent(new URL("../", import.meta.url).pathname).replace(/\/$/, "");
 
 /**
- * The paper's figure, table or theorem a saved file rebuilds, read from its
- * name (`04_fig2_...` is Figure 2, `06_table3_...` Table 3,
- * `07_theorem73_...` Theorem 7.3); otherwise the section of its notebook
- * prefix, marked as an addition.
+ * What the current exports rebuild where their names do not say it (from
+ * PROTOCOLS.md's section notes). A notebook can record it itself instead:
+ * `save(chart, name, { meta: { seed, paper: "Figure 8" } })` puts `paper=...`
+ * in the stamp, which wins.
  */
-export function paperReference(name: string): string {
+const KNOWN: [RegExp, string][] = [
+  [/^05_bootstrap_/, "Figure 8 (Section 5.2)"],
+  [/^05_init_/, "Figure 6, Appendix D Figure 12 (Section 5.1)"],
+  [/^05_theorem51_check$/, "Theorem 5.1"],
+  [/^06_reliability_/, "Section 6.1 calibration (added here: no paper figure)"],
+  [/^06_calibration$/, "Section 6.1 calibration (added here: no paper table)"],
+  [/^02_theorem41_/, "Theorem 4.1 (Section 2 illustration)"],
+];
+
+/**
+ * The paper's figure, table or theorem a saved file rebuilds: the stamp's
+ * `paper` field if recorded; else a known name; else read from the name
+ * (`04_fig2_...` is Figure 2, `06_table3_...` Table 3, `07_theorem73_...`
+ * Theorem 7.3); else the section of its notebook prefix, marked as added.
+ */
+export function paperReference(name: string, stamp: Record<string, string> = {}): string {
+  if (stamp.paper) return stamp.paper;
+  for (const [re, ref] of KNOWN) if (re.test(name)) return ref;
   const fig = /(?:^|_)fig(\d+)(?:_|$)/.exec(name);
   if (fig) return `Figure ${fig[1]}`;
   const tab = /(?:^|_)table(\d+)(?:_|$)/.exec(name);
@@ -43,7 +60,7 @@ export function paperReference(name: string): string {
   const thm = /(?:^|_)theorem(\d)(\d+)(?:_|$)/.exec(name);
   if (thm) return `Theorem ${thm[1]}.${thm[2]}`;
   const sec = /^0?(\d+)_/.exec(name);
-  return sec ? `Section ${Number(sec[1])} (no paper figure: added here)` : "—";
+  return sec ? `Section ${Number(sec[1])} (added here: no paper figure)` : "—";
 }
 
 /** One exported figure or table in the index. */
@@ -52,6 +69,8 @@ export interface Entry {
   kind: "figure" | "table";
   scale: string;
   seed: string;
+  /** The paper figure or table it rebuilds ({@link paperReference}). */
+  paper: string;
   /** The notebook (file name without .ipynb) whose prefix it carries, if published. */
   chapter?: string;
 }
@@ -94,6 +113,7 @@ export function listExports(dir: string, chapters: readonly string[]): Entry[] {
       kind,
       scale: stamp.scale ?? "?",
       seed: stamp.seed ?? "?",
+      paper: paperReference(name, stamp),
       chapter: chapters.find((c) => c.split("_")[0] === prefix),
     });
   }
@@ -130,7 +150,7 @@ async function indexPage(chapters: Chapter[], entries: Entry[], exportsDir: stri
       `<tr id="${escapeHtml(e.name)}"><td>${thumb}<div><code>${
         escapeHtml(e.name)
       }</code></div></td>` +
-        `<td>${e.kind}</td><td>${escapeHtml(paperReference(e.name))}</td>` +
+        `<td>${e.kind}</td><td>${escapeHtml(e.paper)}</td>` +
         `<td>${ch ? `<a href="${ch.slug}.html">${escapeHtml(ch.title)}</a>` : "—"}</td>` +
         `<td>${escapeHtml(e.scale)}</td><td>${escapeHtml(e.seed)}</td>` +
         `<td>${run?.seconds ?? "?"} s</td><td><code>${
@@ -167,6 +187,20 @@ ${rows.join("\n")}
 `;
 }
 
+/**
+ * Where pages go and where the figures they index are, for notebooks run at
+ * `scales`: docs/ and figures/ when every one ran at the default or paper
+ * scale (the committed folders), else build/docs/ and build/figures/ (a smoke
+ * run, or notebooks without a recorded scale, never overwrite committed pages).
+ */
+export function publishTarget(scales: readonly string[], repo = REPO) {
+  const committed = scales.length > 0 &&
+    scales.every((s) => s === "default" || s === "paper");
+  return committed
+    ? { pages: `${repo}/docs`, exports: `${repo}/figures` }
+    : { pages: `${repo}/build/docs`, exports: `${repo}/build/figures` };
+}
+
 /** Publish as the command line says; returns the exit status. */
 export async function main(args: string[]): Promise<number> {
   let inDir = `${REPO}/build/notebooks`, outDir: string | undefined;
@@ -200,9 +234,9 @@ export async function main(args: string[]): Promise<number> {
     nb: JSON.parse(Deno.readTextFileSync(`${inDir}/${f}`)) as Notebook,
   }));
   const scales = new Set(notebooks.map((n) => n.nb.metadata.kd_run?.scale ?? "unknown"));
-  const committed = [...scales].every((s) => s === "default" || s === "paper");
-  const out = outDir ?? (committed ? `${REPO}/docs` : `${REPO}/build/docs`);
-  const exportsDir = committed ? `${REPO}/figures` : `${REPO}/build/figures`;
+  const target = publishTarget([...scales]);
+  const out = outDir ?? target.pages;
+  const exportsDir = target.exports;
   const nav = (self: string) =>
     `<a href="index.html">All chapters and figures</a> · ` +
     notebooks.map((n) =>

@@ -25,7 +25,14 @@
 import { svgToPng } from "../lib/plot/render.ts";
 import { writeFilesAtomically } from "../lib/plot/write_files.ts";
 import { base64 } from "./publish/markdown.ts";
-import { escapeHtml, type Notebook, notebookPage, PAGE_CSS, runLine } from "./publish/page.ts";
+import {
+  escapeHtml,
+  type Notebook,
+  notebookPage,
+  PAGE_CSS,
+  runLine,
+  shortCommit,
+} from "./publish/page.ts";
 
 const REPO = decodeURIComponent(new URL("../", import.meta.url).pathname).replace(/\/$/, "");
 
@@ -154,7 +161,7 @@ async function indexPage(chapters: Chapter[], entries: Entry[], exportsDir: stri
         `<td>${ch ? `<a href="${ch.slug}.html">${escapeHtml(ch.title)}</a>` : "—"}</td>` +
         `<td>${escapeHtml(e.scale)}</td><td>${escapeHtml(e.seed)}</td>` +
         `<td>${run?.seconds ?? "?"} s</td><td><code>${
-          escapeHtml((run?.commit ?? "?").slice(0, 12))
+          escapeHtml(shortCommit(run?.commit))
         }</code></td></tr>`,
     );
   }

@@ -95,12 +95,18 @@ td{font-variant-numeric:tabular-nums}
 .katex-display{overflow-x:auto;overflow-y:hidden}
 `;
 
+/** A commit as 12 hex digits, keeping a "-dirty" mark (files differed from it); "unknown" if none. */
+export function shortCommit(commit: string | undefined): string {
+  if (!commit) return "unknown";
+  return commit.slice(0, 12) + (commit.endsWith("-dirty") ? "-dirty" : "");
+}
+
 /** One line saying how the page was made: scale, commit, start and run time. */
 export function runLine(run: RunRecord | undefined): string {
   if (!run) return "run: not recorded (executed by an older runner)";
   const parts = [
     `scale ${run.scale ?? "?"}`,
-    `commit ${run.commit ? run.commit.slice(0, 12) : "unknown"}`,
+    `commit ${shortCommit(run.commit)}`,
     `run ${run.started ?? "?"}`,
     `${run.seconds ?? "?"} s`,
   ];

@@ -53,9 +53,9 @@ export {
   svgToPng,
   type VegaView,
 } from "./render.ts";
-export { chartBundle, display, show } from "./show.ts";
+export { chartBundle, display, NOTEBOOK_PNG_SCALE, show } from "./show.ts";
 export { type Displayable, JUPYTER_DISPLAY, type MediaBundle } from "./jupyter.ts";
 export { type Renderers, rowsToCsv, save, type SavedFigure, type SaveOptions } from "./save.ts";
 export { type RunMeta, runStamp, type Scale, stampLine } from "./run_meta.ts";
 export { type FileContent, writeFilesAtomically } from "./write_files.ts";
-export { addPngChunks, crc32, readPngText } from "./png_chunks.ts";
+export { addPngChunks, crc32, readPngDpi, readPngText } from "./png_chunks.ts";

@@ -3,14 +3,15 @@
  * Chromium): every chart drawn, every table whole, every formula typeset.
  * Ignored when Chromium is absent.
  *
- * Pages checked: one built here from a notebook holding a real chart, a
+ * Pages checked: one built here from a notebook holding a real chart (as an
+ * SVG output, as older runs wrote, and as show()'s PNG bundle), a
  * table with pipes in its header and TeX (always, plus a broken twin that
  * must fail, so the checks can fail); then the pages of the notebooks
  * executed in build/notebooks/ (by `deno task notebooks`), published to a
  * temporary folder; then the committed pages in docs/, if any.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { lineBand } from "../../lib/plot/mod.ts";
+import { chartBundle, lineBand } from "../../lib/plot/mod.ts";
 import { renderSvg } from "../../lib/plot/render.ts";
 import { table, tableToHtml, tableToMarkdown } from "../../lib/report/mod.ts";
 import { main as publish } from "../../tools/publish_html.ts";
@@ -64,6 +65,8 @@ async function fixtureNotebook(broken: boolean) {
             output_type: "display_data",
             data: { "image/svg+xml": broken ? blank : svg, "text/plain": chart.summary },
           },
+          // What show(chart) gives the kernel now: the spec, a PNG and the summary.
+          { output_type: "display_data", data: await chartBundle(chart) },
           { output_type: "display_data", data: { "text/html": tableToHtml(t) } },
           { output_type: "display_data", data: { "text/markdown": tableMd, "text/plain": "t" } },
           // HTML no one typeset: its TeX stays as text.
@@ -89,8 +92,10 @@ Deno.test({
       }
       const good = await check(browser, `${dir}/pfalse.html`);
       assertEquals(good.problems, []);
-      assertEquals(good.report.charts.length, 1);
-      assert(good.report.charts[0].inkFraction > 0.02, JSON.stringify(good.report.charts));
+      assertEquals(good.report.charts.length, 2, "one from an SVG output, one from a PNG");
+      for (const c of good.report.charts) assert(c.inkFraction > 0.02, JSON.stringify(c));
+      // Both drawn at the figure's size: points × 4/3 CSS pixels.
+      assertEquals(good.report.charts[0].shownWidth, good.report.charts[1].shownWidth);
       assertEquals(good.report.tables.map((t) => [t.header, t.rows]), [[2, [2, 2]], [2, [2, 2]]]);
       assert(good.report.katexRendered >= 2, "the formulas were typeset");
       const bad = await check(browser, `${dir}/ptrue.html`);

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { readPngDpi } from "../../lib/plot/png_chunks.ts";
 import { svgSize, svgToPng } from "../../lib/plot/render.ts";
 import { base64, katexCss, markdownToHtml } from "./markdown.ts";
 
@@ -126,6 +127,24 @@ async function chartFigure(svg: string, summary: string, id: string): Promise<Pa
   };
 }
 
+/**
+ * A chart the notebook shows as a PNG (`chartBundle`'s, base64): drawn at
+ * its recorded density (CSS pixels = pixels × 96 / dpi), or at its pixel
+ * size when it records none.
+ */
+function pngChart(b64: string, summary: string, id: string): PageChart {
+  const png = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+  const view = new DataView(png.buffer);
+  const w = view.getUint32(16), h = view.getUint32(20);
+  const k = 96 / (readPngDpi(png) ?? 96);
+  return { id, summary, png, width: Math.round(w * k), height: Math.round(h * k) };
+}
+
+function chartHtml(c: PageChart): string {
+  return `<figure class="chart" id="${c.id}"><img src="data:image/png;base64,${base64(c.png)}"` +
+    ` width="${c.width}" height="${c.height}" alt="${escapeHtml(c.summary)}"></figure>`;
+}
+
 /** The page of an executed notebook. `slug` prefixes the charts' anchors. */
 export async function notebookPage(nb: Notebook, slug: string, nav: string): Promise<Page> {
   const body: string[] = [];
@@ -153,10 +172,7 @@ export async function notebookPage(nb: Notebook, slug: string, nav: string): Pro
           const id = `${slug}-chart-${charts.length + 1}`;
           const c = await chartFigure(joined(d["image/svg+xml"]), joined(d["text/plain"]), id);
           charts.push(c);
-          body.push(
-            `<figure class="chart" id="${id}"><img src="data:image/png;base64,${base64(c.png)}"` +
-              ` width="${c.width}" height="${c.height}" alt="${escapeHtml(c.summary)}"></figure>`,
-          );
+          body.push(chartHtml(c));
         } else if (d["text/html"] !== undefined) {
           const html = joined(d["text/html"]);
           if (/<table[\s>]/.test(html)) tables++;
@@ -165,12 +181,12 @@ export async function notebookPage(nb: Notebook, slug: string, nav: string): Pro
           const md = joined(d["text/markdown"]);
           if (/^\|.*\|\s*$/m.test(md)) tables++;
           body.push(`<div class="md">${markdownToHtml(md)}</div>`);
-        } else if (typeof d["image/png"] === "string") {
-          body.push(
-            `<figure class="chart"><img src="data:image/png;base64,${
-              d["image/png"]
-            }" alt=""></figure>`,
-          );
+        } else if (typeof d["image/png"] === "string" || Array.isArray(d["image/png"])) {
+          const id = `${slug}-chart-${charts.length + 1}`;
+          const b64 = joined(d["image/png"]).replace(/\s/g, "");
+          const c = pngChart(b64, joined(d["text/plain"]), id);
+          charts.push(c);
+          body.push(chartHtml(c));
         } else if (d["text/plain"] !== undefined) {
           body.push(
             `<pre class="out">${escapeHtml(joined(d["text/plain"]).replace(ANSI, ""))}</pre>`,

@@ -50,17 +50,18 @@ function htmlEscape(s: string): string {
 }
 
 /**
- * HTML: a `<table>` with the caption in `<caption>`, a header row, one row
- * per row (numbers kept on one line), and the note in a `<tfoot>` row.
+ * HTML: a `<table>` with the caption in `<caption>`, a header row (which may
+ * wrap), one row per row (numbers kept on one line), and the note in a `<tfoot>` row.
  * Notebooks show this (no Markdown parser between the cells and the page,
  * so no character can split a row); alignment is in `style` attributes,
  * which nbconvert's and classic Notebook's sanitisers keep.
  */
 export function tableToHtml(t: Table): string {
   const align = t.columns.map((c) => columnAlign(c, t.rows));
+  // Numbers stay on one line ("2.2e-19" broke at the hyphen); headers may wrap.
   const td = (tag: string, text: string, j: number) =>
     `<${tag} style="text-align: ${align[j]}${
-      align[j] === "right" ? "; white-space: nowrap" : ""
+      tag === "td" && align[j] === "right" ? "; white-space: nowrap" : ""
     }">${htmlEscape(text)}</${tag}>`;
   const out = ['<table class="kd-table">'];
   if (t.caption) out.push(`<caption>${htmlEscape(t.caption)}</caption>`);

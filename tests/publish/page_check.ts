@@ -15,6 +15,8 @@ export interface PageReport {
   rawTables: string[];
   katexErrors: string[];
   katexRendered: number;
+  /** How far the page is wider than the window (it should scroll inside tables, not sideways). */
+  overflow: number;
 }
 
 /** The script (an async function expression, called at once). */
@@ -67,6 +69,7 @@ export const CHECK_SCRIPT = `(async () => {
   return {
     charts, tables, rawMaths, rawTables, katexErrors,
     katexRendered: document.querySelectorAll(".katex").length,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
   };
 })()`;
 
@@ -95,5 +98,6 @@ export function problems(name: string, r: PageReport): string[] {
   for (const m of r.rawTables) out.push(`${name}: a table left as Markdown text: ${m}`);
   for (const m of r.rawMaths) out.push(`${name}: raw maths left as text: ${m}`);
   for (const e of r.katexErrors) out.push(`${name}: KaTeX could not typeset: ${e}`);
+  if (r.overflow > 1) out.push(`${name}: the page is ${r.overflow}px wider than the window`);
   return out;
 }

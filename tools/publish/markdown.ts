@@ -75,26 +75,58 @@ export function markdownToHtml(md: string): string {
   });
 }
 
-let css: string | undefined;
+let sheet: { rules: string; faces: Map<string, string[]>; uses: Map<string, string[]> } | undefined;
 
-/**
- * KaTeX's style sheet with its WOFF2 fonts inlined as data URLs (the WOFF and
- * TTF fallbacks dropped: every current browser reads WOFF2), so a page that
- * embeds it draws maths with no network and no files beside it.
- */
-export function katexCss(): string {
-  if (css) return css;
+/** KaTeX's style sheet split into its rules, its font faces by family, and each family's classes. */
+function katexSheet() {
+  if (sheet) return sheet;
   const require = createRequire(import.meta.url);
   const path = require.resolve("katex/dist/katex.min.css");
   const dir = path.slice(0, path.lastIndexOf("/"));
   const text = Deno.readTextFileSync(path);
-  css = text.replace(/src:([^;}]*)/g, (_m, list: string) => {
-    const woff2 = /url\((fonts\/[^)]+\.woff2)\)/.exec(list);
-    if (!woff2) return `src:${list}`;
-    const bytes = Deno.readFileSync(`${dir}/${woff2[1]}`);
-    return `src:url(data:font/woff2;base64,${base64(bytes)}) format("woff2")`;
+  const faces = new Map<string, string[]>();
+  const rules = text.replace(/@font-face\{[^}]*\}/g, (face) => {
+    const family = /font-family:([\w-]+)/.exec(face)?.[1] ?? "";
+    const woff2 = /url\((fonts\/[^)]+\.woff2)\)/.exec(face);
+    if (!woff2) return "";
+    const data = base64(Deno.readFileSync(`${dir}/${woff2[1]}`));
+    // WOFF2 only: every current browser reads it; the WOFF and TTF fallbacks are dropped.
+    const inlined = face.replace(
+      /src:[^;}]*/,
+      `src:url(data:font/woff2;base64,${data}) format("woff2")`,
+    );
+    faces.set(family, [...(faces.get(family) ?? []), inlined]);
+    return "";
   });
-  return css;
+  const uses = new Map<string, string[]>();
+  for (const m of rules.matchAll(/([^{}]+)\{[^}]*font-family:(KaTeX_\w+)[^}]*\}/g)) {
+    const classes = [...m[1].matchAll(/\.([\w-]+)/g)].map((c) => c[1]).filter((c) => c !== "katex");
+    uses.set(m[2], [...(uses.get(m[2]) ?? []), ...classes]);
+  }
+  sheet = { rules, faces, uses };
+  return sheet;
+}
+
+/**
+ * KaTeX's style sheet with the WOFF2 fonts that `html` (a page's KaTeX
+ * output) can use inlined as data URLs, so the page draws its maths with no
+ * network and no files beside it. A font family is kept when a class that
+ * selects it occurs in `html` (KaTeX_Main, the base font, always); without
+ * `html`, every family is kept.
+ */
+export function katexCss(html?: string): string {
+  const { rules, faces, uses } = katexSheet();
+  const present = new Set<string>();
+  if (html !== undefined) {
+    for (const m of html.matchAll(/class="([^"]*)"/g)) {
+      for (const c of m[1].split(/\s+/)) present.add(c);
+    }
+  }
+  const kept = [...faces.entries()].filter(([family]) =>
+    html === undefined || family === "KaTeX_Main" ||
+    (uses.get(family) ?? []).some((c) => present.has(c))
+  );
+  return kept.flatMap(([, f]) => f).join("") + rules;
 }
 
 /** Standard base64 of bytes. */

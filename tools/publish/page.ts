@@ -94,6 +94,7 @@ th,td{padding:.2rem .6rem;border-bottom:1px solid #ddd}thead th{border-bottom:2p
 caption{caption-side:top;text-align:left;font-weight:bold;padding:.3rem 0}
 td{font-variant-numeric:tabular-nums}
 .katex-display{overflow-x:auto;overflow-y:hidden}
+div.html,div.md,section.md{overflow-x:auto}
 `;
 
 /** A commit as 12 hex digits, keeping a "-dirty" mark (files differed from it); "unknown" if none. */
@@ -199,7 +200,7 @@ export async function notebookPage(nb: Notebook, slug: string, nav: string): Pro
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${katexCss()}</style>
+<style>${katexCss(body.join("\n"))}</style>
 <style>${PAGE_CSS}</style>
 </head><body>
 <nav class="top">${nav}</nav>

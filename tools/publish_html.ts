@@ -12,7 +12,7 @@
  * was run at the default or paper scale, else to `build/docs/` (as smoke
  * figures go to build/figures/, never to the committed folder); `--out DIR`
  * overrides. Each page needs nothing beside it: charts are PNGs in data
- * URLs (rasterized from the notebook's SVG with the pinned fonts), maths is
+ * URLs (the notebooks' own, rendered with the pinned fonts), maths is
  * typeset by KaTeX with its fonts inlined, tables are HTML. The index lists
  * every figure and table saved by the run (`figures/` or `build/figures/`)
  * with the paper figure or table it rebuilds, its scale and seed, and the

@@ -1,9 +1,11 @@
 /**
  * One executed notebook as a self-contained HTML page: Markdown cells with
  * maths typeset (KaTeX, fonts inlined), code cells as code, and outputs as
- * the reader should see them: charts as PNGs rasterized here from the SVG
- * the notebook holds (with the pinned fonts, so no browser font can change
- * them, and no sanitiser can blank them), tables as HTML, text as text.
+ * the reader should see them: charts as PNG images (the PNG `show` put in
+ * the notebook, drawn at its recorded density, or for a notebook holding an
+ * SVG output, that SVG rasterized here; either way with the pinned fonts, so
+ * no browser font can change them and no sanitiser can blank them), tables
+ * as HTML, text as text.
  *
  * @module
  */

@@ -3,7 +3,8 @@
 Called by tools/run_notebooks.ts once per notebook; usable on its own:
 
     /usr/bin/python3 tools/execute_notebook.py IN.ipynb OUT.ipynb \
-        [--cwd DIR] [--kernel deno] [--timeout SECONDS] [--late-output-ms 100]
+        [--cwd DIR] [--kernel deno] [--timeout SECONDS] [--late-output-ms 100] \
+        [--no-sign] [--commit SHA]
 
 Why not plain nbclient/nbconvert: Deno 2.9.6's Jupyter kernel sometimes
 publishes a cell's outputs (console.log, displays, the cell's value) on the
@@ -13,6 +14,13 @@ addressed to the previous one, so those outputs are silently lost (about one
 output in seven on this machine). Here, after each cell, the IOPub channel is
 drained until it has been quiet for --late-output-ms milliseconds, and every
 message addressed to a cell of this notebook is added to that cell's outputs.
+
+The executed copy is signed with this user's Jupyter notebook secret
+(nbformat's NotebookNotary, as `jupyter trust` does), so JupyterLab and
+classic Notebook open it trusted on this account and draw its SVG and HTML
+outputs; --no-sign leaves it unsigned. Its metadata gets a `kd_run` entry:
+the scale (KD_SCALE), the git commit (--commit), when it ran and how long
+it took, which tools/publish_html.ts prints on each page.
 
 Exit status: 0 when every cell ran; 1 when a cell failed (its index, source
 and error are printed and the executed copy, with outputs up to the failure,
@@ -143,10 +151,17 @@ def describe_reply(content):
     return text + "\n" + traceback
 
 
-def write_notebook(nb, out_path):
+def write_notebook(nb, out_path, sign=True):
+    """Write the notebook (signed unless sign is False) through a temporary file."""
     folder = os.path.dirname(os.path.abspath(out_path))
     os.makedirs(folder, exist_ok=True)
     tmp = out_path + ".partial"
+    if sign:
+        from nbformat.sign import NotebookNotary
+
+        # Signs the notebook as written (the signature covers every cell and output) and
+        # records it in this user's signature database: the copy opens trusted here.
+        NotebookNotary().sign(nb)
     nbformat.write(nb, tmp)
     os.replace(tmp, out_path)
 
@@ -169,6 +184,10 @@ def main(argv):
         default=100,
         help="after each cell, wait until IOPub has been quiet this long (0 = plain nbclient)",
     )
+    parser.add_argument(
+        "--no-sign", action="store_true", help="do not sign the executed copy (it opens untrusted)"
+    )
+    parser.add_argument("--commit", default="", help="git commit to record in the metadata")
     args = parser.parse_args(argv)
 
     if args.timeout <= 0:
@@ -197,6 +216,7 @@ def main(argv):
         resources={"metadata": {"path": cwd}},
     )
     status = 0
+    started = time.time()
     try:
         client.execute()
     except CellExecutionError as err:
@@ -215,7 +235,14 @@ def main(argv):
             return 2
         print_failure(nb, client.current_index, f"{type(err).__name__}: {err}", args.output)
         status = 1
-    write_notebook(nb, args.output)
+    nb.metadata["kd_run"] = {
+        "scale": os.environ.get("KD_SCALE", "default"),
+        "commit": args.commit,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "seconds": round(time.time() - started, 1),
+        "complete": status == 0,
+    }
+    write_notebook(nb, args.output, sign=not args.no_sign and status == 0)
     if client.late_outputs:
         print(f"  kept {client.late_outputs} output(s) the kernel sent after idle", flush=True)
     return status

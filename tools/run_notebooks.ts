@@ -13,6 +13,11 @@
  * outputs Deno's kernel sends after reporting a cell idle). The committed
  * notebooks are only read; executed copies go to `build/notebooks/`.
  *
+ * Each executed copy is signed with the user's Jupyter secret (so it opens
+ * trusted in JupyterLab and classic Notebook on this account; `--no-sign`
+ * skips that) and records in its metadata (`kd_run`) the scale, the git
+ * commit, the start time and the run time, for `deno task html`.
+ *
  * Options: `--out-dir DIR` (default `build/notebooks`), `--timeout SECONDS`
  * per cell (or `KD_CELL_TIMEOUT`; default 600 at smoke, 1800 at default,
  * 7200 at paper scale), `--late-output-ms MS` (default 100), `--keep-going`
@@ -45,6 +50,8 @@ export interface RunOptions {
   lateOutputMs: number;
   /** Run the remaining notebooks after a failure. */
   keepGoing: boolean;
+  /** Sign the executed copies (default true). */
+  sign: boolean;
 }
 
 /** Per-cell timeout in seconds when neither `--timeout` nor `KD_CELL_TIMEOUT` is given. */
@@ -88,6 +95,7 @@ export function parseArgs(args: string[], scale: Scale, cellTimeoutEnv?: string)
       : DEFAULT_CELL_TIMEOUT[scale],
     lateOutputMs: 100,
     keepGoing: false,
+    sign: true,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -103,9 +111,11 @@ export function parseArgs(args: string[], scale: Scale, cellTimeoutEnv?: string)
     else if (flag === "--late-output-ms") {
       opts.lateOutputMs = positiveNumber("--late-output-ms", value(), true);
     } else if (flag === "--keep-going") opts.keepGoing = true;
+    else if (flag === "--no-sign") opts.sign = false;
     else if (flag.startsWith("-")) {
       throw new UsageError(
-        `unknown option ${flag}; use --out-dir, --timeout, --late-output-ms, --keep-going or notebook names.`,
+        `unknown option ${flag}; use --out-dir, --timeout, --late-output-ms, --keep-going, ` +
+          "--no-sign or notebook names.",
       );
     } else opts.selectors.push(a);
   }
@@ -207,6 +217,22 @@ function absolute(path: string): string {
   return `${from}/${path}`;
 }
 
+/** The checked-out git commit (with "-dirty" when files differ from it), or "" outside git. */
+export async function gitCommit(dir = REPO): Promise<string> {
+  try {
+    const run = (args: string[]) =>
+      new Deno.Command("git", { args: ["-C", dir, ...args], stdout: "piped", stderr: "null" })
+        .output();
+    const head = await run(["rev-parse", "HEAD"]);
+    if (!head.success) return "";
+    const sha = new TextDecoder().decode(head.stdout).trim();
+    const status = await run(["status", "--porcelain", "--untracked-files=no"]);
+    return new TextDecoder().decode(status.stdout).trim() ? `${sha}-dirty` : sha;
+  } catch {
+    return "";
+  }
+}
+
 /** Run the notebooks as the command line says; returns the exit status. */
 export async function main(args: string[]): Promise<number> {
   try {
@@ -243,6 +269,7 @@ export async function main(args: string[]): Promise<number> {
         `, per-cell timeout ${opts.timeoutSeconds} s, python ${python}`,
     );
     const started = performance.now();
+    const commit = await gitCommit();
     let failed = 0;
     for (const [i, nb] of notebooks.entries()) {
       const name = nb.slice(nb.lastIndexOf("/") + 1);
@@ -258,6 +285,9 @@ export async function main(args: string[]): Promise<number> {
           String(opts.timeoutSeconds),
           "--late-output-ms",
           String(opts.lateOutputMs),
+          "--commit",
+          commit,
+          ...(opts.sign ? [] : ["--no-sign"]),
         ],
         env,
         stdin: "null",

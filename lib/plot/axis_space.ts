@@ -77,6 +77,17 @@ export function linearTickLabels(lo: number, hi: number, count = 5): string[] {
   return out;
 }
 
+/** Decimals Vega's default format gives the tick labels of a linear axis over [lo, hi]. */
+export function tickDigits(lo: number, hi: number, count = 5): number {
+  if (lo === hi) {
+    const d = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    lo -= d;
+    hi += d;
+  }
+  const [a, b] = niceDomain(lo, hi);
+  return Math.max(0, -Math.floor(Math.log10(tickStep(a, b, count)) + 1e-9));
+}
+
 /** Labels a log axis over [lo, hi] (both > 0) may draw: 1, 2 and 5 times powers of ten. */
 export function logTickLabels(lo: number, hi: number): string[] {
   const out: string[] = [];

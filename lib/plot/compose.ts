@@ -26,6 +26,7 @@ import {
   type FigureWidth,
   figureWidth,
   FONT_SIZES,
+  symbolName,
   themeConfig,
   VEGA_LITE_V5_SCHEMA,
 } from "./theme.ts";
@@ -74,6 +75,8 @@ function layoutOf(chart: Chart): ChartLayout {
 /**
  * How far the last x tick label, centred on the plot's right edge, reaches
  * past it: half its width (Vega-Lite puts about one tick per 40 points).
+ *
+ * @category Composition
  */
 export function xOverhang(layout: ChartLayout, plotWidth: number): number {
   if (!layout.x) return layout.yAxisWidth === DEFAULT_Y_AXIS_WIDTH ? DEFAULT_OVERHANG : 0;
@@ -108,6 +111,8 @@ function panelSpec(chart: Chart, plotWidth: number, panelWidth: number): VegaLit
  * Distinct labels for the panels' `panel` column: each chart's name, or
  * where names repeat, its title (when that tells them apart) or its name
  * with the panel's letter, e.g. "line_band (b)".
+ *
+ * @category Composition
  */
 export function panelNames(charts: readonly Chart[]): string[] {
   const count = (xs: string[], x: string) => xs.filter((y) => y === x).length;
@@ -209,30 +214,49 @@ export function vconcat(charts: readonly Chart[], opts: ComposeOptions = {}): Ch
 }
 
 /**
+ * Options of {@link facet}.
+ *
+ * @category Composition
+ */
+export interface FacetOptions extends ComposeOptions {
+  /** Panels per row (default: all in one row). */
+  columns?: number;
+  /**
+   * How each panel is titled: "<label> = <value>". Default: the field's
+   * symbol (`symbolName`: "alpha" → "α", "sigma2" → "σ²"), so panels read
+   * "α = 0.01". `null` titles panels by the value alone.
+   */
+  label?: string | null;
+  /**
+   * "shared" (default): one y range for all panels, axis on the left only.
+   * "independent": each panel its own y range and axis, for panels whose
+   * values differ by orders of magnitude (on a shared range the small ones
+   * are flat lines).
+   */
+  y?: "shared" | "independent";
+}
+
+/**
  * Small multiples: the chart redrawn once per value of `field`, in a grid of
- * `columns` panels per row (default: all in one row), sharing axes.
+ * `columns` panels per row (default: all in one row), sharing the x axis and,
+ * unless `y: "independent"`, the y axis. Columns are spaced so that the last
+ * x tick label of a panel never runs into the first of the next.
  *
  * @throws Error when the chart has no rows, `field` is missing from a row,
- *   `columns` is not a positive integer, or the chart draws data of its own
- *   in a layer (as scatterFit's fitted line does: fit each panel separately
- *   and use {@link hconcat} instead).
+ *   `columns` is not a positive integer, `y` is neither "shared" nor
+ *   "independent", or the chart draws data of its own in a layer (as
+ *   scatterFit's fitted line does: fit each panel separately and use
+ *   {@link hconcat} instead).
  *
  * @example
  * ```ts
  * facet(lineBand(rows, { x: "k", y: "variance", band: "se" }), "alpha", { columns: 2 });
+ * // panels titled "α = 0.01", "α = 0.1", ...
  * ```
  *
  * @category Composition
  */
-export function facet(
-  chart: Chart,
-  field: string,
-  opts: ComposeOptions & {
-    columns?: number;
-    /** Give every panel its own y range and y axis (default: one shared range). */
-    independentY?: boolean;
-  } = {},
-): Chart {
+export function facet(chart: Chart, field: string, opts: FacetOptions = {}): Chart {
   checkCharts("facet", [chart]);
   if (chart.rows.length === 0) throw new Error("facet: chart has no rows.");
   checkPresent("facet", chart.rows, "field", field);
@@ -243,6 +267,10 @@ export function facet(
         `build one chart per panel and combine them with hconcat.`,
     );
   }
+  const yMode = opts.y ?? "shared";
+  if (yMode !== "shared" && yMode !== "independent") {
+    throw new Error(`facet: y must be "shared" or "independent"; got ${JSON.stringify(opts.y)}.`);
+  }
   const values = uniqueValues(chart.rows, field);
   const columns = opts.columns ?? values.length;
   if (!Number.isInteger(columns) || columns < 1) {
@@ -250,34 +278,45 @@ export function facet(
   }
   const total = figureWidth(opts.width ?? (columns > 1 ? "page" : "column"));
   const layout = layoutOf(chart);
-  // Vega-Lite moves the shared y axis into a row header, 3 pt left of the cells; every
-  // column's last x label reaches past its cell.
-  // With independent y ranges every cell draws its own y axis instead.
-  const cellAxis = opts.independentY ? layout.yAxisWidth + FACET_SPACING : 0;
-  const fixed = 2 * FIGURE_PADDING + (opts.independentY ? 0 : layout.yAxisWidth + 3) +
-    FACET_SPACING * (columns - 1);
-  let outer = (total - fixed) / columns;
+  const independent = yMode === "independent";
+  // Room between columns: the last x label of one panel and the first of the next, each
+  // centred on its panel's edge, plus a gap; with independent y, also the next panel's axis.
+  let outer = (total - 2 * FIGURE_PADDING - layout.yAxisWidth) / columns;
+  let spacing = FACET_SPACING;
   for (let k = 0; k < 3; k++) {
-    outer = Math.floor((total - fixed) / columns - cellAxis - xOverhang(layout, outer));
+    const labels = 2 * xOverhang(layout, outer) + 4;
+    spacing = Math.max(FACET_SPACING, labels) + (independent ? layout.yAxisWidth : 0);
+    // Vega-Lite moves a shared y axis into a row header, 3 pt left of the cells.
+    const fixed = 2 * FIGURE_PADDING + layout.yAxisWidth + 3 + spacing * (columns - 1);
+    outer = Math.floor((total - fixed) / columns - xOverhang(layout, outer));
   }
   const { $schema: _s, config: _c, autosize: _a, data, title: _t, usermeta: _u, ...inner } =
     structuredClone(chart.spec);
   fitLegends(inner, total - 2 * FIGURE_PADDING - layout.yAxisWidth);
   fitBandLabels(inner, Math.max(20, outer));
+  const label = opts.label === undefined ? symbolName(field) : opts.label;
   const spec: Record<string, unknown> = {
     $schema: VEGA_LITE_V5_SCHEMA,
     data,
     facet: {
       field: vlField(field),
       type: "nominal",
-      header: { title: null, labelExpr: `${JSON.stringify(`${field} = `)} + (datum.label)` },
+      header: {
+        title: null,
+        ...(label === null
+          ? {}
+          : { labelExpr: `${JSON.stringify(`${label} = `)} + (datum.label)` }),
+      },
       sort: values,
     },
     columns,
+    spacing: { column: Math.ceil(spacing), row: FACET_SPACING },
     spec: { ...inner, width: Math.max(20, Math.round(outer)) },
+    ...(independent
+      ? { resolve: { scale: { y: "independent" }, axis: { y: "independent" } } }
+      : {}),
     config: themeConfig(),
   };
-  if (opts.independentY) spec.resolve = { scale: { y: "independent" } };
   const title = titleBlock(opts.title ?? chart.title, opts.subtitle);
   if (title) spec.title = title;
   return {
@@ -285,7 +324,7 @@ export function facet(
     title: opts.title ?? chart.title,
     spec,
     rows: chart.rows,
-    summary: `Faceted by ${field} (${values.length} panels: ${[...values].join(", ")}).\n` +
-      chart.summary,
+    summary: `Faceted by ${field} (${values.length} panels: ${[...values].join(", ")}` +
+      `${independent ? "; each panel its own y range" : ""}).\n` + chart.summary,
   };
 }

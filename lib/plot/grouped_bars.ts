@@ -20,7 +20,8 @@ import {
   uniqueValues,
   vlField,
 } from "./chart.ts";
-import { figureWidth } from "./theme.ts";
+import { exponentSuffix, figureWidth } from "./theme.ts";
+import { checkExponent, exponentLabels } from "./line_band.ts";
 
 /**
  * What {@link groupedBars} draws. Fields name keys of the rows.
@@ -41,10 +42,14 @@ export interface GroupedBarsOptions extends FrameOptions {
   /** Field holding the error bar's upper end. */
   upper?: string;
   /**
-   * Log-scaled y axis, for bars of very different sizes (every y and error-bar
-   * end must be > 0); the bars rise from the bottom of the plot.
+   * Log-scaled y axis, for bars whose heights differ by orders of magnitude
+   * (a bar of 10⁻⁴ beside one of 0.1 is invisible on a linear axis). Every
+   * bar height and error-bar end must be > 0; bars rise from the bottom of
+   * the axis.
    */
   logY?: boolean;
+  /** Power of ten the y labels are divided by (default "auto", see lineBand's yExponent). */
+  yExponent?: number | "auto";
 }
 
 /**
@@ -86,7 +91,7 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
         if (!(lo > 0)) {
           throw new Error(
             `${fn}: on a log y axis the error bar's lower end y - error must be > 0; ` +
-              `rows[${i}] has ${lo}. Pass lower/upper computed on the log scale instead.`,
+              `rows[${i}] has ${lo}. Pass lower/upper, or a linear axis.`,
           );
         }
       });
@@ -113,8 +118,26 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
   const xOffset = opts.group
     ? { xOffset: { field: vlField(opts.group), type: "nominal", sort: groups } }
     : {};
+  const yValues = rows.flatMap((r) => {
+    const y = r[opts.y] as number;
+    if (opts.error !== undefined) {
+      const e = r[opts.error] as number;
+      return [y, y - e, y + e];
+    }
+    if (opts.lower !== undefined && opts.upper !== undefined) {
+      return [y, r[opts.lower] as number, r[opts.upper] as number];
+    }
+    return [y];
+  });
+  const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
+  // Unstacked: a stack starts at 0, which a log scale cannot show; the bars rise from the axis.
+  // The axis starts at the power of ten below the lowest value, so the shortest bar shows.
+  const floor = opts.logY ? 10 ** Math.floor(Math.log10(Math.min(...yValues)) - 1e-9) : 0;
+  const yScale = opts.logY
+    ? { scale: { type: "log", nice: false, domainMin: floor }, stack: null }
+    : {};
+  const yAxis = power === 0 ? {} : { axis: { labelExpr: exponentLabels(power, yValues, true) } };
   const color = seriesColor(opts.group, groups, width, { symbol: "square" });
-  const yScale = opts.logY ? { scale: { type: "log", nice: true } } : {}; // whole decades
   const layer: Record<string, unknown>[] = [{
     mark: { type: "bar" },
     encoding: {
@@ -123,12 +146,10 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
       y: {
         field: vlField(opts.y),
         type: "quantitative",
-        title: opts.yTitle ?? opts.y,
+        title: (opts.yTitle ?? opts.y) + exponentSuffix(power),
         ...yScale,
-        ...(opts.logY ? { stack: null } : {}),
+        ...yAxis,
       },
-      // On a log axis a bar has no zero to rise from: it rises from the plot's bottom edge.
-      ...(opts.logY ? { y2: { value: "height" } } : {}),
       color,
     },
   }];
@@ -144,19 +165,10 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
       },
     });
   }
-  const yValues = rows.flatMap((r) => {
-    const y = r[opts.y] as number;
-    if (opts.error !== undefined) {
-      const e = r[opts.error] as number;
-      return [y, y - e, y + e];
-    }
-    if (opts.lower !== undefined && opts.upper !== undefined) {
-      return [y, r[opts.lower] as number, r[opts.upper] as number];
-    }
-    return [y];
-  });
   const { spec, layout } = frame(rows, { layer }, opts, {
-    y: opts.logY ? { values: yValues, log: true } : { values: yValues, zero: true },
+    y: opts.logY
+      ? { values: [floor, ...yValues], log: true }
+      : { values: power === 0 ? yValues : yValues.map((v) => v / 10 ** power), zero: true },
   });
   fitBandLabels(spec, width - layout.yAxisWidth - 2 * FIGURE_PADDING);
   const lines = [

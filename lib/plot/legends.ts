@@ -8,18 +8,31 @@
 import type { Category, VegaLiteSpec } from "./chart.ts";
 import { textWidth } from "./fonts.ts";
 import { specAndLayers } from "./spec_walk.ts";
-import { FONT_SIZES } from "./theme.ts";
+import { FONT_SIZES, LEGEND_STROKE_LENGTH } from "./theme.ts";
 
-/** Room a legend entry takes besides its label: the symbol, its gap to the label, column padding. */
-const LEGEND_ENTRY_EXTRA = 16 + 6;
+/** Room a legend entry takes besides its label and symbol: gap to the label, column padding. */
+const LEGEND_ENTRY_EXTRA = 4 + 6;
+/** Width of a square or circle legend symbol, with slack (a stroke is LEGEND_STROKE_LENGTH). */
+const SYMBOL_WIDTH = 12;
+
+/** Width, in points, of a legend's symbol of this type. */
+export function symbolWidth(symbol: unknown): number {
+  return symbol === "stroke" ? LEGEND_STROKE_LENGTH : SYMBOL_WIDTH;
+}
 
 /**
  * How many legend columns fit in `width` points: labels are measured with
- * the real font, plus the symbol and padding (Vega gives every column the
- * widest entry's width).
+ * the real font, plus the symbol (`symbol`: "stroke" for a line sample, else
+ * a square or circle) and padding (Vega gives every column the widest
+ * entry's width).
  */
-export function legendColumns(labels: readonly Category[], width: number): number {
-  const item = (s: Category) => textWidth(String(s), FONT_SIZES.label) + LEGEND_ENTRY_EXTRA;
+export function legendColumns(
+  labels: readonly Category[],
+  width: number,
+  symbol: unknown = "stroke",
+): number {
+  const extra = LEGEND_ENTRY_EXTRA + symbolWidth(symbol);
+  const item = (s: Category) => textWidth(String(s), FONT_SIZES.label) + extra;
   const widest = Math.max(...labels.map(item));
   return Math.max(1, Math.min(labels.length, Math.floor((width + 6) / widest)));
 }
@@ -59,7 +72,10 @@ export function topLegends(spec: VegaLiteSpec): LegendRef[] {
 export function fitLegends(spec: VegaLiteSpec, width: number): void {
   for (const l of topLegends(spec)) {
     const legend = l.encoding.legend as Record<string, unknown>;
-    l.encoding.legend = { ...legend, columns: legendColumns(l.labels, width) };
+    l.encoding.legend = {
+      ...legend,
+      columns: legendColumns(l.labels, width, legend.symbolType),
+    };
   }
 }
 
@@ -86,10 +102,13 @@ export function topLegend(
   return {
     orient: "top",
     direction: "horizontal",
-    columns: legendColumns(labels, width),
+    columns: legendColumns(labels, width, symbol),
     title,
     symbolType: symbol,
     symbolOpacity: 1,
-    ...(symbol === "stroke" ? { symbolStrokeWidth: 1.5, symbolSize: 120 } : {}),
+    // Vega draws a stroke symbol sqrt(symbolSize) long: long enough to show every dash pattern.
+    ...(symbol === "stroke"
+      ? { symbolStrokeWidth: 1.5, symbolSize: LEGEND_STROKE_LENGTH ** 2 }
+      : {}),
   };
 }

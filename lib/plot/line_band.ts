@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { tickDigits } from "./axis_space.ts";
 import {
   type Category,
   type Chart,
@@ -22,7 +23,7 @@ import {
   uniqueValues,
   vlField,
 } from "./chart.ts";
-import { DASHES, figureWidth } from "./theme.ts";
+import { axisExponent, BAND_STYLE, DASHES, exponentSuffix, figureWidth } from "./theme.ts";
 
 /**
  * What {@link lineBand} draws. Fields name keys of the rows.
@@ -36,10 +37,6 @@ export interface LineBandOptions extends FrameOptions {
   y: string;
   /** Field holding the band's half-width: the band is y ± band (e.g. 1.96 standard errors). */
   band?: string;
-  /** Opacity of the bands (default 0.2); lower it when several bands overlap. */
-  bandOpacity?: number;
-  /** Outline each band with thin lines in its series' colour, so overlapping bands stay apart. */
-  bandEdges?: boolean;
   /** Field holding the band's lower edge (with `upper`, instead of `band`). */
   lower?: string;
   /** Field holding the band's upper edge. */
@@ -48,13 +45,13 @@ export interface LineBandOptions extends FrameOptions {
   series?: string;
   /** Field(s) holding closed-form values at each row's x, drawn as dashed lines. */
   theory?: string | readonly string[];
+  /** Legend label of the simulated (solid) line (default "simulation"). */
+  simulationLabel?: string;
   /**
    * Draw the theory lines only for these values of `series` (default: for
    * every series); rows of the other series need no theory value.
    */
   theorySeries?: readonly Category[];
-  /** Legend label of the simulated (solid) line (default "simulation"). */
-  simulationLabel?: string;
   /** Legend label per theory field (default "theory", or the field names when several). */
   theoryLabels?: Readonly<Record<string, string>>;
   /** Log-scaled x axis (every x must be > 0). */
@@ -63,6 +60,12 @@ export interface LineBandOptions extends FrameOptions {
   logY?: boolean;
   /** Draw a point at each x (default: when there are at most 20 distinct x). */
   points?: boolean;
+  /**
+   * Power of ten the y axis labels are divided by, named in the title as
+   * "(×10⁻³)". Default "auto": the house rule of `axisExponent` (only when
+   * the values are below 0.01 or from 10⁴ up); 0 for none. Not on log axes.
+   */
+  yExponent?: number | "auto";
 }
 
 const LO = "__lower", HI = "__upper";
@@ -79,8 +82,6 @@ const LO = "__lower", HI = "__upper";
  * const rows = [0, 0.5, 1].map((s2) => ({ s2, mean: 2 * s2, se: 0.1, theory: 2 * s2 }));
  * const chart = lineBand(rows, { x: "s2", y: "mean", band: "se", theory: "theory" });
  * ```
- *
- * @category Chart builders
  */
 export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
   const fn = "lineBand";
@@ -93,17 +94,14 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     : [...opts.theory];
   checkNumeric(fn, rows, "x", opts.x, opts.logX);
   checkNumeric(fn, rows, "y", opts.y, opts.logY);
-  if (opts.series !== undefined) checkPresent(fn, rows, "series", opts.series);
   const theoryRows = theoryRowsOf(fn, rows, opts, theory);
   for (const t of theory) checkNumeric(fn, theoryRows, "theory", t, opts.logY);
+  if (opts.series !== undefined) checkPresent(fn, rows, "series", opts.series);
   if (opts.band !== undefined && (opts.lower !== undefined || opts.upper !== undefined)) {
     throw new Error(`${fn}: give either band (a half-width) or lower and upper, not both.`);
   }
   if ((opts.lower === undefined) !== (opts.upper === undefined)) {
     throw new Error(`${fn}: lower and upper go together; pass both or neither.`);
-  }
-  if (opts.bandOpacity !== undefined && !(opts.bandOpacity > 0 && opts.bandOpacity <= 1)) {
-    throw new Error(`${fn}: bandOpacity must be in (0, 1]; got ${opts.bandOpacity}.`);
   }
   let edges: [string, string] | undefined;
   if (opts.band !== undefined) {
@@ -137,6 +135,21 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     scale: opts.logX ? { type: "log", nice: false } : { zero: false },
   };
   const yScale = opts.logY ? { type: "log", nice: false } : { zero: false };
+  const yValues = theoryRows.flatMap((r) => theory.map((t) => r[t] as number));
+  yValues.push(...rows.flatMap((r) => {
+    const y = r[opts.y] as number;
+    const out = [y];
+    if (opts.band !== undefined) {
+      out.push(y - (r[opts.band] as number), y + (r[opts.band] as number));
+    }
+    if (opts.lower !== undefined && opts.upper !== undefined) {
+      out.push(r[opts.lower] as number, r[opts.upper] as number);
+    }
+    return out;
+  }));
+  const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
+  const yTitle = (opts.yTitle ?? opts.y) + exponentSuffix(power);
+  const yAxis = power === 0 ? {} : { axis: { labelExpr: exponentLabels(power, yValues) } };
   const seriesValues = opts.series ? uniqueValues(rows, opts.series) : [];
   const color = seriesColor(opts.series, seriesValues, width);
   const simLabel = opts.simulationLabel ?? "simulation";
@@ -150,25 +163,34 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
 
   const layer: Record<string, unknown>[] = [];
   if (edges) {
+    const transform = [{ calculate: edges[0], as: LO }, { calculate: edges[1], as: HI }];
     layer.push({
-      transform: [{ calculate: edges[0], as: LO }, { calculate: edges[1], as: HI }],
-      mark: opts.bandEdges
-        ? {
-          type: "area",
-          fillOpacity: opts.bandOpacity ?? 0.2,
-          strokeWidth: 0.6,
-          strokeOpacity: 0.8,
-          line: false,
-        }
-        : { type: "area", opacity: opts.bandOpacity ?? 0.2, line: false },
+      transform,
+      mark: { type: "area", opacity: BAND_STYLE.fillOpacity, line: false },
       encoding: {
         x: xEnc,
-        y: { field: LO, type: "quantitative", scale: yScale, title: opts.yTitle ?? opts.y },
+        y: { field: LO, type: "quantitative", scale: yScale, title: yTitle, ...yAxis },
         y2: { field: HI },
         color,
-        ...(opts.bandEdges ? { stroke: color } : {}),
       },
     });
+    // Both edges as thin lines: overlapping bands stay told apart.
+    for (const edge of [LO, HI]) {
+      layer.push({
+        transform,
+        mark: {
+          type: "line",
+          strokeWidth: BAND_STYLE.edgeWidth,
+          opacity: BAND_STYLE.edgeOpacity,
+        },
+        encoding: {
+          x: xEnc,
+          y: { field: edge, type: "quantitative", scale: yScale },
+          color,
+          ...(opts.series ? { detail: { field: vlField(opts.series) } } : {}),
+        },
+      });
+    }
   }
   const simLine: Record<string, unknown> = {
     mark: showPoints ? { type: "line", point: true } : { type: "line" },
@@ -178,7 +200,8 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
         field: vlField(opts.y),
         type: "quantitative",
         scale: yScale,
-        title: opts.yTitle ?? opts.y,
+        title: yTitle,
+        ...yAxis,
       },
       color,
       ...(theory.length
@@ -227,20 +250,8 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     });
   }
 
-  const yValues = theoryRows.flatMap((r) => theory.map((t) => r[t] as number));
-  yValues.push(...rows.flatMap((r) => {
-    const y = r[opts.y] as number;
-    const out = [y];
-    if (opts.band !== undefined) {
-      out.push(y - (r[opts.band] as number), y + (r[opts.band] as number));
-    }
-    if (opts.lower !== undefined && opts.upper !== undefined) {
-      out.push(r[opts.lower] as number, r[opts.upper] as number);
-    }
-    return out;
-  }));
   const { spec, layout } = frame(rows, { layer }, opts, {
-    y: { values: yValues, log: opts.logY },
+    y: { values: power === 0 ? yValues : yValues.map((v) => v / 10 ** power), log: opts.logY },
     x: { values: rows.map((r) => r[opts.x] as number), log: opts.logX },
   });
   return {
@@ -253,28 +264,42 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
   };
 }
 
-/** The rows that carry theory values: all, or those of `theorySeries`. */
-function theoryRowsOf(
+/**
+ * The power of ten for the y axis: `yExponent` checked, or the house rule's
+ * for "auto"/undefined (0 on a log axis).
+ *
+ * @throws Error when `yExponent` is not "auto" or an integer, or is non-zero on a log axis.
+ */
+export function checkExponent(
   fn: string,
-  rows: readonly Row[],
-  opts: LineBandOptions,
-  theory: string[],
-): readonly Row[] {
-  if (opts.theorySeries === undefined) return rows;
-  if (!theory.length || opts.series === undefined || !Array.isArray(opts.theorySeries)) {
+  yExponent: number | "auto" | undefined,
+  log: boolean | undefined,
+  values: readonly number[],
+): number {
+  if (yExponent === undefined || yExponent === "auto") return log ? 0 : axisExponent(values);
+  if (!Number.isInteger(yExponent) || Math.abs(yExponent) > 30) {
     throw new Error(
-      `${fn}: theorySeries needs theory, series and a list of series values; pass all three.`,
+      `${fn}: yExponent must be "auto" or an integer power of ten; got ${yExponent}.`,
     );
   }
-  const keep = new Set(opts.theorySeries.map(String));
-  const out = rows.filter((r) => keep.has(String(r[opts.series!])));
-  if (!out.length) {
-    throw new Error(
-      `${fn}: no row has ${opts.series} in theorySeries (${[...keep].join(", ")}); ` +
-        "pass values the series field holds.",
-    );
+  if (log && yExponent !== 0) {
+    throw new Error(`${fn}: yExponent applies to a linear y axis; drop it or logY.`);
   }
-  return out;
+  return yExponent;
+}
+
+/**
+ * A Vega label expression showing an axis value divided by 10^power with the
+ * decimals Vega would give the divided values (`values`: every value drawn,
+ * `zero`: the scale includes 0), so "0.0, 0.5, ..., 2.5 (×10⁻³)" reads like
+ * any other axis.
+ */
+export function exponentLabels(power: number, values: readonly number[], zero = false): string {
+  const scaled = values.filter(Number.isFinite).map((v) => v / 10 ** power);
+  let lo = Math.min(...scaled), hi = Math.max(...scaled);
+  if (zero) lo = Math.min(lo, 0), hi = Math.max(hi, 0);
+  const digits = tickDigits(lo, hi);
+  return `format(datum.value / ${10 ** power}, ",.${digits}f")`;
 }
 
 function summarize(
@@ -310,4 +335,28 @@ function summarize(
     );
   }
   return lines.join("\n");
+}
+
+/** The rows that carry theory values: all, or those of `theorySeries`. */
+function theoryRowsOf(
+  fn: string,
+  rows: readonly Row[],
+  opts: LineBandOptions,
+  theory: string[],
+): readonly Row[] {
+  if (opts.theorySeries === undefined) return rows;
+  if (!theory.length || opts.series === undefined || !Array.isArray(opts.theorySeries)) {
+    throw new Error(
+      `${fn}: theorySeries needs theory, series and a list of series values; pass all three.`,
+    );
+  }
+  const keep = new Set(opts.theorySeries.map(String));
+  const out = rows.filter((r) => keep.has(String(r[opts.series!])));
+  if (!out.length) {
+    throw new Error(
+      `${fn}: no row has ${opts.series} in theorySeries (${[...keep].join(", ")}); ` +
+        "pass values the series field holds.",
+    );
+  }
+  return out;
 }

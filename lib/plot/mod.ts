@@ -26,13 +26,20 @@ export { scatterFit, type ScatterFitOptions } from "./scatter_fit.ts";
 export { fitLine, type LineFit } from "./least_squares.ts";
 export { histogram, type HistogramOptions } from "./histogram.ts";
 export { density, type DensityOptions } from "./density.ts";
-export { type ComposeOptions, facet, hconcat, vconcat } from "./compose.ts";
+export { type ComposeOptions, facet, type FacetOptions, hconcat, vconcat } from "./compose.ts";
 export {
+  axisExponent,
+  BAND_STYLE,
   COLUMN_WIDTH,
+  DASHES,
+  exponentSuffix,
   type FigureWidth,
   figureWidth,
   PAGE_WIDTH,
   PALETTE,
+  subscript,
+  superscript,
+  symbolName,
   themeConfig,
   VEGA_LITE_V5_SCHEMA,
 } from "./theme.ts";
@@ -51,9 +58,9 @@ export {
   svgToPng,
   type VegaView,
 } from "./render.ts";
-export { chartBundle, display, show } from "./show.ts";
+export { chartBundle, display, NOTEBOOK_PNG_SCALE, show } from "./show.ts";
 export { type Displayable, JUPYTER_DISPLAY, type MediaBundle } from "./jupyter.ts";
 export { type Renderers, rowsToCsv, save, type SavedFigure, type SaveOptions } from "./save.ts";
 export { type RunMeta, runStamp, type Scale, stampLine } from "./run_meta.ts";
 export { type FileContent, writeFilesAtomically } from "./write_files.ts";
-export { addPngChunks, crc32, readPngText } from "./png_chunks.ts";
+export { addPngChunks, crc32, readPngDpi, readPngText } from "./png_chunks.ts";

@@ -193,7 +193,11 @@ export function fitSharedLegends(specs: VegaLiteSpec[], shared: Set<string>, wid
   for (const s of specs) {
     for (const l of topLegends(s)) {
       if (!shared.has(l.channel)) continue;
-      const columns = legendColumns(all.get(l.channel) ?? l.labels, width);
+      const columns = legendColumns(
+        all.get(l.channel) ?? l.labels,
+        width,
+        (l.encoding.legend as Record<string, unknown>).symbolType,
+      );
       l.encoding.legend = { ...(l.encoding.legend as object), columns };
     }
   }

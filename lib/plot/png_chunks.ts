@@ -128,3 +128,24 @@ export function readPngText(png: Uint8Array): [string, string][] {
   }
   return out;
 }
+
+/**
+ * The pixel density a PNG records in its `pHYs` chunk, in dots per inch, or
+ * undefined when it has none (or records no unit).
+ */
+export function readPngDpi(png: Uint8Array): number | undefined {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  let o = 8;
+  while (o + 8 <= png.length) {
+    const len = view.getUint32(o);
+    const type = String.fromCharCode(...png.subarray(o + 4, o + 8));
+    if (type === "pHYs" && len >= 9) {
+      if (png[o + 16] !== 1) return undefined; // unit 1 = metre
+      // Stored as whole pixels per metre: 144 dpi is 5669 px/m, read back as 143.99 dpi.
+      return Math.round(view.getUint32(o + 8) * 0.254) / 10;
+    }
+    if (type === "IDAT" || type === "IEND") return undefined;
+    o += 12 + len;
+  }
+  return undefined;
+}

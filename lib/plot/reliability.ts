@@ -17,14 +17,22 @@ import {
   checkPresent,
   checkRows,
   fmt,
+  frame,
   type FrameOptions,
-  frameSpec,
   type Row,
   seriesColor,
+  topLegend,
   uniqueValues,
   vlField,
 } from "./chart.ts";
 import { figureWidth } from "./theme.ts";
+
+/**
+ * The legend entry of the dashed diagonal.
+ *
+ * @category Chart builders
+ */
+export const DIAGONAL_LABEL = "perfect calibration (accuracy = confidence)";
 
 /**
  * What {@link reliabilityDiagram} draws. Fields name keys of the rows.
@@ -46,11 +54,15 @@ export interface ReliabilityOptions extends FrameOptions {
   series?: string;
   /** Lower end of both axes (default 0; e.g. 1/C, the lowest possible confidence). */
   min?: number;
+  /** Title of the dot-size legend (default "examples in bin"); only with `count`. */
+  countTitle?: string;
 }
 
 /**
  * Accuracy against confidence per bin, one coloured line with points per
- * `series`, over the dashed diagonal y = x. Both axes run from `min` (default
+ * `series`, over the dashed diagonal y = x (named in the legend: "perfect
+ * calibration"); with `count`, dot areas follow the bins' sizes, with a
+ * size legend. Both axes run from `min` (default
  * 0) to 1. Can be split into panels with `facet` (the diagonal is drawn from
  * each panel's own rows).
  *
@@ -126,13 +138,23 @@ export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOption
     scale: { domain, nice: false },
   };
   const color = seriesColor(opts.series, seriesValues, width, { title: null });
+  // Dot area is proportional to the bin's number of examples, and a legend says so.
   const size = opts.count !== undefined
     ? {
       size: {
         field: vlField(opts.count),
         type: "quantitative",
         scale: { type: "sqrt", range: [6, 80], zero: true },
-        legend: null,
+        legend: {
+          orient: "top",
+          direction: "horizontal",
+          title: opts.countTitle ?? "examples in bin",
+          titleOrient: "left",
+          symbolType: "circle",
+          symbolFillColor: "#777777",
+          symbolStrokeColor: "#777777",
+          tickCount: 3,
+        },
       },
     }
     : {};
@@ -140,12 +162,19 @@ export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOption
     {
       // One row per panel (so it also works under facet), drawn as the diagonal y = x.
       transform: [{ aggregate: [{ op: "count", as: "__n" }] }],
-      mark: { type: "rule", color: "#999999", strokeDash: [4, 2], strokeWidth: 1 },
+      // Its legend entry says what the dashed line means.
+      mark: { type: "rule", color: "#999999", strokeWidth: 1 },
       encoding: {
         x: { datum: min, type: "quantitative", scale: { domain, nice: false } },
         y: { datum: min, type: "quantitative", scale: { domain, nice: false } },
         x2: { datum: 1 },
         y2: { datum: 1 },
+        strokeDash: {
+          datum: DIAGONAL_LABEL,
+          type: "nominal",
+          scale: { domain: [DIAGONAL_LABEL], range: [[4, 2]] },
+          legend: { ...topLegend([DIAGONAL_LABEL], width), symbolStrokeColor: "#999999" },
+        },
       },
     },
     {
@@ -162,16 +191,17 @@ export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOption
       encoding: { x, y, color, ...size },
     },
   ];
-  const spec = frameSpec(kept, { layer }, {
+  const { spec, layout } = frame(kept, { layer }, {
     ...opts,
     height: opts.height ?? figureWidth(opts.width) * 0.62,
-  });
+  }, { y: { values: [min, 1] }, x: { values: [min, 1] } });
   return {
     name: opts.name ?? "reliability",
     title: opts.title,
     spec,
     rows: kept,
     summary: summarize(kept, conf, acc, opts.count, opts.series, seriesValues, opts.title),
+    layout,
   };
 }
 

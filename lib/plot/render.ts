@@ -272,7 +272,7 @@ export async function svgToPdf(
   });
   // Vega writes solid lines of a dashed scale as dasharray "1,0", which pdfkit rejects.
   const solid = svg.replace(/ stroke-dasharray="1,\s*0"/g, "");
-  SVGtoPDF(doc, solid, 0, 0, {
+  SVGtoPDF(doc, userUnitRoot(solid), 0, 0, {
     width,
     height,
     assumePt: true,
@@ -288,6 +288,25 @@ export async function svgToPdf(
     o += c.length;
   }
   return out;
+}
+
+/**
+ * The SVG with its root width and height as bare numbers (user units).
+ *
+ * renderSvg writes `width="480pt"` beside `viewBox="0 0 480 ..."`, so one user
+ * unit is one point. svg-to-pdfkit with `assumePt` takes one user unit as one
+ * PDF point but still converts a `pt` length to CSS pixels (x 96/72), so the
+ * drawing came out 4/3 too large and the page, sized from the viewBox, cut off
+ * its right and bottom quarter. With bare numbers the root's size, the
+ * viewBox and the page all agree.
+ */
+export function userUnitRoot(svg: string): string {
+  const open = svg.indexOf(">");
+  if (open < 0) return svg;
+  const head = svg.slice(0, open)
+    .replace(/\bwidth="([\d.]+)pt"/, 'width="$1"')
+    .replace(/\bheight="([\d.]+)pt"/, 'height="$1"');
+  return head + svg.slice(open);
 }
 
 /**

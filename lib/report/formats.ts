@@ -30,8 +30,63 @@ export function tableToCsv(t: Table, meta?: RunMeta): string {
   return `${meta ? `# ${stampLine(meta)}\n` : ""}${csvFormatRows(rows)}\n`;
 }
 
-function mdEscape(s: string): string {
-  return s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+/**
+ * Text made safe inside a Markdown table cell. A pipe is written as the HTML
+ * entity `&#124;`, not as `\|`: GitHub reads both, but other renderers
+ * (nbconvert's mistune, some marked versions) split the row at `\|`, so a
+ * header like "Max |student − teacher|" became three columns. The entity is
+ * decoded only after the row is split, by every CommonMark renderer.
+ * Backslashes are doubled, `<` is written `&lt;` (not read as HTML), and line
+ * breaks become spaces.
+ */
+export function mdEscape(s: string): string {
+  return s.replace(/\\/g, "\\\\").replace(/\|/g, "&#124;").replace(/</g, "&lt;")
+    .replace(/\r?\n/g, " ");
+}
+
+function htmlEscape(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
+    /"/g,
+    "&quot;",
+  );
+}
+
+/**
+ * HTML: a `<table>` with the caption in `<caption>`, a header row (which may
+ * wrap), one row per row (numbers kept on one line), and the note in a `<tfoot>` row.
+ * Notebooks show this (no Markdown parser between the cells and the page,
+ * so no character can split a row); alignment is in `style` attributes,
+ * which nbconvert's and classic Notebook's sanitisers keep.
+ */
+export function tableToHtml(t: Table): string {
+  const align = t.columns.map((c) => columnAlign(c, t.rows));
+  // Numbers stay on one line ("2.2e-19" broke at the hyphen); headers may wrap.
+  const td = (tag: string, text: string, j: number) =>
+    `<${tag} style="text-align: ${align[j]}${
+      tag === "td" && align[j] === "right" ? "; white-space: nowrap" : ""
+    }">${htmlEscape(text)}</${tag}>`;
+  const out = ['<table class="kd-table">'];
+  if (t.caption) out.push(`<caption>${htmlEscape(t.caption)}</caption>`);
+  out.push(
+    `<thead><tr>${t.columns.map((c, j) => td("th", headerText(c), j)).join("")}</tr></thead>`,
+  );
+  out.push("<tbody>");
+  for (const r of t.rows) {
+    const cells = t.columns.map((c, j) => {
+      const s = cellText(c, r);
+      return td("td", s === "" && isMissing(r[c.name]) ? "–" : s, j);
+    });
+    out.push(`<tr>${cells.join("")}</tr>`);
+  }
+  out.push("</tbody>");
+  if (t.note) {
+    out.push(
+      `<tfoot><tr><td colspan="${t.columns.length}" style="text-align: left">` +
+        `<em>${htmlEscape(t.note)}</em></td></tr></tfoot>`,
+    );
+  }
+  out.push("</table>");
+  return out.join("\n") + "\n";
 }
 
 /**

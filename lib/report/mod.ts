@@ -31,7 +31,9 @@ export {
 export {
   latexEscape,
   type LatexOptions,
+  mdEscape,
   tableToCsv,
+  tableToHtml,
   tableToLatex,
   tableToMarkdown,
   tableToText,

@@ -1,15 +1,16 @@
 /**
  * A `Table` of results for the paper: named columns with optional units,
  * digits or a formatter, plain rows, a caption and a note. It draws itself
- * as Markdown in Deno's Jupyter kernel; lib/report/formats.ts turns it into
- * CSV, Markdown, LaTeX and plain text.
+ * as an HTML table (with Markdown and plain-text fallbacks) in Deno's Jupyter
+ * kernel; lib/report/formats.ts turns it into CSV, Markdown, HTML, LaTeX and
+ * plain text.
  *
  * @module
  */
 import { type Displayable, JUPYTER_DISPLAY } from "../plot/jupyter.ts";
 import type { Row } from "../plot/chart.ts";
 // formats.ts imports this file's helpers too; both are only called after loading.
-import { tableToMarkdown, tableToText } from "./formats.ts";
+import { tableToHtml, tableToMarkdown, tableToText } from "./formats.ts";
 
 /**
  * One column: which field of the rows it shows and how.
@@ -50,7 +51,7 @@ export interface TableInput {
 }
 
 /**
- * A checked table; displays as Markdown when it is a notebook cell's last expression.
+ * A checked table; displays as HTML when it is a notebook cell's last expression.
  *
  * @category Tables
  */
@@ -182,5 +183,9 @@ export function columnAlign(column: Column, rows: readonly Row[]): "left" | "rig
 }
 
 function tableBundle(t: Table) {
-  return { "text/markdown": tableToMarkdown(t), "text/plain": tableToText(t) };
+  return {
+    "text/html": tableToHtml(t),
+    "text/markdown": tableToMarkdown(t),
+    "text/plain": tableToText(t),
+  };
 }

@@ -7,9 +7,11 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import {
+  axisExponent,
   type Chart,
   COLUMN_WIDTH,
   compileChart,
+  exponentSuffix,
   groupedBars,
   hconcat,
   lineBand,
@@ -79,7 +81,12 @@ function longLabelBars(width: "column" | "page"): Chart {
 Deno.test("y tick labels are the ones Vega draws, and the y axis room covers Vega's axis within 1.5 pt", async () => {
   const ranges = [[0, 0.0025], [0.29, 0.36], [-2.7, 3.1], [120, 4530], [1e-5, 3e-5], [0, 1]];
   for (const [lo, hi] of ranges) {
-    const chart = lineBand([{ x: 0, y: lo }, { x: 1, y: hi }], { x: "x", y: "y", yTitle: "Y" });
+    const chart = lineBand([{ x: 0, y: lo }, { x: 1, y: hi }], {
+      x: "x",
+      y: "y",
+      yTitle: "Y",
+      yExponent: 0,
+    });
     const { items } = await layOut(chart);
     const axis = leftAxis(items);
     const drawn = items.filter((p) =>
@@ -89,6 +96,32 @@ Deno.test("y tick labels are the ones Vega draws, and the y axis room covers Veg
     // From the plot's left edge (the axis group's parent origin) to the title's outer edge.
     const actual = axis.ox - axis.item.x - axis.x1;
     const est = yAxisWidth({ values: [lo, hi] });
+    assert(est >= actual - 0.5 && est <= actual + 1.5, `[${lo}, ${hi}]: ${est} vs ${actual}`);
+  }
+});
+
+Deno.test("by the house rule, axes of tiny or huge values are labelled in units of 10^3k", async () => {
+  const cases: [number, number, number, string[]][] = [
+    [0, 0.0025, -3, ["0.0", "0.5", "1.0", "1.5", "2.0", "2.5"]],
+    [1e-5, 3e-5, -6, ["10", "15", "20", "25", "30"]],
+    [120, 45300, 3, ["0", "10", "20", "30", "40", "50"]],
+    [0.29, 0.36, 0, ["0.28", "0.30", "0.32", "0.34", "0.36"]],
+  ];
+  for (const [lo, hi, power, labels] of cases) {
+    assertEquals(axisExponent([lo, hi]), power, `power for [${lo}, ${hi}]`);
+    const chart = lineBand([{ x: 0, y: lo }, { x: 1, y: hi }], { x: "x", y: "y", yTitle: "Y" });
+    const { items } = await layOut(chart);
+    const axis = leftAxis(items);
+    const texts = items.filter((p) => p.path.length >= axis.path.length).map(textOf);
+    const drawn = items.filter((p) =>
+      p.role === "axis-label" && p.path.length === axis.path.length && p.x2 <= axis.ox + 1
+    ).map(textOf);
+    assertEquals(drawn, labels, `labels for [${lo}, ${hi}]`);
+    const scaled = [lo / 10 ** power, hi / 10 ** power];
+    assertEquals(drawn, yTickLabels({ values: scaled }), "the room estimate sees these labels");
+    assert(texts.includes(`Y${exponentSuffix(power)}`), `title for [${lo}, ${hi}]: ${texts}`);
+    const actual = axis.ox - axis.item.x - axis.x1;
+    const est = yAxisWidth({ values: scaled });
     assert(est >= actual - 0.5 && est <= actual + 1.5, `[${lo}, ${hi}]: ${est} vs ${actual}`);
   }
 });

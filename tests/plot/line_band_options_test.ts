@@ -1,5 +1,5 @@
-/** lineBand's theorySeries, bandOpacity and bandEdges options, facet's independentY. */
-import { facet, lineBand } from "../../lib/plot/mod.ts";
+/** lineBand's theorySeries option. (Band style and facet's independent y are in style_test.ts.) */
+import { lineBand } from "../../lib/plot/mod.ts";
 import { assertEquals, assertThrows } from "../assert.ts";
 
 const rows = [1, 2, 4].flatMap((k) => [
@@ -17,16 +17,10 @@ Deno.test("theorySeries draws the theory line for the named series only", () => 
     series: "method",
     theory: "law",
     theorySeries: ["avg"],
-    bandOpacity: 0.1,
   });
   const layers = chart.spec.layer as Layer[];
   const theory = layers.find((l) => l.transform?.some((t) => "fold" in t))!;
   assertEquals(theory.transform![0], { filter: { field: "method", oneOf: ["avg"] } });
-  assertEquals(layers[0].mark.opacity, 0.1);
-  const edged = lineBand(rows, { x: "k", y: "v", band: "se", series: "method", bandEdges: true });
-  const area = (edged.spec.layer as (Layer & { encoding: Record<string, unknown> })[])[0];
-  assertEquals(area.mark.opacity, undefined); // fillOpacity instead, so the edges stay visible
-  assertEquals(area.encoding.stroke, area.encoding.color);
   // Without the option every row needs the theory field.
   assertThrows(
     () => lineBand(rows, { x: "k", y: "v", series: "method", theory: "law" }),
@@ -35,7 +29,7 @@ Deno.test("theorySeries draws the theory line for the named series only", () => 
   );
 });
 
-Deno.test("theorySeries and bandOpacity refuse bad values with the fix", () => {
+Deno.test("theorySeries refuses bad values with the fix", () => {
   const base = { x: "k", y: "v", series: "method", theory: "law" };
   assertThrows(() => lineBand(rows, { ...base, theorySeries: ["none"] }), Error, "theorySeries");
   assertThrows(
@@ -43,17 +37,4 @@ Deno.test("theorySeries and bandOpacity refuse bad values with the fix", () => {
     Error,
     "series",
   );
-  assertThrows(
-    () => lineBand(rows, { ...base, theorySeries: ["avg"], band: "se", bandOpacity: 0 }),
-    Error,
-    "bandOpacity",
-  );
-});
-
-Deno.test("facet with independentY gives every panel its own y scale", () => {
-  const chart = lineBand(rows.map((r) => ({ ...r, law: 1 })), { x: "k", y: "v", series: "method" });
-  assertEquals(facet(chart, "method", { independentY: true }).spec.resolve, {
-    scale: { y: "independent" },
-  });
-  assertEquals(facet(chart, "method").spec.resolve, undefined);
 });

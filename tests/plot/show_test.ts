@@ -1,8 +1,17 @@
 import { assert, assertEquals } from "../assert.ts";
-import { display, JUPYTER_DISPLAY, show, VEGA_LITE_V5_SCHEMA } from "../../lib/plot/mod.ts";
+import {
+  display,
+  JUPYTER_DISPLAY,
+  readPngDpi,
+  renderSvg,
+  show,
+  svgSize,
+  VEGA_LITE_V5_SCHEMA,
+} from "../../lib/plot/mod.ts";
+import { darkPixels, decodePng } from "./png_decode.ts";
 import { exampleCharts } from "./fixtures.ts";
 
-Deno.test("show returns what Deno's kernel displays: a Vega-Lite 5 spec, our SVG and a text summary", async () => {
+Deno.test("show returns what Deno's kernel displays: a Vega-Lite 5 spec, a PNG and a text summary", async () => {
   const chart = exampleCharts().bars;
   const shown = show(chart);
   // Deno's kernel looks for this exact symbol on a cell's last value.
@@ -13,13 +22,19 @@ Deno.test("show returns what Deno's kernel displays: a Vega-Lite 5 spec, our SVG
   const bundle = await method.call(shown);
   assertEquals(Object.keys(bundle).sort(), [
     "application/vnd.vegalite.v5+json",
-    "image/svg+xml",
+    "image/png",
     "text/plain",
   ]);
   const spec = bundle["application/vnd.vegalite.v5+json"] as Record<string, unknown>;
   assertEquals(spec.$schema, VEGA_LITE_V5_SCHEMA);
   assertEquals(JSON.parse(JSON.stringify(spec)), spec, "the spec survives JSON");
-  assert(String(bundle["image/svg+xml"]).startsWith("<svg"));
+  // The PNG is the chart at 2 px per point (144 dpi recorded), drawn: not blank.
+  const png = Uint8Array.from(atob(String(bundle["image/png"])), (c) => c.charCodeAt(0));
+  assertEquals(readPngDpi(png), 144);
+  const img = await decodePng(png);
+  const { width } = svgSize(await renderSvg(chart));
+  assertEquals(img.width, Math.round(width * 2));
+  assert(darkPixels(img) > 0.01 * img.width * img.height, "the PNG has drawn content");
   assertEquals(bundle["text/plain"], chart.summary);
 });
 

@@ -1,9 +1,11 @@
-import { assertEquals, assertRejects, assertThrows } from "../assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../assert.ts";
+import { marked } from "marked";
 import {
   latexEscape,
   saveTable,
   table,
   tableToCsv,
+  tableToHtml,
   tableToLatex,
   tableToMarkdown,
   tableToText,
@@ -85,12 +87,13 @@ Deno.test("every LaTeX special character is escaped to its literal form", () => 
   );
 });
 
-Deno.test("a table displays in Jupyter as Markdown with a plain-text fallback", () => {
+Deno.test("a table displays in Jupyter as HTML, with Markdown and plain-text fallbacks", () => {
   const t = small();
   const bundle = (t as unknown as Record<symbol, () => Record<string, string>>)[
     Symbol.for("Jupyter.display")
   ]();
-  assertEquals(Object.keys(bundle).sort(), ["text/markdown", "text/plain"]);
+  assertEquals(Object.keys(bundle).sort(), ["text/html", "text/markdown", "text/plain"]);
+  assertEquals(bundle["text/html"], tableToHtml(t));
   assertEquals(bundle["text/markdown"], tableToMarkdown(t));
   assertEquals(
     bundle["text/plain"],
@@ -141,4 +144,54 @@ Deno.test("saveTable writes .csv, .md and .tex with the stamp, or nothing when i
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a small table writes the exact HTML, escaped, numbers right-aligned on one line", () => {
+  const r = 'style="text-align: right; white-space: nowrap"', l = 'style="text-align: left"';
+  const h = 'style="text-align: right"';
+  assertEquals(
+    tableToHtml(small()),
+    [
+      '<table class="kd-table">',
+      "<caption>Student accuracy (50% split).</caption>",
+      `<thead><tr><th ${l}>Data set</th><th ${h}>Accuracy (%)</th><th ${h}>delta</th>` +
+      `<th ${h}>n</th></tr></thead>`,
+      "<tbody>",
+      `<tr><td ${l}>Wine</td><td ${r}>97.22</td><td ${r}>-0.013</td><td ${r}>36</td></tr>`,
+      `<tr><td ${l}>Breast_cancer &amp; co</td><td ${r}>95.60</td><td ${r}>–</td>` +
+      `<td ${r}>114</td></tr>`,
+      "</tbody>",
+      `<tfoot><tr><td colspan="4" style="text-align: left"><em>Mean over 5 seeds; ` +
+      "delta = student - teacher.</em></td></tr></tfoot>",
+      "</table>",
+      "",
+    ].join("\n"),
+  );
+});
+
+/** Cells per row of the first table in `html` (header row first). */
+function cellsPerRow(html: string): number[] {
+  return [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
+    m[1].match(/<t[hd][ >]/g)?.length ?? 0
+  );
+}
+
+Deno.test("a pipe inside a cell stays in its cell in Markdown and HTML (|x − y| headers)", () => {
+  const t = table({
+    columns: [{ name: "k" }, { name: "gap", label: "Max |student − teacher|" }, "note"],
+    rows: [{ k: 1, gap: 2.2e-19, note: "a|b \\ <c>" }],
+  });
+  const md = tableToMarkdown(t);
+  assert(!md.includes("\\|"), "no backslash-escaped pipe, which some renderers split at");
+  // A CommonMark/GFM renderer sees three columns in every row and the original text.
+  const html = marked.parse(md, { async: false }) as string;
+  assertEquals(cellsPerRow(html), [3, 3]);
+  assert(html.includes("Max |student − teacher|"), html);
+  assert(html.includes("a|b \\ &lt;c&gt;"), html);
+  // Rows split at unescaped pipes only: 3 cells plus the two empty ends.
+  for (const line of md.trim().split("\n")) assertEquals(line.split("|").length, 5, line);
+  const own = tableToHtml(t);
+  assertEquals(cellsPerRow(own), [3, 3]);
+  assert(own.includes('<th style="text-align: right">Max |student − teacher|</th>'), own);
+  assert(own.includes("2.200e-19"), "numbers as the Markdown shows them");
 });

@@ -1,0 +1,86 @@
+/**
+ * The runner signs what it executes (so JupyterLab and classic Notebook open
+ * the copy trusted and draw its SVG and HTML outputs) and records the run in
+ * the notebook's metadata. Needs Jupyter with the Deno kernel, as the other
+ * runner tests; ignored without it (except under CI=true).
+ */
+import { assert, assertEquals } from "../assert.ts";
+import { findJupyterPython, gitCommit } from "../../tools/run_notebooks.ts";
+
+const REPO = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
+const FIXTURE = "tests/notebooks/fixtures/environment.ipynb";
+
+let python = "", missing: string | undefined;
+try {
+  const found = await findJupyterPython();
+  python = found.python;
+  if (!found.denoKernel) missing = "no Deno kernel (run `deno jupyter --install`)";
+} catch (err) {
+  missing = err instanceof Error ? err.message : String(err);
+}
+const ignore = missing !== undefined && Deno.env.get("CI") !== "true";
+
+async function runRunner(args: string[]) {
+  const env = Deno.env.toObject();
+  delete env.KD_SCALE;
+  delete env.INIT_CWD;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${REPO}/tools/run_notebooks.ts`, ...args],
+    cwd: REPO,
+    clearEnv: true,
+    env: { ...env, NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
+  };
+}
+
+/** Whether this user's Jupyter trusts the notebook (nbformat's own check, as Jupyter does). */
+async function trusted(path: string): Promise<boolean> {
+  const code = [
+    "import sys, nbformat",
+    "from nbformat.sign import NotebookNotary",
+    "nb = nbformat.read(sys.argv[1], as_version=4)",
+    "print(NotebookNotary().check_signature(nb))",
+  ].join("\n");
+  const out = await new Deno.Command(python, { args: ["-c", code, path], stdout: "piped" })
+    .output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  assert(out.success, `signature check failed to run: ${text}`);
+  return text === "True";
+}
+
+Deno.test({
+  name: "an executed notebook is signed (trusted), records its run, and an edit breaks the trust",
+  ignore,
+  async fn() {
+    const out = await Deno.makeTempDir();
+    try {
+      const { code, text } = await runRunner(["--out-dir", out, FIXTURE]);
+      assertEquals(code, 0, text);
+      const path = `${out}/environment.ipynb`;
+      assert(await trusted(path), "the executed copy is not trusted");
+      const nb = JSON.parse(await Deno.readTextFile(path));
+      const run = nb.metadata.kd_run;
+      assertEquals([run.scale, run.complete], ["smoke", true]);
+      assertEquals(run.commit, await gitCommit(REPO));
+      assert(/^[0-9a-f]{40}(-dirty)?$/.test(run.commit), run.commit);
+      assert(run.seconds > 0 && /^\d{4}-\d\d-\d\dT/.test(run.started), JSON.stringify(run));
+      // The signature covers the outputs: a changed output is no longer trusted.
+      const cell = nb.cells.find((c: { outputs?: unknown[] }) => c.outputs?.length);
+      cell.outputs[0].text = ["tampered\n"];
+      await Deno.writeTextFile(`${out}/edited.ipynb`, JSON.stringify(nb));
+      assert(!(await trusted(`${out}/edited.ipynb`)), "an edited copy is still trusted");
+      // --no-sign leaves it untrusted.
+      const second = await runRunner(["--out-dir", `${out}/unsigned`, "--no-sign", FIXTURE]);
+      assertEquals(second.code, 0, second.text);
+      assert(!(await trusted(`${out}/unsigned/environment.ipynb`)), "--no-sign signed it");
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  },
+});

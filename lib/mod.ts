@@ -44,6 +44,13 @@
  * oracle, labelled as such) beside the honest `honestVarianceWeightedLabelsOls`
  * and `pilotEnsembleVarianceWeightedLabels`.
  *
+ * **Variance-aware targets for your own teacher.** `distillTargets` reads saved
+ * teacher outputs (k responses per input: numbers, probability or logit vectors,
+ * top-k logits, or texts; JSON Lines or CSV, gzip allowed) and writes one target
+ * per input by `mean`, `average-k`, honest `variance-weighted` or `medoid`, with its
+ * noise; `targetReport`/`writeTargetReport` make the uncertainty report
+ * (`deno task distill-targets` is the command).
+ *
  * **Random streams** (`Rng`, `Seed`: every random function takes
  * `seed: number | Rng`; student s uses child stream s) and **Run configuration**
  * (`runScale`, `byScale`: smoke, default and paper scales).
@@ -200,6 +207,35 @@ export {
   varianceWeightedTargets,
   type VarianceWeightingInput,
 } from "./distill/mod.ts";
+
+// ---- Variance-aware targets for your own teacher (Section 7 on saved teacher outputs) ----
+export {
+  distillTargets,
+  type DistillTargetsOptions,
+  type DistillTargetsResult,
+  type ReadOptions,
+  type ReadStats,
+  readTeacherOutputs,
+  recordTarget,
+  type ReportBlock,
+  type ReportOptions,
+  type Response,
+  type ResponseMatrix,
+  type SparseResponse,
+  type StudentEstimate,
+  type Target,
+  type TargetMethod,
+  type TargetOptions,
+  type TargetReport,
+  targetReport,
+  TargetSummary,
+  TeacherOutputError,
+  type TeacherRecord,
+  type VectorSpace,
+  writeTargetReport,
+} from "./targets/mod.ts";
+export type { Embedder } from "./llm/embed/embedder.ts";
+export type { Disagreement, SubsampleCurve } from "./targets/mod.ts";
 
 // ---- Random streams ----
 export {

@@ -13,7 +13,11 @@ import {
   type TeacherRecord,
 } from "./records.ts";
 
-/** Options of {@link readTeacherOutputs}. */
+/**
+ * Options of {@link readTeacherOutputs}.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface ReadOptions {
   /** `jsonl` or `csv` (default: from the file name, `.csv`/`.csv.gz` is CSV, else JSON Lines). */
   format?: "jsonl" | "csv";
@@ -23,7 +27,11 @@ export interface ReadOptions {
   stats?: ReadStats;
 }
 
-/** Counts kept by {@link readTeacherOutputs}. */
+/**
+ * Counts kept by {@link readTeacherOutputs}.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface ReadStats {
   /** Lines read (blank lines included). */
   lines: number;
@@ -37,7 +45,11 @@ export interface ReadStats {
   bytes: number;
 }
 
-/** A fresh {@link ReadStats}. */
+/**
+ * A fresh {@link ReadStats}.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export function newReadStats(): ReadStats {
   return { lines: 0, records: 0, skipped: 0, errors: [], bytes: 0 };
 }
@@ -46,7 +58,11 @@ function isGzipName(path: string): boolean {
   return /\.gz$/i.test(path);
 }
 
-/** The format a path implies: `.csv` or `.csv.gz` is CSV, anything else JSON Lines. */
+/**
+ * The format a path implies: `.csv` or `.csv.gz` is CSV, anything else JSON Lines.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export function formatOf(path: string): "jsonl" | "csv" {
   return /\.csv(\.gz)?$/i.test(path) ? "csv" : "jsonl";
 }

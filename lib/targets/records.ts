@@ -22,10 +22,18 @@
  * @module
  */
 
-/** The kind of the responses in a file. */
+/**
+ * The kind of the responses in a file.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export type ResponseKind = "number" | "vector" | "sparse" | "text";
 
-/** A top-k logit response: token ids and their logits, the same length. */
+/**
+ * A top-k logit response: token ids and their logits, the same length.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface SparseResponse {
   /** Token (class) ids, distinct non-negative integers. */
   ids: number[];
@@ -33,13 +41,25 @@ export interface SparseResponse {
   logits: number[];
 }
 
-/** A response of any kind. */
+/**
+ * A response of any kind.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export type Response = number | number[] | SparseResponse | string;
 
-/** The student's estimate: its own samples, or a mean and variance (numbers only). */
+/**
+ * The student's estimate: its own samples, or a mean and variance (numbers only).
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export type StudentEstimate = Response[] | { mean: number; variance: number };
 
-/** One checked record. */
+/**
+ * One checked record.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface TeacherRecord {
   /** The input's identifier (string or number in the file; kept as given). */
   id: string | number;
@@ -56,13 +76,17 @@ export interface TeacherRecord {
 /**
  * A bad record: names the line (1-based) and the field, and says how to
  * fix it.
+ *
+ * @category Variance-aware targets for your teacher
  */
 export class TeacherOutputError extends Error {
+  /** Always "TeacherOutputError". */
   override name = "TeacherOutputError";
   /** The 1-based line of the file (0 when the problem is the file itself). */
   readonly line: number;
   /** The field at fault, e.g. `responses[3]`. */
   readonly field: string;
+  /** An error at `line` (0: the file itself) in `field`, saying `message`. */
   constructor(line: number, field: string, message: string) {
     super(line > 0 ? `line ${line}, ${field}: ${message}` : `${field}: ${message}`);
     this.line = line;
@@ -90,7 +114,11 @@ function finiteOrFail(v: unknown, line: number, field: string): number {
   return v;
 }
 
-/** What the checks of one file carry from record to record. */
+/**
+ * What the checks of one file carry from record to record.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface RecordContext {
   /** The kind fixed by the first record (undefined before it). */
   kind?: ResponseKind;
@@ -179,6 +207,8 @@ function checkResponse(
  * @throws TeacherOutputError naming the line and field: not an object, a
  *   missing or empty id, no responses, a response of the wrong type, kind
  *   or length, a NaN or infinite value, a malformed student estimate.
+ *
+ * @category Variance-aware targets for your teacher
  */
 export function checkRecord(value: unknown, ctx: RecordContext, line: number): TeacherRecord {
   if (!value || typeof value !== "object" || Array.isArray(value)) {
@@ -229,6 +259,8 @@ export function checkRecord(value: unknown, ctx: RecordContext, line: number): T
  * Parse and check one JSON Lines line.
  *
  * @throws TeacherOutputError for malformed JSON or a bad record.
+ *
+ * @category Variance-aware targets for your teacher
  */
 export function parseRecordLine(text: string, ctx: RecordContext, line: number): TeacherRecord {
   let value: unknown;
@@ -250,6 +282,8 @@ export function parseRecordLine(text: string, ctx: RecordContext, line: number):
  *
  * @throws TeacherOutputError for an empty id, no responses, or a cell that
  *   is not a finite number.
+ *
+ * @category Variance-aware targets for your teacher
  */
 export function parseCsvLine(text: string, ctx: RecordContext, line: number): TeacherRecord {
   const cells = text.split(",");

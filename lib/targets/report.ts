@@ -20,7 +20,11 @@ import { cellText, headerText, type Table, table } from "../report/table.ts";
 import type { DistillTargetsResult } from "./run.ts";
 import { quantileSorted } from "./summary.ts";
 
-/** Options of {@link targetReport}. */
+/**
+ * Options of {@link targetReport}.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface ReportOptions {
   /** The method the targets were made with. */
   method: string;
@@ -30,7 +34,11 @@ export interface ReportOptions {
   targetNoise?: number[];
 }
 
-/** One block of the report, in reading order. */
+/**
+ * One block of the report, in reading order.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export type ReportBlock =
   | { h1: string }
   | { h2: string }
@@ -38,7 +46,11 @@ export type ReportBlock =
   | { chart: string }
   | { table: string };
 
-/** The report's parts: Markdown text, the charts, and the tables. */
+/**
+ * The report's parts: Markdown text, the charts, and the tables.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface TargetReport {
   /** The whole report as Markdown (charts referenced by file name). */
   markdown: string;
@@ -63,6 +75,8 @@ export interface TargetReport {
  * const rep = targetReport(r, { method: "mean", input: "teacher.jsonl", targetNoise: [0.01] });
  * rep.numbers.meanVariance; // the mean per-input teacher variance s̄²
  * ```
+ *
+ * @category Variance-aware targets for your teacher
  */
 export function targetReport(r: DistillTargetsResult, opts: ReportOptions): TargetReport {
   const s = r.summary;
@@ -277,6 +291,8 @@ function inlineMarkdown(s: string): string {
  * ```ts
  * await writeTargetReport(rep, "build/report.html"); // report.html, report.md, report_*.svg
  * ```
+ *
+ * @category Variance-aware targets for your teacher
  */
 export async function writeTargetReport(
   rep: TargetReport,

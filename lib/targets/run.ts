@@ -19,7 +19,11 @@ import {
   type TargetOptions,
 } from "./targets.ts";
 
-/** Options of {@link distillTargets}. */
+/**
+ * Options of {@link distillTargets}.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface DistillTargetsOptions extends TargetOptions {
   /** Input file: JSON Lines or CSV, plain or gzip. */
   input: string;
@@ -37,7 +41,11 @@ export interface DistillTargetsOptions extends TargetOptions {
   seed?: number;
 }
 
-/** What {@link distillTargets} returns. */
+/**
+ * What {@link distillTargets} returns.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface DistillTargetsResult {
   /** The report's accumulated numbers. */
   summary: TargetSummary;
@@ -153,6 +161,8 @@ async function textTargets(
  * const r = await distillTargets({ input: "teacher.jsonl", output: "targets.jsonl", method: "mean" });
  * console.log(r.summary.recommendK(0.01));
  * ```
+ *
+ * @category Variance-aware targets for your teacher
  */
 export async function distillTargets(opts: DistillTargetsOptions): Promise<DistillTargetsResult> {
   const started = performance.now();

@@ -11,7 +11,11 @@
 import { Rng } from "../random.ts";
 import type { ResponseMatrix, Target } from "./targets.ts";
 
-/** The sub-sampling curve: per k, the measured and the predicted squared distance. */
+/**
+ * The sub-sampling curve: per k, the measured and the predicted squared distance.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface SubsampleCurve {
   /** Subset sizes k. */
   k: number[];
@@ -25,7 +29,11 @@ export interface SubsampleCurve {
   inputs: number[];
 }
 
-/** One of the inputs with the largest teacher variance. */
+/**
+ * One of the inputs with the largest teacher variance.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface Disagreement {
   /** The input's id. */
   id: string | number;
@@ -37,7 +45,11 @@ export interface Disagreement {
   preview: string;
 }
 
-/** Options of {@link TargetSummary}. */
+/**
+ * Options of {@link TargetSummary}.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface SummaryOptions {
   /** Seed of the sub-sampling (default 1); the inputs draw from one stream, in file order. */
   seed?: number;
@@ -54,7 +66,11 @@ function preview(responses: readonly unknown[]): string {
   return responses.length > 3 ? `${s}; …` : s;
 }
 
-/** The q-quantile (linear interpolation) of sorted finite values. */
+/**
+ * The q-quantile (linear interpolation) of sorted finite values.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
@@ -73,6 +89,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
  * s.add(rec.responses, responseMatrix(rec.responses), recordTarget(rec, { method: "mean" }));
  * s.recommendK(0.01); // { k: 13, meanVariance: 0.13, shareMeeting: 1 }
  * ```
+ *
+ * @category Variance-aware targets for your teacher
  */
 export class TargetSummary {
   /** s² per input (NaN where k = 1), in input order. */
@@ -94,6 +112,7 @@ export class TargetSummary {
   #perm = new Int32Array(0);
   #bufs = [new Float64Array(0), new Float64Array(0)];
 
+  /** A summary with its own sub-sampling stream (`seed`, default 1). */
   constructor(opts: SummaryOptions = {}) {
     this.#rng = new Rng(opts.seed ?? 1);
     this.#maxK = opts.maxK ?? 32;

@@ -31,10 +31,18 @@ import { optimalCombination } from "../linear/theory_averaging.ts";
 import type { Response, SparseResponse, StudentEstimate, TeacherRecord } from "./records.ts";
 import { TeacherOutputError } from "./records.ts";
 
-/** The target-making methods. */
+/**
+ * The target-making methods.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export type TargetMethod = "mean" | "average-k" | "variance-weighted" | "medoid";
 
-/** The methods, for option checking. */
+/**
+ * The methods, for option checking.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export const TARGET_METHODS: readonly TargetMethod[] = [
   "mean",
   "average-k",
@@ -42,10 +50,18 @@ export const TARGET_METHODS: readonly TargetMethod[] = [
   "medoid",
 ];
 
-/** How vectors are read. */
+/**
+ * How vectors are read.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export type VectorSpace = "auto" | "probability" | "logit";
 
-/** Options of {@link recordTarget}. */
+/**
+ * Options of {@link recordTarget}.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface TargetOptions {
   /** The method. */
   method: TargetMethod;
@@ -55,7 +71,11 @@ export interface TargetOptions {
   space?: VectorSpace;
 }
 
-/** A target for one input. */
+/**
+ * A target for one input.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface Target {
   /** The input's id. */
   id: string | number;
@@ -78,7 +98,11 @@ export interface Target {
   weightTeacherSe: number | null;
 }
 
-/** Responses as rows of a dense n x d matrix, plus how to turn a row back into a target. */
+/**
+ * Responses as rows of a dense n x d matrix, plus how to turn a row back into a target.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface ResponseMatrix {
   /** Rows. */
   n: number;
@@ -113,6 +137,8 @@ function isProbability(v: readonly number[]): boolean {
  *
  * @throws TeacherOutputError when `space` is `probability` and a vector is
  *   not a probability vector.
+ *
+ * @category Variance-aware targets for your teacher
  */
 export function responseMatrix(
   responses: readonly Response[],
@@ -169,6 +195,8 @@ function meanRow(m: ResponseMatrix, k: number): Float64Array {
 /**
  * s²: the unbiased sample variance of rows `0..k-1`, averaged over columns
  * (NaN when k < 2).
+ *
+ * @category Variance-aware targets for your teacher
  */
 export function spread(
   m: ResponseMatrix,
@@ -183,7 +211,11 @@ export function spread(
   return ss / (k - 1) / m.d;
 }
 
-/** Index of the row (among the first k) closest in cosine to `v`. */
+/**
+ * Index of the row (among the first k) closest in cosine to `v`.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export function closestByCosine(m: ResponseMatrix, k: number, v: ArrayLike<number>): number {
   let nv = 0;
   for (let j = 0; j < m.d; j++) nv += v[j] * v[j];
@@ -201,7 +233,11 @@ export function closestByCosine(m: ResponseMatrix, k: number, v: ArrayLike<numbe
   return best;
 }
 
-/** Index of the medoid of the first k rows: the smallest sum of Euclidean distances (ties: the first). */
+/**
+ * Index of the medoid of the first k rows: the smallest sum of Euclidean distances (ties: the first).
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export function medoidIndex(m: ResponseMatrix, k: number): number {
   let best = 0, bestSum = Infinity;
   for (let a = 0; a < k; a++) {
@@ -217,7 +253,11 @@ export function medoidIndex(m: ResponseMatrix, k: number): number {
   return best;
 }
 
-/** The student's estimate as a mean vector and the variance of that mean. */
+/**
+ * The student's estimate as a mean vector and the variance of that mean.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export interface StudentSide {
   /** μ_S. */
   mean: Float64Array;
@@ -227,7 +267,11 @@ export interface StudentSide {
   dof: number;
 }
 
-/** The student side from its samples (already in the response space) or its stated moments. */
+/**
+ * The student side from its samples (already in the response space) or its stated moments.
+ *
+ * @category Variance-aware targets for your teacher
+ */
 export function studentSide(
   student: StudentEstimate | ResponseMatrix,
   line = 0,
@@ -253,6 +297,8 @@ export function studentSide(
  * and a student estimate of variance vS, with the delta-method standard
  * error of a_T under Gaussian responses: Var(ŝ²) = 2 s⁴/(k − 1), so
  * Var(â_T) ≈ (vT² Var(v̂S) + vS² Var(v̂T)) / (vT + vS)⁴.
+ *
+ * @category Variance-aware targets for your teacher
  */
 export function weightsWithError(
   vT: number,
@@ -299,6 +345,8 @@ function kUsed(rec: TeacherRecord, opts: TargetOptions): number {
  *
  * @throws TeacherOutputError when k exceeds the responses given, or
  *   variance weighting lacks the student's estimate or has k < 2.
+ *
+ * @category Variance-aware targets for your teacher
  */
 export function matrixTarget(
   rec: TeacherRecord,
@@ -384,6 +432,8 @@ export function matrixTarget(
  * recordTarget({ id: "x", responses: [1.9, 2.1, 2.6] }, { method: "mean" });
  * // { target: 2.2, k: 3, teacherVariance: 0.13, targetVariance: 0.0433, ... }
  * ```
+ *
+ * @category Variance-aware targets for your teacher
  */
 export function recordTarget(
   rec: TeacherRecord,

@@ -8,17 +8,7 @@
 export { type ExperimentConfig, type RunOptions } from "./types.ts";
 export { progressLine, sweep, type SweepOptions, type SweepProgress } from "./sweep.ts";
 export {
-  type Estimate,
-  jackknifeCombination,
-  jackknifeMean,
-  jackknifeSlope,
-  type JackknifeStatistic,
-  jackknifeVariance,
-} from "./jackknife.ts";
-export {
   type BootstrapResult,
-  fixedBaseParameterVariance,
-  INIT_VARIANTS,
   type InitLevel,
   initParameterVariance,
   type InitPerturbationResult,
@@ -33,12 +23,9 @@ export {
 export {
   initStatistics,
   studentInitializationClaims,
-  THEOREM51_TOLERANCE,
   variantLevels,
 } from "./student_initialization_claims.ts";
 export {
-  axisPower,
-  axisUnit,
   biasBandFigure,
   biasStudentsFigure,
   bootstrapLinearFigure,
@@ -48,6 +35,5 @@ export {
   initSummaryTable,
   initTestMseFigure,
   parameterVarianceFigure,
-  SNAPSHOT_LABEL,
   theorem51Table,
 } from "./student_initialization_figures.ts";

@@ -6,9 +6,6 @@ import {
   initParameterVariance,
   initSummaryTable,
   initTestMseFigure,
-  jackknifeCombination,
-  jackknifeMean,
-  jackknifeVariance,
   parameterVarianceFigure,
   runBootstrap,
   runInitPerturbation,
@@ -18,6 +15,11 @@ import {
   theorem51Table,
   variantLevels,
 } from "../../lib/experiments/mod.ts";
+import {
+  jackknifeCombination,
+  jackknifeMean,
+  jackknifeVariance,
+} from "../../lib/experiments/jackknife.ts";
 import { initCohortParameters, parameterLayout } from "../../lib/nn/mod.ts";
 import { Rng } from "../../lib/random.ts";
 import { interStudentVariance, monteCarloSummary } from "../../lib/uncertainty/mod.ts";

@@ -288,7 +288,7 @@ export function bootstrapNnFigure(boot: BootstrapResult): Chart {
       lower: "lower",
       upper: "upper",
       logY: true,
-      yTitle: "inter-student variance (95% band)",
+      yTitle: "inter-student variance",
       name: "variance",
     }),
   ], { width: "page" });

@@ -99,3 +99,33 @@ export {
   theorem71Table,
   THM73_LABEL,
 } from "./variance_aware_figures.ts";
+export {
+  type BootstrapResult,
+  type InitLevel,
+  initParameterVariance,
+  type InitPerturbationResult,
+  type LinearBootstrapRow,
+  type NeuralBootstrapRow,
+  runBootstrap,
+  runInitPerturbation,
+  type StudentInitializationConfig,
+  studentInitializationConfig,
+  type Theorem51Row,
+} from "./student_initialization.ts";
+export {
+  initStatistics,
+  studentInitializationClaims,
+  variantLevels,
+} from "./student_initialization_claims.ts";
+export {
+  biasBandFigure,
+  biasStudentsFigure,
+  bootstrapLinearFigure,
+  bootstrapLinearTable,
+  bootstrapNnFigure,
+  bootstrapNnTable,
+  initSummaryTable,
+  initTestMseFigure,
+  parameterVarianceFigure,
+  theorem51Table,
+} from "./student_initialization_figures.ts";

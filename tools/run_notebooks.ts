@@ -36,7 +36,7 @@
  */
 
 import { figuresDir, runScale, type Scale } from "../lib/config.ts";
-import { countsLine, gatherClaims } from "../lib/report/claims.ts";
+import { type ClaimCounts, countsLine, gatherClaims } from "../lib/report/claims.ts";
 
 /** Options of one run, after parsing the command line and the environment. */
 export interface RunOptions {
@@ -313,6 +313,12 @@ export async function main(args: string[]): Promise<number> {
     if (counts.length > 0) {
       console.log(`claims ledger: ${relative(`${figuresDir(scale)}/claims.md`)}`);
       for (const c of counts) console.log(`  ${countsLine(c)}`);
+      // The README's claims summary follows the committed figures (default and paper runs).
+      if (scale !== "smoke" && !Deno.env.get("KD_FIGURES_DIR")) {
+        if (await updateReadmeClaims(`${REPO}/README.md`, counts)) {
+          console.log("README.md: claims summary updated");
+        }
+      }
     }
     console.log(
       failed === 0
@@ -327,6 +333,35 @@ export async function main(args: string[]): Promise<number> {
     }
     throw err;
   }
+}
+
+/** The paper section a notebook rebuilds, from its file stem ("04_teacher..." -> "Section 4"). */
+export function sectionOf(notebook: string): string {
+  const n = Number(notebook.slice(0, 2));
+  if (notebook === "08_gaussian_distillation") return "Gaussian distillation";
+  return Number.isInteger(n) && n >= 2 && n <= 7 ? `Section ${n}` : notebook;
+}
+
+/**
+ * Rewrite the block between `<!-- claims:start -->` and `<!-- claims:end -->`
+ * in the README with one line per notebook ("Section 4: 13 claims, 9
+ * reproduced, 1 differs, 3 not testable here"). Returns whether it changed.
+ */
+export async function updateReadmeClaims(
+  readme: string,
+  counts: readonly ClaimCounts[],
+): Promise<boolean> {
+  const text = await Deno.readTextFile(readme);
+  const start = "<!-- claims:start -->", end = "<!-- claims:end -->";
+  const a = text.indexOf(start), b = text.indexOf(end);
+  if (a < 0 || b < a) return false;
+  const lines = counts.map((c) =>
+    `- ${countsLine({ ...c, group: `${sectionOf(c.group)} (\`${c.group}\`)` })}`
+  );
+  const next = `${text.slice(0, a + start.length)}\n${lines.join("\n")}\n${text.slice(b)}`;
+  if (next === text) return false;
+  await Deno.writeTextFile(readme, next);
+  return true;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

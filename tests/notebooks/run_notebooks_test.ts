@@ -223,3 +223,33 @@ Deno.test({
     }
   },
 });
+
+Deno.test("the README's claims summary is rewritten between its markers, one line per section", async () => {
+  const { updateReadmeClaims } = await import("../../tools/run_notebooks.ts");
+  const file = await Deno.makeTempFile({ suffix: ".md" });
+  try {
+    await Deno.writeTextFile(
+      file,
+      "intro\n<!-- claims:start -->\nold\n<!-- claims:end -->\nrest\n",
+    );
+    const changed = await updateReadmeClaims(file, [
+      {
+        group: "04_teacher_output_uncertainty",
+        claims: 13,
+        reproduced: 9,
+        differs: 1,
+        notTestable: 3,
+      },
+    ]);
+    assert(changed, "the block changed");
+    const text = await Deno.readTextFile(file);
+    assert(
+      text ===
+        "intro\n<!-- claims:start -->\n- Section 4 (`04_teacher_output_uncertainty`): 13 claims, " +
+          "9 reproduced, 1 differs, 3 not testable here\n<!-- claims:end -->\nrest\n",
+      text,
+    );
+  } finally {
+    await Deno.remove(file);
+  }
+});

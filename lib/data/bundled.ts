@@ -81,7 +81,7 @@ export interface BostonOptions extends BundledOptions {
   /**
    * Keep only the 11 numeric columns: drop CHAS (a 0/1 river dummy) and RAD (a
    * highway-access index), which OpenML stores as categorical; several of the
-   * paper's scripts do this (PROTOCOLS.md, Sections 5.1 and 7.2). Default false.
+   * paper's scripts do this (docs/protocols.md, Sections 5.1 and 7.2). Default false.
    */
   numericOnly?: boolean;
 }

@@ -1,6 +1,6 @@
 /**
  * Ready-to-use train/test splits at the authors' reference protocols
- * (PROTOCOLS.md, "Common conventions of the reference code"): z-scored
+ * (docs/protocols.md, "Common conventions of the reference code"): z-scored
  * features (and targets, for regression), with the scaler fitted on the full
  * data or on the training rows only, and scikit-learn's exact 80/20 split for
  * a given `random_state`, so our teachers see exactly the rows theirs saw.

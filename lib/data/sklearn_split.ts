@@ -3,7 +3,7 @@
  *
  * The paper's reference code splits with
  * `train_test_split(X, y, test_size=0.2, random_state=r)` (regression) and the
- * same with `stratify=y` (classification; PROTOCOLS.md, "Common conventions").
+ * same with `stratify=y` (classification; docs/protocols.md, "Common conventions").
  * These functions return exactly the row indices that call selects, in the
  * same order, so our training and test sets are the authors'. Tests compare
  * them to indices written by scikit-learn 1.2.1

@@ -4,7 +4,7 @@
  * column on chosen rows, then apply (x - mean) / scale to all rows.
  *
  * The paper's scripts fit the scaler either on the whole data set or on the
- * training rows only (PROTOCOLS.md); `rows` chooses which.
+ * training rows only (docs/protocols.md); `rows` chooses which.
  *
  * A constant column (variance zero up to rounding, by scikit-learn's test
  * var <= n eps var + (n |mean| eps)^2) gets scale 1, so it becomes all zeros

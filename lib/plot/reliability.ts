@@ -2,7 +2,9 @@
  * Reliability diagram: a classifier's accuracy against its confidence, bin by
  * bin, next to the diagonal of perfect calibration (accuracy = confidence).
  * One line per model (e.g. teacher and student), points sized by how many
- * test examples fall in the bin, for the calibration views of Section 6.1.
+ * test examples fall in the bin (with a size legend), for the calibration
+ * views of Section 6.1. A note in each panel's upper-left corner says what
+ * the dashed diagonal is.
  *
  * The rows are the bins of `reliabilityBins` (lib/uncertainty/calibration.ts)
  * with a field naming the model: a point above the diagonal is a bin where the
@@ -112,6 +114,8 @@ export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOption
     type: "quantitative",
     title: opts.xTitle ?? "confidence (mean max. probability in bin)",
     scale: { domain, nice: false },
+    // End labels drawn inside the panel, so side-by-side facets do not print "1.00.0".
+    axis: { labelFlush: true },
   };
   const y = {
     field: vlField(acc),
@@ -126,7 +130,7 @@ export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOption
         field: vlField(opts.count),
         type: "quantitative",
         scale: { type: "sqrt", range: [6, 80], zero: true },
-        legend: null,
+        legend: { title: "inputs in bin", tickCount: 3 },
       },
     }
     : {};
@@ -140,6 +144,24 @@ export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOption
         y: { datum: min, type: "quantitative", scale: { domain, nice: false } },
         x2: { datum: 1 },
         y2: { datum: 1 },
+      },
+    },
+    {
+      // Says what the dashed diagonal is, in the panel's empty upper-left corner.
+      transform: [{ aggregate: [{ op: "count", as: "__n" }] }],
+      mark: {
+        type: "text",
+        align: "left",
+        baseline: "top",
+        fontSize: 8,
+        color: "#777777",
+        dx: 3,
+        dy: 3,
+      },
+      encoding: {
+        x: { datum: min, type: "quantitative", scale: { domain, nice: false } },
+        y: { datum: 1, type: "quantitative", scale: { domain, nice: false } },
+        text: { value: "dashed: accuracy = confidence" },
       },
     },
     {

@@ -307,9 +307,9 @@ export interface PairResult {
   classes: number;
   /** One score per init seed (split seed 1). */
   seeds: SeedScore[];
-  /** Per split seed (1, 2, ...; init seed 0): accuracies and All-group mean entropies. */
+  /** Per split seed (1, 2, ...; the first init seed): accuracies and All-group mean entropies. */
   splits: { splitSeed: number; accT: number; accS: number; hT: number; hS: number }[];
-  /** Reliability bins of teacher and student at init seed 0 (test sets of at least 300 inputs). */
+  /** Reliability bins of teacher and student at the first init seed (test sets of at least 300 inputs). */
   reliability: { model: "teacher" | "student"; bins: ReliabilityBin[] }[];
   /** Seconds spent training and scoring this pair. */
   seconds: number;
@@ -634,7 +634,7 @@ function checkConfig(config: StudentOutputConfig): void {
 /**
  * Run Section 6.1: for each data set and family, train `seeds` teachers and
  * their hard-label students at the reference split, score them, repeat at
- * `splitSeeds` split seeds (init seed 0), then run the investigation's
+ * `splitSeeds` split seeds (the first init seed), then run the investigation's
  * variants on `investigate.sets`.
  *
  * @throws TypeError/RangeError when the configuration is malformed (before any training).
@@ -734,14 +734,19 @@ export interface EntropyCell {
   set: StudentOutputSet;
   family: StudentOutputFamily;
   role: "teacher" | "student";
-  /** Ours at init seed 0, split seed 1 (the paper's single run): mean and std over test inputs. */
+  /** Ours at the first init seed, split seed 1 (the paper's single run): mean and std over test inputs. */
   ours: { mean: number; std: number };
   /** The paper's, when our notes record it. */
   paper?: { mean: number; std?: number };
   /** Mean and SD over init seeds, over split seeds, and the spread max(sdSeeds, sdSplits). */
   spread: ReturnType<typeof entropySpread>;
-  /** "matches" (|seed-mean − paper| ≤ 2 × spread), "differs", or "no paper number". */
-  verdict: "matches" | "differs" | "no paper number";
+  /**
+   * "matches" (|seed-mean − paper| ≤ 2 × spread), "differs", "no paper number", or "one run"
+   * (a single init seed and split seed: no spread to judge by).
+   */
+  verdict: "matches" | "differs" | "no paper number" | "one run";
+  /** Rows kept when the run subsampled the data set (MNIST below paper scale), else absent. */
+  subsample?: number;
   /** Investigation: variants that bring the cell within 2 × spread of the paper (keys), when run. */
   movers?: string[];
 }
@@ -761,12 +766,15 @@ export function entropyCells(result: StudentOutputResult): EntropyCell[] {
       const within = (v: number) => Math.abs(v - paper!.mean) <= 2 * spread.spread;
       const verdict = paper === undefined
         ? "no paper number"
+        : pr.seeds.length < 2 && pr.splits.length < 2
+        ? "one run"
         : within(spread.mean)
         ? "matches"
         : "differs";
       const inv = result.investigation.filter((r) =>
         r.set === pr.set && r.family === pr.family && r.variant !== "reference"
       );
+      const spec = result.config.sets.find((s) => s.name === pr.set);
       cells.push({
         set: pr.set,
         family: pr.family,
@@ -775,6 +783,7 @@ export function entropyCells(result: StudentOutputResult): EntropyCell[] {
         ...(paper ? { paper } : {}),
         spread,
         verdict,
+        ...(spec?.rows !== undefined ? { subsample: spec.rows } : {}),
         ...(paper && inv.length > 0
           ? {
             movers: inv.filter((r) => within(role === "teacher" ? r.hT : r.hS)).map((r) =>
@@ -819,6 +828,18 @@ export function studentOutputClaims(result: StudentOutputResult): Claim[] {
   for (const c of entropyCells(result)) {
     if (!c.paper) continue;
     const table = c.family === "logistic" ? "Table 3" : "Table 4";
+    if (c.verdict === "one run") {
+      claims.push(claimNotTestable({
+        section: table,
+        id: `${id(c.set)}-${id(c.family)}-${c.role}-entropy`,
+        claim: `${c.set}, ${c.family}: ${c.role} entropy, All (nats)`,
+        paper: c.paper.mean,
+        why: `one init seed and one split seed (ours ${
+          c.spread.mean.toFixed(4)
+        }): no spread to judge by`,
+      }));
+      continue;
+    }
     const cl = claimVsNumber({
       section: table,
       id: `${id(c.set)}-${id(c.family)}-${c.role}-entropy`,
@@ -834,7 +855,13 @@ export function studentOutputClaims(result: StudentOutputResult): Claim[] {
         c.movers.length ? `reached by ${c.movers.join(", ")}` : "no single choice reaches it"
       }`
       : "";
-    claims.push({ ...cl, rule: `${cl.rule} (SE = spread over init and split seeds)${moved}` });
+    const sub = c.subsample === undefined
+      ? ""
+      : `; ${c.subsample.toLocaleString("en-US")}-row subsample at this scale`;
+    claims.push({
+      ...cl,
+      rule: `${cl.rule} (SE = spread over init and split seeds)${moved}${sub}`,
+    });
   }
   // The paper's "no significant difference" by its own rule, over testable groups.
   let flagged = 0, tested = 0;
@@ -854,7 +881,7 @@ export function studentOutputClaims(result: StudentOutputResult): Claim[] {
     se: null,
     verdict: flagged === 0 ? "reproduced" : "differs",
     rule:
-      `mean ± std intervals disjoint in ${flagged} of ${tested} groups with at least ${result.config.minGroup} inputs per model (seed 0)`,
+      `mean ± std intervals disjoint in ${flagged} of ${tested} groups with at least ${result.config.minGroup} inputs per model (first init seed)`,
   });
   for (const pr of result.pairs) {
     const p = pr.seeds[0].paired;
@@ -870,7 +897,8 @@ export function studentOutputClaims(result: StudentOutputResult): Claim[] {
     claims.push(claimFromTest({
       section: "6.1",
       id: `${id(pr.set)}-${id(pr.family)}-paired`,
-      claim: `${pr.set}, ${pr.family}: student entropy equals teacher's (paired t, seed 0)`,
+      claim:
+        `${pr.set}, ${pr.family}: student entropy equals teacher's (paired t, first init seed)`,
       paper: "no difference",
       ours: p.diff,
       se: p.se,
@@ -892,14 +920,22 @@ export interface StudentOutputFindings {
   maxAccuracyGap: { gap: number; where: string };
   /** Mean teacher-student agreement over pairs and seeds, % (lowest pair and where). */
   minAgreement: { agreement: number; where: string };
-  /** Groups the interval rule flags, of those it can test (seed 0). */
+  /** Groups the interval rule flags, of those it can test (first init seed). */
   intervalFlagged: number;
   intervalTested: number;
-  /** Pairs whose paired t-test rejects at 5% at seed 0, of all pairs. */
+  /** Pairs whose paired t-test rejects at 5% at the first init seed, of all pairs. */
   pairedRejects: number;
   pairs: number;
   /** Seconds of the run. */
   seconds: number;
+  /**
+   * The investigation's levers: per free choice, the mean over investigated pairs and roles
+   * of |variant − reference| / reference of the All-group entropy (largest effect of that
+   * choice's settings), largest first.
+   */
+  levers: { choice: string; relative: number }[];
+  /** Investigated (pair, role) cells whose entropy falls with the epochs (100, the reference's, 1000), of those with both variants. */
+  epochsFalling: { holds: number; of: number };
 }
 
 /** Summarise a run for the notebook's prose. */
@@ -916,8 +952,12 @@ export function studentOutputFindings(result: StudentOutputResult): StudentOutpu
       const inv = result.investigation.filter((r) =>
         r.set === c.set && r.family === c.family && r.variant !== "reference"
       );
-      if (inv.length === 0) line += " (not investigated at this scale)";
-      else {
+      if (inv.length === 0) {
+        line += c.subsample === undefined
+          ? " (not investigated at this scale)"
+          : ` (at this scale on a ${c.subsample.toLocaleString("en-US")}-row subsample, not the ` +
+            `paper's full data; \`KD_SCALE=paper\` uses every row)`;
+      } else {
         const value = (r: InvestigationRow) => c.role === "teacher" ? r.hT : r.hS;
         const best = inv.reduce((a, b) =>
           Math.abs(value(b) - c.paper!.mean) < Math.abs(value(a) - c.paper!.mean) ? b : a
@@ -951,7 +991,41 @@ export function studentOutputFindings(result: StudentOutputResult): StudentOutpu
     }
     if (pr.seeds[0].paired.pT < 0.05) rejects++;
   }
+  const effect = new Map<string, number[]>();
+  for (const ref of result.investigation.filter((r) => r.variant === "reference")) {
+    const vs = result.investigation.filter((r) =>
+      r.set === ref.set && r.family === ref.family && r.variant !== "reference"
+    );
+    for (const choice of new Set(vs.map((v) => v.choice))) {
+      const of = vs.filter((v) => v.choice === choice);
+      for (const role of ["hT", "hS"] as const) {
+        const rel = Math.max(...of.map((v) => Math.abs(v[role] - ref[role]) / ref[role]));
+        if (Number.isFinite(rel)) effect.set(choice, [...(effect.get(choice) ?? []), rel]);
+      }
+    }
+  }
+  let holds = 0, of = 0;
+  for (const ref of result.investigation.filter((r) => r.variant === "reference")) {
+    const at = (k: string) =>
+      result.investigation.find((r) =>
+        r.set === ref.set && r.family === ref.family && r.variant === k
+      );
+    const short = at("epochs-100"), long = at("epochs-1000");
+    if (!short || !long) continue;
+    const e = result.config.protocol.epochs;
+    for (const role of ["hT", "hS"] as const) {
+      of++;
+      const pts = [[100, short[role]], [e, ref[role]], [1000, long[role]]].sort((a, b) =>
+        a[0] - b[0]
+      );
+      if (pts[0][1] > pts[1][1] && pts[1][1] > pts[2][1]) holds++;
+    }
+  }
+  const levers = [...effect].map(([choice, v]) => ({ choice, relative: mean(v) }))
+    .sort((a, b) => b.relative - a.relative);
   return {
+    levers,
+    epochsFalling: { holds, of },
     matches: cells.filter((c) => c.verdict === "matches").length,
     differs: cells.filter((c) => c.verdict === "differs").length,
     noPaper: cells.filter((c) => c.verdict === "no paper number").length,

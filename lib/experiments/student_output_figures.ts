@@ -38,7 +38,7 @@ function dataNote(result: StudentOutputResult): string {
 
 /**
  * Table 3 (`"logistic"`) or Table 4 (`"NN"`) in the paper's layout, at init
- * seed 0 of the run (the run's root seed) and split seed 1: accuracies beside
+ * the first init seed of the run's root seed and split seed 1: accuracies beside
  * the paper's, per group mean (std) entropy and sizes, the paper's All-group
  * entropies where our notes record them, and "Significant?" by the paper's
  * rule, or "—" when a group has fewer than `minGroup` inputs for either model.
@@ -97,7 +97,7 @@ export function paperTable(result: StudentOutputResult, family: StudentOutputFam
   });
 }
 
-/** Figure 9: mean ± std entropy per group, teacher beside student, one panel per data set (seed 0). */
+/** Figure 9: mean ± std entropy per group, teacher beside student, one panel per data set (first init seed). */
 export function entropyBarsFigure(result: StudentOutputResult, family: StudentOutputFamily): Chart {
   const rows: Row[] = result.pairs.filter((r) => r.family === family).flatMap((r) =>
     r.seeds[0].rows.flatMap((g) =>
@@ -131,7 +131,7 @@ export function entropyBarsFigure(result: StudentOutputResult, family: StudentOu
   );
 }
 
-/** Reliability diagrams of teacher and student (seed 0), one panel per data set with at least 300 test inputs. */
+/** Reliability diagrams of teacher and student (first init seed), one panel per data set with at least 300 test inputs. */
 export function reliabilityFigure(result: StudentOutputResult, family: StudentOutputFamily): Chart {
   const rows: Row[] = result.pairs.filter((r) => r.family === family).flatMap((r) =>
     r.reliability.flatMap(({ model, bins }) => bins.map((b) => ({ data: r.set, model, ...b })))
@@ -154,7 +154,7 @@ const f4 = (v: number) => v.toFixed(4);
 
 /**
  * The entropy comparison, cell by cell: for every data set, family and role,
- * ours at seed 0 (mean and std over test inputs) beside the paper's, the mean
+ * ours in one run (the first init seed; mean and std over test inputs) beside the paper's, the mean
  * ± SD over init seeds and over split seeds, the verdict by
  * {@link ENTROPY_RULE}, and which investigated choices reach the paper.
  */
@@ -167,7 +167,7 @@ export function entropyComparisonTable(result: StudentOutputResult): Table {
       { name: "data", label: "Data set" },
       { name: "family", label: "Model" },
       { name: "role", label: "Role" },
-      { name: "ours", label: "Ours, seed 0: mean (std)" },
+      { name: "ours", label: "Ours, one run: mean (std)" },
       { name: "paper", label: "Paper: mean (std)" },
       { name: "seeds", label: "Over init seeds" },
       { name: "splits", label: "Over split seeds" },
@@ -186,7 +186,13 @@ export function entropyComparisonTable(result: StudentOutputResult): Table {
       splits: `${f4(c.spread.meanSplits)} ± ${f4(c.spread.sdSplits)} (${pairOf(c).splits.length})`,
       verdict: c.verdict,
       movers: c.movers === undefined
-        ? (c.paper && c.verdict === "differs" ? "not investigated at this scale" : "")
+        ? (c.paper && c.verdict === "differs"
+          ? (c.subsample === undefined
+            ? "not investigated at this scale"
+            : `${
+              c.subsample.toLocaleString("en-US")
+            }-row subsample here; paper scale uses all rows`)
+          : "")
         : c.movers.length
         ? c.movers.join(", ")
         : "none",
@@ -195,10 +201,10 @@ export function entropyComparisonTable(result: StudentOutputResult): Table {
       "Entropy (All group, nats), cell by cell: ours beside the paper's, with the spread over " +
       "initialisation seeds and over split seeds.",
     note:
-      `Seed 0: init seed ${result.config.seed}, split seed ${result.config.protocol.splitSeed}, as the ` +
+      `One run: the first init seed (root seed ${result.config.seed}) at split seed ${result.config.protocol.splitSeed}, as the ` +
       `paper's single run (std over test inputs). Over init seeds: mean ± SD of the mean entropy over ` +
-      `init seeds at split seed 1 (count in brackets); over split seeds: the same at init seed 0 over ` +
-      `split seeds 1, 2, .... Verdict: ${ENTROPY_RULE}; "n/a": our protocol notes do not record the ` +
+      `init seeds at split seed 1 (count in brackets); over split seeds: the same at the first init seed over ` +
+      `split seeds 1, 2, .... Verdict: ${ENTROPY_RULE}; "one run": a single init and split seed, no spread to judge by; "n/a": our protocol notes do not record the ` +
       `paper's cell. Investigation: variants (next table) whose mean lies within 2 × spread of the ` +
       `paper; "none": no single choice does. ${dataNote(result)}`,
   });
@@ -251,7 +257,7 @@ export function investigationTable(result: StudentOutputResult): Table {
   });
 }
 
-/** The paper's interval rule beside paired tests on the same test inputs (All group, seed 0). */
+/** The paper's interval rule beside paired tests on the same test inputs (All group, first init seed). */
 export function pairedTestsTable(result: StudentOutputResult): Table {
   const fmtP = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
   return table({
@@ -278,7 +284,7 @@ export function pairedTestsTable(result: StudentOutputResult): Table {
     }),
     caption: "Teacher against student entropy on the same test inputs (All group): paired tests.",
     note:
-      `Seed 0 (init seed ${result.config.seed}, split seed ${result.config.protocol.splitSeed}); ` +
+      `First init seed (root seed ${result.config.seed}), split seed ${result.config.protocol.splitSeed}; ` +
       `bootstrap with ${result.config.resamples} resamples; the last column counts the init seeds on ` +
       `which the paired t-test rejects at 5%. ${dataNote(result)}`,
   });

@@ -3,8 +3,7 @@
  * bin, next to the diagonal of perfect calibration (accuracy = confidence).
  * One line per model (e.g. teacher and student), points sized by how many
  * test examples fall in the bin (with a size legend), for the calibration
- * views of Section 6.1. A note in each panel's upper-left corner says what
- * the dashed diagonal is.
+ * views of Section 6.1. A legend entry says what the dashed diagonal is.
  *
  * The rows are the bins of `reliabilityBins` (lib/uncertainty/calibration.ts)
  * with a field naming the model: a point above the diagonal is a bin where the
@@ -136,32 +135,21 @@ export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOption
     : {};
   const layer: Record<string, unknown>[] = [
     {
-      // One row per panel (so it also works under facet), drawn as the diagonal y = x.
+      // One row per panel (so it also works under facet), drawn as the diagonal y = x; its
+      // dash pattern has a legend entry that says what the diagonal is.
       transform: [{ aggregate: [{ op: "count", as: "__n" }] }],
-      mark: { type: "rule", color: "#999999", strokeDash: [4, 2], strokeWidth: 1 },
+      mark: { type: "rule", color: "#999999", strokeWidth: 1 },
       encoding: {
         x: { datum: min, type: "quantitative", scale: { domain, nice: false } },
         y: { datum: min, type: "quantitative", scale: { domain, nice: false } },
         x2: { datum: 1 },
         y2: { datum: 1 },
-      },
-    },
-    {
-      // Says what the dashed diagonal is, in the panel's empty upper-left corner.
-      transform: [{ aggregate: [{ op: "count", as: "__n" }] }],
-      mark: {
-        type: "text",
-        align: "left",
-        baseline: "top",
-        fontSize: 8,
-        color: "#777777",
-        dx: 3,
-        dy: 3,
-      },
-      encoding: {
-        x: { datum: min, type: "quantitative", scale: { domain, nice: false } },
-        y: { datum: 1, type: "quantitative", scale: { domain, nice: false } },
-        text: { value: "dashed: accuracy = confidence" },
+        strokeDash: {
+          datum: "accuracy = confidence",
+          type: "nominal",
+          scale: { range: [[4, 2]] },
+          legend: { title: null, symbolType: "stroke", symbolStrokeColor: "#999999" },
+        },
       },
     },
     {

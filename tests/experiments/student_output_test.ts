@@ -11,6 +11,7 @@ import {
   studentOutputClaims,
   type StudentOutputConfig,
   studentOutputConfig,
+  studentOutputFindings,
   type StudentOutputResult,
 } from "../../lib/experiments/mod.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
@@ -190,6 +191,17 @@ Deno.test("fitLogisticLbfgs reaches the penalised optimum: the gradient, compute
   assert(norm(0.1) < norm(1));
 });
 
+Deno.test("Section 6.1: a pair with one init seed and one split seed gets no verdict ('one run')", async () => {
+  const c = tiny(1);
+  c.sets = [{ name: "Wine", seeds: 1, splitSeeds: 1 }];
+  c.investigate = { ...c.investigate, sets: [] };
+  const r = await runStudentOutput(c, quiet);
+  const cell = entropyCells(r).find((x) => x.family === "NN" && x.role === "student")!;
+  assertEquals([cell.verdict, cell.spread.spread], ["one run", 0]);
+  const claim = studentOutputClaims(r).find((x) => x.id === "wine-nn-student-entropy")!;
+  assertEquals(claim.verdict, "not testable here");
+});
+
 Deno.test("runStudentOutput refuses a malformed configuration before any training", async () => {
   const c = tiny();
   c.sets[0].seeds = 0;
@@ -211,6 +223,12 @@ Deno.test("Section 6.1, tiny: claims have unique ids and stated rules; figure sp
   // 4 pairs x 2 accuracies + 2 entropy cells with a paper number (Wine NN student, Digits x4) + rule + 4 paired.
   assertEquals(claims.filter((c) => c.id.endsWith("-accuracy")).length, 8);
   assertEquals(claims.filter((c) => c.id.endsWith("-entropy")).length, 5);
+  // The prose summary counts every cell once, and lists one line per cell with a paper number.
+  const f = studentOutputFindings(r);
+  const cells = entropyCells(r);
+  assertEquals(f.matches + f.differs + f.noPaper, cells.length);
+  assertEquals(f.cellLines.length, cells.filter((c) => c.paper).length);
+  assertEquals(f.pairs, 4);
   await assertSnapshot("06_fig9_entropy_nn", entropyBarsFigure(r, "NN").spec);
   await assertSnapshot("06_reliability_logistic", reliabilityFigure(r, "logistic").spec);
 });

@@ -923,6 +923,8 @@ export interface StudentOutputFindings {
   /** Groups the interval rule flags, of those it can test (first init seed). */
   intervalFlagged: number;
   intervalTested: number;
+  /** The pair with the largest |teacher − student| mean entropy difference at the first init seed (paired). */
+  largestPaired: { where: string; diff: number; low: number; high: number; interval: boolean };
   /** Pairs whose paired t-test rejects at 5% at the first init seed, of all pairs. */
   pairedRejects: number;
   pairs: number;
@@ -955,7 +957,9 @@ export function studentOutputFindings(result: StudentOutputResult): StudentOutpu
       if (inv.length === 0) {
         line += c.subsample === undefined
           ? " (not investigated at this scale)"
-          : ` (at this scale on a ${c.subsample.toLocaleString("en-US")}-row subsample, not the ` +
+          : ` (at this scale on a subsample of ${
+            c.subsample.toLocaleString("en-US")
+          } rows, not the ` +
             `paper's full data; \`KD_SCALE=paper\` uses every row)`;
       } else {
         const value = (r: InvestigationRow) => c.role === "teacher" ? r.hT : r.hS;
@@ -978,6 +982,7 @@ export function studentOutputFindings(result: StudentOutputResult): StudentOutpu
   });
   let gap = { gap: -1, where: "" }, agree = { agreement: Infinity, where: "" };
   let flagged = 0, tested = 0, rejects = 0;
+  let largest = { where: "", diff: 0, low: 0, high: 0, interval: false };
   for (const pr of result.pairs) {
     const where = `${pr.set}, ${pr.family}`;
     const g = Math.abs(mean(pr.seeds.map((s) => s.teacher.accuracy - s.student.accuracy)));
@@ -990,6 +995,16 @@ export function studentOutputFindings(result: StudentOutputResult): StudentOutpu
       if (r.significant) flagged++;
     }
     if (pr.seeds[0].paired.pT < 0.05) rejects++;
+    const pd = pr.seeds[0].paired;
+    if (Math.abs(pd.diff) > Math.abs(largest.diff)) {
+      largest = {
+        where,
+        diff: pd.diff,
+        low: pd.low,
+        high: pd.high,
+        interval: pr.seeds[0].rows[0].significant === true,
+      };
+    }
   }
   const effect = new Map<string, number[]>();
   for (const ref of result.investigation.filter((r) => r.variant === "reference")) {
@@ -1026,6 +1041,7 @@ export function studentOutputFindings(result: StudentOutputResult): StudentOutpu
   return {
     levers,
     epochsFalling: { holds, of },
+    largestPaired: largest,
     matches: cells.filter((c) => c.verdict === "matches").length,
     differs: cells.filter((c) => c.verdict === "differs").length,
     noPaper: cells.filter((c) => c.verdict === "no paper number").length,

@@ -259,7 +259,8 @@ export function investigationTable(result: StudentOutputResult): Table {
 
 /** The paper's interval rule beside paired tests on the same test inputs (All group, first init seed). */
 export function pairedTestsTable(result: StudentOutputResult): Table {
-  const fmtP = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
+  // A p-value that underflows to 0 in float64 is printed as a bound, not as "0.0e+0".
+  const fmtP = (p: number) => (p === 0 ? "< 1e-300" : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
   return table({
     columns: [
       { name: "data", label: "Data set" },

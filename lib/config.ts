@@ -8,8 +8,9 @@
  *   Otherwise `default` and `paper` runs write to the repository's `figures/`
  *   and `smoke` runs to the ignored `build/figures/`, so a smoke run never
  *   touches committed files.
- * - `KD_DATA_DIR`: the folder holding the large data sets that are not shipped
- *   (full MNIST as IDX files under `mnist/`, Covertype under `covtype/`).
+ * - `KD_DATA_DIR`: overrides the folder of the larger data sets (full MNIST as
+ *   IDX files under `mnist/`, Covertype under `covtype/`). Unset, they are read
+ *   from the repository's `data/`, which ships both.
  *
  * @module
  */
@@ -83,6 +84,16 @@ export function figuresDir(scale: Scale = runScale()): string {
  */
 export function externalDataDir(): string | undefined {
   return env("KD_DATA_DIR");
+}
+
+/**
+ * The folder holding `mnist/` and `covtype/`: `KD_DATA_DIR` when it is set
+ * (an override), else the repository's `data/`, which ships both.
+ *
+ * @category Data folders
+ */
+export function largeDataDir(): string {
+  return env("KD_DATA_DIR") ?? bundledDataDir();
 }
 
 /**

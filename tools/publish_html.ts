@@ -38,7 +38,7 @@ const REPO = decodeURIComponent(new URL("../", import.meta.url).pathname).replac
 
 /**
  * What the current exports rebuild where their names do not say it (from
- * PROTOCOLS.md's section notes). A notebook can record it itself instead:
+ * docs/protocols.md's section notes). A notebook can record it itself instead:
  * `save(chart, name, { meta: { seed, paper: "Figure 8" } })` puts `paper=...`
  * in the stamp, which wins.
  */

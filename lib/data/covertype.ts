@@ -3,9 +3,10 @@
  * cells from cartographic variables. 54 features (10 quantitative, 4
  * wilderness-area and 40 soil-type indicators), 7 cover types.
  *
- * Not shipped: the loader reads the user's copy, either UCI's `covtype.data`
- * (gzipped or not; no header, 55 integer columns) or the same layout with a
- * header line, as `covtype_uci_150k.csv.gz` in KD_DATA_DIR/covtype. The paper
+ * The project ships a 150,000-row part in `data/covtype/covtype_uci_150k.csv.gz`
+ * (see data/README.md). The loader reads it, or any copy in UCI's own
+ * `covtype.data` layout (gzipped or not; no header, 55 integer columns) or the
+ * same layout with a header line. The paper
  * uses a random 50,000-row subsample with labels shifted to 0..6 (docs/protocols.md,
  * Section 6); `rows` and `seed` draw such a subsample.
  *
@@ -13,6 +14,7 @@
  */
 
 import { csvParseRows } from "d3-dsv";
+import { largeDataDir } from "../config.ts";
 import { sampleWithoutReplacement, type Seed, toRng } from "../random.ts";
 import type { ClassificationDataset } from "./dataset.ts";
 import { numericMatrix, readDataText } from "./read_file.ts";
@@ -62,7 +64,7 @@ async function resolve(path: string): Promise<string> {
   } catch {
     throw new Error(
       `path "${path}" does not exist. Give the Covertype file (covtype.data[.gz] or ` +
-        `covtype_uci_150k.csv.gz) or its folder, e.g. \`\${KD_DATA_DIR}/covtype\`.`,
+        `covtype_uci_150k.csv.gz) or its folder, e.g. \`data/covtype\`.`,
     );
   }
   if (!info.isDirectory) return path;
@@ -78,7 +80,9 @@ async function resolve(path: string): Promise<string> {
 
 /**
  * Load Covertype from `path` (a file, or a folder holding one of
- * covtype.data.gz, covtype.data, covtype_uci_150k.csv.gz, covtype.csv).
+ * covtype.data.gz, covtype.data, covtype_uci_150k.csv.gz, covtype.csv);
+ * without `path`, from `<largeDataDir()>/covtype` (the shipped copy, or
+ * KD_DATA_DIR's when that is set): `loadCovertype({ rows: 50_000, seed: 1 })`.
  * Labels 1..7 become 0..6. With `rows`, a uniform subsample (in file order)
  * is kept; only those rows are parsed.
  *
@@ -87,15 +91,19 @@ async function resolve(path: string): Promise<string> {
  *   or `rows` is given without `seed`.
  * @example
  * ```ts
- * const cov = await loadCovertype(`${externalDataDir()}/covtype`, { rows: 50_000, seed: 1 });
+ * const cov = await loadCovertype({ rows: 50_000, seed: 1 }); // the shipped copy
  * ```
  *
  * @category Loaders
  */
 export async function loadCovertype(
-  path: string,
-  opts: CovertypeOptions = {},
+  pathOrOpts?: string | CovertypeOptions,
+  options: CovertypeOptions = {},
 ): Promise<ClassificationDataset> {
+  const path = typeof pathOrOpts === "string" || pathOrOpts === undefined
+    ? pathOrOpts ?? `${largeDataDir()}/covtype`
+    : `${largeDataDir()}/covtype`;
+  const opts = pathOrOpts !== null && typeof pathOrOpts === "object" ? pathOrOpts : options;
   if (typeof path !== "string" || path === "") {
     throw new TypeError(`path must be the Covertype file or its folder, got ${path}.`);
   }

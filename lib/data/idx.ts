@@ -10,6 +10,7 @@
  * @module
  */
 
+import { largeDataDir } from "../config.ts";
 import type { ClassificationDataset } from "./dataset.ts";
 import { readDataBytes } from "./read_file.ts";
 
@@ -110,13 +111,38 @@ export async function readIdx(path: string): Promise<IdxArray> {
 }
 
 /**
- * Options of `loadMnistIdx`.
+ * Options of `loadMnistIdx` and `loadMnist`.
  *
  * @category Loaders
  */
 export interface MnistIdxOptions {
   /** "train" (60,000), "test" (10,000) or "all" (train then test: 70,000, as the paper). */
   split?: "train" | "test" | "all";
+}
+
+/** Options of `loadMnist`: the split, and the folder of the IDX files. */
+export interface MnistOptions extends MnistIdxOptions {
+  /** Folder of the four IDX files; default `<largeDataDir()>/mnist` (the shipped copy, or KD_DATA_DIR's). */
+  dir?: string;
+}
+
+/**
+ * Full MNIST from the copy the project ships in `data/mnist` (or
+ * `KD_DATA_DIR/mnist` when that is set, or `dir`): `loadMnistIdx` with the
+ * folder filled in. Pixels divided by 255 (Section 6.1; docs/protocols.md).
+ *
+ * @throws Error as `loadMnistIdx`.
+ * @example
+ * ```ts
+ * const mnist = await loadMnist({ split: "all" }); // 70,000 x 784, as the paper
+ * ```
+ */
+export function loadMnist(opts: MnistOptions = {}): Promise<ClassificationDataset> {
+  if (opts === null || typeof opts !== "object") {
+    throw new TypeError(`opts must be an object such as { split: "all" }, got ${opts}.`);
+  }
+  const { dir, ...rest } = opts;
+  return loadMnistIdx(dir ?? `${largeDataDir()}/mnist`, rest);
 }
 
 async function findFile(dir: string, stem: string, kind: string): Promise<string> {
@@ -172,8 +198,7 @@ async function loadPart(
  * @throws Error when dir lacks a file, a file is not valid IDX, or images and labels disagree.
  * @example
  * ```ts
- * const dir = externalDataDir();  // KD_DATA_DIR
- * if (dir) { const mnist = await loadMnistIdx(`${dir}/mnist`, { split: "all" }); } // 70,000 x 784
+ * const mnist = await loadMnistIdx("data/mnist", { split: "all" }); // 70,000 x 784
  * ```
  *
  * @category Loaders

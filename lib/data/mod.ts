@@ -32,8 +32,15 @@ export {
   loadDigits,
   loadWine,
 } from "./bundled.ts";
-export { loadMnistSubset } from "./mnist_subset.ts";
-export { decodeIdx, type IdxArray, loadMnistIdx, type MnistIdxOptions, readIdx } from "./idx.ts";
+export {
+  decodeIdx,
+  type IdxArray,
+  loadMnist,
+  loadMnistIdx,
+  type MnistIdxOptions,
+  type MnistOptions,
+  readIdx,
+} from "./idx.ts";
 export { COVERTYPE_FEATURES, type CovertypeOptions, loadCovertype } from "./covertype.ts";
 export { gunzip, isGzip, readDataBytes, readDataText } from "./read_file.ts";
 export {

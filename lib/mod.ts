@@ -55,7 +55,13 @@
  * `seed: number | Rng`; student s uses child stream s) and **Run configuration**
  * (`runScale`, `byScale`: smoke, default and paper scales).
  *
- * Other entries: `./engines` (the cohort trainer and its back ends), `./data`
+ * **Experiments.** Each section's experiment as a configuration at three scales
+ * (`teacherOutputConfig("default")`), a run (`runTeacherOutput(config)`, the Monte
+ * Carlo loop over `sweep`, with progress and time left) and its claims ledger
+ * (`teacherOutputClaims(result)`); the notebooks narrate them. Their figure and
+ * table builders are in `./experiments`.
+ *
+ * Other entries: `./experiments` (every section's figures and tables), `./engines` (the cohort trainer and its back ends), `./data`
  * (data sets, splits), `./plot` (figures), `./report` (tables, claims ledger,
  * prose), `./text` (measures on response embeddings), `./llm` (the small
  * language model; `./llm/corpus` QA corpora, `./llm/embed` sentence embedders).
@@ -255,4 +261,41 @@ export {
 export { byScale, figuresDir, runScale, type Scale } from "./config.ts";
 
 // ---- Experiments: one module per paper section (configuration, Monte Carlo loop, claims) ----
-export * from "./experiments/mod.ts";
+// The section experiments' entry points (configuration, run, claims); their figure and table
+// builders are in the ./experiments entry.
+export {
+  type BootstrapResult,
+  type CombinationResult,
+  type ExperimentConfig,
+  type InitPerturbationResult,
+  problemDefinitionClaims,
+  type ProblemDefinitionConfig,
+  problemDefinitionConfig,
+  type ProblemDefinitionResult,
+  runBootstrap,
+  runCombinationCheck,
+  runInitPerturbation,
+  type RunOptions,
+  runProblemDefinition,
+  runStudentOutput,
+  runTeacherOutput,
+  runVarianceAware,
+  studentInitializationClaims,
+  type StudentInitializationConfig,
+  studentInitializationConfig,
+  studentOutputClaims,
+  type StudentOutputConfig,
+  studentOutputConfig,
+  type StudentOutputResult,
+  sweep,
+  type SweepOptions,
+  type SweepProgress,
+  teacherOutputClaims,
+  type TeacherOutputConfig,
+  teacherOutputConfig,
+  type TeacherOutputResult,
+  varianceAwareClaims,
+  type VarianceAwareConfig,
+  varianceAwareConfig,
+  type VarianceAwareResult,
+} from "./experiments/mod.ts";

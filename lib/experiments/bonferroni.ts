@@ -15,6 +15,8 @@ import { probit } from "simple-statistics";
  * ```ts
  * bonferroniZ(14); // 2.91
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function bonferroniZ(count: number, alpha = 0.05): number {
   if (!Number.isInteger(count) || count < 1) {

@@ -9,7 +9,11 @@
  */
 import { interStudentVariance } from "../uncertainty/inter_student.ts";
 
-/** A statistic over S students, with its S delete-one values. */
+/**
+ * A statistic over S students, with its S delete-one values.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export interface JackknifeStatistic {
   /** The statistic over all S students. */
   value: number;
@@ -36,6 +40,8 @@ function checkBlock(fn: string, block: ArrayLike<number>, columns: number): numb
  * the C columns, with its delete-one values.
  *
  * @throws RangeError when the block is not S x C with S >= 2.
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function jackknifeMean(block: ArrayLike<number>, columns = 1): JackknifeStatistic {
   const S = checkBlock("jackknifeMean", block, columns);
@@ -60,6 +66,8 @@ export function jackknifeMean(block: ArrayLike<number>, columns = 1): JackknifeS
  * tiny against the mean.
  *
  * @throws RangeError when the block is not S x C with S >= 2.
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function jackknifeVariance(block: ArrayLike<number>, columns = 1): JackknifeStatistic {
   const S = checkBlock("jackknifeVariance", block, columns);
@@ -87,7 +95,11 @@ export function jackknifeVariance(block: ArrayLike<number>, columns = 1): Jackkn
   return { value: full.mean, deleteOne };
 }
 
-/** An estimate with its jackknife standard error. */
+/**
+ * An estimate with its jackknife standard error.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export interface Estimate {
   /** The estimate from all students. */
   value: number;
@@ -102,6 +114,8 @@ export interface Estimate {
  *
  * @throws RangeError when `terms` is empty, weights are not finite, or the
  *   statistics do not share one number of students.
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function jackknifeCombination(
   terms: readonly { weight: number; stat: JackknifeStatistic }[],
@@ -142,6 +156,8 @@ export function jackknifeCombination(
  *
  * @throws RangeError when x and stats differ in length, or x has fewer than
  *   two distinct values.
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function jackknifeSlope(
   x: readonly number[],

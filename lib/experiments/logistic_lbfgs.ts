@@ -14,7 +14,11 @@
  * @module
  */
 
-/** A fitted multinomial logistic regression: weights d x C (row-major) and intercepts C. */
+/**
+ * A fitted multinomial logistic regression: weights d x C (row-major) and intercepts C.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface LogisticModel {
   /** Number of features. */
   d: number;
@@ -30,7 +34,11 @@ export interface LogisticModel {
   converged: boolean;
 }
 
-/** Options of {@link fitLogisticLbfgs}. */
+/**
+ * Options of {@link fitLogisticLbfgs}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface LogisticLbfgsOptions {
   /** Inverse regularisation strength C (scikit-learn's); default 1. Infinity for no penalty. */
   c?: number;
@@ -42,7 +50,11 @@ export interface LogisticLbfgsOptions {
   memory?: number;
 }
 
-/** Class probabilities of `model` on the m x d inputs `x`: m x C row-major. */
+/**
+ * Class probabilities of `model` on the m x d inputs `x`: m x C row-major.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export function predictLogistic(
   model: LogisticModel,
   x: ArrayLike<number>,
@@ -81,6 +93,8 @@ export function predictLogistic(
  * @param y labels in 0..classes-1, length n.
  * @throws RangeError when the shapes disagree, a label is out of range, or an
  *   option is not a positive number.
+ *
+ * @category Section 6: student output uncertainty
  */
 export function fitLogisticLbfgs(
   x: ArrayLike<number>,

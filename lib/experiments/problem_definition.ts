@@ -26,7 +26,11 @@ import {
 import { bonferroniZ } from "./bonferroni.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
-/** The configuration of the Section 2 example. */
+/**
+ * The configuration of the Section 2 example.
+ *
+ * @category Section 2: problem definition
+ */
 export interface ProblemDefinitionConfig extends ExperimentConfig {
   /** Linear (OLS) students. */
   students: number;
@@ -51,6 +55,8 @@ export interface ProblemDefinitionConfig extends ExperimentConfig {
  * ```ts
  * problemDefinitionConfig("default").students; // 1000
  * ```
+ *
+ * @category Section 2: problem definition
  */
 export function problemDefinitionConfig(scale: Scale = runScale()): ProblemDefinitionConfig {
   return {
@@ -65,7 +71,11 @@ export function problemDefinitionConfig(scale: Scale = runScale()): ProblemDefin
   };
 }
 
-/** Inter- and intra-student variance of one cohort, averaged over the test inputs. */
+/**
+ * Inter- and intra-student variance of one cohort, averaged over the test inputs.
+ *
+ * @category Section 2: problem definition
+ */
 export interface SourceDecomposition {
   /** What makes the students differ, and what kind of student. */
   source: string;
@@ -83,7 +93,11 @@ export interface SourceDecomposition {
   seSampled: number | null;
 }
 
-/** Theorem 4.1 at one test input. */
+/**
+ * Theorem 4.1 at one test input.
+ *
+ * @category Section 2: problem definition
+ */
 export interface PerInputCheck {
   /** The test input's index in the test split. */
   input: number;
@@ -95,7 +109,11 @@ export interface PerInputCheck {
   z: number;
 }
 
-/** What {@link runProblemDefinition} returns. */
+/**
+ * What {@link runProblemDefinition} returns.
+ *
+ * @category Section 2: problem definition
+ */
 export interface ProblemDefinitionResult {
   config: ProblemDefinitionConfig;
   protocol: string;
@@ -118,7 +136,11 @@ export interface ProblemDefinitionResult {
   seconds: number;
 }
 
-/** Options of {@link runProblemDefinition}. */
+/**
+ * Options of {@link runProblemDefinition}.
+ *
+ * @category Section 2: problem definition
+ */
 export interface ProblemDefinitionRunOptions extends RunOptions {
   /** Worker threads for the neural cohorts (default "auto"; results do not depend on it). */
   workers?: number | "auto";
@@ -165,6 +187,8 @@ function checkConfig(c: ProblemDefinitionConfig): void {
  * const r = await runProblemDefinition(problemDefinitionConfig("smoke"));
  * r.sources[0].inter; // linear students' inter-student variance
  * ```
+ *
+ * @category Section 2: problem definition
  */
 export async function runProblemDefinition(
   config: ProblemDefinitionConfig,
@@ -301,7 +325,11 @@ function curves(
   ]);
 }
 
-/** The largest |z| of Theorem 4.1 over the test inputs. */
+/**
+ * The largest |z| of Theorem 4.1 over the test inputs.
+ *
+ * @category Section 2: problem definition
+ */
 export function worstInput(result: ProblemDefinitionResult): PerInputCheck {
   return result.perInput.reduce((a, b) => (Math.abs(b.z) > Math.abs(a.z) ? b : a));
 }
@@ -318,6 +346,8 @@ export function worstInput(result: ProblemDefinitionResult): PerInputCheck {
  * ```ts
  * const claims = problemDefinitionClaims(await runProblemDefinition(problemDefinitionConfig()));
  * ```
+ *
+ * @category Section 2: problem definition
  */
 export function problemDefinitionClaims(result: ProblemDefinitionResult): Claim[] {
   const [linear, init, both] = result.sources;

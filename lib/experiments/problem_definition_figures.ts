@@ -16,6 +16,8 @@ import type { ProblemDefinitionResult } from "./problem_definition.ts";
  * teacher's prediction). Only the teacher's band (± one predictive SD) is
  * shaded: each student's own band is as wide (its residual variance estimates
  * the same sigma2_T), so drawing them all would hide the lines.
+ *
+ * @category Section 2: problem definition
  */
 export function studentsFigure(result: ProblemDefinitionResult): Chart {
   const rows = result.curves.map((c) => ({ ...c, sd: c.model === "teacher" ? c.sd : 0 }));
@@ -36,6 +38,8 @@ export function studentsFigure(result: ProblemDefinitionResult): Chart {
  * Theorem 4.1 input by input: the simulated variance across students against
  * sigma2_T x^T (X^T X)^-1 x (S-1)/S, in units of 10⁻³, with the
  * least-squares line (slope and R² in `chart.stats`).
+ *
+ * @category Section 2: problem definition
  */
 export function theorem41Figure(result: ProblemDefinitionResult): Chart {
   const rows = result.perInput.map((p) => ({
@@ -55,6 +59,8 @@ export function theorem41Figure(result: ProblemDefinitionResult): Chart {
  * Inter- and intra-student variance for the three sources, on a log scale
  * (the initialization's variances are two orders of magnitude below the
  * others), with ±2 SE error bars.
+ *
+ * @category Section 2: problem definition
  */
 export function variancesFigure(result: ProblemDefinitionResult): Chart {
   const rows = result.sources.flatMap((r) => [
@@ -74,7 +80,11 @@ export function variancesFigure(result: ProblemDefinitionResult): Chart {
   });
 }
 
-/** The three sources side by side: inter, intra, total, the inter share and the sampled variance. */
+/**
+ * The three sources side by side: inter, intra, total, the inter share and the sampled variance.
+ *
+ * @category Section 2: problem definition
+ */
 export function sourcesTable(result: ProblemDefinitionResult): Table {
   const { students, neuralStudents, seed, scale } = result.config;
   return table({

@@ -47,7 +47,11 @@ import { jackknifeMean, type JackknifeStatistic, jackknifeVariance } from "./jac
 import { sweep } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
-/** Configuration of Section 5 (counts scale; the structure never does). */
+/**
+ * Configuration of Section 5 (counts scale; the structure never does).
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export interface StudentInitializationConfig extends ExperimentConfig {
   /** 5.1: perturbation levels s (the code's grid 0, 0.05, ..., 0.40). */
   levels: readonly number[];
@@ -83,6 +87,8 @@ export interface StudentInitializationConfig extends ExperimentConfig {
  * The configuration at a scale: `smoke` (seconds; the numbers mean nothing),
  * `default` (the committed figures: 1,000 students per setting) or `paper`
  * (the code's 10,000 students per level in 5.1).
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function studentInitializationConfig(scale: Scale, seed = 5): StudentInitializationConfig {
   const by = <T>(v: Record<Scale, T>) => v[scale];
@@ -147,6 +153,8 @@ function checkConfig(fn: string, c: StudentInitializationConfig): void {
  * initParameterVariance("torch", 11, 128); // 0.02816...
  * initParameterVariance("kaiming", 11, 128); // 0.15495...
  * ```
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function initParameterVariance(
   base: "torch" | "kaiming",
@@ -173,6 +181,8 @@ export function initParameterVariance(
  * The expected across-student variance, averaged over parameters, when every
  * student perturbs one fixed base θ₀ at level s: weights vary as θ₀² s²,
  * biases as (0.1 s)².
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function fixedBaseParameterVariance(base: Float32Array, d: number, h: number, s: number) {
   const L = parameterLayout(d, h, 1);
@@ -188,13 +198,21 @@ export function fixedBaseParameterVariance(base: Float32Array, d: number, h: num
 // 5.1: perturbing the initialization.
 // ---------------------------------------------------------------------------
 
-/** The two init variants of 5.1. */
+/**
+ * The two init variants of 5.1.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export const INIT_VARIANTS = [
   { key: "fresh", label: "fresh base (reference)" },
   { key: "fixed", label: "fixed base" },
 ] as const;
 
-/** One (variant, level) of 5.1. */
+/**
+ * One (variant, level) of 5.1.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export type InitLevel = {
   /** `fresh` (the authors': a new Kaiming base per student) or `fixed` (one base, ours). */
   variant: "fresh" | "fixed";
@@ -237,7 +255,11 @@ export type InitLevel = {
   };
 };
 
-/** What {@link runInitPerturbation} returns. */
+/**
+ * What {@link runInitPerturbation} returns.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export interface InitPerturbationResult {
   /** The configuration run. */
   config: StudentInitializationConfig;
@@ -292,6 +314,8 @@ function trajectoryBand(c: Cohort): { mean: number[]; sd: number[] } {
  * differences between levels come from s alone.
  *
  * @throws RangeError when the configuration is malformed (before any training).
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export async function runInitPerturbation(
   config: StudentInitializationConfig,
@@ -397,7 +421,11 @@ export async function runInitPerturbation(
 // 5.2: bootstrap students.
 // ---------------------------------------------------------------------------
 
-/** One (variant, m) of the linear bootstrap. */
+/**
+ * One (variant, m) of the linear bootstrap.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export type LinearBootstrapRow = {
   /** Fraction f and bootstrap size m = ⌊f n⌋. */
   f: number;
@@ -423,7 +451,11 @@ export type LinearBootstrapRow = {
   robust: number;
 };
 
-/** Theorem 5.1 at one m: OLS students of the teacher bootstrap against the OLS teacher. */
+/**
+ * Theorem 5.1 at one m: OLS students of the teacher bootstrap against the OLS teacher.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export type Theorem51Row = {
   /** Fraction f. */
   f: number;
@@ -441,7 +473,11 @@ export type Theorem51Row = {
   varA: number;
 };
 
-/** One (variant, m) of the neural bootstrap. */
+/**
+ * One (variant, m) of the neural bootstrap.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export type NeuralBootstrapRow = {
   /** Fraction f. */
   f: number;
@@ -459,7 +495,11 @@ export type NeuralBootstrapRow = {
   seVariance: number;
 };
 
-/** What {@link runBootstrap} returns. */
+/**
+ * What {@link runBootstrap} returns.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export interface BootstrapResult {
   /** The configuration run. */
   config: StudentInitializationConfig;
@@ -527,6 +567,8 @@ function binaryFeatures(x: Float64Array, n: number, d: number, names: string[]) 
  * passed as bootstrap counts; both variants share the resamples.
  *
  * @throws RangeError when the configuration is malformed (before any training).
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export async function runBootstrap(
   config: StudentInitializationConfig,

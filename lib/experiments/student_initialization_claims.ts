@@ -15,7 +15,11 @@ import type {
   InitPerturbationResult,
 } from "./student_initialization.ts";
 
-/** Largest |student − teacher| that still counts as equal: float64 round-off on z-scored data. */
+/**
+ * Largest |student − teacher| that still counts as equal: float64 round-off on z-scored data.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export const THEOREM51_TOLERANCE = 1e-9;
 
 /** Why the language-model half of 5.1 is not run here. */
@@ -23,7 +27,11 @@ const LM_WHY = "needs DistilGPT2 students fine-tuned from pre-trained weights pl
   "(Appendix D, Figure 12); the language-model substrate is wired to this chapter in a later " +
   "issue";
 
-/** The levels of one 5.1 variant, in order of s. */
+/**
+ * The levels of one 5.1 variant, in order of s.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export function variantLevels(init: InitPerturbationResult, variant: "fresh" | "fixed") {
   return init.levels.filter((l) => l.variant === variant).sort((a, b) => a.s - b.s);
 }
@@ -37,6 +45,8 @@ function slopeOf(levels: InitLevel[], key: keyof InitLevel["jack"]) {
  * slopes in s (per unit s) with jackknife SEs over students (the same students
  * at every level), and the growth of the parameter spread during training at
  * the largest level.
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function initStatistics(init: InitPerturbationResult) {
   const fresh = variantLevels(init, "fresh"), fixed = variantLevels(init, "fixed");
@@ -68,6 +78,8 @@ export function initStatistics(init: InitPerturbationResult) {
  * 5.1-5.3). Trend claims are z-tests of a slope or difference (|z| < 2 for
  * "flat", z ≥ 2 for "rises"); theorem values are compared with the
  * simulation within 2 Monte Carlo SEs.
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function studentInitializationClaims(
   init: InitPerturbationResult,

@@ -17,13 +17,19 @@ import type { BootstrapResult, InitPerturbationResult } from "./student_initiali
 /**
  * The power of ten p to plot `values` in (values × 10⁻ᵖ, the title naming
  * "×10ᵖ"): 0 unless the largest magnitude is below 0.01.
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function axisPower(values: readonly number[]): number {
   const max = Math.max(0, ...values.map((v) => Math.abs(v)).filter(Number.isFinite));
   return max > 0 && max < 0.01 ? Math.floor(Math.log10(max)) : 0;
 }
 
-/** " (×10⁻⁴)" for p = −4, "" for p = 0. */
+/**
+ * " (×10⁻⁴)" for p = −4, "" for p = 0.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export function axisUnit(p: number): string {
   return p === 0 ? "" : ` (${fmt(10 ** p).slice(1)})`;
 }
@@ -45,7 +51,11 @@ function logBand(v: number, se: number): { lower: number; upper: number } {
   return { lower: v / h, upper: v * h };
 }
 
-/** Figure 6 (NN panel), both variants: mean and variance of the test MSE against s. */
+/**
+ * Figure 6 (NN panel), both variants: mean and variance of the test MSE against s.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export function initTestMseFigure(init: InitPerturbationResult): Chart {
   const rows = init.levels.map((l) => ({
     s: l.s,
@@ -68,13 +78,19 @@ export function initTestMseFigure(init: InitPerturbationResult): Chart {
   ], { width: "page" });
 }
 
-/** Label of the authors' snapshot series in {@link parameterVarianceFigure}. */
+/**
+ * Label of the authors' snapshot series in {@link parameterVarianceFigure}.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export const SNAPSHOT_LABEL = "PyTorch default (authors' snapshot)";
 
 /**
  * Mean parameter variance across students before training (with its closed
  * form dashed, scaled by (S − 1)/S as the expected population variance of S
  * students, and the authors' snapshot quantity) and after training.
+ *
+ * @category Section 5: student initialization uncertainty
  */
 export function parameterVarianceFigure(init: InitPerturbationResult): Chart {
   const S = init.config.students, pop = (S - 1) / S; // population variances of S students
@@ -106,7 +122,11 @@ export function parameterVarianceFigure(init: InitPerturbationResult): Chart {
   ], { width: "page" });
 }
 
-/** Appendix D: the first hidden bias over training, mean ± 1 SD across students, per level. */
+/**
+ * Appendix D: the first hidden bias over training, mean ± 1 SD across students, per level.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export function biasBandFigure(init: InitPerturbationResult): Chart {
   const rows = init.levels.flatMap((l) =>
     l.biasMean.map((bias, epoch) => ({
@@ -132,7 +152,11 @@ export function biasBandFigure(init: InitPerturbationResult): Chart {
   );
 }
 
-/** Appendix D: individual fixed-base students' first hidden bias over training, per level. */
+/**
+ * Appendix D: individual fixed-base students' first hidden bias over training, per level.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export function biasStudentsFigure(init: InitPerturbationResult): Chart {
   const rows = variantLevels(init, "fixed").flatMap((l) =>
     l.traces.flatMap((path, k) =>
@@ -155,7 +179,11 @@ export function biasStudentsFigure(init: InitPerturbationResult): Chart {
 
 const sci = (digits: number) => (v: unknown) => v === null ? "–" : fmt(v as number, digits);
 
-/** The 5.1 summary: test MSE and parameter spread at every (variant, level). */
+/**
+ * The 5.1 summary: test MSE and parameter spread at every (variant, level).
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export function initSummaryTable(init: InitPerturbationResult): Table {
   const c = init.config;
   return table({
@@ -181,7 +209,11 @@ export function initSummaryTable(init: InitPerturbationResult): Table {
   });
 }
 
-/** Theorem 5.1 check: OLS teacher-bootstrap students against the OLS teacher. */
+/**
+ * Theorem 5.1 check: OLS teacher-bootstrap students against the OLS teacher.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export function theorem51Table(boot: BootstrapResult): Table {
   const c = boot.config;
   return table({
@@ -204,7 +236,11 @@ export function theorem51Table(boot: BootstrapResult): Table {
   });
 }
 
-/** Figure 8 (linear): test MSE against m with Theorems 5.1/5.3; variant B's variance with 5.2. */
+/**
+ * Figure 8 (linear): test MSE against m with Theorems 5.1/5.3; variant B's variance with 5.2.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export function bootstrapLinearFigure(boot: BootstrapResult): Chart {
   const rows = boot.linear;
   return hconcat([
@@ -241,7 +277,11 @@ export function bootstrapLinearFigure(boot: BootstrapResult): Chart {
   ], { width: "page" });
 }
 
-/** Variant B of the linear bootstrap against Theorems 5.2 and 5.3. */
+/**
+ * Variant B of the linear bootstrap against Theorems 5.2 and 5.3.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export function bootstrapLinearTable(boot: BootstrapResult): Table {
   const c = boot.config;
   return table({
@@ -270,7 +310,11 @@ export function bootstrapLinearTable(boot: BootstrapResult): Table {
   });
 }
 
-/** Figure 8 (neural): test MSE and inter-student variance against m, both variants. */
+/**
+ * Figure 8 (neural): test MSE and inter-student variance against m, both variants.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export function bootstrapNnFigure(boot: BootstrapResult): Chart {
   const rows = boot.neural.map((r) => ({ ...r, ...logBand(r.variance, r.seVariance) }));
   const frame = { x: "m", series: "variant", xTitle: "bootstrap size m" } as const;
@@ -294,7 +338,11 @@ export function bootstrapNnFigure(boot: BootstrapResult): Chart {
   ], { width: "page" });
 }
 
-/** The neural bootstrap, both variants. */
+/**
+ * The neural bootstrap, both variants.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
 export function bootstrapNnTable(boot: BootstrapResult): Table {
   const c = boot.config;
   return table({

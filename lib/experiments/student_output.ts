@@ -43,12 +43,24 @@ import { fitLogisticLbfgs, predictLogistic } from "./logistic_lbfgs.ts";
 import { sweep } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
-/** The five data sets of Section 6.1. */
+/**
+ * The five data sets of Section 6.1.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export type StudentOutputSet = "Wine" | "Breast Cancer" | "Digits" | "MNIST" | "Covertype";
-/** The two model families: Table 3 (logistic) and Table 4 (NN). */
+/**
+ * The two model families: Table 3 (logistic) and Table 4 (NN).
+ *
+ * @category Section 6: student output uncertainty
+ */
 export type StudentOutputFamily = "logistic" | "NN";
 
-/** The protocol's free choices; the reference values are {@link REFERENCE_PROTOCOL}. */
+/**
+ * The protocol's free choices; the reference values are {@link REFERENCE_PROTOCOL}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface StudentOutputProtocol {
   /** scikit-learn random_state of the stratified split. */
   splitSeed: number;
@@ -68,7 +80,11 @@ export interface StudentOutputProtocol {
   temperature: number | null;
 }
 
-/** The authors' protocol (docs/protocols.md, "6.1 Classification"). */
+/**
+ * The authors' protocol (docs/protocols.md, "6.1 Classification").
+ *
+ * @category Section 6: student output uncertainty
+ */
 export const REFERENCE_PROTOCOL: Readonly<StudentOutputProtocol> = Object.freeze({
   splitSeed: 1,
   testSize: 0.2,
@@ -80,7 +96,11 @@ export const REFERENCE_PROTOCOL: Readonly<StudentOutputProtocol> = Object.freeze
   temperature: null,
 });
 
-/** One data set of the run. */
+/**
+ * One data set of the run.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface StudentOutputSetSpec {
   /** Which data set. */
   name: StudentOutputSet;
@@ -92,7 +112,11 @@ export interface StudentOutputSetSpec {
   rows?: number;
 }
 
-/** One variation of the investigation: a name and the protocol fields it changes. */
+/**
+ * One variation of the investigation: a name and the protocol fields it changes.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface StudentOutputVariant {
   /** Short key (unique). */
   key: string;
@@ -106,7 +130,11 @@ export interface StudentOutputVariant {
   families?: readonly StudentOutputFamily[];
 }
 
-/** Configuration of {@link runStudentOutput}. */
+/**
+ * Configuration of {@link runStudentOutput}.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface StudentOutputConfig extends ExperimentConfig {
   /** The data sets, in table order. */
   sets: StudentOutputSetSpec[];
@@ -126,7 +154,11 @@ export interface StudentOutputConfig extends ExperimentConfig {
   investigate: { sets: StudentOutputSet[]; seeds: number; variants: StudentOutputVariant[] };
 }
 
-/** The variants the investigation tries, one free choice at a time. */
+/**
+ * The variants the investigation tries, one free choice at a time.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export const INVESTIGATION_VARIANTS: readonly StudentOutputVariant[] = [
   {
     key: "lbfgs",
@@ -179,6 +211,8 @@ export const INVESTIGATION_VARIANTS: readonly StudentOutputVariant[] = [
  * machine: MNIST is a seeded 8,000-row subsample of the 70,000 (full MNIST
  * for one network pair alone takes about six minutes here), Covertype the
  * paper's 50,000 rows. `smoke` trains 30 epochs on small subsamples.
+ *
+ * @category Section 6: student output uncertainty
  */
 export function studentOutputConfig(scale: Scale): StudentOutputConfig {
   const counts = {
@@ -231,6 +265,8 @@ export function studentOutputConfig(scale: Scale): StudentOutputConfig {
  * our protocol notes record (docs/protocols.md, 6.1; the Breast Cancer,
  * Wine and MNIST cells as quoted in issue 13). Cells the notes do not record
  * are absent.
+ *
+ * @category Section 6: student output uncertainty
  */
 export const PAPER_SECTION6: Readonly<
   Record<
@@ -269,7 +305,11 @@ export const PAPER_SECTION6: Readonly<
   },
 };
 
-/** Accuracy and entropy groups of one model on the test split. */
+/**
+ * Accuracy and entropy groups of one model on the test split.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface ModelScore {
   /** Test accuracy, %. */
   accuracy: number;
@@ -277,7 +317,11 @@ export interface ModelScore {
   groups: GroupStatistics;
 }
 
-/** One init seed of a teacher-student pair. */
+/**
+ * One init seed of a teacher-student pair.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface SeedScore {
   /** The teacher. */
   teacher: ModelScore;
@@ -291,7 +335,11 @@ export interface SeedScore {
   paired: { diff: number; se: number; low: number; high: number; pT: number; pW: number };
 }
 
-/** A teacher-student pair on one data set at the reference split. */
+/**
+ * A teacher-student pair on one data set at the reference split.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface PairResult {
   /** Data set. */
   set: StudentOutputSet;
@@ -315,7 +363,11 @@ export interface PairResult {
   seconds: number;
 }
 
-/** One row of the investigation: a variant's mean entropies on one pair. */
+/**
+ * One row of the investigation: a variant's mean entropies on one pair.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface InvestigationRow {
   set: StudentOutputSet;
   family: StudentOutputFamily;
@@ -337,7 +389,11 @@ export interface InvestigationRow {
   accS: number;
 }
 
-/** What {@link runStudentOutput} returns. */
+/**
+ * What {@link runStudentOutput} returns.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface StudentOutputResult {
   config: StudentOutputConfig;
   pairs: PairResult[];
@@ -348,7 +404,11 @@ export interface StudentOutputResult {
 
 type Probs = Float32Array | Float64Array;
 
-/** Load one data set (with the run's subsample) as the paper prepares it before the split. */
+/**
+ * Load one data set (with the run's subsample) as the paper prepares it before the split.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export async function loadStudentOutputSet(
   spec: StudentOutputSetSpec,
   config: Pick<StudentOutputConfig, "seed" | "covertypeRows">,
@@ -485,7 +545,11 @@ function slice(p: Probs, k: number, m: number, C: number): Probs {
 }
 
 const mean = (a: readonly number[]) => a.reduce((s, v) => s + v, 0) / a.length;
-/** Sample standard deviation (n − 1); 0 for fewer than two values. */
+/**
+ * Sample standard deviation (n − 1); 0 for fewer than two values.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export const sdOf = (a: readonly number[]): number =>
   a.length < 2 ? 0 : Math.sqrt(a.reduce((s, v) => s + (v - mean(a)) ** 2, 0) / (a.length - 1));
 export { mean as meanOf };
@@ -638,6 +702,8 @@ function checkConfig(config: StudentOutputConfig): void {
  * variants on `investigate.sets`.
  *
  * @throws TypeError/RangeError when the configuration is malformed (before any training).
+ *
+ * @category Section 6: student output uncertainty
  */
 export async function runStudentOutput(
   config: StudentOutputConfig,
@@ -712,7 +778,11 @@ export async function runStudentOutput(
   return { config, pairs, investigation, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** Spread of a pair's All-group mean entropy: SD over init seeds and over split seeds. */
+/**
+ * Spread of a pair's All-group mean entropy: SD over init seeds and over split seeds.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export function entropySpread(
   pair: PairResult,
   role: "teacher" | "student",
@@ -729,7 +799,11 @@ export function entropySpread(
   };
 }
 
-/** One cell of the entropy comparison: a pair's teacher or student against the paper. */
+/**
+ * One cell of the entropy comparison: a pair's teacher or student against the paper.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface EntropyCell {
   set: StudentOutputSet;
   family: StudentOutputFamily;
@@ -751,11 +825,19 @@ export interface EntropyCell {
   movers?: string[];
 }
 
-/** The verdict rule of {@link entropyCells}, in words. */
+/**
+ * The verdict rule of {@link entropyCells}, in words.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export const ENTROPY_RULE =
   "matches when |mean over init seeds − paper| ≤ 2 × spread, spread = max(SD over init seeds, SD over split seeds)";
 
-/** Every (data set, family, role) cell with ours, the paper's, the spreads and a verdict. */
+/**
+ * Every (data set, family, role) cell with ours, the paper's, the spreads and a verdict.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export function entropyCells(result: StudentOutputResult): EntropyCell[] {
   const cells: EntropyCell[] = [];
   for (const pr of result.pairs) {
@@ -803,6 +885,8 @@ export function entropyCells(result: StudentOutputResult): EntropyCell[] {
  * seeds, and never tighter than one test input), each entropy cell the paper gives against ours (the
  * rule of {@link entropyCells}), the "no significant difference" claim by
  * the paper's interval rule and, beside it, by a paired t-test per pair.
+ *
+ * @category Section 6: student output uncertainty
  */
 export function studentOutputClaims(result: StudentOutputResult): Claim[] {
   const claims: Claim[] = [];
@@ -908,7 +992,11 @@ export function studentOutputClaims(result: StudentOutputResult): Claim[] {
   return claims;
 }
 
-/** The numbers and sentences "What we found" quotes, all from the run. */
+/**
+ * The numbers and sentences "What we found" quotes, all from the run.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export interface StudentOutputFindings {
   /** Entropy cells with a paper number that match / differ, and cells without one. */
   matches: number;
@@ -940,7 +1028,11 @@ export interface StudentOutputFindings {
   epochsFalling: { holds: number; of: number };
 }
 
-/** Summarise a run for the notebook's prose. */
+/**
+ * Summarise a run for the notebook's prose.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export function studentOutputFindings(result: StudentOutputResult): StudentOutputFindings {
   const cells = entropyCells(result);
   const r4 = (v: number) => v.toFixed(4);

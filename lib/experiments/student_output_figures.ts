@@ -42,6 +42,8 @@ function dataNote(result: StudentOutputResult): string {
  * the paper's, per group mean (std) entropy and sizes, the paper's All-group
  * entropies where our notes record them, and "Significant?" by the paper's
  * rule, or "—" when a group has fewer than `minGroup` inputs for either model.
+ *
+ * @category Section 6: student output uncertainty
  */
 export function paperTable(result: StudentOutputResult, family: StudentOutputFamily): Table {
   const minGroup = result.config.minGroup;
@@ -97,7 +99,11 @@ export function paperTable(result: StudentOutputResult, family: StudentOutputFam
   });
 }
 
-/** Figure 9: mean ± std entropy per group, teacher beside student, one panel per data set (first init seed). */
+/**
+ * Figure 9: mean ± std entropy per group, teacher beside student, one panel per data set (first init seed).
+ *
+ * @category Section 6: student output uncertainty
+ */
 export function entropyBarsFigure(result: StudentOutputResult, family: StudentOutputFamily): Chart {
   const rows: Row[] = result.pairs.filter((r) => r.family === family).flatMap((r) =>
     r.seeds[0].rows.flatMap((g) =>
@@ -131,7 +137,11 @@ export function entropyBarsFigure(result: StudentOutputResult, family: StudentOu
   );
 }
 
-/** Reliability diagrams of teacher and student (first init seed), one panel per data set with at least 300 test inputs. */
+/**
+ * Reliability diagrams of teacher and student (first init seed), one panel per data set with at least 300 test inputs.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export function reliabilityFigure(result: StudentOutputResult, family: StudentOutputFamily): Chart {
   const rows: Row[] = result.pairs.filter((r) => r.family === family).flatMap((r) =>
     r.reliability.flatMap(({ model, bins }) => bins.map((b) => ({ data: r.set, model, ...b })))
@@ -157,6 +167,8 @@ const f4 = (v: number) => v.toFixed(4);
  * ours in one run (the first init seed; mean and std over test inputs) beside the paper's, the mean
  * ± SD over init seeds and over split seeds, the verdict by
  * {@link ENTROPY_RULE}, and which investigated choices reach the paper.
+ *
+ * @category Section 6: student output uncertainty
  */
 export function entropyComparisonTable(result: StudentOutputResult): Table {
   const cells = entropyCells(result);
@@ -215,6 +227,8 @@ export function entropyComparisonTable(result: StudentOutputResult): Table {
  * variant (one free choice changed), with the mean ± SD over init seeds of the
  * teacher's and student's All-group entropy, their accuracies, and the
  * paper's numbers beside.
+ *
+ * @category Section 6: student output uncertainty
  */
 export function investigationTable(result: StudentOutputResult): Table {
   const inv = result.investigation;
@@ -257,7 +271,11 @@ export function investigationTable(result: StudentOutputResult): Table {
   });
 }
 
-/** The paper's interval rule beside paired tests on the same test inputs (All group, first init seed). */
+/**
+ * The paper's interval rule beside paired tests on the same test inputs (All group, first init seed).
+ *
+ * @category Section 6: student output uncertainty
+ */
 export function pairedTestsTable(result: StudentOutputResult): Table {
   // A p-value that underflows to 0 in float64 is printed as a bound, not as "0.0e+0".
   const fmtP = (p: number) => (p === 0 ? "< 1e-300" : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));

@@ -6,7 +6,11 @@
  * @module
  */
 
-/** One progress report of {@link sweep}. */
+/**
+ * One progress report of {@link sweep}.
+ *
+ * @category Experiment machinery
+ */
 export interface SweepProgress<T> {
   /** The label given to the sweep (e.g. "neural students"). */
   label: string;
@@ -24,7 +28,11 @@ export interface SweepProgress<T> {
   leftSeconds: number;
 }
 
-/** Options of {@link sweep}. */
+/**
+ * Options of {@link sweep}.
+ *
+ * @category Experiment machinery
+ */
 export interface SweepOptions<T> {
   /** What the sweep is over, shown in progress lines (default "sweep"). */
   label?: string;
@@ -37,7 +45,11 @@ export interface SweepOptions<T> {
   progress?: ((p: SweepProgress<T>) => void) | "log" | false;
 }
 
-/** The console line {@link sweep} prints for one step. */
+/**
+ * The console line {@link sweep} prints for one step.
+ *
+ * @category Experiment machinery
+ */
 export function progressLine<T>(p: SweepProgress<T>, name: string = String(p.item)): string {
   return `${p.label} ${p.index + 1}/${p.total} (${name}): ${p.stepSeconds.toFixed(1)} s; ` +
     `elapsed ${p.elapsedSeconds.toFixed(0)} s, about ${p.leftSeconds.toFixed(0)} s left`;
@@ -55,6 +67,8 @@ export function progressLine<T>(p: SweepProgress<T>, name: string = String(p.ite
  * ```ts
  * const rows = await sweep([0, 0.5, 1], (level) => simulate(level), { label: "noise level" });
  * ```
+ *
+ * @category Experiment machinery
  */
 export function sweep<T, R>(
   items: readonly T[],

@@ -35,7 +35,11 @@ import {
 import { sweep } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
-/** The configuration of the Section 4 experiment. */
+/**
+ * The configuration of the Section 4 experiment.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface TeacherOutputConfig extends ExperimentConfig {
   /** Noise levels as fractions of Var(y_train) (the paper's 15-level grid). */
   levels: readonly number[];
@@ -63,6 +67,8 @@ export interface TeacherOutputConfig extends ExperimentConfig {
  * const config = teacherOutputConfig("smoke");
  * config.levels.length; // 15
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function teacherOutputConfig(scale: Scale = runScale()): TeacherOutputConfig {
   return {
@@ -78,7 +84,11 @@ export function teacherOutputConfig(scale: Scale = runScale()): TeacherOutputCon
   };
 }
 
-/** Mean and variance across students of one quantity, with Monte Carlo SEs (plain numbers). */
+/**
+ * Mean and variance across students of one quantity, with Monte Carlo SEs (plain numbers).
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface Summary {
   mean: number;
   seMean: number;
@@ -86,7 +96,11 @@ export interface Summary {
   seVariance: number;
 }
 
-/** One noise level's Monte Carlo results. */
+/**
+ * One noise level's Monte Carlo results.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface NoiseLevel {
   /** Noise level as a fraction of Var(y_train) (the paper's x axis). */
   level: number;
@@ -100,7 +114,11 @@ export interface NoiseLevel {
   inter: { mean: number; se: number };
 }
 
-/** The closed forms at one level, scaled by (S-1)/S where they are population variances over S. */
+/**
+ * The closed forms at one level, scaled by (S-1)/S where they are population variances over S.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface LinearTheory {
   /** Theorem 4.3: E[test MSE vs ground truth]. */
   mseTruth: number;
@@ -116,12 +134,20 @@ export interface LinearTheory {
   teacherBias: number;
 }
 
-/** A linear level: the simulation and its closed forms. */
+/**
+ * A linear level: the simulation and its closed forms.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface LinearLevel extends NoiseLevel {
   theory: LinearTheory;
 }
 
-/** One simulation-against-closed-form comparison. */
+/**
+ * One simulation-against-closed-form comparison.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface TheoryCheck {
   /** What is compared, naming the theorem. */
   what: string;
@@ -133,7 +159,11 @@ export interface TheoryCheck {
   z: number | null;
 }
 
-/** The weighted quadratic fit of one curve and its curvature test. */
+/**
+ * The weighted quadratic fit of one curve and its curvature test.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface Trend {
   student: "linear" | "neural";
   quantity: string;
@@ -154,7 +184,11 @@ export interface Trend {
   cTheory: number | null;
 }
 
-/** Is the mean test MSE monotone over the grid? Step differences in SE units. */
+/**
+ * Is the mean test MSE monotone over the grid? Step differences in SE units.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface Monotone {
   first: number;
   last: number;
@@ -166,7 +200,11 @@ export interface Monotone {
   smallest: { diff: number; se: number; z: number };
 }
 
-/** What {@link runTeacherOutput} returns. */
+/**
+ * What {@link runTeacherOutput} returns.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface TeacherOutputResult {
   config: TeacherOutputConfig;
   /** The data protocol, one line. */
@@ -191,7 +229,11 @@ export interface TeacherOutputResult {
   seconds: number;
 }
 
-/** Options of {@link runTeacherOutput}. */
+/**
+ * Options of {@link runTeacherOutput}.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface TeacherOutputRunOptions extends RunOptions {
   /**
    * Worker threads for the neural cohorts (default "auto", 0 at smoke scale); results do not
@@ -243,6 +285,8 @@ function checkConfig(c: TeacherOutputConfig): void {
  * const result = await runTeacherOutput(teacherOutputConfig("smoke"));
  * result.linear[14].inter.mean; // compare with result.linear[14].theory.inter
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export async function runTeacherOutput(
   config: TeacherOutputConfig,
@@ -376,7 +420,11 @@ export async function runTeacherOutput(
   };
 }
 
-/** The three curves whose shape Section 4.2 claims, with their values and SEs. */
+/**
+ * The three curves whose shape Section 4.2 claims, with their values and SEs.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export const QUANTITIES: readonly {
   name: string;
   of: (r: NoiseLevel) => [number, number];
@@ -445,7 +493,11 @@ function theoryChecks(lin: readonly LinearLevel[]): TheoryCheck[] {
   });
 }
 
-/** The names of the three theorem checks in {@link TeacherOutputResult.checks}. */
+/**
+ * The names of the three theorem checks in {@link TeacherOutputResult.checks}.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export const THM41 = "inter-student var. (Thm 4.1)";
 export const THM42 = "mean MSE vs teacher (Thm 4.2)";
 export const THM43 = "mean MSE vs truth (Thm 4.3)";

@@ -17,7 +17,11 @@ import {
   type Trend,
 } from "./teacher_output.ts";
 
-/** The largest |z| among the checks of one theorem at sigma2 > 0, and how many there are. */
+/**
+ * The largest |z| among the checks of one theorem at sigma2 > 0, and how many there are.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export function worstCheck(
   result: TeacherOutputResult,
   what: string,
@@ -34,7 +38,11 @@ function trend(result: TeacherOutputResult, student: string, quantity: number): 
   )!;
 }
 
-/** All comparisons at sigma2 > 0 (five quantities per level) and the exact ones at sigma2 = 0. */
+/**
+ * All comparisons at sigma2 > 0 (five quantities per level) and the exact ones at sigma2 = 0.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export interface CheckSummary {
   /** Comparisons at sigma2 > 0. */
   count: number;
@@ -48,7 +56,11 @@ export interface CheckSummary {
   maxExactGap: number;
 }
 
-/** Summarize {@link TeacherOutputResult.checks}: how often the theory falls outside k SE. */
+/**
+ * Summarize {@link TeacherOutputResult.checks}: how often the theory falls outside k SE.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export function checkSummary(result: TeacherOutputResult): CheckSummary {
   const scored = result.checks.filter((c) => c.z !== null);
   const exact = result.checks.filter((c) => c.z === null);
@@ -63,7 +75,11 @@ export function checkSummary(result: TeacherOutputResult): CheckSummary {
   };
 }
 
-/** The paper's Table 2 (Appendix C): share of prompts where the student's variance is below the teacher's. */
+/**
+ * The paper's Table 2 (Appendix C): share of prompts where the student's variance is below the teacher's.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export const PAPER_TABLE2_SHARE = "99.96-100%";
 
 /**
@@ -78,6 +94,8 @@ export const PAPER_TABLE2_SHARE = "99.96-100%";
  * ```ts
  * const claims = teacherOutputClaims(await runTeacherOutput(teacherOutputConfig("smoke")));
  * ```
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function teacherOutputClaims(result: TeacherOutputResult): Claim[] {
   const claims: Claim[] = [];

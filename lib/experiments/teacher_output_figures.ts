@@ -21,7 +21,11 @@ import type {
 } from "./teacher_output.ts";
 
 const TRUTH = "ground truth", TEACHER = "teacher's outputs", BY = "MSE against";
-/** The x axis of every Figure 2 panel. */
+/**
+ * The x axis of every Figure 2 panel.
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export const NOISE_LEVEL_TITLE = "noise level σ² / Var(y_train)";
 /** Plotted in units of 10⁻³, for short axis labels (the house convention: "(×10⁻³)" in titles). */
 const MILLI = 1e3;
@@ -85,6 +89,8 @@ function varMseRows(rs: readonly NoiseLevel[]): Row[] {
  * Figure 2, accuracy: the students' mean test MSE against the noise level,
  * ±2 Monte Carlo SE; linear students with Theorems 4.3 and 4.2 dashed, neural
  * students beside them.
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function meanMseFigure(result: TeacherOutputResult): Chart {
   return hconcat([
@@ -112,6 +118,8 @@ export function meanMseFigure(result: TeacherOutputResult): Chart {
 /**
  * Figure 2 as the paper's code plots it: the variance across students of
  * their test MSE (×10⁻³), with its closed form for linear students.
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function varianceOfMseFigure(result: TeacherOutputResult): Chart {
   const yTitle = "variance of test MSE (×10⁻³)";
@@ -140,6 +148,8 @@ export function varianceOfMseFigure(result: TeacherOutputResult): Chart {
 /**
  * Weighted (1/SE²) straight-line and quadratic fits of the neural students'
  * inter-student variance in sigma2, evaluated at each level.
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function neuralFits(
   result: TeacherOutputResult,
@@ -159,6 +169,8 @@ export function neuralFits(
  * the prediction at each test input, averaged over the test inputs; Theorem
  * 4.1 over the linear curve, weighted linear and quadratic fits over the
  * neural one.
+ *
+ * @category Section 4: teacher output uncertainty
  */
 export function interStudentFigure(result: TeacherOutputResult): Chart {
   const rows = (rs: readonly NoiseLevel[]) =>
@@ -201,7 +213,11 @@ export function interStudentFigure(result: TeacherOutputResult): Chart {
 const pmCell = (v: unknown, r: Record<string, unknown>, se: string) =>
   `${(v as number).toPrecision(3)} ± ${(r[se] as number).toPrecision(2)}`;
 
-/** The curvature tests as a table (one row per student kind and quantity). */
+/**
+ * The curvature tests as a table (one row per student kind and quantity).
+ *
+ * @category Section 4: teacher output uncertainty
+ */
 export function curvatureTable(result: TeacherOutputResult): Table {
   const { students, neuralStudents, seed, scale, levels } = result.config;
   return table({

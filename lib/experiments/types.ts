@@ -20,13 +20,21 @@
 import type { Scale } from "../config.ts";
 import type { SweepOptions } from "./sweep.ts";
 
-/** Options every `runXxx` takes besides its configuration. */
+/**
+ * Options every `runXxx` takes besides its configuration.
+ *
+ * @category Experiment machinery
+ */
 export interface RunOptions {
   /** Progress of long loops: as {@link SweepOptions.progress} (default: a console line per step). */
   progress?: SweepOptions<unknown>["progress"];
 }
 
-/** What every experiment configuration records. */
+/**
+ * What every experiment configuration records.
+ *
+ * @category Experiment machinery
+ */
 export interface ExperimentConfig {
   /** The scale the configuration was made for. */
   scale: Scale;

@@ -42,17 +42,37 @@ import { bonferroniZ } from "./bonferroni.ts";
 import { sweep } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
-/** The three ways of making labels from k teacher responses per input. */
+/**
+ * The three ways of making labels from k teacher responses per input.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export const METHODS = ["averaging", "reference VW (oracle)", "honest VW (k + 3 pilot)"] as const;
-/** One of {@link METHODS}. */
+/**
+ * One of {@link METHODS}.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export type Method = typeof METHODS[number];
 
-/** The paper's grid of k for Figure 11 (docs/protocols.md, 7.2). */
+/**
+ * The paper's grid of k for Figure 11 (docs/protocols.md, 7.2).
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export const PAPER_K: readonly number[] = [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 20, 30, 40, 50];
-/** The paper's noise levels alpha: teacher noise variance = alpha · Var(y_train) (7.2). */
+/**
+ * The paper's noise levels alpha: teacher noise variance = alpha · Var(y_train) (7.2).
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export const PAPER_ALPHAS: readonly number[] = [0.01, 0.1, 0.5, 1.0];
 
-/** Configuration of notebook 07 (see {@link varianceAwareConfig}). */
+/**
+ * Configuration of notebook 07 (see {@link varianceAwareConfig}).
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface VarianceAwareConfig extends ExperimentConfig {
   /** Noise levels alpha (fractions of Var(y_train)). */
   alphas: number[];
@@ -76,6 +96,8 @@ export interface VarianceAwareConfig extends ExperimentConfig {
  * The configuration at a scale: `paper` is the paper's grid (1,000 runs per
  * cell, k = 2 added because the tables need it); `default` runs the neural
  * students 150 times on 11 values of k; `smoke` is a quick pass.
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function varianceAwareConfig(scale: Scale): VarianceAwareConfig {
   const full = [1, 2, ...PAPER_K.slice(1)];
@@ -141,7 +163,11 @@ function checkConfig(fn: string, c: VarianceAwareConfig): void {
 
 // ---------------------------------------------------------------- Theorems 7.3-7.4
 
-/** One point of the variance curve of a T + (1 − a) S (Theorem 7.3). */
+/**
+ * One point of the variance curve of a T + (1 − a) S (Theorem 7.3).
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface CombinationRow {
   /** Teacher weight a. */
   weight: number;
@@ -157,7 +183,11 @@ export interface CombinationRow {
   minimum: number;
 }
 
-/** The optimum for one s²(S): theory against simulation. */
+/**
+ * The optimum for one s²(S): theory against simulation.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface CombinationOptimum {
   s2Student: number;
   /** Theorem 7.3's weight s²(S) / (s²(T) + s²(S)). */
@@ -176,7 +206,11 @@ export interface CombinationOptimum {
   ratio: number;
 }
 
-/** What {@link runCombinationCheck} returns. */
+/**
+ * What {@link runCombinationCheck} returns.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface CombinationResult {
   config: VarianceAwareConfig;
   rows: CombinationRow[];
@@ -203,6 +237,8 @@ function sampleOptimum(t: Float64Array, s: Float64Array, from: number, to: numbe
  * s²(S) / (s²(T) + s²(S)) and the variance there against the minimum.
  *
  * @throws RangeError for a config that is not a {@link VarianceAwareConfig}.
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export async function runCombinationCheck(
   config: VarianceAwareConfig,
@@ -253,7 +289,11 @@ export async function runCombinationCheck(
 
 // ---------------------------------------------------------------- Figure 11
 
-/** The students of one (model, alpha, k, method) cell. */
+/**
+ * The students of one (model, alpha, k, method) cell.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface MethodRow {
   model: "linear" | "NN";
   /** Noise level alpha (the paper's grid). */
@@ -277,7 +317,11 @@ export interface MethodRow {
   runs: number;
 }
 
-/** Closed forms for averaged linear students (Theorems 7.1 and 4.3 with σ²/k). */
+/**
+ * Closed forms for averaged linear students (Theorems 7.1 and 4.3 with σ²/k).
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface LinearTheoryRow {
   alpha: number;
   sigma2: number;
@@ -297,7 +341,11 @@ export interface LinearTheoryRow {
   slopeTraceSim: number;
 }
 
-/** What {@link runVarianceAware} returns. */
+/**
+ * What {@link runVarianceAware} returns.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface VarianceAwareResult {
   config: VarianceAwareConfig;
   rows: MethodRow[];
@@ -356,6 +404,8 @@ function summarize(
  * first k of one set of max(k) draws (common random numbers along k).
  *
  * @throws RangeError for a config that is not a {@link VarianceAwareConfig}.
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export async function runVarianceAware(
   config: VarianceAwareConfig,
@@ -574,7 +624,11 @@ export async function runVarianceAware(
   };
 }
 
-/** The row of a cell, or undefined when the run did not include it. */
+/**
+ * The row of a cell, or undefined when the run did not include it.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export function findMethodRow(
   result: VarianceAwareResult,
   model: MethodRow["model"],
@@ -587,7 +641,11 @@ export function findMethodRow(
   );
 }
 
-/** Like {@link findMethodRow}, but throws a named error when the cell is missing. */
+/**
+ * Like {@link findMethodRow}, but throws a named error when the cell is missing.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export function methodRow(
   result: VarianceAwareResult,
   model: MethodRow["model"],
@@ -606,12 +664,20 @@ export function methodRow(
   return r;
 }
 
-/** (S − 1)/S: the expectation of a population variance over S runs relative to the true one. */
+/**
+ * (S − 1)/S: the expectation of a population variance over S runs relative to the true one.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export function populationShrink(runs: number): number {
   return (runs - 1) / runs;
 }
 
-/** A fitted inter-student variance law v = c / calls + b (the 1/k law plus a floor). */
+/**
+ * A fitted inter-student variance law v = c / calls + b (the 1/k law plus a floor).
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface InterFit {
   c: number;
   b: number;
@@ -623,6 +689,8 @@ export interface InterFit {
  * Per method, the inter-student variance at `alpha` fitted as c / calls + b
  * by weighted least squares on relative errors (weights 1/v²), with
  * `fitWeightedPolynomial` in 1/calls.
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function interStudentFits(
   result: VarianceAwareResult,
@@ -654,6 +722,8 @@ export function interStudentFits(
 /**
  * The largest |z| of the averaged linear students' mean test MSE against its
  * closed form (Theorem 4.3 with σ²/k), over every (alpha, k) cell.
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function linearMseWorstZ(result: VarianceAwareResult): { worstZ: number; cells: number } {
   let worstZ = 0, cells = 0;
@@ -665,7 +735,11 @@ export function linearMseWorstZ(result: VarianceAwareResult): { worstZ: number; 
   return { worstZ, cells };
 }
 
-/** A difference of mean test MSEs (positive: `b` better than `a`) with its SE. */
+/**
+ * A difference of mean test MSEs (positive: `b` better than `a`) with its SE.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface Gain {
   gain: number;
   se: number;
@@ -675,22 +749,36 @@ export interface Gain {
  * `a.mean − b.mean` with SE √(se_a² + se_b²): the two cells treated as
  * independent, which is conservative here (they share teacher draws, so
  * their errors are positively correlated).
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function gainOf(a: MethodRow, b: MethodRow): Gain {
   return { gain: a.mean - b.mean, se: Math.hypot(a.seMean, b.seMean) };
 }
 
-/** "better", "worse" or "the same within 2 SE": how `b` compares with `a` in a {@link Gain}. */
+/**
+ * "better", "worse" or "the same within 2 SE": how `b` compares with `a` in a {@link Gain}.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export function gainWord(g: Gain): string {
   return Math.abs(g.gain) < 2 * g.se ? "the same within 2 SE" : g.gain > 0 ? "better" : "worse";
 }
 
-/** Inter-student variance difference `a.inter − b.inter` with its (conservative) SE. */
+/**
+ * Inter-student variance difference `a.inter − b.inter` with its (conservative) SE.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export function interDrop(a: MethodRow, b: MethodRow): Gain {
   return { gain: a.inter - b.inter, se: Math.hypot(a.interSe, b.interSe) };
 }
 
-/** One row of {@link gains}: the oracle against averaging at equal k, honest against averaging at equal cost. */
+/**
+ * One row of {@link gains}: the oracle against averaging at equal k, honest against averaging at equal cost.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export interface GainRow {
   model: MethodRow["model"];
   alpha: number;
@@ -701,7 +789,11 @@ export interface GainRow {
   honest: Gain;
 }
 
-/** The gains in mean test MSE at every α and table k where both cells exist. */
+/**
+ * The gains in mean test MSE at every α and table k where both cells exist.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export function gains(result: VarianceAwareResult): GainRow[] {
   const { alphas, tableK, kPilot } = result.config;
   return (["linear", "NN"] as const).flatMap((model) =>
@@ -726,6 +818,8 @@ export function gains(result: VarianceAwareResult): GainRow[] {
  * as if independent (conservative: they share teacher draws); the
  * closed-form test MSE over all cells when the largest |z| stays below the
  * Bonferroni bound for a 5% family-wise level.
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function varianceAwareClaims(comb: CombinationResult, result: VarianceAwareResult): Claim[] {
   const { tableAlpha: a, tableK, labelK, kPilot, linear, nn } = result.config;

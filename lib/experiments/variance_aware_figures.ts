@@ -25,7 +25,11 @@ import {
   type VarianceAwareResult,
 } from "./variance_aware.ts";
 
-/** Theorem 7.3's curve in the legend's notation. */
+/**
+ * Theorem 7.3's curve in the legend's notation.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export const THM73_LABEL = "Thm 7.3: a²·s²(T) + (1−a)²·s²(S)";
 
 /** Stack a chart's top legends (colour, then line style) rather than side by side. */
@@ -47,6 +51,8 @@ function sigmaCaption(result: VarianceAwareResult, model: MethodRow["model"], al
 /**
  * Theorems 7.3-7.4: variance of a T + (1 − a) S against a, simulated (±2 SE)
  * with Theorem 7.3's curve and Theorem 7.4's minimum, one colour per s²(S).
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function combinationFigure(comb: CombinationResult): Chart {
   const s2T = comb.config.combination.s2Teacher;
@@ -76,7 +82,11 @@ export function combinationFigure(comb: CombinationResult): Chart {
   }));
 }
 
-/** Theorems 7.3-7.4 as a table: optimal weight and minimum variance, theory against simulation. */
+/**
+ * Theorems 7.3-7.4 as a table: optimal weight and minimum variance, theory against simulation.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export function combinationTable(comb: CombinationResult): Table {
   const { draws, s2Teacher, batches } = comb.config.combination;
   return table({
@@ -99,7 +109,11 @@ export function combinationTable(comb: CombinationResult): Table {
   });
 }
 
-/** Theorem 7.1 on the averaged linear students at the table's alpha and k. */
+/**
+ * Theorem 7.1 on the averaged linear students at the table's alpha and k.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export function theorem71Table(result: VarianceAwareResult): Table {
   const { tableAlpha, tableK, linear } = result.config;
   const shrink = populationShrink(linear.runs);
@@ -141,6 +155,8 @@ export function theorem71Table(result: VarianceAwareResult): Table {
 /**
  * Figure 11, test MSE: mean over runs (line) ± one SD across runs (band)
  * against teacher calls per input, one panel per α, each with its own y range.
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function mseFigure(result: VarianceAwareResult, model: MethodRow["model"]): Chart {
   const rows = result.rows.filter((r) => r.model === model).map((r) => ({
@@ -176,6 +192,8 @@ export function mseFigure(result: VarianceAwareResult, model: MethodRow["model"]
  * Figure 11, inter-student variance at the table's α against teacher calls
  * per input, linear and neural side by side; dashed for averaging only:
  * Theorem 7.1's closed form (linear) or the fitted c/k + b (networks).
+ *
+ * @category Section 7: correcting student uncertainty
  */
 export function interFigure(result: VarianceAwareResult): Chart {
   const alpha = result.config.tableAlpha;
@@ -227,7 +245,11 @@ export function interFigure(result: VarianceAwareResult): Chart {
 
 const pmSd = (r: MethodRow | undefined) => r ? `${r.mean.toFixed(4)} ± ${r.sd.toFixed(4)}` : null;
 
-/** Test MSE (mean ± SD over runs) at the table's α and k, every method, with averaging at k + 3. */
+/**
+ * Test MSE (mean ± SD over runs) at the table's α and k, every method, with averaging at k + 3.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export function mseTable(result: VarianceAwareResult): Table {
   const { tableAlpha: a, tableK, kPilot, linear, nn, seed, scale } = result.config;
   const rows = (["linear", "NN"] as const).flatMap((model) =>
@@ -258,7 +280,11 @@ export function mseTable(result: VarianceAwareResult): Table {
   });
 }
 
-/** Label error against student error at the table's α and k = labelK, with averaging at equal cost. */
+/**
+ * Label error against student error at the table's α and k = labelK, with averaging at equal cost.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export function labelTable(result: VarianceAwareResult): Table {
   const { tableAlpha: a, labelK: k, kPilot, linear, nn, seed, scale } = result.config;
   const rows = (["linear", "NN"] as const).flatMap((model) =>
@@ -302,7 +328,11 @@ export function labelTable(result: VarianceAwareResult): Table {
   });
 }
 
-/** Gains in mean test MSE: the oracle against averaging at equal k, honest VW against averaging at equal cost. */
+/**
+ * Gains in mean test MSE: the oracle against averaging at equal k, honest VW against averaging at equal cost.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
 export function gainsTable(result: VarianceAwareResult): Table {
   const { kPilot, seed, scale } = result.config;
   const z = (g: Gain) => g.gain / g.se;

@@ -1,0 +1,59 @@
+/**
+ * Text responses through the real offline sentence encoder (Universal Sentence
+ * Encoder, shipped through npm): the target is the answer closest to the mean
+ * embedding (Section 7.3's averaging), or to the variance-weighted combination.
+ */
+import { loadUseEmbedder } from "../../lib/llm/embed/use.ts";
+import { distillTargets } from "../../lib/targets/run.ts";
+import { assert, assertEquals } from "../assert.ts";
+
+Deno.test("text targets: the answer nearest the mean embedding, and variance weighting with the student's samples", async () => {
+  const dir = await Deno.makeTempDir();
+  const use = await loadUseEmbedder({ workers: 1 });
+  try {
+    // Three paraphrases and one unrelated answer: the medoid-like choice is a paraphrase, never the outlier.
+    const kidney = [
+      "Nephritis is an inflammation of the kidney.",
+      "An inflammation of the kidneys.",
+      "Inflammation affecting the kidney.",
+      "A small brown spot on the skin.",
+    ];
+    const lines = [
+      {
+        id: "q1",
+        responses: kidney,
+        student: ["A disease of the kidney.", "Kidney inflammation."],
+      },
+      {
+        id: "q2",
+        responses: ["A network of nerves.", "A network of blood vessels."],
+        student: ["A web.", "A net."],
+      },
+    ].map((r) => JSON.stringify(r)).join("\n");
+    await Deno.writeTextFile(`${dir}/in.jsonl`, lines);
+    for (const method of ["mean", "variance-weighted"] as const) {
+      const r = await distillTargets({
+        input: `${dir}/in.jsonl`,
+        output: `${dir}/out.jsonl`,
+        method,
+        embedder: use,
+      });
+      assertEquals(r.kind, "text");
+      const out = (await Deno.readTextFile(`${dir}/out.jsonl`)).trim().split("\n").map((l) =>
+        JSON.parse(l)
+      );
+      assert(out[0].chosen !== 3, `${method}: chose the outlier`);
+      assertEquals(out[0].target, kidney[out[0].chosen]);
+      assert(out[0].teacher_variance > 0 && out[0].k === 4, JSON.stringify(out[0]));
+      if (method === "variance-weighted") {
+        assert(
+          out[0].weight_teacher > 0 && out[0].weight_teacher < 1,
+          `a_T = ${out[0].weight_teacher}`,
+        );
+      }
+    }
+  } finally {
+    await use.dispose();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -8,6 +8,7 @@
  * @module
  */
 import { type Displayable, JUPYTER_DISPLAY } from "../plot/jupyter.ts";
+import { superscript } from "../plot/theme.ts";
 
 /**
  * A number with `digits` significant digits (default 3), in plain notation
@@ -39,24 +40,6 @@ export function fmt(v: number | null | undefined, digits = 3): string {
   }
   const [m, e] = v.toExponential(digits - 1).split("e");
   return `${Number(m)}×10${superscript(Number(e))}`;
-}
-
-const SUP: Record<string, string> = {
-  "-": "⁻",
-  "0": "⁰",
-  "1": "¹",
-  "2": "²",
-  "3": "³",
-  "4": "⁴",
-  "5": "⁵",
-  "6": "⁶",
-  "7": "⁷",
-  "8": "⁸",
-  "9": "⁹",
-};
-
-function superscript(n: number): string {
-  return String(n).split("").map((c) => SUP[c] ?? c).join("");
 }
 
 /**

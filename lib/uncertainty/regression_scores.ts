@@ -65,7 +65,9 @@ function checkMixture(p: GaussianMixture, m: number, fn: string): Float64Array {
   const w = new Float64Array(K);
   if (p.weights === undefined) w.fill(1 / K);
   else {
-    if (p.weights.length !== K) fail(`${fn}: weights has ${p.weights.length} values; expected ${K}.`);
+    if (p.weights.length !== K) {
+      fail(`${fn}: weights has ${p.weights.length} values; expected ${K}.`);
+    }
     let s = 0;
     for (let k = 0; k < K; k++) {
       if (!(p.weights[k] >= 0)) fail(`${fn}: weights[${k}] is ${p.weights[k]}; must be >= 0.`);

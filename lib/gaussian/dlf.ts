@@ -23,6 +23,7 @@
 import { type FactorPosterior, factorPosterior, marginalLogLikelihood } from "./estep.ts";
 import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "./mlp.ts";
 import { Rng } from "../random.ts";
+import { parameterLayout } from "../nn/init.ts";
 
 /** A fitted deep latent factor model. */
 export interface DlfModel {
@@ -66,6 +67,18 @@ export interface FitDlfOptions {
   seed: number | Rng;
   /** Initialisation: MMD pretraining with free factors (default) or the network's random init. */
   init?: { kind: "mmd"; epochs: number; lambda?: number } | { kind: "random" };
+  /**
+   * Epochs of a mean warm-up before the initialisation (default 0): the μ
+   * outputs fitted by MSE to the teachers' mean over the design points, Φ
+   * left at its init. Without it, when the teachers agree closely on the
+   * design points (σ_f² small), EM moves slowly out of a start where Φ ẑ_i
+   * carries a common offset that belongs to μ (measured on Boston with 20
+   * teachers: the fitted μ was 0.65 SD from the teachers' mean on the design
+   * points after 300 epochs). After the warm-up Φ's output layer is rescaled
+   * so that the implied variance (mean of ‖Φ(x_j)‖² over the design points)
+   * equals the teachers' mean spread.
+   */
+  meanWarmup?: number;
   /** Called after each EM epoch with the marginal log-likelihood per teacher and point (full data). */
   onEpoch?: (epoch: number, logLikelihood: number) => void;
 }
@@ -390,6 +403,41 @@ export function fitDlf(o: FitDlfOptions): { model: DlfModel; logLikelihood: numb
     }
     return out;
   };
+  const warm = o.meanWarmup ?? 0;
+  if (!Number.isInteger(warm) || warm < 0) {
+    fail(`fitDlf: meanWarmup must be an integer >= 0, got ${warm}.`);
+  }
+  if (warm > 0) {
+    const target = new Float64Array(m * c);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < m * c; k++) target[k] += o.teacherOutputs[i * m * c + k] / n;
+    }
+    const adamW = new Adam(net.params.length, lr);
+    for (let ep = 0; ep < warm; ep++) {
+      for (const idx of batches(rng.child(4).child(ep))) {
+        const bm = idx.length, xb = gather(o.x, idx, d), tb = gather(target, idx, c);
+        const fwd = mlpForward(net, xb, bm);
+        const g = new Float64Array(bm * (c + q));
+        for (let r = 0; r < bm; r++) {
+          for (let a = 0; a < c; a++) {
+            g[r * (c + q) + a] = (fwd.out[r * (c + q) + a] - tb[r * c + a]) / (bm * c);
+          }
+        }
+        adamW.step(net.params, mlpBackward(net, xb, bm, fwd, g));
+      }
+    }
+    // Φ's output rows rescaled so the implied variance, the mean of ‖Φ(x_j)‖² over the design
+    // points, equals the teachers' mean spread: EM shrinks an over-large Φ only slowly.
+    const phiNow = split(mlpForward(net, o.x, m).out, m, c, q).phi;
+    let size = 0;
+    for (let k = 0; k < m * q; k++) size += phiNow[k] ** 2 / m;
+    const f = Math.sqrt(Math.max(spread / (m * c), 1e-12) / Math.max(size, 1e-12));
+    const lay = parameterLayout(d, o.hidden, c + q);
+    for (let b = c; b < c + q; b++) {
+      for (let u = 0; u < o.hidden; u++) net.params[lay.w2 + b * o.hidden + u] *= f;
+      net.params[lay.b2 + b] *= f;
+    }
+  }
   // MMD initialisation: free factors Z_i, complete-data likelihood minus λ MMD².
   const init = o.init ?? { kind: "mmd", epochs: Math.max(1, Math.round(o.epochs / 2)) };
   if (init.kind === "mmd") {

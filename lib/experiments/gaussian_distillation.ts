@@ -36,7 +36,7 @@ import {
   memberVariance,
   type StudentOptions,
 } from "../gaussian/baselines.ts";
-import { type DlfModel, fitDlf, sampleDlfMembers } from "../gaussian/dlf.ts";
+import { fitDlf, sampleDlfMembers } from "../gaussian/dlf.ts";
 import { dlfPredictive, fitInverseGamma, type InverseGamma } from "../gaussian/noise.ts";
 import { fitCohort, predictCohort } from "../nn/cohort.ts";
 import { Rng } from "../random.ts";
@@ -755,6 +755,3 @@ export function bridgeShares(
     };
   });
 }
-
-/** The DLF's regression model type, re-exported for notebooks. */
-export type { DlfModel };

@@ -7,3 +7,34 @@
  */
 export { type ExperimentConfig, type RunOptions } from "./types.ts";
 export { progressLine, sweep, type SweepOptions, type SweepProgress } from "./sweep.ts";
+export {
+  type AblationRow,
+  type BridgePoint,
+  bridgeShares,
+  CLASSIFICATION_METHODS,
+  type ClassificationRow,
+  type DesignPoints,
+  type DlfSettings,
+  type GaussianDistillationConfig,
+  gaussianDistillationConfig,
+  type GaussianDistillationResult,
+  mixup,
+  PAPER_BOSTON_RMSE,
+  PAPER_DESIGN_ABLATION_RMSE,
+  REGRESSION_METHODS,
+  type RegressionRow,
+  regressionScores,
+  type RegressionSummary,
+  rotateDigits,
+  runGaussianDistillation,
+  summarizeRegression,
+} from "./gaussian_distillation.ts";
+export {
+  ablationSummary,
+  ablationTable,
+  bridgeFigure,
+  classificationTable,
+  digitsReliabilityFigure,
+  gaussianDistillationClaims,
+  regressionTable,
+} from "./gaussian_distillation_figures.ts";

@@ -162,7 +162,7 @@ export function gaussianDistillationConfig(scale: Scale = runScale()): GaussianD
     splits: s({ smoke: 2, default: 3, paper: 10 }),
     teachers: s({ smoke: 4, default: 20, paper: 50 }),
     teacherHidden: s({ smoke: 16, default: 100, paper: 100 }),
-    teacherEpochs: s({ smoke: 100, default: 500, paper: 1000 }),
+    teacherEpochs: s({ smoke: 100, default: 200, paper: 200 }),
     teacherLr: 0.01,
     student: {
       hidden: s({ smoke: 8, default: 50, paper: 50 }),
@@ -179,7 +179,7 @@ export function gaussianDistillationConfig(scale: Scale = runScale()): GaussianD
       lr: 0.01,
       members: s({ smoke: 10, default: 100, paper: 100 }),
     },
-    ablationSplits: s({ smoke: 1, default: 2, paper: 10 }),
+    ablationSplits: s({ smoke: 1, default: 3, paper: 10 }),
     classification: {
       teachers: s({ smoke: 3, default: 10, paper: 20 }),
       teacherHidden: s({ smoke: 8, default: 64, paper: 100 }),

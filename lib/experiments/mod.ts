@@ -30,6 +30,7 @@ export {
   summarizeRegression,
 } from "./gaussian_distillation.ts";
 export {
+  type AblationSummary,
   ablationSummary,
   ablationTable,
   bridgeFigure,

@@ -14,7 +14,7 @@
  *
  * Deviations from the paper, stated: the cohort trainer has one hidden layer,
  * so teachers are d-100-1 (the paper: two hidden layers of 100); classification
- * students (and the DLF) match the teachers' logits by MSE; EnD² is not built.
+ * students (and the DLF) match the teachers' logits by MSE; EnD² is built, Proxy-EnD² is not.
  *
  * @module
  */
@@ -24,6 +24,7 @@ import { takeRows } from "../data/dataset.ts";
 import { prepareClassification, prepareRegression } from "../data/prepare.ts";
 import { applyStandardizer } from "../data/standardize.ts";
 import {
+  distillDirichlet,
   distillHydra,
   distillMean,
   distillMeanSpread,
@@ -621,6 +622,10 @@ async function digitsRun(config: GaussianDistillationConfig) {
     const s = (performance.now() - a) / 1000;
     add(p.method, p.members, p.predict(xTest, nTest), p.predict(xOod, nTest), s);
   }
+  const e0 = performance.now();
+  const endd = distillDirichlet(targets, { ...student(3), members: cc.dlf.members });
+  const eS = (performance.now() - e0) / 1000;
+  add(endd.method, endd.members, endd.predict(xTest, nTest), endd.predict(xOod, nTest), eS);
   const a = performance.now();
   const { model } = fitDlf(dlfOptions(targets, cc.dlf, root.child(5)));
   const s = (performance.now() - a) / 1000;

@@ -24,6 +24,8 @@
 import { fitCohort, predictCohort } from "../nn/cohort.ts";
 import type { GaussianMixture } from "../uncertainty/regression_scores.ts";
 import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "./mlp.ts";
+import { digamma, sampleGamma } from "./noise.ts";
+import { Rng } from "../random.ts";
 
 /** The teacher ensemble's outputs at the design points: what every method distils. */
 export interface EnsembleTargets {
@@ -348,4 +350,88 @@ export function memberVariance(values: ArrayLike<number>, members: number): Floa
     for (let j = 0; j < m; j++) out[j] += (values[k * m + j] - mean[j]) ** 2 / members;
   }
   return out;
+}
+
+/** Options of {@link distillDirichlet}. */
+export interface DirichletOptions extends StudentOptions {
+  /** Members K sampled from the predicted Dirichlet at prediction time. */
+  members: number;
+  /** Smoothing ε of the teachers' probabilities, (1 − ε) p + ε / c (default 1e-4): log p must be finite. */
+  smoothing?: number;
+}
+
+/**
+ * EnD² (ensemble distribution distillation; Malinin, Mlodozeniec & Gales,
+ * ICLR 2020), a baseline of Park et al. (2025) for classification: one
+ * student d-h-c whose outputs are the log concentrations of a Dirichlet,
+ * α(x) = exp(z(x)), fitted by full-batch Adam to the teachers' class
+ * probabilities by the Dirichlet negative log-likelihood,
+ * −(1/m) Σ_j [ln Γ(α₀) − Σ_c ln Γ(α_c) + Σ_c (α_c − 1) mean_i log p_ijc]
+ * (gradient in z_c: α_c [ψ(α_c) − ψ(α₀) − mean_i log p_ijc]). Members are
+ * draws p_k ~ Dir(α(x)), returned as logits log p_k (K = `members`).
+ * Proxy-EnD² is not built.
+ *
+ * @throws RangeError as the other methods, and for c < 2 or members < 1.
+ */
+export function distillDirichlet(t: EnsembleTargets, o: DirichletOptions): MemberPredictor {
+  checkEnsembleTargets(t, "distillDirichlet");
+  checkStudent(o, "distillDirichlet");
+  if (t.c < 2) fail(`distillDirichlet: a classification method; c must be >= 2, got ${t.c}.`);
+  if (!Number.isInteger(o.members) || o.members < 1) {
+    fail(`distillDirichlet: members must be an integer >= 1, got ${o.members}.`);
+  }
+  const eps = o.smoothing ?? 1e-4;
+  if (!(eps > 0 && eps < 1)) fail(`distillDirichlet: smoothing must be in (0, 1), got ${eps}.`);
+  const { m, d, c, teachers: n } = t;
+  // Mean over teachers of log p (the Dirichlet likelihood's sufficient statistic), m x c.
+  const probs = memberProbabilities(t.outputs, c);
+  const meanLog = new Float64Array(m * c);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < m * c; k++) {
+      meanLog[k] += Math.log((1 - eps) * probs[i * m * c + k] + eps / c) / n;
+    }
+  }
+  const net = createMlp(d, o.hidden, c, o.seed);
+  const adam = new Adam(net.params.length, o.lr);
+  const g = new Float64Array(m * c);
+  const alpha = new Float64Array(c);
+  for (let ep = 0; ep < o.epochs; ep++) {
+    const fwd = mlpForward(net, t.x, m);
+    for (let j = 0; j < m; j++) {
+      let a0 = 0;
+      for (let a = 0; a < c; a++) {
+        alpha[a] = Math.exp(Math.max(Math.min(fwd.out[j * c + a], 15), -15));
+        a0 += alpha[a];
+      }
+      const psi0 = digamma(a0);
+      for (let a = 0; a < c; a++) {
+        g[j * c + a] = alpha[a] * (digamma(alpha[a]) - psi0 - meanLog[j * c + a]) / m;
+      }
+    }
+    adam.step(net.params, mlpBackward(net, t.x, m, fwd, g));
+  }
+  return {
+    method: "EnD²",
+    members: o.members,
+    c,
+    predict(x, mm) {
+      const z = mlpForward(net, x, mm).out;
+      const rng = new Rng(o.seed).child(1);
+      const out = new Float64Array(o.members * mm * c);
+      for (let k = 0; k < o.members; k++) {
+        const r = rng.child(k);
+        for (let j = 0; j < mm; j++) {
+          let s = 0;
+          const off = (k * mm + j) * c;
+          for (let a = 0; a < c; a++) {
+            const al = Math.exp(Math.max(Math.min(z[j * c + a], 15), -15));
+            out[off + a] = Math.max(sampleGamma(al, r), 1e-300);
+            s += out[off + a];
+          }
+          for (let a = 0; a < c; a++) out[off + a] = Math.log(out[off + a] / s);
+        }
+      }
+      return out;
+    },
+  };
 }

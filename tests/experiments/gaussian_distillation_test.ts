@@ -66,6 +66,7 @@ Deno.test("notebook 08 at a tiny scale: deterministic rows, every method scored,
     "Standard KD",
     "small-Ens",
     "Hydra",
+    "EnD²",
     "DLF",
   ]);
   assertEquals(a.ablation.length, 4);

@@ -1,4 +1,5 @@
 import {
+  distillDirichlet,
   distillHydra,
   distillMean,
   distillMeanSpread,
@@ -11,6 +12,7 @@ import {
   memberVariance,
 } from "../../lib/gaussian/baselines.ts";
 import { fitDlf } from "../../lib/gaussian/dlf.ts";
+import { sampleGamma } from "../../lib/gaussian/noise.ts";
 import { Rng } from "../../lib/random.ts";
 import { assert, assertAlmostEquals, assertRejects, assertThrows } from "../assert.ts";
 
@@ -125,4 +127,51 @@ Deno.test("bad input gets a named error before any work, for every method", asyn
   assertThrows(() => fitDlf({ ...dlf, q: 1, teachers: 1 }), RangeError, "teachers must be >= 2");
   assertThrows(() => fitDlf({ ...dlf, q: 1, x: nan.x }), RangeError, "x[2] is NaN");
   assertThrows(() => fitDlf({ ...dlf, q: 1, meanWarmup: -1 }), RangeError, "meanWarmup");
+});
+
+Deno.test("EnD²: the Dirichlet student recovers a known Dirichlet of the teachers' probabilities", () => {
+  // Teachers' probabilities at x are Dir(α*(x)) draws, α*(x) = 4 (2 + x, 2, 2 − x), x in [−1, 1];
+  // logits are log p. With 200 teachers, the ML concentration's relative error is about
+  // 1/√(n) per point ~ 0.07; the fitted mean α/α₀ is checked to 0.05, α₀ to 25%.
+  const n = 200, m = 11, c = 3, rng = new Rng(9);
+  const x = Float64Array.from({ length: m }, (_, j) => -1 + 2 * j / (m - 1));
+  const truth = (v: number) => [4 * (2 + v), 8, 4 * (2 - v)];
+  const outputs = new Float64Array(n * m * c);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const g = truth(x[j]).map((a) => sampleGamma(a, rng));
+      const s = g[0] + g[1] + g[2];
+      for (let a = 0; a < c; a++) outputs[(i * m + j) * c + a] = Math.log(g[a] / s);
+    }
+  }
+  const p = distillDirichlet({ x, m, d: 1, outputs, teachers: n, c }, {
+    hidden: 16,
+    epochs: 3000,
+    lr: 0.01,
+    seed: 4,
+    members: 4000,
+  });
+  const members = memberProbabilities(p.predict(x, m), c);
+  const mean = memberAverage(members, 4000);
+  for (let j = 0; j < m; j++) {
+    const a = truth(x[j]), a0 = a[0] + a[1] + a[2];
+    for (let k = 0; k < c; k++) {
+      assertAlmostEquals(mean[j * c + k], a[k] / a0, 0.05, `mean at x = ${x[j]}, class ${k}`);
+    }
+    // Var of p_0 under Dir is μ(1 − μ)/(α₀ + 1): recover α₀ from the members' variance.
+    let v = 0;
+    for (let s = 0; s < 4000; s++) v += (members[(s * m + j) * c] - mean[j * c]) ** 2 / 4000;
+    const mu = mean[j * c], fitted = mu * (1 - mu) / v - 1;
+    assert(Math.abs(fitted / a0 - 1) < 0.25, `α₀ at x = ${x[j]}: ${fitted} vs ${a0}`);
+  }
+  assertThrows(
+    () => distillDirichlet(toyEnsemble(3, 5), { ...student, members: 2 }),
+    RangeError,
+    "c must be >= 2",
+  );
+  assertThrows(
+    () => distillDirichlet(toyEnsemble(3, 5, 2), { ...student, members: 0 }),
+    RangeError,
+    "members",
+  );
 });

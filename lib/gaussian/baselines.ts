@@ -117,16 +117,6 @@ export function ensembleMean(t: EnsembleTargets): Float64Array {
   return out;
 }
 
-/** The teacher ensemble itself as a {@link MemberPredictor} (the reference row). */
-export function teacherPredictor(
-  method: string,
-  members: number,
-  c: number,
-  predict: (x: ArrayLike<number>, m: number) => ArrayLike<number>,
-): MemberPredictor {
-  return { method, members, c, predict: (x, m) => Float64Array.from(predict(x, m)) };
-}
-
 /**
  * Standard distillation: one student d-h-c fitted by MSE to the ensemble mean
  * at the design points (K = 1 member).

@@ -160,7 +160,7 @@ export function gaussianDistillationConfig(scale: Scale = runScale()): GaussianD
       default: ["boston", "diabetes"],
       paper: ["boston", "diabetes"],
     }),
-    splits: s({ smoke: 2, default: 3, paper: 10 }),
+    splits: s({ smoke: 2, default: 5, paper: 10 }),
     teachers: s({ smoke: 4, default: 20, paper: 50 }),
     teacherHidden: s({ smoke: 16, default: 100, paper: 100 }),
     teacherEpochs: s({ smoke: 100, default: 200, paper: 200 }),

@@ -5,10 +5,14 @@ import {
   gaussianDistillationClaims,
   type GaussianDistillationConfig,
   gaussianDistillationConfig,
+  mixup,
+  regressionScores,
   regressionTable,
+  rotateDigits,
   runGaussianDistillation,
 } from "../../lib/experiments/mod.ts";
-import { assert, assertEquals, assertRejects } from "../assert.ts";
+import { Rng } from "../../lib/random.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
 import { assertSnapshot } from "./snapshot.ts";
 
 /** Smaller than smoke: seconds per run. */
@@ -96,4 +100,30 @@ Deno.test("notebook 08: a bad configuration gets a named error before any work",
     RangeError,
     "q must be an integer >= 1",
   );
+});
+
+Deno.test("regressionScores reports in original units: RMSE and CRPS scale by s, NLL shifts by log s", () => {
+  const p = { means: [0, 1, 0.5, 1.5], variances: [1, 1, 0.5, 0.5], components: 2 };
+  const y = [0.2, 1.4];
+  const a = regressionScores(p, y, 1), b = regressionScores(p, y, 3);
+  assertAlmostEquals(b.rmse, 3 * a.rmse, 1e-12);
+  assertAlmostEquals(b.crps, 3 * a.crps, 1e-12);
+  assertAlmostEquals(b.nll, a.nll + Math.log(3), 1e-12);
+  // RMSE of the mixture mean: means (0.25, 1.25) against (0.2, 1.4).
+  assertAlmostEquals(a.rmse, Math.sqrt((0.05 ** 2 + 0.15 ** 2) / 2), 1e-12);
+});
+
+Deno.test("rotateDigits turns an 8 x 8 image by 90 degrees (four turns are the identity); mixup stays on segments", () => {
+  const x = Float64Array.from({ length: 128 }, (_, i) => i);
+  const once = rotateDigits(x, 2);
+  assert(once[0 * 8 + 7] === x[0], "top-left goes to top-right");
+  const four = rotateDigits(rotateDigits(rotateDigits(once, 2), 2), 2);
+  assertEquals(Array.from(four), Array.from(x));
+  const pts = Float64Array.of(0, 0, 1, 2);
+  const mixed = mixup(pts, 2, 2, 50, new Rng(1));
+  for (let k = 0; k < 50; k++) {
+    // Every mixup point of (0, 0) and (1, 2) lies on the segment: y = 2x, 0 <= x <= 1.
+    assertAlmostEquals(mixed[2 * k + 1], 2 * mixed[2 * k], 1e-12);
+    assert(mixed[2 * k] >= 0 && mixed[2 * k] <= 1);
+  }
 });

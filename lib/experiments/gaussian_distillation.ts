@@ -148,8 +148,8 @@ export interface GaussianDistillationConfig extends ExperimentConfig {
 /**
  * The configuration at a scale. Smoke runs in seconds (tiny networks, two
  * splits); default is sized for under 5 minutes on a 2-core machine; paper is
- * the paper's counts (50 teachers, 10 splits; about 15 minutes here, from one
- * measured paper-scale Boston split of 20 s and Digits at 45 s).
+ * the paper's counts (50 teachers, 10 splits, 10 ablation splits, 20 Digits
+ * teachers; measured 361 s here on 2 shared cores; default 121 s).
  */
 export function gaussianDistillationConfig(scale: Scale = runScale()): GaussianDistillationConfig {
   const s = <T>(v: Record<Scale, T>) => byScale(v, scale);

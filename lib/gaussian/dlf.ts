@@ -289,6 +289,10 @@ function checkFit(o: FitDlfOptions): number {
       }
     }
   }
+  const warm = o.meanWarmup ?? 0;
+  if (!Number.isInteger(warm) || warm < 0) {
+    fail(`fitDlf: meanWarmup must be an integer >= 0, got ${warm}.`);
+  }
   if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 2)) {
     fail(`fitDlf: batchSize must be an integer >= 2, got ${o.batchSize}.`);
   }
@@ -404,9 +408,6 @@ export function fitDlf(o: FitDlfOptions): { model: DlfModel; logLikelihood: numb
     return out;
   };
   const warm = o.meanWarmup ?? 0;
-  if (!Number.isInteger(warm) || warm < 0) {
-    fail(`fitDlf: meanWarmup must be an integer >= 0, got ${warm}.`);
-  }
   if (warm > 0) {
     const target = new Float64Array(m * c);
     for (let i = 0; i < n; i++) {

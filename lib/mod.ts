@@ -61,7 +61,11 @@
  * (`teacherOutputClaims(result)`); the notebooks narrate them. Their figure and
  * table builders are in `./experiments`.
  *
- * Other entries: `./experiments` (every section's figures and tables), `./engines` (the cohort trainer and its back ends), `./data`
+ * **Gaussian distillation** (the companion method: a teacher ensemble distilled into
+ * a distribution of students): `runGaussianDistillation` and the `./gaussian` entry
+ * (the deep latent factor model, its EM fit, the baselines, CRPS and coverage).
+ *
+ * Other entries: `./experiments` (every section's figures and tables), `./gaussian`, `./engines` (the cohort trainer and its back ends), `./data`
  * (data sets, splits), `./plot` (figures), `./report` (tables, claims ledger,
  * prose), `./text` (measures on response embeddings), `./llm` (the small
  * language model; `./llm/corpus` QA corpora, `./llm/embed` sentence embedders).
@@ -267,6 +271,10 @@ export {
   type BootstrapResult,
   type CombinationResult,
   type ExperimentConfig,
+  gaussianDistillationClaims,
+  type GaussianDistillationConfig,
+  gaussianDistillationConfig,
+  type GaussianDistillationResult,
   type InitPerturbationResult,
   problemDefinitionClaims,
   type ProblemDefinitionConfig,
@@ -274,6 +282,7 @@ export {
   type ProblemDefinitionResult,
   runBootstrap,
   runCombinationCheck,
+  runGaussianDistillation,
   runInitPerturbation,
   type RunOptions,
   runProblemDefinition,

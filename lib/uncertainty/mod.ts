@@ -50,3 +50,17 @@ export {
   normalUpperTail,
   type PolynomialTrend,
 } from "./trend.ts";
+export {
+  auroc,
+  gaussianCrps,
+  type GaussianMixture,
+  type IntervalCoverage,
+  intervalCoverage,
+  mixtureCdf,
+  mixtureCrps,
+  mixtureNll,
+  mixtureQuantile,
+  mutualInformation,
+  normalCdf,
+  normalPdf,
+} from "./regression_scores.ts";

@@ -8,7 +8,7 @@
  */
 import { type Claim, claimFromTest, claimNotTestable, claimVsNumber } from "../report/claims.ts";
 import { fmt } from "../report/prose.ts";
-import { jackknifeCombination, jackknifeSlope } from "./jackknife.ts";
+import { type Estimate, jackknifeCombination, jackknifeSlope } from "./jackknife.ts";
 import type {
   BootstrapResult,
   InitLevel,
@@ -32,12 +32,39 @@ const LM_WHY = "needs DistilGPT2 students fine-tuned from pre-trained weights pl
  *
  * @category Section 5: student initialization uncertainty
  */
-export function variantLevels(init: InitPerturbationResult, variant: "fresh" | "fixed") {
+export function variantLevels(
+  init: InitPerturbationResult,
+  variant: "fresh" | "fixed",
+): InitLevel[] {
   return init.levels.filter((l) => l.variant === variant).sort((a, b) => a.s - b.s);
 }
 
 function slopeOf(levels: InitLevel[], key: keyof InitLevel["jack"]) {
   return jackknifeSlope(levels.map((l) => l.s), levels.map((l) => l.jack[key]));
+}
+
+/**
+ * The 5.1 statistics of {@link initStatistics}.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export interface InitStatistics {
+  /** Slope in s of the mean test MSE (fresh inits, the authors' variant). */
+  freshMseSlope: Estimate;
+  /** Slope in s of the variance of test MSE (fresh inits). */
+  freshVarSlope: Estimate;
+  /** Slope in s of the variance of test MSE (one fixed base). */
+  fixedVarSlope: Estimate;
+  /** Slope in s of the parameter variance after training (one fixed base). */
+  fixedAfterSlope: Estimate;
+  /** Growth of the parameter spread during training at the largest s (after − before). */
+  fixedGrowth: Estimate;
+  /** The largest level of the fixed-base variant. */
+  top: InitLevel;
+  /** The snapshot's unbiased (sample) variance, to compare with its closed form. */
+  snapshot: { value: number; se: number };
+  /** The trained-from (Kaiming, s = 0) variance, unbiased. */
+  kaiming: { value: number; se: number };
 }
 
 /**
@@ -48,7 +75,7 @@ function slopeOf(levels: InitLevel[], key: keyof InitLevel["jack"]) {
  *
  * @category Section 5: student initialization uncertainty
  */
-export function initStatistics(init: InitPerturbationResult) {
+export function initStatistics(init: InitPerturbationResult): InitStatistics {
   const fresh = variantLevels(init, "fresh"), fixed = variantLevels(init, "fixed");
   const top = fixed[fixed.length - 1];
   const S = init.config.students;

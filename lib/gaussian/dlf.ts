@@ -96,7 +96,12 @@ function fail(msg: string): never {
 }
 
 /** The network's μ (m x c) and Φ (m x q) from its raw outputs. */
-function split(out: Float64Array, m: number, c: number, q: number) {
+function split(
+  out: Float64Array,
+  m: number,
+  c: number,
+  q: number,
+): { mu: Float64Array; phi: Float64Array } {
   const mu = new Float64Array(m * c), phi = new Float64Array(m * q);
   for (let j = 0; j < m; j++) {
     for (let a = 0; a < c; a++) mu[j * c + a] = out[j * (c + q) + a];
@@ -110,7 +115,11 @@ function split(out: Float64Array, m: number, c: number, q: number) {
  *
  * @category Gaussian distillation
  */
-export function dlfOutputs(model: DlfModel, x: ArrayLike<number>, m: number) {
+export function dlfOutputs(
+  model: DlfModel,
+  x: ArrayLike<number>,
+  m: number,
+): { mu: Float64Array; phi: Float64Array } {
   return split(mlpForward(model.net, x, m).out, m, model.c, model.q);
 }
 

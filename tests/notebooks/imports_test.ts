@@ -54,6 +54,7 @@ for (const name of notebooks()) {
         stdout: "piped",
         stderr: "piped",
       }).output();
+      // deno-lint-ignore no-control-regex
       const text = new TextDecoder().decode(out.stderr).replace(/\x1b\[[0-9;]*m/g, "");
       const missing = [...text.matchAll(/has no exported member(?: named)? '([^']+)'/g)].map((m) =>
         m[1]

@@ -60,5 +60,5 @@ export {
   samplingProbabilities,
 } from "./sampling.ts";
 export { generateAnswers, type GenerateOptions, generateTokens } from "./generate.ts";
-export { loadGpt, type SavedModelJson, saveGpt } from "./io.ts";
+export { fnv1a32, loadGpt, ModelFileError, type SavedModelJson, saveGpt } from "./io.ts";
 export { gptTextGenerator } from "./text_generator.ts";

@@ -36,8 +36,9 @@
  * `--steps-teacher N`, `--steps-student N` (override the time budget),
  * `--only teacher|student_base` (train one model in this process),
  * `--out DIR` (default data/models), `--work DIR` (default build/models_work),
- * `--deadline ISO-TIME` (cut the step budget at checkpoints to finish by then;
- * the cuts are recorded), `--stop-after N` (checkpoint and stop after step N),
+ * `--deadline ISO-TIME` (finish by then at the latest). Without `--steps-*`, the
+ * step budget is re-planned at every checkpoint from the speed since the last
+ * one (the machine is shared); the changes are recorded in config.json, `--stop-after N` (checkpoint and stop after step N),
  * `--quick` (a smoke run: tiny models, 60 steps, under build/models_quick).
  *
  * Needs --allow-read --allow-write --allow-env --allow-ffi, and --allow-run to
@@ -301,6 +302,7 @@ export async function trainModel(
   const elapsed = () => (performance.now() - t0) / 1000;
   let rateStart = { t: 0, step: state.step };
   let lastCkpt = performance.now();
+  let ckptTime = elapsed(), ckptStep = state.step;
   let epochSum = 0, epochCount = 0;
   let window = 0, windowN = 0;
   let batches = epochBatches(
@@ -360,18 +362,24 @@ export async function trainModel(
     if (performance.now() - lastCkpt > 240_000 || state.step === opts.stopAfter) {
       state.elapsedSec = elapsed();
       if (
-        opts.deadline !== undefined && state.totalSteps !== null && state.step > 200 &&
-        state.step > rateStart.step
+        opts.steps === undefined && state.totalSteps !== null && state.step > 200 &&
+        state.step > ckptStep
       ) {
-        const perStep = (elapsed() - rateStart.t) / (state.step - rateStart.step);
-        const left = (opts.deadline - Date.now()) / 1000;
+        // Re-plan the step budget from the speed since the last checkpoint (the
+        // machine is shared, so the speed drifts): finish by the time budget or
+        // the deadline, whichever comes first. Every change is recorded.
+        const perStep = (elapsed() - ckptTime) / (state.step - ckptStep);
+        let left = budgetSec - elapsed();
+        if (opts.deadline !== undefined) left = Math.min(left, (opts.deadline - Date.now()) / 1000);
         const fit = state.step + Math.max(1, Math.floor((left / perStep) * 0.95));
-        if (fit < state.totalSteps) {
-          console.error(`${spec.name}: behind schedule; total ${state.totalSteps} -> ${fit} steps`);
+        if (Math.abs(fit - state.totalSteps) > 0.02 * state.totalSteps) {
+          console.error(`${spec.name}: re-planned; total ${state.totalSteps} -> ${fit} steps`);
           (state.replans ??= []).push([state.step, state.totalSteps, fit]);
           state.totalSteps = fit;
         }
       }
+      ckptTime = elapsed();
+      ckptStep = state.step;
       await saveCheckpoint(work, model, opt, state);
       lastCkpt = performance.now();
       if (state.step === opts.stopAfter) {

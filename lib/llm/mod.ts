@@ -59,6 +59,43 @@ export {
   type SamplingOptions,
   samplingProbabilities,
 } from "./sampling.ts";
-export { generateAnswers, type GenerateOptions, generateTokens } from "./generate.ts";
+export {
+  generateAnswers,
+  generateAnswersDetailed,
+  type GeneratedRow,
+  type GenerateOptions,
+  generateTokens,
+  generateTokensDetailed,
+} from "./generate.ts";
+export {
+  type StudentJob,
+  type StudentsOptions,
+  type StudentsProgress,
+  trainStudents,
+} from "./students.ts";
+export {
+  closestByCosine,
+  cosine,
+  type Embedding,
+  meanDimensionVariance,
+  meanEmbedding,
+  textAverage,
+  type TextChoice,
+  textVarianceWeighting,
+  type VarianceWeightedChoice,
+} from "./text_average.ts";
+export {
+  distinctN,
+  knownWordFraction,
+  meanPairwiseDistance,
+  type MeanSe,
+  meanSe,
+  perQuestionNoise,
+  questionSpecificity,
+  repeatsWordTrigram,
+  type Specificity,
+  vocabularyOf,
+  words,
+} from "./quality.ts";
 export { fnv1a32, loadGpt, ModelFileError, type SavedModelJson, saveGpt } from "./io.ts";
 export { gptTextGenerator } from "./text_generator.ts";

@@ -213,7 +213,7 @@ async function saveCheckpoint(
   opt: AdamW,
   state: Checkpoint,
 ): Promise<void> {
-  await saveGpt(model, `${work}/model`, {});
+  await saveGpt(model, `${work}/model`, { step: state.step });
   const s = opt.state();
   const total = s.m.reduce((a, x) => a + x.length, 0);
   const all = new Float32Array(2 * total);
@@ -275,7 +275,14 @@ export async function trainModel(
     resumed = true;
   } catch { /* fresh start */ }
   if (resumed) {
-    model = (await loadGpt(`${work}/model`)).model;
+    const saved = await loadGpt(`${work}/model`);
+    model = saved.model;
+    if (saved.metadata.step !== undefined && saved.metadata.step !== state.step) {
+      throw new Error(
+        `${work}: the checkpoint's weights are from step ${saved.metadata.step} but state.json ` +
+          `says ${state.step} (a save was interrupted); delete ${work} to restart this model.`,
+      );
+    }
     const vars = names.map((n) => model.params.get(n)!);
     opt = new AdamW(vars, names.map(isDecayedParameter), { learningRate: spec.learningRate });
     const raw = await Deno.readFile(`${work}/moments.bin`);

@@ -23,7 +23,11 @@
  *
  * Times are wall clock and process CPU; on a shared machine CPU time is what the
  * run would take on an idle core. Run:
- * `deno run -A bench/llm_bench.ts [--quick] [--out FILE.json] [--models DIR]`.
+ * `deno run -A bench/llm_bench.ts [--quick] [--out FILE.json] [--models DIR]
+ * [--questions N] [--student-pairs N] [--diversity-questions N] [--sections LIST]`
+ * (defaults: all 443 test questions, all 3,989 training pairs, 100 questions for
+ * diversity, all of speed,quality,sampling,diversity; sections may run in
+ * separate processes, each measuring its own sgemm ceiling).
  *
  * @module
  */
@@ -65,7 +69,21 @@ const argOf = (n: string) => {
 };
 const outFile = argOf("--out");
 const modelsDir = argOf("--models") ?? "data/models";
-const results: Record<string, unknown> = { quick, date: new Date().toISOString() };
+const sections = new Set(
+  (argOf("--sections") ?? "speed,quality,sampling,diversity").split(",").map((x) => x.trim()),
+);
+for (const x of sections) {
+  if (!["speed", "quality", "sampling", "diversity"].includes(x)) {
+    throw new RangeError(
+      `--sections takes a comma list of speed, quality, sampling, diversity; got "${x}".`,
+    );
+  }
+}
+const results: Record<string, unknown> = {
+  quick,
+  sections: [...sections],
+  date: new Date().toISOString(),
+};
 const f = (x: number, d = 3) => x.toFixed(d);
 const pm = (m: { mean: number; se: number }, d = 3) => `${f(m.mean, d)} ± ${f(m.se, d)}`;
 
@@ -119,8 +137,10 @@ console.log(
   `teacher ${JSON.stringify(teacher.config)} (${teacherMeta.parameters} parameters); ` +
     `student base ${JSON.stringify(base.config)} (${baseMeta.parameters} parameters)`,
 );
-const test = quick ? qa.test.slice(0, 60) : qa.test;
-const trainQs = quick ? qa.train.slice(0, 100) : qa.train;
+const nTest = Number(argOf("--questions") ?? (quick ? 60 : qa.test.length));
+const nStudentPairs = Number(argOf("--student-pairs") ?? (quick ? 100 : qa.train.length));
+const test = qa.test.slice(0, nTest);
+const trainQs = qa.train.slice(0, nStudentPairs);
 
 // 4a. Training speed per shape: forward + backward + AdamW on real batches.
 function trainSpeed(model: GptModel, batchSize: number, steps: number) {
@@ -152,7 +172,11 @@ function trainSpeed(model: GptModel, batchSize: number, steps: number) {
   return { tokensPerCpuSecond: tokens / cpu, gflops: flops / cpu / 1e9, wall, cpu };
 }
 const speed: Record<string, unknown> = {};
-for (const [label, m, bs] of [["teacher", teacher, 32], ["student", base, 10]] as const) {
+for (
+  const [label, m, bs] of sections.has("speed")
+    ? [["teacher", teacher, 32], ["student", base, 10]] as const
+    : []
+) {
   const r = trainSpeed(m, bs, quick ? 5 : 20);
   speed[`train_${label}`] = r;
   console.log(
@@ -180,102 +204,107 @@ async function embedRows(texts: string[]): Promise<Float32Array[]> {
   return texts.map((_, i) => e.subarray(i * d, (i + 1) * d));
 }
 
-const { statements } = await pretrainCorpus();
-const vocab = vocabularyOf([...statements, ...qa.train.map((p) => `${p.question} ${p.answer}`)]);
-const truthEmb = embedder ? await embedRows(test.map((p) => p.answer)) : [];
-const pool = Math.min(200, test.length);
+if (sections.has("quality")) {
+  const { statements } = await pretrainCorpus();
+  const vocab = vocabularyOf([...statements, ...qa.train.map((p) => `${p.question} ${p.answer}`)]);
+  const truthEmb = embedder ? await embedRows(test.map((p) => p.answer)) : [];
+  const pool = Math.min(200, test.length);
 
-// The one-epoch student: fine-tuned on the teacher's greedy answers to the training questions.
-const [teacherTrainAnswers, tTA] = await timed(() =>
-  generateAnswersDetailed(teacher, trainQs.map((p) => p.question), { greedy: true, batchSize: 64 })
-);
-console.log(`teacher greedy answers to ${trainQs.length} training questions: ${fmtT(tTA)}`);
-const student = cloneGpt(base);
-const targets = trainQs.map((p, i) => ({
-  question: p.question,
-  answer: teacherTrainAnswers[i].text,
-}))
-  .filter((p) => p.answer.trim() !== "");
-const [ftRes, tFt] = await timed(() =>
-  trainOnQa(student, targets, { seed: 1, epochs: 1, batchSize: 10, learningRate: 5e-4 })
-);
-const ftTokens = targets.reduce(
-  (a, p) => a + encodeExample(base.tokenizer, p, base.config.contextLength).tokens.length,
-  0,
-);
-console.log(
-  `student fine-tune, 1 epoch over ${targets.length} teacher answers (batch 10, lr 5e-4): ` +
-    `${fmtT(tFt)} (target <= 12 s); ${f(ftTokens / tFt.cpu, 0)} tokens/CPU-s; loss ${
-      f(ftRes.epochLosses[0])
-    }` + (quick ? ` (quick: ${trainQs.length} of 3,989 pairs)` : ""),
-);
-speed.studentEpoch = { pairs: targets.length, ...tFt, tokens: ftTokens };
+  // The one-epoch student: fine-tuned on the teacher's greedy answers to the training questions.
+  const [teacherTrainAnswers, tTA] = await timed(() =>
+    generateAnswersDetailed(teacher, trainQs.map((p) => p.question), {
+      greedy: true,
+      batchSize: 64,
+    })
+  );
+  console.log(`teacher greedy answers to ${trainQs.length} training questions: ${fmtT(tTA)}`);
+  const student = cloneGpt(base);
+  const targets = trainQs.map((p, i) => ({
+    question: p.question,
+    answer: teacherTrainAnswers[i].text,
+  }))
+    .filter((p) => p.answer.trim() !== "");
+  const [ftRes, tFt] = await timed(() =>
+    trainOnQa(student, targets, { seed: 1, epochs: 1, batchSize: 10, learningRate: 5e-4 })
+  );
+  const ftTokens = targets.reduce(
+    (a, p) => a + encodeExample(base.tokenizer, p, base.config.contextLength).tokens.length,
+    0,
+  );
+  console.log(
+    `student fine-tune, 1 epoch over ${targets.length} teacher answers (batch 10, lr 5e-4): ` +
+      `${fmtT(tFt)} (target <= 12 s); ${f(ftTokens / tFt.cpu, 0)} tokens/CPU-s; loss ${
+        f(ftRes.epochLosses[0])
+      }` + (trainQs.length < qa.train.length ? ` (${trainQs.length} of 3,989 pairs)` : ""),
+  );
+  speed.studentEpoch = { pairs: targets.length, ...tFt, tokens: ftTokens };
 
-const quality: Record<string, unknown> = { n: test.length, pool };
-const specs: Record<string, number[]> = {};
-for (
-  const [label, m] of [["teacher", teacher], ["student base", base], [
-    "student (1 epoch)",
-    student,
-  ]] as const
-) {
-  const ans = generateAnswersDetailed(m, test.map((p) => p.question), {
-    greedy: true,
-    batchSize: 64,
-  });
-  const texts = ans.map((a) => a.text);
-  const q: Record<string, unknown> = {
-    endsWithEos: meanSe(ans.map((a) => a.endedWithEos ? 1 : 0)),
-    noRepeatedTrigram: meanSe(texts.map((t) => repeatsWordTrigram(t) ? 0 : 1)),
-    knownWords: knownWordFraction(texts, vocab),
-    distinctAnswers: new Set(texts).size,
-  };
-  if (embedder) {
-    const e = await embedRows(texts);
-    const s = questionSpecificity(e, truthEmb, pool);
-    q.ownMinusOther = s.ownMinusOther;
-    q.top1 = s.top1;
-    specs[label] = e.map((x, i) => {
-      // per-question own − other, for the paired teacher − base difference
-      const cos = (a: Float32Array, b: Float32Array) => {
-        let ab = 0, aa = 0, bb = 0;
-        for (let j = 0; j < a.length; j++) (ab += a[j] * b[j], aa += a[j] ** 2, bb += b[j] ** 2);
-        return ab / Math.sqrt(aa * bb);
-      };
-      return cos(x, truthEmb[i]) - cos(x, truthEmb[(i + 1) % truthEmb.length]);
+  const quality: Record<string, unknown> = { n: test.length, pool };
+  const specs: Record<string, number[]> = {};
+  for (
+    const [label, m] of [["teacher", teacher], ["student base", base], [
+      "student (1 epoch)",
+      student,
+    ]] as const
+  ) {
+    const ans = generateAnswersDetailed(m, test.map((p) => p.question), {
+      greedy: true,
+      batchSize: 64,
     });
+    const texts = ans.map((a) => a.text);
+    const q: Record<string, unknown> = {
+      endsWithEos: meanSe(ans.map((a) => a.endedWithEos ? 1 : 0)),
+      noRepeatedTrigram: meanSe(texts.map((t) => repeatsWordTrigram(t) ? 0 : 1)),
+      knownWords: knownWordFraction(texts, vocab),
+      distinctAnswers: new Set(texts).size,
+    };
+    if (embedder) {
+      const e = await embedRows(texts);
+      const s = questionSpecificity(e, truthEmb, pool);
+      q.ownMinusOther = s.ownMinusOther;
+      q.top1 = s.top1;
+      specs[label] = e.map((x, i) => {
+        // per-question own − other, for the paired teacher − base difference
+        const cos = (a: Float32Array, b: Float32Array) => {
+          let ab = 0, aa = 0, bb = 0;
+          for (let j = 0; j < a.length; j++) (ab += a[j] * b[j], aa += a[j] ** 2, bb += b[j] ** 2);
+          return ab / Math.sqrt(aa * bb);
+        };
+        return cos(x, truthEmb[i]) - cos(x, truthEmb[(i + 1) % truthEmb.length]);
+      });
+    }
+    quality[label] = q;
+    const mq = q as Record<string, { mean: number; se: number }>;
+    console.log(
+      `${label}: ` +
+        (embedder
+          ? `own - other ${pm(mq.ownMinusOther)} (teacher target >= 0.10), top-1 of ${pool} ${
+            pm(mq.top1)
+          } (teacher target >= 0.20); `
+          : "") +
+        `ends with EOS ${pm(mq.endsWithEos)} (>= 0.95), no repeated 3-gram ${
+          pm(mq.noRepeatedTrigram)
+        } (>= 0.90), known words ${f(q.knownWords as number)} (>= 0.95), ` +
+        `${q.distinctAnswers} distinct answers`,
+    );
+    for (let i = 0; i < 3; i++) console.log(`    ${test[i].question} -> ${texts[i]}`);
   }
-  quality[label] = q;
-  const mq = q as Record<string, { mean: number; se: number }>;
-  console.log(
-    `${label}: ` +
-      (embedder
-        ? `own - other ${pm(mq.ownMinusOther)} (teacher target >= 0.10), top-1 of ${pool} ${
-          pm(mq.top1)
-        } (teacher target >= 0.20); `
-        : "") +
-      `ends with EOS ${pm(mq.endsWithEos)} (>= 0.95), no repeated 3-gram ${
-        pm(mq.noRepeatedTrigram)
-      } (>= 0.90), known words ${f(q.knownWords as number)} (>= 0.95), ` +
-      `${q.distinctAnswers} distinct answers`,
-  );
-  for (let i = 0; i < 3; i++) console.log(`    ${test[i].question} -> ${texts[i]}`);
+  if (embedder) {
+    const d = meanSe(specs["teacher"].map((x, i) => x - specs["student base"][i]));
+    quality.teacherMinusBase = d;
+    console.log(`teacher - student base, own - other (paired): ${pm(d)} (target >= 0.05)`);
+    console.log(
+      `    truth itself: own - other ${
+        pm(questionSpecificity(truthEmb, truthEmb, pool).ownMinusOther)
+      }`,
+    );
+  }
+  results.quality = quality;
+  disposeGpt(student);
 }
-if (embedder) {
-  const d = meanSe(specs["teacher"].map((x, i) => x - specs["student base"][i]));
-  quality.teacherMinusBase = d;
-  console.log(`teacher - student base, own - other (paired): ${pm(d)} (target >= 0.05)`);
-  console.log(
-    `    truth itself: own - other ${
-      pm(questionSpecificity(truthEmb, truthEmb, pool).ownMinusOther)
-    }`,
-  );
-}
-results.quality = quality;
-disposeGpt(student);
 
 // 4b/3. Sampling speed (10 answers per test question, T = 1, top-k 50, penalty 1.2) and noise.
-{
+if (sections.has("sampling")) {
   const prompts = test.flatMap((p) => Array(10).fill(p.question));
   const [ans, t] = await timed(() =>
     generateAnswersDetailed(teacher, prompts, {
@@ -318,8 +347,10 @@ disposeGpt(student);
 }
 
 // 3. Diversity against temperature (10 samples per question).
-{
-  const qs = test.slice(0, quick ? 10 : 100).map((p) => p.question);
+if (sections.has("diversity")) {
+  const qs = test.slice(0, Number(argOf("--diversity-questions") ?? (quick ? 10 : 100))).map((p) =>
+    p.question
+  );
   const rows: Record<string, number>[] = [];
   for (const temperature of [0.5, 0.8, 1.0, 1.2, 1.5, 2.0]) {
     const ans = generateAnswersDetailed(teacher, qs.flatMap((q) => Array(10).fill(q)), {
@@ -352,7 +383,7 @@ disposeGpt(student);
   console.log(`distinct-2 rises with temperature at every step: ${rising} (target: rises)`);
   results.diversity = { questions: qs.length, rows, rising };
 }
-if (embedder) {
+if (embedder && embedCount > 0) {
   console.log(
     `embeddings: ${embedCount} texts in ${f(embedSeconds, 1)} s wall = ${
       f((10000 * embedSeconds) / embedCount, 1)

@@ -230,7 +230,8 @@ async function saveCheckpoint(
 }
 
 function fmtTime(sec: number): string {
-  const m = Math.floor(sec / 60), s = Math.round(sec % 60);
+  if (!isFinite(sec)) return "?";
+  const r = Math.round(sec), m = Math.floor(r / 60), s = r % 60;
   return `${m}m${String(s).padStart(2, "0")}s`;
 }
 

@@ -78,7 +78,6 @@ export {
   cosine,
   type Embedding,
   meanDimensionVariance,
-  meanEmbedding,
   textAverage,
   type TextChoice,
   textVarianceWeighting,

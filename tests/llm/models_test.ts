@@ -12,10 +12,10 @@ Deno.test("the bundled student base and teacher load, share one tokenizer and an
   assertEquals(student.tokenizer.toJson(), teacher.tokenizer.toJson());
   assertEquals(sm.parameters, gptParameterCount(student.config));
   assertEquals(tm.parameters, gptParameterCount(teacher.config));
-  assert(
-    gptParameterCount(teacher.config) > 2 * gptParameterCount(student.config),
-    "the teacher is the larger model (more than twice the parameters)",
-  );
+  // The teacher started from a student-base checkpoint and trained further with the QA pairs
+  // (data/models/README.md); it must at least match the base in size.
+  assert(gptParameterCount(teacher.config) >= gptParameterCount(student.config));
+  assert(String(tm.initFrom).includes("student_base"), `teacher initFrom: ${tm.initFrom}`);
   const [a] = generateAnswers(teacher, ["What is a blood vessel?"], { greedy: true });
   assert(a.length > 0, "the teacher answers");
   disposeGpt(student);

@@ -2,10 +2,10 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../asser
 import {
   closestByCosine,
   meanDimensionVariance,
-  meanEmbedding,
   textAverage,
   textVarianceWeighting,
 } from "../../lib/llm/mod.ts";
+import { meanEmbedding } from "../../lib/llm/text_average.ts";
 
 Deno.test("text averaging keeps the response closest to the mean embedding", () => {
   // Three responses around the direction (1, 1): the middle one is the mean's direction.

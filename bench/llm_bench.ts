@@ -189,10 +189,12 @@ for (
 
 // 2. Quality: greedy answers of the teacher, the student base and a one-epoch student.
 let embedder: Embedder | undefined;
-try {
-  embedder = await loadUseEmbedder();
-} catch (e) {
-  console.log(`no sentence embedder (${(e as Error).message}); embedding measures skipped`);
+if (["quality", "sampling", "diversity"].some((x) => sections.has(x))) {
+  try {
+    embedder = await loadUseEmbedder();
+  } catch (e) {
+    console.log(`no sentence embedder (${(e as Error).message}); embedding measures skipped`);
+  }
 }
 let embedSeconds = 0, embedCount = 0;
 async function embedRows(texts: string[]): Promise<Float32Array[]> {
@@ -211,42 +213,45 @@ if (sections.has("quality")) {
   const pool = Math.min(200, test.length);
 
   // The one-epoch student: fine-tuned on the teacher's greedy answers to the training questions.
-  const [teacherTrainAnswers, tTA] = await timed(() =>
-    generateAnswersDetailed(teacher, trainQs.map((p) => p.question), {
-      greedy: true,
-      batchSize: 64,
-    })
-  );
-  console.log(`teacher greedy answers to ${trainQs.length} training questions: ${fmtT(tTA)}`);
-  const student = cloneGpt(base);
-  const targets = trainQs.map((p, i) => ({
-    question: p.question,
-    answer: teacherTrainAnswers[i].text,
-  }))
-    .filter((p) => p.answer.trim() !== "");
-  const [ftRes, tFt] = await timed(() =>
-    trainOnQa(student, targets, { seed: 1, epochs: 1, batchSize: 10, learningRate: 5e-4 })
-  );
-  const ftTokens = targets.reduce(
-    (a, p) => a + encodeExample(base.tokenizer, p, base.config.contextLength).tokens.length,
-    0,
-  );
-  console.log(
-    `student fine-tune, 1 epoch over ${targets.length} teacher answers (batch 10, lr 5e-4): ` +
-      `${fmtT(tFt)} (target <= 12 s); ${f(ftTokens / tFt.cpu, 0)} tokens/CPU-s; loss ${
-        f(ftRes.epochLosses[0])
-      }` + (trainQs.length < qa.train.length ? ` (${trainQs.length} of 3,989 pairs)` : ""),
-  );
-  speed.studentEpoch = { pairs: targets.length, ...tFt, tokens: ftTokens };
-
+  const makeStudent = async (): Promise<GptModel> => {
+    const [teacherTrainAnswers, tTA] = await timed(() =>
+      generateAnswersDetailed(teacher, trainQs.map((p) => p.question), {
+        greedy: true,
+        batchSize: 64,
+      })
+    );
+    console.log(`teacher greedy answers to ${trainQs.length} training questions: ${fmtT(tTA)}`);
+    const student = cloneGpt(base);
+    const targets = trainQs.map((p, i) => ({
+      question: p.question,
+      answer: teacherTrainAnswers[i].text,
+    }))
+      .filter((p) => p.answer.trim() !== "");
+    const [ftRes, tFt] = await timed(() =>
+      trainOnQa(student, targets, { seed: 1, epochs: 1, batchSize: 10, learningRate: 5e-4 })
+    );
+    const ftTokens = targets.reduce(
+      (a, p) => a + encodeExample(base.tokenizer, p, base.config.contextLength).tokens.length,
+      0,
+    );
+    console.log(
+      `student fine-tune, 1 epoch over ${targets.length} teacher answers (batch 10, lr 5e-4): ` +
+        `${fmtT(tFt)} (target <= 12 s); ${f(ftTokens / tFt.cpu, 0)} tokens/CPU-s; loss ${
+          f(ftRes.epochLosses[0])
+        }` + (trainQs.length < qa.train.length ? ` (${trainQs.length} of 3,989 pairs)` : ""),
+    );
+    speed.studentEpoch = { pairs: targets.length, ...tFt, tokens: ftTokens };
+    return student;
+  };
   const quality: Record<string, unknown> = { n: test.length, pool };
   const specs: Record<string, number[]> = {};
-  for (
-    const [label, m] of [["teacher", teacher], ["student base", base], [
-      "student (1 epoch)",
-      student,
-    ]] as const
-  ) {
+  let student: GptModel | undefined;
+  for (const label of ["teacher", "student base", "student (1 epoch)"] as const) {
+    const m = label === "teacher"
+      ? teacher
+      : label === "student base"
+      ? base
+      : (student = await makeStudent());
     const ans = generateAnswersDetailed(m, test.map((p) => p.question), {
       greedy: true,
       batchSize: 64,
@@ -288,19 +293,19 @@ if (sections.has("quality")) {
         `${q.distinctAnswers} distinct answers`,
     );
     for (let i = 0; i < 3; i++) console.log(`    ${test[i].question} -> ${texts[i]}`);
-  }
-  if (embedder) {
-    const d = meanSe(specs["teacher"].map((x, i) => x - specs["student base"][i]));
-    quality.teacherMinusBase = d;
-    console.log(`teacher - student base, own - other (paired): ${pm(d)} (target >= 0.05)`);
-    console.log(
-      `    truth itself: own - other ${
-        pm(questionSpecificity(truthEmb, truthEmb, pool).ownMinusOther)
-      }`,
-    );
+    if (label === "student base" && embedder) {
+      const d = meanSe(specs["teacher"].map((x, i) => x - specs["student base"][i]));
+      quality.teacherMinusBase = d;
+      console.log(`teacher - student base, own - other (paired): ${pm(d)} (target >= 0.05)`);
+      console.log(
+        `    truth itself: own - other ${
+          pm(questionSpecificity(truthEmb, truthEmb, pool).ownMinusOther)
+        }`,
+      );
+    }
   }
   results.quality = quality;
-  disposeGpt(student);
+  if (student) disposeGpt(student);
 }
 
 // 4b/3. Sampling speed (10 answers per test question, T = 1, top-k 50, penalty 1.2) and noise.

@@ -24,7 +24,8 @@
  * Times are wall clock and process CPU; on a shared machine CPU time is what the
  * run would take on an idle core. Run:
  * `deno run -A bench/llm_bench.ts [--quick] [--out FILE.json] [--models DIR]
- * [--questions N] [--student-pairs N] [--diversity-questions N] [--sections LIST]`
+ * [--questions N] [--student-pairs N] [--diversity-questions N] [--sections LIST]
+ * [--no-student]`
  * (defaults: all 443 test questions, all 3,989 training pairs, 100 questions for
  * diversity, all of speed,quality,sampling,diversity; sections may run in
  * separate processes, each measuring its own sgemm ceiling).
@@ -246,7 +247,10 @@ if (sections.has("quality")) {
   const quality: Record<string, unknown> = { n: test.length, pool };
   const specs: Record<string, number[]> = {};
   let student: GptModel | undefined;
-  for (const label of ["teacher", "student base", "student (1 epoch)"] as const) {
+  const labels = Deno.args.includes("--no-student")
+    ? ["teacher", "student base"] as const
+    : ["teacher", "student base", "student (1 epoch)"] as const;
+  for (const label of labels) {
     const m = label === "teacher"
       ? teacher
       : label === "student base"

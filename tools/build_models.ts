@@ -15,12 +15,14 @@
  * 3. `student_base` (DistilGPT2's place): 4 layers x width 128 (~1.2 M
  *    parameters), pre-trained on the statements only, loss on every token. It
  *    knows the definitions but not the QA format.
- * 4. `teacher` (GPT-2 fine-tuned on BioASQ): 4 layers x width 256 (~4.0 M
- *    parameters), trained on the statements mixed from the first step with the
- *    3,989 training QA pairs (prompt `Question: {q}\nAnswer:`, loss on the answer
- *    only). Test pairs never appear in QA form.
+ * 4. `teacher` (GPT-2 fine-tuned on BioASQ): the student base's shape, started
+ *    from the base's checkpoint at step `TEACHER_FORK_STEP` (511) and trained
+ *    further on the statements mixed with the 3,989 training QA pairs (prompt
+ *    `Question: {q}\nAnswer:`, loss on the answer only), peak lr 1e-3 after 50
+ *    warmup steps. Test pairs never appear in QA form. `--teacher-wide` trains
+ *    a 4x256 teacher (~4.0 M parameters) from scratch instead.
  *
- * Both train with AdamW (batch 32 grouped by length, warmup 200 steps, then
+ * Both train with AdamW (batch 32 grouped by length, linear warmup, then
  * linear decay to zero, gradients clipped to norm 1) for a number of steps fixed
  * by a time budget: the rate is measured over steps 20-100, the total is set
  * then and recorded in the checkpoint and in config.json, so `--steps-teacher N

@@ -25,8 +25,9 @@
  * Both train with AdamW (batch 32 grouped by length, linear warmup, then
  * linear decay to zero, gradients clipped to norm 1) for a number of steps fixed
  * by a time budget: the rate is measured over steps 20-100, the total is set
- * then and recorded in the checkpoint and in config.json, so `--steps-teacher N
- * --steps-student M` reproduces a build exactly. Every step is seeded.
+ * then, re-planned at checkpoints, and recorded in config.json. Every step is
+ * seeded; `--steps-teacher N --steps-student M` fixes the step counts (a fixed
+ * schedule: re-plans of an earlier build are not replayed).
  *
  * Resumable: each model checkpoints (weights, AdamW moments, step) to
  * `<work>/<name>/` every few minutes with atomic saves; rerunning the same

@@ -182,9 +182,6 @@ export class Rng {
  */
 export type Seed = number | Rng;
 
-/** @deprecated Use {@link Seed}; kept until lib/llm is moved over. */
-export type RngLike = Seed;
-
 /**
  * The generator itself, or a fresh root generator for a number.
  *

@@ -121,6 +121,36 @@ export class AdamW {
     return norm;
   }
 
+  /** A copy of the optimizer's state (step count and both moment estimates), for checkpoints. */
+  state(): { steps: number; m: Float32Array[]; v: Float32Array[] } {
+    return {
+      steps: this.#t,
+      m: this.#m.map((x) => new Float32Array(x.dataSync())),
+      v: this.#v.map((x) => new Float32Array(x.dataSync())),
+    };
+  }
+
+  /**
+   * Restore a state returned by `state()` (resuming from a checkpoint).
+   *
+   * @throws RangeError when the arrays do not match the variables' sizes.
+   */
+  setState(s: { steps: number; m: Float32Array[]; v: Float32Array[] }): void {
+    if (s.m.length !== this.#m.length || s.v.length !== this.#v.length) {
+      throw new RangeError(`state must hold ${this.#m.length} moment arrays of each kind.`);
+    }
+    this.#m.forEach((x, i) => {
+      if (s.m[i].length !== x.size || s.v[i].length !== x.size) {
+        throw new RangeError(`state moment ${i} has the wrong size (expected ${x.size}).`);
+      }
+      tf.tidy(() => {
+        x.assign(tf.tensor(s.m[i], x.shape));
+        this.#v[i].assign(tf.tensor(s.v[i], x.shape));
+      });
+    });
+    this.#t = s.steps;
+  }
+
   /** Free the moment estimates. */
   dispose(): void {
     for (const x of [...this.#m, ...this.#v]) x.dispose();

@@ -1,6 +1,6 @@
 /**
  * Question-answer pairs turned into the token sequences the paper's students are
- * trained on (PROTOCOLS.md 4.3): the prompt `Question: {q}\nAnswer:` followed by
+ * trained on (docs/protocols.md 4.3): the prompt `Question: {q}\nAnswer:` followed by
  * the answer (with a leading space) and the end-of-sequence token, where only the
  * answer tokens and the end-of-sequence token count in the loss.
  *
@@ -28,13 +28,22 @@ export interface EncodedExample {
  * Tokenize a QA pair for training: `tokens` = prompt ++ " " + answer ++ [eos],
  * cut to `contextLength + 1` tokens (inputs are tokens[0..n-1], targets tokens[1..n]).
  *
- * @throws RangeError when the prompt alone does not leave room for one answer token.
+ * @throws RangeError for an empty question or answer, or when the prompt alone
+ *   does not leave room for one answer token.
  */
 export function encodeExample(
   tokenizer: Tokenizer,
   pair: QaPair,
   contextLength: number,
 ): EncodedExample {
+  if (typeof pair?.question !== "string" || pair.question.trim() === "") {
+    throw new RangeError(`a pair has an empty question; every pair needs question text.`);
+  }
+  if (typeof pair.answer !== "string" || pair.answer.trim() === "") {
+    throw new RangeError(
+      `the pair "${pair.question.slice(0, 40)}" has an empty answer; drop it or give answer text.`,
+    );
+  }
   const prompt = tokenizer.encode(formatPrompt(pair.question));
   const answer = tokenizer.encode(" " + pair.answer.trim());
   if (prompt.length >= contextLength) {

@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "./backend.ts";
-import { type RngLike, toRng } from "../random.ts";
+import { type Seed, toRng } from "../random.ts";
 import { formatPrompt } from "./examples.ts";
 import { disposeCache, type GptModel, gptStep, type KvCache } from "./model.ts";
 import { checkSamplingOptions, chooseToken, type SamplingOptions } from "./sampling.ts";
@@ -20,7 +20,7 @@ export interface GenerateOptions extends SamplingOptions {
   /** Rows run together (default 64). Does not change the results. */
   batchSize?: number;
   /** Seed for the draws; required unless greedy (or temperature 0). */
-  seed?: RngLike;
+  seed?: Seed;
 }
 
 /**
@@ -39,6 +39,29 @@ export function generateTokens(
   prompts: readonly number[][],
   options: GenerateOptions = {},
 ): number[][] {
+  return generateTokensDetailed(model, prompts, options).map((r) => r.tokens);
+}
+
+/** One generated row: its new tokens and whether it stopped at end-of-sequence. */
+export interface GeneratedRow {
+  /** The new tokens, without the end-of-sequence token. */
+  tokens: number[];
+  /** True when the row ended with end-of-sequence (not at maxNewTokens or the context). */
+  endedWithEos: boolean;
+}
+
+/**
+ * As `generateTokens`, also telling for each row whether it stopped at
+ * end-of-sequence (a fluency measure: an answer cut at the length limit did
+ * not finish).
+ *
+ * @throws RangeError as `generateTokens`.
+ */
+export function generateTokensDetailed(
+  model: GptModel,
+  prompts: readonly number[][],
+  options: GenerateOptions = {},
+): GeneratedRow[] {
   checkSamplingOptions(options);
   const maxNew = options.maxNewTokens ?? 48;
   const batchSize = options.batchSize ?? 64;
@@ -62,7 +85,7 @@ export function generateTokens(
     }
   });
   const root = greedy ? toRng(0) : toRng(options.seed!);
-  const out: number[][] = [];
+  const out: GeneratedRow[] = [];
   for (let s = 0; s < prompts.length; s += batchSize) {
     const rows = prompts.slice(s, s + batchSize);
     out.push(...generateBatch(model, rows, s, maxNew, options, root));
@@ -77,7 +100,7 @@ function generateBatch(
   maxNew: number,
   options: GenerateOptions,
   root: ReturnType<typeof toRng>,
-): number[][] {
+): GeneratedRow[] {
   const b = prompts.length;
   const ctx = model.config.contextLength;
   const { eos, pad } = model.tokenizer;
@@ -99,6 +122,7 @@ function generateBatch(
   const seen = prompts.map((p) => [...p]);
   const outs: number[][] = prompts.map(() => []);
   const done = prompts.map(() => false);
+  const ended = prompts.map(() => false);
   const limit = prompts.map((p) => Math.min(maxNew, ctx - p.length));
   let cache: KvCache = { keys: [], values: [] };
   let stepIds = tf.tensor2d(ids, [b, len], "int32");
@@ -121,8 +145,10 @@ function generateBatch(
         if (done[r]) continue;
         const row = Float32Array.from(logits.subarray(r * v, (r + 1) * v));
         const tok = chooseToken(row, seen[r], options, rngs[r]);
-        if (tok === eos) done[r] = true;
-        else {
+        if (tok === eos) {
+          done[r] = true;
+          ended[r] = true;
+        } else {
           outs[r].push(tok);
           seen[r].push(tok);
           if (outs[r].length >= limit[r]) done[r] = true;
@@ -140,7 +166,7 @@ function generateBatch(
     if (!stepIds.isDisposed) stepIds.dispose();
     if (!stepPos.isDisposed) stepPos.dispose();
   }
-  return outs;
+  return outs.map((tokens, r) => ({ tokens, endedWithEos: ended[r] }));
 }
 
 /**
@@ -160,6 +186,37 @@ export function generateAnswers(
   questions: readonly string[],
   options: GenerateOptions = {},
 ): string[] {
-  const prompts = questions.map((q) => model.tokenizer.encode(formatPrompt(q)));
-  return generateTokens(model, prompts, options).map((t) => model.tokenizer.decode(t).trim());
+  return generateAnswersDetailed(model, questions, options).map((r) => r.text);
+}
+
+/**
+ * As `generateAnswers`, also telling whether each answer ended with
+ * end-of-sequence.
+ *
+ * @throws RangeError for an empty or blank question, a question whose prompt
+ *   fills the context, or bad sampling options, before any generation.
+ */
+export function generateAnswersDetailed(
+  model: GptModel,
+  questions: readonly string[],
+  options: GenerateOptions = {},
+): { text: string; endedWithEos: boolean }[] {
+  const ctx = model.config.contextLength;
+  const prompts = questions.map((q, i) => {
+    if (typeof q !== "string" || q.trim() === "") {
+      throw new RangeError(`questions[${i}] is empty; give a non-empty question text.`);
+    }
+    const p = model.tokenizer.encode(formatPrompt(q));
+    if (p.length >= ctx) {
+      throw new RangeError(
+        `questions[${i}] ("${q.slice(0, 40)}...") makes a prompt of ${p.length} tokens; ` +
+          `it must be shorter than the context ${ctx}: shorten the question.`,
+      );
+    }
+    return p;
+  });
+  return generateTokensDetailed(model, prompts, options).map((r) => ({
+    text: model.tokenizer.decode(r.tokens).trim(),
+    endedWithEos: r.endedWithEos,
+  }));
 }

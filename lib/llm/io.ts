@@ -22,6 +22,23 @@ export interface SavedModelJson {
   parameters: { name: string; shape: number[]; offset: number }[];
   /** Anything the caller wants to keep with the model (how it was trained, seeds, ...). */
   metadata: Record<string, unknown>;
+  /** Size of weights.bin in bytes and its FNV-1a 32-bit checksum (hex); absent in older saves. */
+  weights?: { bytes: number; fnv1a32: string };
+}
+
+/** A model folder that cannot be read: missing, truncated or corrupt files, or a mismatch. */
+export class ModelFileError extends Error {
+  override name = "ModelFileError";
+}
+
+/** FNV-1a 32-bit hash of bytes, as 8 hex digits (detects corrupt weight files). */
+export function fnv1a32(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i];
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
 }
 
 function join(dir: string, file: string): string {
@@ -29,8 +46,10 @@ function join(dir: string, file: string): string {
 }
 
 /**
- * Write `model` to folder `dir` (created if missing; files replaced).
- * Needs --allow-write.
+ * Write `model` to folder `dir` (created if missing; files replaced). The save
+ * is atomic: the files are written to a sibling folder which then replaces
+ * `dir` by renames, so an interrupted save leaves the old folder (or none),
+ * never a mix. Needs --allow-write.
  *
  * @example
  * ```ts
@@ -54,11 +73,30 @@ export async function saveGpt(
   const bytes = new Uint8Array(all.length * 4);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < all.length; i++) view.setFloat32(i * 4, all[i], true);
-  const json: SavedModelJson = { format: "kd-gpt-v1", config: model.config, parameters, metadata };
-  await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeFile(join(dir, "weights.bin"), bytes);
-  await Deno.writeTextFile(join(dir, "tokenizer.json"), JSON.stringify(model.tokenizer.toJson()));
-  await Deno.writeTextFile(join(dir, "config.json"), JSON.stringify(json, null, 2) + "\n");
+  const json: SavedModelJson = {
+    format: "kd-gpt-v1",
+    config: model.config,
+    parameters,
+    metadata,
+    weights: { bytes: bytes.length, fnv1a32: fnv1a32(bytes) },
+  };
+  const clean = dir.replace(/\/+$/, "");
+  const tmp = `${clean}.saving-${Deno.pid}`;
+  const old = `${clean}.old-${Deno.pid}`;
+  await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  await Deno.mkdir(tmp, { recursive: true });
+  await Deno.writeFile(join(tmp, "weights.bin"), bytes);
+  await Deno.writeTextFile(join(tmp, "tokenizer.json"), JSON.stringify(model.tokenizer.toJson()));
+  await Deno.writeTextFile(join(tmp, "config.json"), JSON.stringify(json, null, 2) + "\n");
+  let moved = false;
+  try {
+    await Deno.rename(clean, old);
+    moved = true;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  await Deno.rename(tmp, clean);
+  if (moved) await Deno.remove(old, { recursive: true });
 }
 
 /**
@@ -75,7 +113,7 @@ export async function loadGpt(
     try {
       return await f();
     } catch (e) {
-      throw new Error(
+      throw new ModelFileError(
         `cannot read ${join(dir, file)}: ${(e as Error).message}. ` +
           `Point at a folder written by saveGpt (or run \`deno task models\`).`,
       );
@@ -86,8 +124,9 @@ export async function loadGpt(
     async () => JSON.parse(await Deno.readTextFile(join(dir, "config.json"))) as SavedModelJson,
   );
   if (json.format !== "kd-gpt-v1") {
-    throw new Error(
-      `${join(dir, "config.json")} has format "${json.format}", expected "kd-gpt-v1".`,
+    throw new ModelFileError(
+      `${join(dir, "config.json")} has format "${json.format}", expected "kd-gpt-v1"; ` +
+        `point at a folder written by saveGpt.`,
     );
   }
   checkGptConfig(json.config);
@@ -96,22 +135,40 @@ export async function loadGpt(
     async () => JSON.parse(await Deno.readTextFile(join(dir, "tokenizer.json"))) as TokenizerJson,
   );
   const tokenizer = tokenizerFromJson(tokJson);
+  if (tokenizer.vocabSize !== json.config.vocabSize) {
+    throw new ModelFileError(
+      `${join(dir, "tokenizer.json")} has ${tokenizer.vocabSize} tokens but config.json says ` +
+        `${json.config.vocabSize}: the tokenizer does not match the model; save both with saveGpt.`,
+    );
+  }
   const bytes = await read("weights.bin", () => Deno.readFile(join(dir, "weights.bin")));
+  const expected = json.parameters.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0) * 4;
+  if (bytes.byteLength !== expected) {
+    throw new ModelFileError(
+      `${join(dir, "weights.bin")} has ${bytes.byteLength} bytes but config.json's parameters ` +
+        `need ${expected}: the file is truncated or belongs to another model; ` +
+        `restore it (git checkout) or rebuild with \`deno task models\`.`,
+    );
+  }
+  if (json.weights && fnv1a32(bytes) !== json.weights.fnv1a32) {
+    throw new ModelFileError(
+      `${join(dir, "weights.bin")} is corrupt: its checksum ${fnv1a32(bytes)} differs from ` +
+        `${json.weights.fnv1a32} recorded in config.json; restore it (git checkout) or ` +
+        `rebuild with \`deno task models\`.`,
+    );
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const values = new Map<string, Float32Array>();
   for (const p of json.parameters) {
     const size = p.shape.reduce((a, b) => a * b, 1);
     if ((p.offset + size) * 4 > bytes.byteLength) {
-      throw new Error(`${join(dir, "weights.bin")} is too short for parameter ${p.name}.`);
+      throw new ModelFileError(
+        `${join(dir, "weights.bin")} is too short for parameter ${p.name}.`,
+      );
     }
     const x = new Float32Array(size);
     for (let i = 0; i < size; i++) x[i] = view.getFloat32((p.offset + i) * 4, true);
     values.set(p.name, x);
-  }
-  if (tokenizer.vocabSize !== json.config.vocabSize) {
-    throw new Error(
-      `tokenizer.json has ${tokenizer.vocabSize} tokens but config.json says ${json.config.vocabSize}.`,
-    );
   }
   return { model: gptFromValues(json.config, tokenizer, values), metadata: json.metadata ?? {} };
 }

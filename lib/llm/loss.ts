@@ -1,5 +1,5 @@
 /**
- * The answer-only language-modelling loss of the paper's students (PROTOCOLS.md
+ * The answer-only language-modelling loss of the paper's students (docs/protocols.md
  * 4.3): mean next-token cross-entropy over the positions whose target is an
  * answer token, as the Hugging Face Trainer computes it when the prompt labels
  * are set to -100 (the mean is over all counted tokens of the batch).

@@ -3,7 +3,7 @@
  * trains in minutes: byte-level BPE tokenizer, decoder-only transformer,
  * answer-only fine-tuning with AdamW, batched seeded sampling with a KV cache,
  * save/load to a folder. Stands in for the paper's GPT-2 teacher and
- * DistilGPT2 students (PROTOCOLS.md 4.3, 5.1, 6.2, 7.3, Appendix F).
+ * DistilGPT2 students (docs/protocols.md 4.3, 5.1, 6.2, 7.3, Appendix F).
  *
  * @module
  */
@@ -59,6 +59,42 @@ export {
   type SamplingOptions,
   samplingProbabilities,
 } from "./sampling.ts";
-export { generateAnswers, type GenerateOptions, generateTokens } from "./generate.ts";
-export { loadGpt, type SavedModelJson, saveGpt } from "./io.ts";
+export {
+  generateAnswers,
+  generateAnswersDetailed,
+  type GeneratedRow,
+  type GenerateOptions,
+  generateTokens,
+  generateTokensDetailed,
+} from "./generate.ts";
+export {
+  type StudentJob,
+  type StudentsOptions,
+  type StudentsProgress,
+  trainStudents,
+} from "./students.ts";
+export {
+  closestByCosine,
+  cosine,
+  type Embedding,
+  meanDimensionVariance,
+  textAverage,
+  type TextChoice,
+  textVarianceWeighting,
+  type VarianceWeightedChoice,
+} from "./text_average.ts";
+export {
+  distinctN,
+  knownWordFraction,
+  meanPairwiseDistance,
+  type MeanSe,
+  meanSe,
+  perQuestionNoise,
+  questionSpecificity,
+  repeatsWordTrigram,
+  type Specificity,
+  vocabularyOf,
+  words,
+} from "./quality.ts";
+export { fnv1a32, loadGpt, ModelFileError, type SavedModelJson, saveGpt } from "./io.ts";
 export { gptTextGenerator } from "./text_generator.ts";

@@ -17,7 +17,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "./backend.ts";
-import { Rng, type RngLike } from "../random.ts";
+import { Rng, type Seed } from "../random.ts";
 import { checkGptConfig, type GptConfig } from "./config.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 import { customGrad2, matMulT } from "./matmul.ts";
@@ -73,7 +73,7 @@ export function isDecayedParameter(name: string): boolean {
  *
  * @param seed integer seed or generator (one stream, used in `gptParameterShapes` order).
  */
-export function gptInitialValues(config: GptConfig, seed: RngLike): Map<string, Float32Array> {
+export function gptInitialValues(config: GptConfig, seed: Seed): Map<string, Float32Array> {
   const rng = typeof seed === "number" ? new Rng(seed) : seed;
   const residualStd = 0.02 / Math.sqrt(2 * config.layers);
   const out = new Map<string, Float32Array>();
@@ -104,7 +104,7 @@ export function gptInitialValues(config: GptConfig, seed: RngLike): Map<string, 
  * disposeGpt(model);
  * ```
  */
-export function createGpt(config: GptConfig, tokenizer: Tokenizer, seed: RngLike): GptModel {
+export function createGpt(config: GptConfig, tokenizer: Tokenizer, seed: Seed): GptModel {
   checkGptConfig(config);
   if (config.vocabSize !== tokenizer.vocabSize) {
     throw new RangeError(

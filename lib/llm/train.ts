@@ -1,5 +1,5 @@
 /**
- * Fine-tuning as the paper's students are trained (PROTOCOLS.md 4.3, 5.1): the
+ * Fine-tuning as the paper's students are trained (docs/protocols.md 4.3, 5.1): the
  * prompt `Question: {q}\nAnswer:`, loss on the answer tokens only, AdamW with
  * a linearly decaying learning rate (Hugging Face Trainer defaults), mini-batches,
  * epochs, the data order reshuffled every epoch from the seed. Optionally the
@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "./backend.ts";
-import { permutation, type RngLike, toRng } from "../random.ts";
+import { permutation, type Seed, toRng } from "../random.ts";
 import { AdamW, type AdamWOptions, linearSchedule } from "./adamw.ts";
 import { type EncodedExample, encodeExample, makeBatch, type QaPair } from "./examples.ts";
 import { answerLoss } from "./loss.ts";
@@ -44,7 +44,7 @@ export interface TrainOptions extends Partial<AdamWOptions> {
   /** Examples per update (default 10, as the paper's students). */
   batchSize?: number;
   /** Seed of the data order (and of the noise, if any). */
-  seed: RngLike;
+  seed: Seed;
   /** Relative parameter noise before training: p += N(0,1)·|p|·fraction (default 0: none). */
   noiseFraction?: number;
   /** Record this parameter's value after every update. */
@@ -76,7 +76,7 @@ export interface TrainResult {
  * addRelativeNoise(student, 0.03, 7);
  * ```
  */
-export function addRelativeNoise(model: GptModel, fraction: number, seed: RngLike): void {
+export function addRelativeNoise(model: GptModel, fraction: number, seed: Seed): void {
   if (!(fraction >= 0 && isFinite(fraction))) {
     throw new RangeError(`fraction must be a finite number >= 0, got ${fraction}.`);
   }

@@ -14,6 +14,13 @@ export {
   type QaCorpus,
   type QaLoadOptions,
 } from "./qa.ts";
+export {
+  definitionStatements,
+  STATEMENT_TEMPLATES,
+  type StatementOptions,
+  type TermDefinition,
+  termDefinition,
+} from "./statements.ts";
 export { biomedicalOffsets, type QaPair, splitPairs, synsetPairs } from "./qa_build.ts";
 export {
   parseWordNetData,

@@ -1,0 +1,60 @@
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
+import {
+  distinctN,
+  knownWordFraction,
+  meanPairwiseDistance,
+  meanSe,
+  perQuestionNoise,
+  questionSpecificity,
+  repeatsWordTrigram,
+  vocabularyOf,
+} from "../../lib/llm/mod.ts";
+
+Deno.test("question-specificity: a model answering its own question scores high, a generic one zero", () => {
+  // 4 questions with orthogonal true answers.
+  const truths = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+  const perfect = questionSpecificity(truths, truths, 4);
+  assertEquals(perfect.ownMinusOther.mean, 1);
+  assertEquals(perfect.top1.mean, 1);
+  // same answer for every question: own − other is 0 on average... exactly 0 here
+  const generic = questionSpecificity(truths.map(() => [1, 1, 1, 1]), truths, 4);
+  assertEquals(generic.ownMinusOther.mean, 0);
+  assertEquals(generic.top1.mean, 0, "ties do not count as first");
+  // answer i resembles truth i+1: own − other = −cos(a, t_{i+1}) = −1
+  const shifted = questionSpecificity(truths.map((_, i) => truths[(i + 1) % 4]), truths, 4);
+  assertEquals(shifted.ownMinusOther.mean, -1);
+  assertEquals(shifted.top1.mean, 0);
+  assertThrows(() => questionSpecificity(truths, truths, 5), RangeError, "pool");
+  assertThrows(() => questionSpecificity(truths, truths.slice(1)), RangeError, "same number");
+});
+
+Deno.test("meanSe: sd / sqrt(n)", () => {
+  const r = meanSe([1, 2, 3, 4]);
+  assertEquals(r.mean, 2.5);
+  assertAlmostEquals(r.se, Math.sqrt(5 / 3 / 4), 1e-12);
+});
+
+Deno.test("fluency measures on hand-made answers", () => {
+  assert(repeatsWordTrigram("Abnormal condition of the body of the body."));
+  assert(!repeatsWordTrigram("A disease of the body and the mind."));
+  assert(!repeatsWordTrigram("of the of the"), "a repeated 2-gram is not a 3-gram repeat");
+  const vocab = vocabularyOf(["A small brownish spot on the skin.", "The kidney's tissue."]);
+  assertEquals(knownWordFraction(["A small sleinor spot."], vocab), 3 / 4);
+  assertEquals(knownWordFraction(["the kidney's"], vocab), 1);
+});
+
+Deno.test("diversity: distinct-2 and mean pairwise embedding distance", () => {
+  assertEquals(distinctN(["a b c", "a b c"], 2), 2 / 4);
+  assertEquals(distinctN(["a b c", "c d e"], 2), 1);
+  assertEquals(meanPairwiseDistance([[1, 0], [1, 0]]), 0);
+  assertAlmostEquals(meanPairwiseDistance([[1, 0], [0, 1], [1, 0]]), 2 / 3, 1e-12);
+});
+
+Deno.test("per-question noise and its spread", () => {
+  const q1 = [[0, 0], [2, 0]]; // 0.5
+  const q2 = [[0, 0], [0, 0]]; // 0
+  const r = perQuestionNoise([q1, q2]);
+  assertEquals(r.values, [0.5, 0]);
+  assertEquals(r.mean, 0.25);
+  assertAlmostEquals(r.sd, Math.sqrt(0.125), 1e-12);
+});

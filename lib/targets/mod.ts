@@ -36,7 +36,7 @@ export {
   readTeacherOutputs,
 } from "./read.ts";
 export {
-  closestByCosine,
+  closestRowByCosine,
   matrixTarget,
   medoidIndex,
   recordTarget,

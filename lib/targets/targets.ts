@@ -216,7 +216,7 @@ export function spread(
  *
  * @category Variance-aware targets for your teacher
  */
-export function closestByCosine(m: ResponseMatrix, k: number, v: ArrayLike<number>): number {
+export function closestRowByCosine(m: ResponseMatrix, k: number, v: ArrayLike<number>): number {
   let nv = 0;
   for (let j = 0; j < m.d; j++) nv += v[j] * v[j];
   let best = 0, bestCos = -Infinity;
@@ -391,10 +391,10 @@ export function matrixTarget(
     weightTeacher = w.weightTeacher;
     weightTeacherSe = w.weightTeacherSe;
     targetVariance = w.variance;
-    if (text) chosen = closestByCosine(m, k, vec);
+    if (text) chosen = closestRowByCosine(m, k, vec);
   } else {
     vec = muT;
-    if (text) chosen = closestByCosine(m, k, vec);
+    if (text) chosen = closestRowByCosine(m, k, vec);
   }
   let target: Target["target"];
   if (text) target = rec.responses[chosen!] as string;

@@ -65,6 +65,10 @@
  * a distribution of students): `runGaussianDistillation` and the `./gaussian` entry
  * (the deep latent factor model, its EM fit, the baselines, CRPS and coverage).
  *
+ * The option and result types of these functions live with them, in the
+ * folder entries `./uncertainty`, `./linear`, `./distill` and `./targets`
+ * (this entry stays a short manual of about 100 names).
+ *
  * Other entries: `./experiments` (every section's figures and tables), `./gaussian`, `./engines` (the cohort trainer and its back ends), `./data`
  * (data sets, splits), `./plot` (figures), `./report` (tables, claims ledger,
  * prose), `./text` (measures on response embeddings), `./llm` (the small
@@ -101,49 +105,30 @@ export {
   noiseVariance,
   noisyTeacherLabels,
   noisyTeacherResponses,
-  type TeacherNoise,
-  type TeacherNoiseDraws,
   teacherNoiseGrid,
 } from "./distill/mod.ts";
 // Linear students (OLS for many targets at once) and Theorems 4.1-4.3. Neural students
 // (fitCohort/predictCohort, a cohort of small MLPs in lockstep) are in the ./engines entry.
 export {
   fitOls,
-  type LinearFit,
-  type LinearMseTheory,
   linearMseVsTeacher,
   linearPredictiveVariance,
   linearStudentMse,
-  type LinearStudentMseInput,
-  type LinearTheoryDesign,
-  type LinearTheoryNoise,
-  type OlsOptions,
-  type PredictiveVarianceTheory,
   predictOls,
   residualVariance,
   testLeverage,
 } from "./linear/mod.ts";
 // Linear or super-linear growth in the noise (Figure 2's claim).
-export {
-  type CurvatureTest,
-  curvatureTest,
-  fitWeightedPolynomial,
-  logLogSlope,
-  type PolynomialTrend,
-} from "./uncertainty/mod.ts";
+export { curvatureTest, fitWeightedPolynomial, logLogSlope } from "./uncertainty/mod.ts";
 
 // ---- Section 5: student initialization uncertainty ----
 // Data-driven bootstrap (Theorems 5.1-5.3). Model-driven inits (InitSpec) are in ./engines.
 export {
-  type BootstrapTheoryDesign,
-  type BootstrapVarianceTheory,
   groundTruthBootstrapMse,
   groundTruthBootstrapVariance,
   groundTruthBootstrapVarianceRobust,
   olsNoiseVariance,
-  type TeacherBootstrapCheck,
   teacherBootstrapCheck,
-  type TeacherBootstrapCheckOptions,
 } from "./linear/mod.ts";
 
 // ---- Section 6: student output uncertainty ----
@@ -152,36 +137,21 @@ export {
   hardLabels,
   softLabels,
   softLabelsFromProbabilities,
-  type SoftTargetOptions,
-  type SoftTargetProblem,
   softTargetProblem,
 } from "./distill/mod.ts";
 // Entropy, groups, paired tests, calibration (Section 6.1).
 export {
-  type BinningOptions,
-  type BootstrapInterval,
   bootstrapMeanDifference,
-  type BootstrapOptions,
   brierScore,
-  type CalibrationOptions,
   compareGroups,
-  type EntropyOptions,
   expectedCalibrationError,
-  type GroupComparisonRow,
-  type GroupStatistics,
   groupStatistics,
-  type GroupSummary,
   intervalsDisjoint,
   negativeLogLikelihood,
-  type PairedComparison,
   pairedComparison,
-  type PairedComparisonOptions,
-  type PairedTTest,
   pairedTTest,
   predictiveEntropy,
-  type ReliabilityBin,
   reliabilityBins,
-  type WilcoxonSignedRank,
   wilcoxonSignedRank,
 } from "./uncertainty/mod.ts";
 
@@ -192,60 +162,31 @@ export {
   averagedParameterCovariance,
   averagedPredictiveVariance,
   combinationVariance,
-  type OptimalCombination,
   optimalCombination,
 } from "./linear/mod.ts";
 // Targets: the mean of k responses; variance-weighted (reference oracle and honest variants).
 export {
-  type AveragedResponses,
   averageTeacherResponses,
   ensembleVarianceWeightedLabels,
-  type EnsembleWeightingInput,
-  type HonestOlsInput,
-  type HonestVarianceWeightedLabels,
   honestVarianceWeightedLabelsOls,
-  type InverseVarianceWeights,
   inverseVarianceWeights,
-  type PilotEnsembleInput,
   pilotEnsembleVarianceWeightedLabels,
-  type PilotVarianceMode,
-  type ReferenceVarianceWeightedLabels,
   referenceVarianceWeightedLabels,
-  type ReferenceVarianceWeightingInput,
-  type TeacherVarianceMode,
-  type VarianceWeightedTargets,
   varianceWeightedTargets,
-  type VarianceWeightingInput,
 } from "./distill/mod.ts";
 
 // ---- Variance-aware targets for your own teacher (Section 7 on saved teacher outputs) ----
 export {
   distillTargets,
-  type DistillTargetsOptions,
-  type DistillTargetsResult,
-  type ReadOptions,
-  type ReadStats,
   readTeacherOutputs,
   recordTarget,
-  type ReportBlock,
-  type ReportOptions,
-  type Response,
-  type ResponseMatrix,
-  type SparseResponse,
-  type StudentEstimate,
   type Target,
-  type TargetMethod,
-  type TargetOptions,
-  type TargetReport,
   targetReport,
   TargetSummary,
   TeacherOutputError,
   type TeacherRecord,
-  type VectorSpace,
   writeTargetReport,
 } from "./targets/mod.ts";
-export type { Embedder } from "./llm/embed/embedder.ts";
-export type { Disagreement, SubsampleCurve } from "./targets/mod.ts";
 
 // ---- Random streams ----
 export {
@@ -268,43 +209,25 @@ export { byScale, figuresDir, runScale, type Scale } from "./config.ts";
 // The section experiments' entry points (configuration, run, claims); their figure and table
 // builders are in the ./experiments entry.
 export {
-  type BootstrapResult,
-  type CombinationResult,
-  type ExperimentConfig,
   gaussianDistillationClaims,
-  type GaussianDistillationConfig,
   gaussianDistillationConfig,
-  type GaussianDistillationResult,
-  type InitPerturbationResult,
   problemDefinitionClaims,
-  type ProblemDefinitionConfig,
   problemDefinitionConfig,
-  type ProblemDefinitionResult,
   runBootstrap,
   runCombinationCheck,
   runGaussianDistillation,
   runInitPerturbation,
-  type RunOptions,
   runProblemDefinition,
   runStudentOutput,
   runTeacherOutput,
   runVarianceAware,
   studentInitializationClaims,
-  type StudentInitializationConfig,
   studentInitializationConfig,
   studentOutputClaims,
-  type StudentOutputConfig,
   studentOutputConfig,
-  type StudentOutputResult,
   sweep,
-  type SweepOptions,
-  type SweepProgress,
   teacherOutputClaims,
-  type TeacherOutputConfig,
   teacherOutputConfig,
-  type TeacherOutputResult,
   varianceAwareClaims,
-  type VarianceAwareConfig,
   varianceAwareConfig,
-  type VarianceAwareResult,
 } from "./experiments/mod.ts";

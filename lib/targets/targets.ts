@@ -25,6 +25,13 @@
  * s² is the unbiased sample variance of the responses, averaged over the
  * vector's dimensions (the paper's convention for text embeddings).
  *
+ * Relation to lib/llm's `textVarianceWeighting` (Section 7.3 as the paper's
+ * experiments run it): that one weights by the spread of the responses
+ * themselves, s_T² and s_S²; here the weights use the variances of the two
+ * means, s_T²/k and s_S²/k_S, as Theorem 7.3 requires. The two agree when the
+ * teacher and the student give the same number of samples (k = k_S), and the
+ * `mean` method picks the same response as lib/llm's `textAverage`.
+ *
  * @module
  */
 import { optimalCombination } from "../linear/theory_averaging.ts";

@@ -85,6 +85,7 @@ export {
 } from "./text_average.ts";
 export {
   distinctN,
+  hallucinationRate,
   knownWordFraction,
   meanPairwiseDistance,
   type MeanSe,

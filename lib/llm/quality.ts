@@ -77,6 +77,53 @@ export function questionSpecificity(
   return { ownMinusOther: meanSe(diffs), top1: meanSe(top), pool };
 }
 
+/**
+ * Hallucination rate, a register-free measure of wrong answers (our addition
+ * beside Section 7.3's "fewer hallucinations" and Appendix F's systematic
+ * noise, which the paper infers from noise): the share of answers whose
+ * embedding is closer (cosine) to some *other* question's true answer than to
+ * their own question's. An answer in the right register but about the wrong
+ * term counts as a hallucination; an answer about its own term does not,
+ * however it is worded. Ties count as not closer.
+ *
+ * @param answers embeddings of the answers, one per question (several answers
+ *   to one question: pass `owner`).
+ * @param truths embeddings of the true answers, one per question.
+ * @param owner the question of each answer (default: answer i is question i's).
+ * @returns per-answer indicators (1 = hallucination) with their mean and SE.
+ * @throws RangeError for fewer than 2 truths, mismatched counts or an owner
+ *   outside the truths.
+ */
+export function hallucinationRate(
+  answers: readonly Embedding[],
+  truths: readonly Embedding[],
+  owner?: readonly number[],
+): MeanSe & { indicators: number[] } {
+  const n = truths.length;
+  if (n < 2) throw new RangeError(`truths must hold at least 2 embeddings, got ${n}.`);
+  if (answers.length === 0) throw new RangeError("answers must hold at least one embedding.");
+  if (owner === undefined && answers.length !== n) {
+    throw new RangeError(
+      `answers (${answers.length}) and truths (${n}) differ in number; pass owner to say whose each answer is.`,
+    );
+  }
+  if (owner !== undefined && owner.length !== answers.length) {
+    throw new RangeError(
+      `owner must hold one index per answer (${answers.length}), got ${owner.length}.`,
+    );
+  }
+  const indicators = answers.map((a, i) => {
+    const q = owner ? owner[i] : i;
+    if (!Number.isInteger(q) || q < 0 || q >= n) {
+      throw new RangeError(`owner[${i}] = ${q} is not a question index in [0, ${n}).`);
+    }
+    const own = cosine(a, truths[q]);
+    for (let j = 0; j < n; j++) if (j !== q && cosine(a, truths[j]) > own) return 1;
+    return 0;
+  });
+  return { ...meanSe(indicators), indicators };
+}
+
 /** The lower-case words of a text (letter runs, apostrophes and hyphens inside words kept). */
 export function words(text: string): string[] {
   return text.toLowerCase().match(/\p{L}+(?:['-]\p{L}+)*/gu) ?? [];

@@ -1,6 +1,7 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
 import {
   distinctN,
+  hallucinationRate,
   knownWordFraction,
   meanPairwiseDistance,
   meanSe,
@@ -57,4 +58,19 @@ Deno.test("per-question noise and its spread", () => {
   assertEquals(r.values, [0.5, 0]);
   assertEquals(r.mean, 0.25);
   assertAlmostEquals(r.sd, Math.sqrt(0.125), 1e-12);
+});
+
+Deno.test("hallucination rate: answers nearer another term's definition than their own count", () => {
+  const truths = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+  // answer 0 near its own truth; answer 1 nearer truth 2; answer 2 equidistant from 0 and 2 (a tie: not closer)
+  const answers = [[0.9, 0.1, 0], [0, 0.2, 0.8], [0.5, 0, 0.5]];
+  const r = hallucinationRate(answers, truths);
+  assertEquals(r.indicators, [0, 1, 0]);
+  assertAlmostEquals(r.mean, 1 / 3, 1e-12);
+  // several answers per question through owner: both answers to question 2 are about term 0
+  const many = hallucinationRate([[1, 0, 0], [1, 0.1, 0], [0.1, 1, 0]], truths, [2, 2, 1]);
+  assertEquals(many.indicators, [1, 1, 0]);
+  assertThrows(() => hallucinationRate(answers, truths.slice(0, 1)), RangeError, "at least 2");
+  assertThrows(() => hallucinationRate(answers.slice(1), truths), RangeError, "owner");
+  assertThrows(() => hallucinationRate(answers, truths, [0, 1, 3]), RangeError, "owner[2]");
 });

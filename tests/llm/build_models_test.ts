@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertNotEquals } from "../assert.ts";
-import { epochBatches, STUDENT_BASE, TEACHER, WIDE_TEACHER } from "../../tools/build_models.ts";
+import { epochBatches, FORKED_TEACHER, STUDENT_BASE, TEACHER } from "../../tools/build_models.ts";
 import { gptParameterCount } from "../../lib/llm/mod.ts";
 
 Deno.test("an epoch's batches cover every example once and depend only on (seed, epoch)", () => {
@@ -17,15 +17,18 @@ Deno.test("an epoch's batches cover every example once and depend only on (seed,
   assert(spread.reduce((s, x) => s + x, 0) / spread.length < 10, `mean spread ${spread}`);
 });
 
-Deno.test("teacher recipes: the default continues the base's shape, the wide one is over 3x larger", () => {
+Deno.test("teacher recipes: the default is over 3x the student base, the forked one continues its shape", () => {
   const v = 3258;
-  const t = gptParameterCount({ ...WIDE_TEACHER.shape, vocabSize: v });
+  const t = gptParameterCount({ ...TEACHER.shape, vocabSize: v });
   const s = gptParameterCount({ ...STUDENT_BASE.shape, vocabSize: v });
   assert(t > 3 * s, `${t} vs ${s}`);
   assertEquals(
-    TEACHER.shape,
+    FORKED_TEACHER.shape,
     STUDENT_BASE.shape,
-    "the default teacher starts from a base checkpoint",
+    "the forked teacher starts from a base checkpoint",
   );
-  assert(TEACHER.withQa && WIDE_TEACHER.withQa && !STUDENT_BASE.withQa, "only the teacher sees QA");
+  assert(
+    TEACHER.withQa && FORKED_TEACHER.withQa && !STUDENT_BASE.withQa,
+    "only the teacher sees QA",
+  );
 });

@@ -260,6 +260,47 @@ export function checkShardArgs(scale: string, shards: number, index?: number): v
 // ------------------------------------------------------------------ running a shard
 
 /**
+ * A shard's identity: the configuration at `scale`, its hash, the checkout's
+ * commit, and the resume key (SHA-256 of experiment, scale, seed, shard
+ * count, index, commit and configuration hash).
+ *
+ * @category Sharding
+ */
+export async function shardIdentity<C extends ExperimentConfig, R>(
+  exp: ShardableExperiment<C, R>,
+  scale: Scale,
+  shards: number,
+  index: number,
+): Promise<{ config: C; configHash: string; commit: string; dirty: boolean; key: string }> {
+  const config = exp.config(scale);
+  const configHash = await hashValue(config);
+  const { commit, dirty } = await gitState();
+  const key = await sha256(
+    JSON.stringify([exp.name, scale, config.seed, shards, index, commit, configHash]),
+  );
+  return { config, configHash, commit, dirty, key };
+}
+
+/**
+ * The manifest of shard `index` in `out` when it is complete under `key`
+ * and its results file matches its hash; otherwise null (the shard must run).
+ *
+ * @category Sharding
+ */
+export async function completeManifest(
+  out: string,
+  shards: number,
+  index: number,
+  key: string,
+): Promise<ShardManifest | null> {
+  const stem = `${out}/${shardStem(index, shards)}`;
+  const m = await readJson<ShardManifest>(`${stem}.manifest.json`).catch(() => null);
+  if (m?.status !== "complete" || m.key !== key) return null;
+  const text = await Deno.readTextFile(`${stem}.results.json`).catch(() => null);
+  return text !== null && await sha256(text) === m.resultsHash ? m : null;
+}
+
+/**
  * Options of {@link runShard}.
  *
  * @category Sharding
@@ -304,21 +345,11 @@ export async function runShard<C extends ExperimentConfig, R>(
 ): Promise<RunShardResult> {
   checkShardArgs(opts.scale, opts.shards, opts.index);
   const { scale, shards, index, out } = opts;
-  const config = exp.config(scale);
-  const configHash = await hashValue(config);
-  const { commit, dirty } = await gitState();
-  const key = await sha256(
-    JSON.stringify([exp.name, scale, config.seed, shards, index, commit, configHash]),
-  );
+  const { config, configHash, commit, dirty, key } = await shardIdentity(exp, scale, shards, index);
   await Deno.mkdir(out, { recursive: true });
   const stem = `${out}/${shardStem(index, shards)}`;
-  const old = await readJson<ShardManifest>(`${stem}.manifest.json`);
-  if (!opts.force && old?.status === "complete" && old.key === key) {
-    const text = await Deno.readTextFile(`${stem}.results.json`).catch(() => null);
-    if (text !== null && await sha256(text) === old.resultsHash) {
-      return { skipped: true, manifest: old };
-    }
-  }
+  const old = await completeManifest(out, shards, index, key);
+  if (!opts.force && old) return { skipped: true, manifest: old };
   const t0 = performance.now();
   const now = () => new Date().toISOString();
   const manifest: ShardManifest = {

@@ -104,6 +104,12 @@ export interface ShardableExperiment<C extends ExperimentConfig = ExperimentConf
    */
   measured?: readonly string[];
   /**
+   * How many sweep calls the run makes, when known: a shard stops after the
+   * last one, skipping the run's tail (work outside the sweeps after them,
+   * which only the merge needs). A wrong count is caught by the merge.
+   */
+  sweeps?(config: C): number;
+  /**
    * Result fields (dot paths) a merge cannot yet reproduce because a sweep
    * step writes them as a side effect instead of returning them, with the
    * change that would fix it. The merge warns about them; the bit-identity
@@ -170,6 +176,12 @@ export interface ShardManifest {
   resultsHash?: string;
   /** The error message (when failed). */
   error?: string;
+  /**
+   * An error the run's own code threw after the shard's last sweep, on the
+   * stand-in results (not a failure: the shard's steps are recorded; the merge
+   * checks that no sweep came after).
+   */
+  stoppedBy?: string;
   host: string;
 }
 
@@ -391,8 +403,27 @@ export async function runShard<C extends ExperimentConfig, R>(
         manifest.unitsDone = 1;
       }
     } else {
-      const hook = recordingInterceptor(shards, index, manifest, records, save);
-      await withSweepInterceptor(hook, () => exp.run(config, { progress: opts.progress }));
+      const fatal = new WeakSet<object>();
+      const hook = recordingInterceptor(
+        shards,
+        index,
+        manifest,
+        records,
+        save,
+        exp.sweeps?.(config) ?? null,
+        fatal,
+      );
+      try {
+        await withSweepInterceptor(hook, () => exp.run(config, { progress: opts.progress }));
+      } catch (e) {
+        // The run's own code failing on stand-ins after a sweep ends the shard, not fails it:
+        // its steps are recorded, and the merge refuses the shards if a sweep came later.
+        const own = typeof e === "object" && e !== null && fatal.has(e);
+        if (!(e instanceof ShardStop)) {
+          if (own || manifest.sweeps.length === 0) throw e;
+          manifest.stoppedBy = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        }
+      }
     }
     const text = JSON.stringify({ key, records } satisfies ResultsFile);
     await writeAtomic(`${stem}.results.json`, text);
@@ -408,15 +439,22 @@ export async function runShard<C extends ExperimentConfig, R>(
   return { skipped: false, manifest };
 }
 
+/** Thrown after a shard's last sweep (when the experiment says how many it makes). */
+class ShardStop extends Error {
+  override name = "ShardStop";
+}
+
 function recordingInterceptor(
   shards: number,
   index: number,
   manifest: ShardManifest,
   records: ResultsFile["records"],
   save: () => Promise<void>,
+  lastSweep: number | null,
+  fatal: WeakSet<object>,
 ) {
   let depth = 0, offset = 0;
-  return async <T, R>(
+  const hook = async <T, R>(
     items: readonly T[],
     step: SweepStep<T, R>,
     options: SweepOptions<T>,
@@ -465,7 +503,22 @@ function recordingInterceptor(
       const j = index % items.length;
       standIn = encodeValue(await run(items[j], j));
     }
+    if (lastSweep !== null && c + 1 >= lastSweep) throw new ShardStop();
     return items.map((_, j) => values.has(j) ? values.get(j)! : decodeValue(standIn) as R);
+  };
+  // Whatever fails inside the interceptor (a step, recording, writing) fails the shard.
+  return async <T, R>(
+    items: readonly T[],
+    step: SweepStep<T, R>,
+    options: SweepOptions<T>,
+    plain: PlainSweep,
+  ): Promise<R[]> => {
+    try {
+      return await hook(items, step, options, plain);
+    } catch (e) {
+      if (typeof e === "object" && e !== null && !(e instanceof ShardStop)) fatal.add(e);
+      throw e;
+    }
   };
 }
 
@@ -722,8 +775,13 @@ export async function mergeShards<C extends ExperimentConfig, R>(
       const sw = sweeps[c];
       const label = options.label ?? "sweep";
       if (!sw) {
+        const stopped = checked.manifests.find((m) => m.stoppedBy)?.stoppedBy;
         throw new ShardPlanMismatchError(
-          `the merge's run reached a sweep ("${label}") the shards never saw; rerun the shards at this commit.`,
+          `the merge's run reached a sweep ("${label}") the shards never saw; ${
+            stopped
+              ? `the shards' runs stopped after their last sweep on "${stopped}" (code between sweeps fails on the stand-in results: make it tolerate them, or give the registry entry its sweep count)`
+              : "rerun the shards at this commit"
+          }.`,
         );
       }
       return hashValue(items).then((h) => {

@@ -88,7 +88,7 @@ function header(plan: SlurmPlan, name: string, log: string): string[] {
   return [
     "#!/bin/bash",
     `#SBATCH --job-name=${name}`,
-    `#SBATCH --output=${q(`${plan.out}/logs/${log}`)}`,
+    `#SBATCH --output=${plan.out}/logs/${log}`,
     `#SBATCH --cpus-per-task=${plan.cpus}`,
     `#SBATCH --mem=${plan.mem}`,
     `#SBATCH --time=${plan.time}`,
@@ -115,7 +115,7 @@ export function shardScript(plan: SlurmPlan): string {
     `cd ${q(plan.repo)}`,
     `exec ${
       q(plan.deno)
-    } task shard ${plan.experiment} --scale ${plan.scale} --shards ${plan.shards} \\`,
+    } task -q shard ${plan.experiment} --scale ${plan.scale} --shards ${plan.shards} \\`,
     `  --index "$SLURM_ARRAY_TASK_ID" --out ${q(plan.out)}`,
     "",
   ].join("\n");
@@ -205,6 +205,11 @@ export async function main(args: string[]): Promise<number> {
     const exp = await resolveExperiment(positionals[0]);
     const outRel = v.out ?? `build/shards/${exp.name}-${scale}-${shards}`;
     const out = outRel.startsWith("/") ? outRel : `${Deno.cwd()}/${outRel}`;
+    if (!/^[\w@%+=:,./-]+$/.test(out)) {
+      throw new ShardArgumentError(
+        `--out must be a path without spaces or quotes (it goes into #SBATCH lines); got "${out}".`,
+      );
+    }
     const indices: number[] = [];
     for (let i = 0; i < shards; i++) {
       const { key } = await shardIdentity(exp, scale, shards, i);

@@ -102,8 +102,7 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
     notebook: "02_problem_definition",
     config: (scale: Scale) => problemDefinitionConfig(scale),
     run: (c, o) => runProblemDefinition(c, o),
-    // No sweep: two cohort fits and a closed form, seconds at smoke scale; one unit.
-    whole: true,
+    // Two units: its two neural cohorts (the linear part and the closed forms run in every shard).
     measured: ["seconds"],
     claims: problemDefinitionClaims,
     tables: (r) => ({ sources: sourcesTable(r) }),

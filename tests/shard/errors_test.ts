@@ -297,3 +297,27 @@ Deno.test("status counts shards done, running, failed and not started, with the 
     await Deno.remove(out, { recursive: true });
   }
 });
+
+Deno.test("an experiment with no sweep runs whole on shard 0; the other shards have nothing to do", async () => {
+  let runs = 0;
+  const whole: ShardableExperiment<ToyConfig, unknown> = {
+    ...toy,
+    name: "whole",
+    whole: true,
+    run: (c) => {
+      runs++;
+      return Promise.resolve({ levels: c.levels, x: Math.PI / 3, nan: NaN });
+    },
+  };
+  const out = await Deno.makeTempDir({ prefix: "shard_errors_" });
+  try {
+    for (let i = 0; i < 3; i++) {
+      await runShard(whole, { scale: "smoke", shards: 3, index: i, out, progress: false });
+    }
+    assertEquals(runs, 1);
+    const { result } = await mergeShards(out, () => Promise.resolve(whole));
+    assertEquals(firstDifference(result, await whole.run(whole.config("smoke"), {})), null);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

@@ -239,6 +239,22 @@ export async function resolveExperiment(
       `experiment "${name}" not found (${hint}): ${e instanceof Error ? e.message : e}`,
     );
   }
+  return experimentFromModule(name, mod);
+}
+
+/**
+ * An experiment made from a module by convention: its one exported
+ * `xxxConfig(scale)` and its one `runXxx(config, options)`; `seconds` is
+ * taken as its only measured field.
+ *
+ * @throws ShardArgumentError when the module has not exactly one of each.
+ *
+ * @category Sharding
+ */
+export function experimentFromModule(
+  name: string,
+  mod: Record<string, unknown>,
+): ShardableExperiment<ExperimentConfig, unknown> {
   const fns = Object.entries(mod).filter(([, v]) => typeof v === "function");
   const configs = fns.filter(([k]) => /Config$/.test(k) && /^[a-z]/.test(k));
   const runs = fns.filter(([k]) => /^run[A-Z]/.test(k));

@@ -5,9 +5,19 @@
  * registry entry lists them). Four shards, as CI runs through Slurm; one
  * experiment also with more shards than some of its sweeps have settings.
  */
-import { firstDifference, mergeShards, readResult, runShard } from "../../lib/experiments/shard.ts";
-import { resolveExperiment, SHARDABLE } from "../../lib/experiments/shard_registry.ts";
-import { assert, assertEquals } from "../assert.ts";
+import {
+  firstDifference,
+  mergeShards,
+  readResult,
+  runShard,
+  ShardArgumentError,
+} from "../../lib/experiments/shard.ts";
+import {
+  experimentFromModule,
+  resolveExperiment,
+  SHARDABLE,
+} from "../../lib/experiments/shard_registry.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../assert.ts";
 
 async function shardAndMerge(name: string, shards: number) {
   const exp = await resolveExperiment(name);
@@ -54,4 +64,25 @@ Deno.test("gaussian_distillation's known gap is real and only that field differs
   // The registry says merged `protocol` lacks the lines its sweep steps push as a side effect;
   // when gaussian_distillation.ts returns them from the step, this test fails: drop the gap.
   assertEquals(firstDifference(single, result, exp.measured ?? []), "protocol{keys}");
+});
+
+Deno.test("a module is found by convention: one xxxConfig and one runXxx (teacher_output's, unregistered)", async () => {
+  const mod = await import("../../lib/experiments/teacher_output.ts");
+  const exp = experimentFromModule("teacher_output", mod);
+  const out = await Deno.makeTempDir({ prefix: "shard_convention_" });
+  try {
+    for (let i = 0; i < 2; i++) {
+      await runShard(exp, { scale: "smoke", shards: 2, index: i, out, progress: false });
+    }
+    const { result } = await mergeShards(out, () => Promise.resolve(exp), { dryRun: true });
+    const single = await exp.run(exp.config("smoke"), { progress: false });
+    assertEquals(firstDifference(single, result, ["seconds", "backend", "workers"]), null);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+  // A module with two run functions needs a registry entry.
+  const two = { fooConfig: () => ({}), runFoo: () => {}, runBar: () => {} };
+  assertThrows(() => experimentFromModule("foo", two), ShardArgumentError, "exactly one of each");
+  await assertRejects(() => resolveExperiment("no_such_module"), ShardArgumentError, "not found");
+  await assertRejects(() => resolveExperiment("../mod"), ShardArgumentError, "not a module name");
 });

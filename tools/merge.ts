@@ -96,6 +96,14 @@ export async function main(args: string[]): Promise<number> {
         ((performance.now() - t0) / 1000).toFixed(1)
       } s: wrote ${files.length} files to ${v.out ?? `${dir}/merged`}`,
     );
+    const dirty = checked.manifests.filter((m) => m.dirty).map((m) => m.index);
+    if (dirty.length > 0) {
+      console.warn(
+        `warning: shard(s) ${
+          dirty.join(", ")
+        } ran in a checkout with uncommitted changes: commit ${checked.identity.commit} does not name their code exactly.`,
+      );
+    }
     for (const [path, why] of Object.entries(exp.gaps ?? {})) {
       console.warn(`warning: merged ${path} is not the single run's: ${why}.`);
     }

@@ -12,7 +12,8 @@
  * (merge shards made at another commit than this checkout),
  * `--compare result.json` (after merging, check the merged result is bit for
  * bit the given one, e.g. from `deno task shard X --single`, measured fields
- * aside; exit 1 when it is not).
+ * aside; exit 1 when it is not), `--render` (charts as SVG, PDF and PNG too,
+ * as a notebook saves them; without it, their Vega-Lite specs).
  *
  * Exit status: 0 merged (or status shown), 1 a shard problem or a
  * difference, 2 bad usage.
@@ -54,6 +55,7 @@ export async function main(args: string[]): Promise<number> {
           out: { type: "string" },
           "allow-other-commit": { type: "boolean", default: false },
           compare: { type: "string" },
+          render: { type: "boolean", default: false },
           help: { type: "boolean", default: false },
         },
       });
@@ -88,6 +90,7 @@ export async function main(args: string[]): Promise<number> {
     const { result, files, checked } = await mergeShards(dir, resolveExperiment, {
       outDir: v.out,
       allowOtherCommit: v["allow-other-commit"],
+      render: v.render,
     });
     const exp = await resolveExperiment(checked.identity.experiment);
     const units = checked.sweeps.reduce((a, s) => a + s.items, 0);

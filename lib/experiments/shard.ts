@@ -722,6 +722,11 @@ export interface MergeOptions {
   allowOtherCommit?: boolean;
   /** Write nothing, only return the merged result (default false). */
   dryRun?: boolean;
+  /**
+   * Render the charts as a notebook saves them (SVG, PDF, PNG, spec and CSV,
+   * lib/plot's `save`) instead of writing their specs only (default false).
+   */
+  render?: boolean;
 }
 
 /**
@@ -818,8 +823,11 @@ export async function mergeShards<C extends ExperimentConfig, R>(
     outputs.push({ name: `${name}.md`, data: tableToMarkdown(t, meta) });
     outputs.push({ name: `${name}.tex`, data: tableToLatex(t, { meta, label: `tab:${name}` }) });
   }
-  for (const [name, ch] of Object.entries(exp.charts?.(result) ?? {})) {
-    outputs.push({ name: `${name}.vl.json`, data: JSON.stringify(ch.spec, null, 1) + "\n" });
+  const charts = Object.entries(exp.charts?.(result) ?? {});
+  if (!opts.render) {
+    for (const [name, ch] of charts) {
+      outputs.push({ name: `${name}.vl.json`, data: JSON.stringify(ch.spec, null, 1) + "\n" });
+    }
   }
   const target = opts.outDir ?? `${dir}/merged`;
   if (opts.dryRun) return { result, files: [], checked };
@@ -829,13 +837,18 @@ export async function mergeShards<C extends ExperimentConfig, R>(
   await Deno.mkdir(tmp, { recursive: true });
   try {
     for (const f of outputs) await Deno.writeTextFile(`${tmp}/${f.name}`, f.data);
+    if (opts.render) {
+      const { save } = await import("../plot/save.ts");
+      for (const [name, ch] of charts) await save(ch, name, { dir: tmp, meta });
+    }
     await Deno.remove(target, { recursive: true }).catch(() => {});
     await Deno.rename(tmp, target);
   } catch (e) {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     throw e;
   }
-  return { result, files: outputs.map((f) => `${target}/${f.name}`), checked };
+  const files = Array.from(Deno.readDirSync(target), (e) => `${target}/${e.name}`).sort();
+  return { result, files, checked };
 }
 
 /**

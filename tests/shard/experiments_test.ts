@@ -86,3 +86,23 @@ Deno.test("a module is found by convention: one xxxConfig and one runXxx (teache
   await assertRejects(() => resolveExperiment("no_such_module"), ShardArgumentError, "not found");
   await assertRejects(() => resolveExperiment("../mod"), ShardArgumentError, "not a module name");
 });
+
+Deno.test("merge --render writes each chart as a notebook saves it (SVG, PDF, PNG, spec, CSV)", async () => {
+  const exp = await resolveExperiment("teacher_output");
+  const out = await Deno.makeTempDir({ prefix: "shard_render_" });
+  try {
+    for (let i = 0; i < 2; i++) {
+      await runShard(exp, { scale: "smoke", shards: 2, index: i, out, progress: false });
+    }
+    const { files } = await mergeShards(out, resolveExperiment, { render: true });
+    const names = files.map((f) => f.slice(f.lastIndexOf("/") + 1));
+    for (const chart of Object.keys(exp.charts!(await readResult(`${out}/merged/result.json`)))) {
+      for (const ext of ["svg", "pdf", "png", "vl.json", "csv"]) {
+        assert(names.includes(`${chart}.${ext}`), `${chart}.${ext} missing in ${names}`);
+      }
+    }
+    assert(names.includes("claims.json") && names.includes("curvature.md"));
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

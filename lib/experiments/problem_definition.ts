@@ -24,6 +24,7 @@ import {
   monteCarloSummary,
 } from "../uncertainty/mod.ts";
 import { bonferroniZ } from "./bonferroni.ts";
+import { sweep } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
 /**
@@ -241,11 +242,20 @@ export async function runProblemDefinition(
     seed,
     workers: options.workers ?? "auto",
   };
-  const initOnly = await fitCohort({ ...nn, targets: Float32Array.from(muTrain) });
-  const both = await fitCohort({
-    ...nn,
-    targets: Float32Array.from(labels.subarray(0, SN * nTrain)), // the first SN label sets
-  });
+  // The two cohorts are independent: one sweep of two steps, so a shard run
+  // (lib/experiments/shard.ts) can train them on two machines.
+  const [initOnly, both] = await sweep(
+    [
+      Float32Array.from(muTrain),
+      Float32Array.from(labels.subarray(0, SN * nTrain)), // the first SN label sets
+    ],
+    (targets) => fitCohort({ ...nn, targets }),
+    {
+      label: "neural cohorts",
+      name: (_, i) => i === 0 ? "init only" : "noise + init",
+      progress: options.progress ?? false,
+    },
+  );
   const xTest32 = Float32Array.from(xTest);
   const nnSource = (source: string, c: typeof initOnly) =>
     decompose(source, predictCohort(c, xTest32, nTest), c.finalLoss, nTest);

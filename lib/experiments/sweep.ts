@@ -3,8 +3,15 @@
  * setting (a noise level, an initialization scale, a value of k), in order,
  * and report progress with the time left after each step.
  *
+ * A shard run (lib/experiments/shard.ts) intercepts every call: a module
+ * whose Monte Carlo loop goes through `sweep` is shardable with no extra code,
+ * as long as each step returns what it makes (no writes to outer variables
+ * other than caches) and its result depends only on its setting, its index and
+ * what was computed before the sweep.
+ *
  * @module
  */
+import { sweepInterceptor } from "./shard_hook.ts";
 
 /**
  * One progress report of {@link sweep}.
@@ -78,7 +85,8 @@ export function sweep<T, R>(
   if (!Array.isArray(items) || items.length === 0) {
     throw new RangeError("sweep: items is empty; pass at least one setting.");
   }
-  return runSweep(items, step, options);
+  const hook = sweepInterceptor();
+  return hook ? hook(items, step, options, runSweep) : runSweep(items, step, options);
 }
 
 async function runSweep<T, R>(

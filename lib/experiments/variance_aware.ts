@@ -423,7 +423,10 @@ export async function runVarianceAware(
   const kMaxLin = Math.max(...config.linear.ks), n = lin.nTrain, d = lin.d;
   const draws = new Map<number, { all: Float64Array; pilot: Float64Array; sigma2: number }>();
   const grid = alphas.flatMap((alpha, a) => config.linear.ks.map((k) => ({ alpha, a, k })));
-  await sweep(grid, ({ alpha, a, k }) => {
+  // Each step returns what it made (no writes to outer arrays), so a shard's steps can be
+  // recorded and replayed by lib/experiments/shard.ts; the order of rows is the grid's.
+  const linParts = await sweep(grid, ({ alpha, a, k }) => {
+    const stepRows: MethodRow[] = [];
     if (!draws.has(a)) {
       draws.clear();
       const sigma2 = noiseVariance({ fraction: alpha, yTrain: lin.yTrain });
@@ -458,7 +461,7 @@ export async function runVarianceAware(
     for (const method of METHODS) {
       const fit = fitOls(lin.xTrain, d, labels[method]);
       const pred = predictOls(lin.xTest, fit);
-      rows.push(
+      stepRows.push(
         summarize(
           { model: "linear", alpha, sigma2, k, method },
           kPilot,
@@ -489,7 +492,7 @@ export async function runVarianceAware(
       slopeTrace += cov[j * (d + 1) + j];
       for (let l = 1; l <= d; l++) slopeTraceSquared += cov[j * (d + 1) + l] ** 2;
     }
-    linearTheory.push({
+    const theory: LinearTheoryRow = {
       alpha,
       sigma2,
       k,
@@ -500,12 +503,17 @@ export async function runVarianceAware(
       mseMean: th.mean,
       mseSd: Math.sqrt(th.variance),
       slopeTraceSim,
-    });
+    };
+    return { rows: stepRows, theory };
   }, {
     label: "linear students",
     name: ({ alpha, k }) => `alpha ${alpha}, k ${k}`,
     progress: options.progress,
   });
+  for (const part of linParts) {
+    rows.push(...part.rows);
+    linearTheory.push(part.theory);
+  }
   const linSeconds = (performance.now() - linStart) / 1000;
 
   // Neural students.
@@ -534,9 +542,8 @@ export async function runVarianceAware(
   });
   const muNN = Float64Array.from(predictCohort(teacher, xTrain, nn.nTrain));
   const teacherTestMse = studentTestMse(predictCohort(teacher, xTest, nn.nTest), nn.yTest)[0];
-  let rate = 0;
   const kMax = Math.max(...ks), m = nn.nTrain;
-  await sweep(alphas, async (alpha, a) => {
+  const nnParts = await sweep(alphas, async (alpha, a) => {
     const sigma2 = noiseVariance({ fraction: alpha, yTrain: nn.yTrain });
     const noise = { variance: sigma2 };
     const all = noisyTeacherResponses(muNN, noise, { students: R, k: kMax, seed: 100 * a + 51 });
@@ -554,7 +561,7 @@ export async function runVarianceAware(
       seed: 1000 + a,
     });
     const pilotPred = predictCohort(pilots, xTrain, m);
-    if (a === 0) rate = R * kPilot / ((performance.now() - t0) / 1000);
+    const rate = a === 0 ? R * kPilot / ((performance.now() - t0) / 1000) : 0;
     const blocks = ks.flatMap((k) => {
       const responses = firstK(all, kMax, k, m);
       return [
@@ -593,20 +600,21 @@ export async function runVarianceAware(
       seed: 2000 + a,
     });
     const pred = predictCohort(cohort, xTest, nn.nTest);
-    blocks.forEach((b, i) => {
+    const stepRows = blocks.map((b, i) => {
       const p = pred.subarray(i * R * nn.nTest, (i + 1) * R * nn.nTest);
-      rows.push(
-        summarize(
-          { model: "NN", alpha, sigma2, k: b.k, method: b.method },
-          kPilot,
-          p,
-          nn.yTest,
-          b.labels,
-          muNN,
-        ),
+      return summarize(
+        { model: "NN", alpha, sigma2, k: b.k, method: b.method },
+        kPilot,
+        p,
+        nn.yTest,
+        b.labels,
+        muNN,
       );
     });
+    return { rows: stepRows, rate };
   }, { label: "neural students", name: (alpha) => `alpha ${alpha}`, progress: options.progress });
+  for (const part of nnParts) rows.push(...part.rows);
+  const rate = nnParts[0].rate;
 
   return {
     config,

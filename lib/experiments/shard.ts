@@ -1,0 +1,1005 @@
+/**
+ * Shard any experiment into independent jobs and merge them bit-identically.
+ *
+ * How it works. A shard runs the experiment's `runXxx` with every
+ * {@link sweep} call intercepted: the settings of all the run's sweeps, taken
+ * in order as one sequence, are dealt round-robin to the shards (setting p of
+ * the sequence belongs to shard p mod N). A shard runs its own settings,
+ * records each step's result losslessly (shard_codec.ts), and hands the rest
+ * of the run a copy of one of its own results in place of each setting it does
+ * not own, so the run goes on to its later sweeps; everything it computes
+ * from those stand-ins is discarded. The merge runs `runXxx` once more with
+ * every sweep replaying the recorded results and no step executed: the code
+ * before, between and after the sweeps (teachers, theory values, summaries)
+ * runs as in a single process, on the same step results, so the merged result
+ * is the single-process result bit for bit (tests/shard/ checks every
+ * experiment). What a step measured rather than computed (timings, the
+ * backend name it saw) is as the shard that ran it recorded it, or as the
+ * merge process sees it when the run keeps it outside its steps.
+ *
+ * A sweep whose settings depended on an earlier sweep's results would see the
+ * stand-ins: every shard records a fingerprint of each sweep's settings and
+ * the merge checks they agree (and agree with its own replay), so such an
+ * experiment is refused with {@link ShardPlanMismatchError}, never merged wrong.
+ *
+ * Files in the output folder, per shard i of N:
+ * `shard-<i>-of-<N>.manifest.json` (identity, status, progress; rewritten
+ * after every step) and `shard-<i>-of-<N>.results.json` (the recorded steps).
+ * The merge writes `merged/` (result.json, claims.json, tables, chart specs).
+ *
+ * @module
+ */
+import type { Scale } from "../config.ts";
+import type { Chart } from "../plot/chart.ts";
+import type { Claim } from "../report/claims.ts";
+import { tableToCsv, tableToLatex, tableToMarkdown } from "../report/formats.ts";
+import type { Table } from "../report/table.ts";
+import { decodeValue, encodeValue, hashValue, sha256 } from "./shard_codec.ts";
+import { type PlainSweep, type SweepStep, withSweepInterceptor } from "./shard_hook.ts";
+import type { SweepOptions } from "./sweep.ts";
+import type { ExperimentConfig, RunOptions } from "./types.ts";
+
+// ------------------------------------------------------------------ errors
+
+/** Base class of the sharding errors (all name the argument and the fix). */
+export class ShardError extends Error {
+  override name = "ShardError";
+}
+/** A bad argument to shard/merge/slurm (shard count, index, scale, folder). */
+export class ShardArgumentError extends ShardError {
+  override name = "ShardArgumentError";
+}
+/** A shard that the merge needs is absent, still running or failed. */
+export class ShardMissingError extends ShardError {
+  override name = "ShardMissingError";
+}
+/** Two shard files claim the same shard index, or the same step was recorded twice. */
+export class ShardDuplicateError extends ShardError {
+  override name = "ShardDuplicateError";
+}
+/** Shards made for another experiment, scale, seed, shard count or configuration. */
+export class ShardMismatchError extends ShardError {
+  override name = "ShardMismatchError";
+}
+/** Shards made at another git commit than each other or than the merging checkout. */
+export class ShardCommitMismatchError extends ShardError {
+  override name = "ShardCommitMismatchError";
+}
+/** A results file that does not match its manifest's hash (truncated or edited). */
+export class ShardCorruptError extends ShardError {
+  override name = "ShardCorruptError";
+}
+/** The run's sweeps differ between shards or from the merge's replay. */
+export class ShardPlanMismatchError extends ShardError {
+  override name = "ShardPlanMismatchError";
+}
+
+// ------------------------------------------------------------------ the experiment contract
+
+/**
+ * What sharding needs to know about an experiment module: its configuration
+ * at a scale and its run function (the module's own `xxxConfig` and
+ * `runXxx`), plus what the merge writes beside the result.
+ *
+ * @category Sharding
+ */
+export interface ShardableExperiment<C extends ExperimentConfig = ExperimentConfig, R = unknown> {
+  /** The name used on the command line (the module's file stem). */
+  name: string;
+  /** The notebook it feeds, if any (a stamp on the merged files). */
+  notebook?: string;
+  /** `xxxConfig(scale)`. */
+  config(scale: Scale): C;
+  /** `runXxx(config, options)` (several calls in order when the section has several). */
+  run(config: C, options: RunOptions): Promise<R>;
+  /**
+   * True when the run has no sweep: shard 0 runs it whole and the others
+   * have nothing to do (one unit of work).
+   */
+  whole?: boolean;
+  /**
+   * Result fields (dot paths, `*` for any key or index) that are measured,
+   * not computed (wall times, the backend the merging process reports): left
+   * out of the bit-identity comparison.
+   */
+  measured?: readonly string[];
+  /**
+   * How many sweep calls the run makes, when known: a shard stops after the
+   * last one, skipping the run's tail (work outside the sweeps after them,
+   * which only the merge needs). A wrong count is caught by the merge.
+   */
+  sweeps?(config: C): number;
+  /**
+   * Result fields (dot paths) a merge cannot yet reproduce because a sweep
+   * step writes them as a side effect instead of returning them, with the
+   * change that would fix it. The merge warns about them; the bit-identity
+   * test leaves them out and says so.
+   */
+  gaps?: Readonly<Record<string, string>>;
+  /** The claims ledger, written as merged/claims.json. */
+  claims?(result: R): Claim[];
+  /** Tables, written as merged/<name>.csv, .md and .tex. */
+  tables?(result: R): Record<string, Table>;
+  /** Charts, written as merged/<name>.vl.json (the Vega-Lite spec with its data). */
+  charts?(result: R): Record<string, Chart>;
+}
+
+// ------------------------------------------------------------------ manifests
+
+/**
+ * One sweep call as a shard saw it.
+ *
+ * @category Sharding
+ */
+export interface SweepPlan {
+  /** The sweep's label. */
+  label: string;
+  /** Number of settings. */
+  items: number;
+  /** SHA-256 of the settings (functions and instances by name). */
+  itemsHash: string;
+  /** Position of its first setting in the run's sequence of settings. */
+  offset: number;
+}
+
+/**
+ * A shard's manifest: who it is, how far it got.
+ *
+ * @category Sharding
+ */
+export interface ShardManifest {
+  format: 1;
+  experiment: string;
+  scale: Scale;
+  seed: number;
+  shards: number;
+  index: number;
+  commit: string;
+  /** True when the checkout had uncommitted changes (the commit alone does not name the code). */
+  dirty: boolean;
+  /** SHA-256 of the configuration. */
+  configHash: string;
+  /** SHA-256 of the identity fields above: the resume key. */
+  key: string;
+  status: "running" | "complete" | "failed";
+  started: string;
+  updated: string;
+  /** Seconds since the shard started. */
+  seconds: number;
+  /** Steps run so far. */
+  unitsDone: number;
+  /** Steps this shard owns in the sweeps seen so far (all of them once complete). */
+  unitsOwned: number;
+  /** The sweeps seen so far (all of them once complete). */
+  sweeps: SweepPlan[];
+  /** SHA-256 of the results file (once complete). */
+  resultsHash?: string;
+  /** The error message (when failed). */
+  error?: string;
+  /**
+   * An error the run's own code threw after the shard's last sweep, on the
+   * stand-in results (not a failure: the shard's steps are recorded; the merge
+   * checks that no sweep came after).
+   */
+  stoppedBy?: string;
+  host: string;
+}
+
+interface ResultsFile {
+  key: string;
+  records: { sweep: number; index: number; value: unknown }[];
+}
+
+/** File stem of shard i of N. */
+export function shardStem(index: number, shards: number): string {
+  const w = String(shards - 1).length;
+  return `shard-${String(index).padStart(w, "0")}-of-${shards}`;
+}
+
+/** The shard (0-based) owning position p of the run's sequence of settings. */
+export function ownerOf(position: number, shards: number): number {
+  return position % shards;
+}
+
+/** Steps shard `index` owns, given the run's sweeps. */
+export function ownedCount(sweeps: readonly SweepPlan[], shards: number, index: number): number {
+  const total = sweeps.reduce((a, s) => a + s.items, 0);
+  return total <= index ? 0 : Math.floor((total - 1 - index) / shards) + 1;
+}
+
+const REPO = new URL("../../", import.meta.url).pathname;
+
+/**
+ * The checkout's commit and whether it has uncommitted changes ("unknown"
+ * when git or the repository is absent).
+ *
+ * @category Sharding
+ */
+export async function gitState(): Promise<{ commit: string; dirty: boolean }> {
+  const git = async (...args: string[]) => {
+    const out = await new Deno.Command("git", { args, cwd: REPO, stdout: "piped", stderr: "null" })
+      .output();
+    if (!out.success) throw new Error("git failed");
+    return new TextDecoder().decode(out.stdout).trim();
+  };
+  try {
+    const commit = await git("rev-parse", "HEAD");
+    const dirty = (await git("status", "--porcelain", "--untracked-files=no")).length > 0;
+    return { commit, dirty };
+  } catch {
+    return { commit: "unknown", dirty: false };
+  }
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  await Deno.writeTextFile(tmp, text);
+  await Deno.rename(tmp, path);
+}
+
+async function readJson<T>(path: string): Promise<T | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as T;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+const SCALES: readonly Scale[] = ["smoke", "default", "paper"];
+
+/**
+ * Check shard arguments before any work.
+ *
+ * @throws ShardArgumentError naming the argument and the fix.
+ */
+export function checkShardArgs(scale: string, shards: number, index?: number): void {
+  if (!(SCALES as readonly string[]).includes(scale)) {
+    throw new ShardArgumentError(
+      `--scale must be one of ${SCALES.join(", ")}; got "${scale}".`,
+    );
+  }
+  if (!Number.isInteger(shards) || shards < 1) {
+    throw new ShardArgumentError(`--shards must be a whole number >= 1; got ${shards}.`);
+  }
+  if (index !== undefined && (!Number.isInteger(index) || index < 0 || index >= shards)) {
+    throw new ShardArgumentError(
+      `--index must be a whole number from 0 to ${shards - 1} (shards - 1); got ${index}.`,
+    );
+  }
+}
+
+// ------------------------------------------------------------------ running a shard
+
+/**
+ * A shard's identity: the configuration at `scale`, its hash, the checkout's
+ * commit, and the resume key (SHA-256 of experiment, scale, seed, shard
+ * count, index, commit and configuration hash).
+ *
+ * @category Sharding
+ */
+export async function shardIdentity<C extends ExperimentConfig, R>(
+  exp: ShardableExperiment<C, R>,
+  scale: Scale,
+  shards: number,
+  index: number,
+): Promise<{ config: C; configHash: string; commit: string; dirty: boolean; key: string }> {
+  const config = exp.config(scale);
+  const configHash = await hashValue(config);
+  const { commit, dirty } = await gitState();
+  const key = await sha256(
+    JSON.stringify([exp.name, scale, config.seed, shards, index, commit, configHash]),
+  );
+  return { config, configHash, commit, dirty, key };
+}
+
+/**
+ * The manifest of shard `index` in `out` when it is complete under `key`
+ * and its results file matches its hash; otherwise null (the shard must run).
+ *
+ * @category Sharding
+ */
+export async function completeManifest(
+  out: string,
+  shards: number,
+  index: number,
+  key: string,
+): Promise<ShardManifest | null> {
+  const stem = `${out}/${shardStem(index, shards)}`;
+  const m = await readJson<ShardManifest>(`${stem}.manifest.json`).catch(() => null);
+  if (m?.status !== "complete" || m.key !== key) return null;
+  const text = await Deno.readTextFile(`${stem}.results.json`).catch(() => null);
+  return text !== null && await sha256(text) === m.resultsHash ? m : null;
+}
+
+/**
+ * Options of {@link runShard}.
+ *
+ * @category Sharding
+ */
+export interface RunShardOptions {
+  scale: Scale;
+  shards: number;
+  index: number;
+  /** The output folder shared by all shards. */
+  out: string;
+  /** Progress lines of the shard's own steps (default: a console line per step). */
+  progress?: SweepOptions<unknown>["progress"];
+  /** Rerun even when complete results with the same key exist (default false). */
+  force?: boolean;
+}
+
+/**
+ * What {@link runShard} did.
+ *
+ * @category Sharding
+ */
+export interface RunShardResult {
+  /** True when complete results with the same key were already there. */
+  skipped: boolean;
+  manifest: ShardManifest;
+}
+
+/**
+ * Run shard `index` of `shards` of an experiment and write its manifest and
+ * results into `out`. Resumable: when `out` already holds this shard's
+ * complete results under the same key (experiment, scale, seed, shard count,
+ * index, commit, configuration hash) and their hash checks, nothing runs.
+ *
+ * @throws ShardArgumentError on bad arguments (before any work); whatever the
+ *   run throws (after writing a manifest with status "failed").
+ *
+ * @category Sharding
+ */
+export async function runShard<C extends ExperimentConfig, R>(
+  exp: ShardableExperiment<C, R>,
+  opts: RunShardOptions,
+): Promise<RunShardResult> {
+  checkShardArgs(opts.scale, opts.shards, opts.index);
+  const { scale, shards, index, out } = opts;
+  const { config, configHash, commit, dirty, key } = await shardIdentity(exp, scale, shards, index);
+  await Deno.mkdir(out, { recursive: true });
+  const stem = `${out}/${shardStem(index, shards)}`;
+  const old = await completeManifest(out, shards, index, key);
+  if (!opts.force && old) return { skipped: true, manifest: old };
+  const t0 = performance.now();
+  const now = () => new Date().toISOString();
+  const manifest: ShardManifest = {
+    format: 1,
+    experiment: exp.name,
+    scale,
+    seed: config.seed,
+    shards,
+    index,
+    commit,
+    dirty,
+    configHash,
+    key,
+    status: "running",
+    started: now(),
+    updated: now(),
+    seconds: 0,
+    unitsDone: 0,
+    unitsOwned: 0,
+    sweeps: [],
+    host: Deno.hostname(),
+  };
+  const save = async () => {
+    manifest.updated = now();
+    manifest.seconds = (performance.now() - t0) / 1000;
+    await writeAtomic(`${stem}.manifest.json`, JSON.stringify(manifest, null, 1) + "\n");
+  };
+  await Deno.remove(`${stem}.results.json`).catch(() => {});
+  await save();
+  const records: ResultsFile["records"] = [];
+  try {
+    if (exp.whole) {
+      manifest.sweeps.push({ label: "whole run", items: 1, itemsHash: configHash, offset: 0 });
+      if (ownerOf(0, shards) === index) {
+        manifest.unitsOwned = 1;
+        await save();
+        const result = await exp.run(config, { progress: opts.progress });
+        records.push({ sweep: 0, index: 0, value: encodeValue(result) });
+        manifest.unitsDone = 1;
+      }
+    } else {
+      const fatal = new WeakSet<object>();
+      const hook = recordingInterceptor(
+        shards,
+        index,
+        manifest,
+        records,
+        save,
+        exp.sweeps?.(config) ?? null,
+        fatal,
+      );
+      try {
+        await withSweepInterceptor(hook, () => exp.run(config, { progress: opts.progress }));
+      } catch (e) {
+        // The run's own code failing on stand-ins after a sweep ends the shard, not fails it:
+        // its steps are recorded, and the merge refuses the shards if a sweep came later.
+        const own = typeof e === "object" && e !== null && fatal.has(e);
+        if (!(e instanceof ShardStop)) {
+          if (own || manifest.sweeps.length === 0) throw e;
+          manifest.stoppedBy = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        }
+      }
+    }
+    const text = JSON.stringify({ key, records } satisfies ResultsFile);
+    await writeAtomic(`${stem}.results.json`, text);
+    manifest.resultsHash = await sha256(text);
+    manifest.status = "complete";
+    await save();
+  } catch (e) {
+    manifest.status = "failed";
+    manifest.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    await save();
+    throw e;
+  }
+  return { skipped: false, manifest };
+}
+
+/** Thrown after a shard's last sweep (when the experiment says how many it makes). */
+class ShardStop extends Error {
+  override name = "ShardStop";
+}
+
+function recordingInterceptor(
+  shards: number,
+  index: number,
+  manifest: ShardManifest,
+  records: ResultsFile["records"],
+  save: () => Promise<void>,
+  lastSweep: number | null,
+  fatal: WeakSet<object>,
+) {
+  let depth = 0, offset = 0;
+  const hook = async <T, R>(
+    items: readonly T[],
+    step: SweepStep<T, R>,
+    options: SweepOptions<T>,
+    plain: PlainSweep,
+  ): Promise<R[]> => {
+    if (depth > 0) return plain(items, step, options); // a sweep inside a step runs whole
+    const c = manifest.sweeps.length;
+    const label = options.label ?? "sweep";
+    manifest.sweeps.push({ label, items: items.length, itemsHash: await hashValue(items), offset });
+    const owned: number[] = [];
+    for (let j = 0; j < items.length; j++) {
+      if (ownerOf(offset + j, shards) === index) owned.push(j);
+    }
+    offset += items.length;
+    manifest.unitsOwned += owned.length;
+    await save();
+    const run = async (item: T, j: number) => {
+      depth++;
+      try {
+        return await step(item, j);
+      } finally {
+        depth--;
+      }
+    };
+    const values = new Map<number, R>();
+    if (owned.length > 0) {
+      const got = await plain(owned.map((j) => items[j]), async (item, k) => {
+        const v = await run(item, owned[k]);
+        records.push({ sweep: c, index: owned[k], value: encodeValue(v) });
+        manifest.unitsDone++;
+        await save();
+        return v;
+      }, {
+        ...options,
+        name: (item, k) => options.name?.(item, owned[k]) ?? String(item),
+      });
+      owned.forEach((j, k) => values.set(j, got[k]));
+    }
+    // Stand-ins for the settings other shards own: copies of one real result of this sweep
+    // (or, when this shard owns none of it, one setting run and not recorded), so the run
+    // reaches its later sweeps. What the run computes from them is discarded.
+    let standIn: unknown;
+    if (owned.length > 0) {
+      standIn = records.find((r) => r.sweep === c)!.value;
+    } else {
+      const j = index % items.length;
+      standIn = encodeValue(await run(items[j], j));
+    }
+    if (lastSweep !== null && c + 1 >= lastSweep) throw new ShardStop();
+    return items.map((_, j) => values.has(j) ? values.get(j)! : decodeValue(standIn) as R);
+  };
+  // Whatever fails inside the interceptor (a step, recording, writing) fails the shard.
+  return async <T, R>(
+    items: readonly T[],
+    step: SweepStep<T, R>,
+    options: SweepOptions<T>,
+    plain: PlainSweep,
+  ): Promise<R[]> => {
+    try {
+      return await hook(items, step, options, plain);
+    } catch (e) {
+      if (typeof e === "object" && e !== null && !(e instanceof ShardStop)) fatal.add(e);
+      throw e;
+    }
+  };
+}
+
+// ------------------------------------------------------------------ reading a folder
+
+interface ShardFile {
+  file: string;
+  manifest: ShardManifest;
+}
+
+async function readManifests(dir: string): Promise<ShardFile[]> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = Array.from(Deno.readDirSync(dir));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new ShardArgumentError(
+        `the shard folder ${dir} does not exist; pass the --out folder the shards wrote to.`,
+      );
+    }
+    throw e;
+  }
+  const files = entries.filter((e) => e.isFile && /^shard-.*\.manifest\.json$/.test(e.name))
+    .map((e) => e.name).sort();
+  const out: ShardFile[] = [];
+  for (const file of files) {
+    const manifest = await readJson<ShardManifest>(`${dir}/${file}`);
+    if (!manifest || manifest.format !== 1) {
+      throw new ShardCorruptError(
+        `${dir}/${file} is not a shard manifest (format 1); remove it or rerun that shard.`,
+      );
+    }
+    out.push({ file, manifest });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ merging
+
+/**
+ * What {@link checkShards} found: the common identity and every record.
+ *
+ * @category Sharding
+ */
+export interface CheckedShards {
+  identity: Pick<
+    ShardManifest,
+    "experiment" | "scale" | "seed" | "shards" | "commit" | "configHash"
+  >;
+  sweeps: SweepPlan[];
+  manifests: ShardManifest[];
+  /** Record `${sweep}:${index}` -> encoded value. */
+  records: Map<string, unknown>;
+}
+
+/**
+ * Check a folder of shards for a merge: all N present and complete, one
+ * file per index, same experiment, scale, seed, shard count, configuration
+ * and commit, results matching their manifests, the same sweeps seen by
+ * every shard, every step recorded exactly once by its owner.
+ *
+ * @throws ShardMissingError, ShardDuplicateError, ShardMismatchError,
+ *   ShardCommitMismatchError, ShardCorruptError or ShardPlanMismatchError,
+ *   each naming the shard files and the fix.
+ *
+ * @category Sharding
+ */
+export async function checkShards(dir: string): Promise<CheckedShards> {
+  const files = await readManifests(dir);
+  if (files.length === 0) {
+    throw new ShardMissingError(
+      `${dir} holds no shard manifests (shard-*.manifest.json); run the shards with --out ${dir} first.`,
+    );
+  }
+  const first = files[0].manifest;
+  for (const f of ["experiment", "scale", "seed", "shards", "configHash"] as const) {
+    for (const { file, manifest } of files) {
+      if (manifest[f] !== first[f]) {
+        throw new ShardMismatchError(
+          `${file} has ${f} ${JSON.stringify(manifest[f])} but ${files[0].file} has ${
+            JSON.stringify(first[f])
+          }: the folder mixes two runs; keep one run's shards per folder (rerun the odd ones).`,
+        );
+      }
+    }
+  }
+  for (const { file, manifest } of files) {
+    if (manifest.commit !== first.commit) {
+      throw new ShardCommitMismatchError(
+        `${file} was made at commit ${manifest.commit} but ${
+          files[0].file
+        } at ${first.commit}: rerun the shards of one commit (deno task shard ... --force).`,
+      );
+    }
+  }
+  const N = first.shards;
+  const byIndex = new Map<number, string>();
+  for (const { file, manifest } of files) {
+    const prev = byIndex.get(manifest.index);
+    if (prev !== undefined) {
+      throw new ShardDuplicateError(
+        `${prev} and ${file} both claim shard ${manifest.index} of ${N}; remove the one you did not mean to keep.`,
+      );
+    }
+    byIndex.set(manifest.index, file);
+  }
+  const missing: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const file = byIndex.get(i);
+    const m = files.find((f) => f.file === file)?.manifest;
+    if (!m) missing.push(`${i} (no manifest)`);
+    else if (m.status !== "complete") {
+      missing.push(`${i} (${m.status}${m.error ? `: ${m.error}` : ""})`);
+    }
+  }
+  if (missing.length > 0) {
+    throw new ShardMissingError(
+      `${dir}: ${missing.length} of ${N} shards are not complete: ${
+        missing.join(", ")
+      }; run them (deno task shard ${first.experiment} --scale ${first.scale} --shards ${N} --index I --out ${dir}) and merge again.`,
+    );
+  }
+  const sweepsKey = JSON.stringify(first.sweeps);
+  const records = new Map<string, unknown>();
+  for (const { file, manifest } of files) {
+    if (JSON.stringify(manifest.sweeps) !== sweepsKey) {
+      throw new ShardPlanMismatchError(
+        `${file} saw other sweeps than ${
+          files[0].file
+        } (their settings differ): a sweep's settings depend on an earlier sweep's results, so this experiment cannot be sharded as is; make each sweep's settings depend on the configuration only.`,
+      );
+    }
+    const text = await Deno.readTextFile(
+      `${dir}/${file.replace(/manifest\.json$/, "results.json")}`,
+    )
+      .catch(() => null);
+    if (text === null || await sha256(text) !== manifest.resultsHash) {
+      throw new ShardCorruptError(
+        `${file}: its results file is ${
+          text === null ? "missing" : "not the one its manifest names (hash differs)"
+        }; rerun shard ${manifest.index} with --force.`,
+      );
+    }
+    const res = JSON.parse(text) as ResultsFile;
+    if (res.key !== manifest.key) {
+      throw new ShardCorruptError(
+        `${file}: its results were written under another key; rerun shard ${manifest.index} with --force.`,
+      );
+    }
+    for (const r of res.records) {
+      const k = `${r.sweep}:${r.index}`;
+      const sw = first.sweeps[r.sweep];
+      if (!sw || r.index >= sw.items || ownerOf(sw.offset + r.index, N) !== manifest.index) {
+        throw new ShardCorruptError(
+          `${file} records step ${k}, which shard ${manifest.index} does not own; rerun it with --force.`,
+        );
+      }
+      if (records.has(k)) {
+        throw new ShardDuplicateError(
+          `step ${k} is recorded twice (again in ${file}); rerun shard ${manifest.index} with --force.`,
+        );
+      }
+      records.set(k, r.value);
+    }
+  }
+  for (const [c, sw] of first.sweeps.entries()) {
+    for (let j = 0; j < sw.items; j++) {
+      if (!records.has(`${c}:${j}`)) {
+        throw new ShardMissingError(
+          `step ${j} of sweep "${sw.label}" is in no shard's results (shard ${
+            ownerOf(sw.offset + j, N)
+          } should hold it); rerun that shard with --force.`,
+        );
+      }
+    }
+  }
+  return {
+    identity: {
+      experiment: first.experiment,
+      scale: first.scale,
+      seed: first.seed,
+      shards: N,
+      commit: first.commit,
+      configHash: first.configHash,
+    },
+    sweeps: first.sweeps,
+    manifests: files.map((f) => f.manifest),
+    records,
+  };
+}
+
+/**
+ * Options of {@link mergeShards}.
+ *
+ * @category Sharding
+ */
+export interface MergeOptions {
+  /** Where to write (default `<dir>/merged`); replaced as a whole. */
+  outDir?: string;
+  /** Accept shards made at another commit than the merging checkout (default false). */
+  allowOtherCommit?: boolean;
+  /** Write nothing, only return the merged result (default false). */
+  dryRun?: boolean;
+  /**
+   * Render the charts as a notebook saves them (SVG, PDF, PNG, spec and CSV,
+   * lib/plot's `save`) instead of writing their specs only (default false).
+   */
+  render?: boolean;
+}
+
+/**
+ * Merge a folder of shards: check them ({@link checkShards}), replay the
+ * experiment's run on the recorded steps, build its claims, tables and
+ * charts, and only then write `merged/` (result.json in the lossless
+ * encoding, claims.json, `<table>.csv/.md/.tex`, `<chart>.vl.json`). On any
+ * error nothing is written.
+ *
+ * @throws the errors of {@link checkShards}; ShardMismatchError when the
+ *   experiment's configuration at this checkout differs from the shards';
+ *   ShardCommitMismatchError when the shards come from another commit.
+ *
+ * @category Sharding
+ */
+export async function mergeShards<C extends ExperimentConfig, R>(
+  dir: string,
+  resolve: (name: string) => Promise<ShardableExperiment<C, R>>,
+  opts: MergeOptions = {},
+): Promise<{ result: R; files: string[]; checked: CheckedShards }> {
+  const checked = await checkShards(dir);
+  const { identity, sweeps, records } = checked;
+  const exp = await resolve(identity.experiment);
+  const config = exp.config(identity.scale);
+  const configHash = await hashValue(config);
+  if (configHash !== identity.configHash) {
+    throw new ShardMismatchError(
+      `the shards' configuration (hash ${
+        identity.configHash.slice(0, 12)
+      }) is not ${exp.name}'s ${identity.scale} configuration at this checkout (${
+        configHash.slice(0, 12)
+      }); merge at the shards' commit ${identity.commit}.`,
+    );
+  }
+  const here = await gitState();
+  if (!opts.allowOtherCommit && here.commit !== identity.commit) {
+    throw new ShardCommitMismatchError(
+      `the shards were made at commit ${identity.commit} but this checkout is at ${here.commit}; merge at the shards' commit (git checkout ${identity.commit}) or pass --allow-other-commit.`,
+    );
+  }
+  let result: R;
+  if (exp.whole) {
+    result = decodeValue(records.get("0:0")) as R;
+  } else {
+    let c = 0;
+    const replay = <T, X>(
+      items: readonly T[],
+      _step: SweepStep<T, X>,
+      options: SweepOptions<T>,
+    ): Promise<X[]> => {
+      const sw = sweeps[c];
+      const label = options.label ?? "sweep";
+      if (!sw) {
+        const stopped = checked.manifests.find((m) => m.stoppedBy)?.stoppedBy;
+        throw new ShardPlanMismatchError(
+          `the merge's run reached a sweep ("${label}") the shards never saw; ${
+            stopped
+              ? `the shards' runs stopped after their last sweep on "${stopped}" (code between sweeps fails on the stand-in results: make it tolerate them, or give the registry entry its sweep count)`
+              : "rerun the shards at this commit"
+          }.`,
+        );
+      }
+      return hashValue(items).then((h) => {
+        if (sw.label !== label || sw.items !== items.length || sw.itemsHash !== h) {
+          throw new ShardPlanMismatchError(
+            `sweep ${c} ("${label}", ${items.length} settings) differs from what the shards ran ("${sw.label}", ${sw.items} settings): its settings depend on results; make them depend on the configuration only.`,
+          );
+        }
+        const out = items.map((_, j) => decodeValue(records.get(`${c}:${j}`)) as X);
+        c++;
+        return out;
+      });
+    };
+    result = await withSweepInterceptor(replay, () => exp.run(config, { progress: false }));
+    if (c !== sweeps.length) {
+      throw new ShardPlanMismatchError(
+        `the merge's run made ${c} sweeps but the shards recorded ${sweeps.length}; rerun the shards at this commit.`,
+      );
+    }
+  }
+  const meta = { scale: identity.scale, seed: identity.seed, experiment: exp.name };
+  const outputs: { name: string; data: string }[] = [
+    { name: "result.json", data: JSON.stringify(encodeValue(result)) + "\n" },
+  ];
+  if (exp.claims) {
+    outputs.push({
+      name: "claims.json",
+      data: JSON.stringify({ ...meta, claims: exp.claims(result) }, null, 1) +
+        "\n",
+    });
+  }
+  for (const [name, t] of Object.entries(exp.tables?.(result) ?? {})) {
+    outputs.push({ name: `${name}.csv`, data: tableToCsv(t, meta) });
+    outputs.push({ name: `${name}.md`, data: tableToMarkdown(t, meta) });
+    outputs.push({ name: `${name}.tex`, data: tableToLatex(t, { meta, label: `tab:${name}` }) });
+  }
+  const charts = Object.entries(exp.charts?.(result) ?? {});
+  if (!opts.render) {
+    for (const [name, ch] of charts) {
+      outputs.push({ name: `${name}.vl.json`, data: JSON.stringify(ch.spec, null, 1) + "\n" });
+    }
+  }
+  const target = opts.outDir ?? `${dir}/merged`;
+  if (opts.dryRun) return { result, files: [], checked };
+  // Write into a fresh folder beside the target, then swap it in: all or nothing.
+  const tmp = `${target}.tmp-${Deno.pid}`;
+  await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  await Deno.mkdir(tmp, { recursive: true });
+  try {
+    for (const f of outputs) await Deno.writeTextFile(`${tmp}/${f.name}`, f.data);
+    if (opts.render) {
+      const { save } = await import("../plot/save.ts");
+      for (const [name, ch] of charts) await save(ch, name, { dir: tmp, meta });
+    }
+    await Deno.remove(target, { recursive: true }).catch(() => {});
+    await Deno.rename(tmp, target);
+  } catch (e) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    throw e;
+  }
+  const files = Array.from(Deno.readDirSync(target), (e) => `${target}/${e.name}`).sort();
+  return { result, files, checked };
+}
+
+/**
+ * Read a merged (or single-run) result.json back.
+ *
+ * @category Sharding
+ */
+export async function readResult(path: string): Promise<unknown> {
+  return decodeValue(JSON.parse(await Deno.readTextFile(path)));
+}
+
+/**
+ * The first place two results differ bit for bit (a dot path), or null.
+ * `skip` lists dot paths to leave out (measured fields); a `*` segment
+ * matches any key or array index (`rows.*.seconds`).
+ *
+ * @category Sharding
+ */
+export function firstDifference(
+  a: unknown,
+  b: unknown,
+  skip: readonly string[] = [],
+): string | null {
+  const patterns = skip.map((p) =>
+    new RegExp(
+      `^${
+        p.split(".").map((seg) => seg === "*" ? "[^.]+" : seg.replace(/[^\w]/g, "\\$&")).join("\\.")
+      }$`,
+    )
+  );
+  const walk = (x: unknown, y: unknown, path: string): string | null => {
+    if (patterns.some((re) => re.test(path))) return null;
+    if (typeof x !== typeof y) return path || "(root)";
+    if (x === null || y === null || typeof x !== "object") {
+      return JSON.stringify(x) === JSON.stringify(y) ? null : path || "(root)";
+    }
+    const ax = Array.isArray(x), ay = Array.isArray(y);
+    if (ax !== ay) return path || "(root)";
+    const ox = x as Record<string, unknown>, oy = y as Record<string, unknown>;
+    const kx = Object.keys(ox), ky = Object.keys(oy);
+    if (kx.length !== ky.length || kx.some((k, i) => k !== ky[i])) return `${path}{keys}`;
+    for (const k of kx) {
+      const d = walk(ox[k], oy[k], path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+    return null;
+  };
+  return walk(encodeValue(a, true), encodeValue(b, true), "");
+}
+
+// ------------------------------------------------------------------ status
+
+/**
+ * One shard's state in {@link shardStatus}.
+ *
+ * @category Sharding
+ */
+export interface ShardState {
+  index: number;
+  state: "done" | "running" | "failed" | "not started";
+  unitsDone: number;
+  /** Steps it owns (estimated from a complete shard's sweeps when known), or null. */
+  unitsOwned: number | null;
+  seconds: number;
+  /** Seconds since its manifest was last written (a stale running shard was likely preempted). */
+  sinceUpdate: number | null;
+  /** Estimated seconds left, or null when nothing is known yet. */
+  leftSeconds: number | null;
+  error?: string;
+}
+
+/**
+ * Progress across the shards in `dir`, from their manifests: done, running,
+ * failed, not started, and the time left (the slowest shard's, assuming
+ * every shard runs at once; a step's time is the mean over finished steps).
+ *
+ * @throws ShardArgumentError when `dir` does not exist; ShardMissingError
+ *   when it holds no manifests.
+ *
+ * @category Sharding
+ */
+export async function shardStatus(dir: string): Promise<{
+  experiment: string;
+  scale: Scale;
+  shards: number;
+  states: ShardState[];
+  leftSeconds: number | null;
+  summary: string;
+}> {
+  const files = await readManifests(dir);
+  if (files.length === 0) {
+    throw new ShardMissingError(`${dir} holds no shard manifests; start the shards first.`);
+  }
+  const N = Math.max(...files.map((f) => f.manifest.shards));
+  const complete = files.find((f) => f.manifest.status === "complete")?.manifest;
+  const done = files.map((f) => f.manifest).filter((m) => m.unitsDone > 0);
+  const perStep = done.length === 0
+    ? null
+    : done.reduce((a, m) => a + m.seconds, 0) / done.reduce((a, m) => a + m.unitsDone, 0);
+  const nowMs = Date.now();
+  const states: ShardState[] = [];
+  for (let i = 0; i < N; i++) {
+    const m = files.find((f) => f.manifest.index === i && f.manifest.shards === N)?.manifest;
+    const owned = complete ? ownedCount(complete.sweeps, N, i) : m ? m.unitsOwned : null;
+    if (!m) {
+      states.push({
+        index: i,
+        state: "not started",
+        unitsDone: 0,
+        unitsOwned: owned,
+        seconds: 0,
+        sinceUpdate: null,
+        leftSeconds: owned !== null && perStep !== null ? owned * perStep : null,
+      });
+      continue;
+    }
+    const state = m.status === "complete" ? "done" : m.status;
+    const left = state === "done"
+      ? 0
+      : owned !== null && perStep !== null
+      ? Math.max(0, owned - m.unitsDone) * perStep
+      : null;
+    states.push({
+      index: i,
+      state,
+      unitsDone: m.unitsDone,
+      unitsOwned: owned,
+      seconds: m.seconds,
+      sinceUpdate: (nowMs - Date.parse(m.updated)) / 1000,
+      leftSeconds: left,
+      error: m.error,
+    });
+  }
+  const count = (s: ShardState["state"]) => states.filter((x) => x.state === s).length;
+  const lefts = states.map((s) => s.leftSeconds);
+  const leftSeconds = lefts.some((x) => x === null) ? null : Math.max(0, ...(lefts as number[]));
+  const summary = `${files[0].manifest.experiment} (${files[0].manifest.scale}), ${N} shards: ${
+    count("done")
+  } done, ${count("running")} running, ${count("failed")} failed, ${
+    count("not started")
+  } not started; ${
+    leftSeconds === null
+      ? "time left unknown (no step finished yet)"
+      : `about ${leftSeconds.toFixed(0)} s left`
+  }`;
+  return {
+    experiment: files[0].manifest.experiment,
+    scale: files[0].manifest.scale,
+    shards: N,
+    states,
+    leftSeconds,
+    summary,
+  };
+}

@@ -1,0 +1,269 @@
+/**
+ * The experiments `deno task shard`, `merge` and `slurm` know by name, and
+ * how any other module in `lib/experiments/` is found by convention.
+ *
+ * Making a module shardable: route its Monte Carlo loop through
+ * {@link sweep} with steps that return what they make (no writes to outer
+ * variables other than caches), each step's result depending only on its
+ * setting, its index and what was computed before the sweep, and the settings
+ * depending only on the configuration. Then either
+ * - do nothing: a module `lib/experiments/<name>.ts` exporting exactly one
+ *   `xxxConfig(scale)` and one `runXxx(config, options)` is found by its file
+ *   stem (`deno task shard <name> ...`), with `seconds` as its only measured
+ *   field; or
+ * - add an entry below to name its claims, tables and charts, its measured
+ *   fields, or to run several `runXxx` in one experiment.
+ *
+ * @module
+ */
+import type { Scale } from "../config.ts";
+import type { Chart } from "../plot/chart.ts";
+import { type ShardableExperiment, ShardArgumentError } from "./shard.ts";
+import type { ExperimentConfig, RunOptions } from "./types.ts";
+import {
+  problemDefinitionClaims,
+  problemDefinitionConfig,
+  runProblemDefinition,
+} from "./problem_definition.ts";
+import {
+  sourcesTable,
+  studentsFigure,
+  theorem41Figure,
+  variancesFigure,
+} from "./problem_definition_figures.ts";
+import { runTeacherOutput, teacherOutputConfig } from "./teacher_output.ts";
+import { teacherOutputClaims } from "./teacher_output_claims.ts";
+import {
+  curvatureTable,
+  interStudentFigure,
+  meanMseFigure,
+  varianceOfMseFigure,
+} from "./teacher_output_figures.ts";
+import {
+  runBootstrap,
+  runInitPerturbation,
+  studentInitializationConfig,
+} from "./student_initialization.ts";
+import { studentInitializationClaims } from "./student_initialization_claims.ts";
+import {
+  bootstrapLinearFigure,
+  bootstrapLinearTable,
+  bootstrapNnFigure,
+  bootstrapNnTable,
+  initSummaryTable,
+  initTestMseFigure,
+  parameterVarianceFigure,
+  theorem51Table,
+} from "./student_initialization_figures.ts";
+import { runStudentOutput, studentOutputClaims, studentOutputConfig } from "./student_output.ts";
+import {
+  entropyComparisonTable,
+  investigationTable,
+  pairedTestsTable,
+} from "./student_output_figures.ts";
+import {
+  runCombinationCheck,
+  runVarianceAware,
+  varianceAwareClaims,
+  varianceAwareConfig,
+} from "./variance_aware.ts";
+import {
+  combinationFigure,
+  combinationTable,
+  gainsTable,
+  interFigure,
+  mseTable,
+  theorem71Table,
+} from "./variance_aware_figures.ts";
+import { gaussianDistillationConfig, runGaussianDistillation } from "./gaussian_distillation.ts";
+import {
+  ablationTable,
+  bridgeFigure,
+  classificationTable,
+  gaussianDistillationClaims,
+  regressionTable,
+} from "./gaussian_distillation_figures.ts";
+
+/** Build a registry entry with its types checked against the module's functions. */
+function entry<C extends ExperimentConfig, R>(
+  e: ShardableExperiment<C, R>,
+): ShardableExperiment<ExperimentConfig, unknown> {
+  return e as unknown as ShardableExperiment<ExperimentConfig, unknown>;
+}
+
+/**
+ * The experiments known by name (the module's file stem), in paper order.
+ *
+ * @category Sharding
+ */
+export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[] = [
+  entry({
+    name: "problem_definition",
+    notebook: "02_problem_definition",
+    config: (scale: Scale) => problemDefinitionConfig(scale),
+    run: (c, o) => runProblemDefinition(c, o),
+    // Two units: its two neural cohorts (the linear part and the closed forms run in every shard).
+    measured: ["seconds"],
+    claims: problemDefinitionClaims,
+    tables: (r) => ({ sources: sourcesTable(r) }),
+    charts: (r) => ({
+      students: studentsFigure(r),
+      variances: variancesFigure(r),
+      theorem41: theorem41Figure(r),
+    }),
+  }),
+  entry({
+    name: "teacher_output",
+    notebook: "04_teacher_output_uncertainty",
+    config: (scale: Scale) => teacherOutputConfig(scale),
+    run: (c, o) => runTeacherOutput(c, o),
+    // backend and workers are set by the neural steps as a side effect: the merge reports "" and 0.
+    measured: ["seconds", "backend", "workers"],
+    claims: teacherOutputClaims,
+    tables: (r) => ({ curvature: curvatureTable(r) }),
+    charts: (r) => ({
+      meanMse: meanMseFigure(r),
+      varianceOfMse: varianceOfMseFigure(r),
+      interStudent: interStudentFigure(r),
+    }),
+  }),
+  entry({
+    name: "student_initialization",
+    notebook: "05_student_initialization_uncertainty",
+    config: (scale: Scale) => studentInitializationConfig(scale),
+    run: async (c, o) => ({
+      init: await runInitPerturbation(c, o),
+      boot: await runBootstrap(c, o),
+    }),
+    measured: ["init.backend"],
+    claims: (r) => studentInitializationClaims(r.init, r.boot),
+    tables: (r) => ({
+      initSummary: initSummaryTable(r.init),
+      theorem51: theorem51Table(r.boot),
+      bootstrapLinear: bootstrapLinearTable(r.boot),
+      bootstrapNn: bootstrapNnTable(r.boot),
+    }),
+    charts: (r) => ({
+      initTestMse: initTestMseFigure(r.init),
+      parameterVariance: parameterVarianceFigure(r.init),
+      bootstrapLinear: bootstrapLinearFigure(r.boot),
+      bootstrapNn: bootstrapNnFigure(r.boot),
+    }),
+  }),
+  entry({
+    name: "student_output",
+    notebook: "06_student_output_uncertainty",
+    config: (scale: Scale) => studentOutputConfig(scale),
+    run: (c, o) => runStudentOutput(c, o),
+    measured: ["seconds", "pairs.*.seconds"],
+    claims: studentOutputClaims,
+    tables: (r) => ({
+      investigation: investigationTable(r),
+      pairedTests: pairedTestsTable(r),
+      entropyComparison: entropyComparisonTable(r),
+    }),
+  }),
+  entry({
+    name: "variance_aware",
+    notebook: "07_variance_aware_distillation",
+    config: (scale: Scale) => varianceAwareConfig(scale),
+    run: async (c, o) => ({
+      comb: await runCombinationCheck(c, o),
+      result: await runVarianceAware(c, o),
+    }),
+    // The rate is measured by the shard that ran alpha 0.
+    measured: ["result.seconds", "result.networksPerSecond"],
+    claims: (r) => varianceAwareClaims(r.comb, r.result),
+    tables: (r) => ({
+      combination: combinationTable(r.comb),
+      theorem71: theorem71Table(r.result),
+      mse: mseTable(r.result),
+      gains: gainsTable(r.result),
+    }),
+    charts: (r) => ({ combination: combinationFigure(r.comb), inter: interFigure(r.result) }),
+  }),
+  entry({
+    name: "gaussian_distillation",
+    notebook: "08_gaussian_distillation",
+    config: (scale: Scale) => gaussianDistillationConfig(scale),
+    run: (c, o) => runGaussianDistillation(c, o),
+    // The Digits classification runs after the sweeps, outside them: only the merge runs it.
+    sweeps: (c) => c.ablationSplits > 0 ? 2 : 1,
+    measured: ["seconds", "rows.*.seconds", "summary.*.seconds", "classification.*.seconds"],
+    gaps: {
+      protocol: "regressionSplit pushes its split-0 protocol line into an outer array; " +
+        "return it from the step and push after the sweep (gaussian_distillation.ts) to close this",
+    },
+    claims: gaussianDistillationClaims,
+    tables: (r) => ({
+      regression: regressionTable(r),
+      ablation: ablationTable(r),
+      ...(r.classification ? { classification: classificationTable(r) } : {}),
+    }),
+    charts: (r): Record<string, Chart> => ({ bridge: bridgeFigure(r) }),
+  }),
+];
+
+/** Names accepted on the command line. */
+export function shardableNames(): string[] {
+  return SHARDABLE.map((e) => e.name);
+}
+
+const STEM = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * The experiment named `name`: a registry entry, else the module
+ * `lib/experiments/<name>.ts` found by convention (exactly one exported
+ * `...Config` function and one `run...` function).
+ *
+ * @throws ShardArgumentError naming the known experiments when neither exists.
+ *
+ * @category Sharding
+ */
+export async function resolveExperiment(
+  name: string,
+): Promise<ShardableExperiment<ExperimentConfig, unknown>> {
+  const known = SHARDABLE.find((e) => e.name === name || e.notebook === name);
+  if (known) return known;
+  const hint = `known experiments: ${
+    shardableNames().join(", ")
+  }; or any lib/experiments/<name>.ts with one xxxConfig(scale) and one runXxx(config, options)`;
+  if (!STEM.test(name)) {
+    throw new ShardArgumentError(`experiment "${name}" is not a module name (${hint}).`);
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(new URL(`./${name}.ts`, import.meta.url).href);
+  } catch (e) {
+    throw new ShardArgumentError(
+      `experiment "${name}" not found (${hint}): ${e instanceof Error ? e.message : e}`,
+    );
+  }
+  return experimentFromModule(name, mod);
+}
+
+/**
+ * An experiment made from a module by convention: its one exported
+ * `xxxConfig(scale)` and its one `runXxx(config, options)`; `seconds` is
+ * taken as its only measured field.
+ *
+ * @throws ShardArgumentError when the module has not exactly one of each.
+ *
+ * @category Sharding
+ */
+export function experimentFromModule(
+  name: string,
+  mod: Record<string, unknown>,
+): ShardableExperiment<ExperimentConfig, unknown> {
+  const fns = Object.entries(mod).filter(([, v]) => typeof v === "function");
+  const configs = fns.filter(([k]) => /Config$/.test(k) && /^[a-z]/.test(k));
+  const runs = fns.filter(([k]) => /^run[A-Z]/.test(k));
+  if (configs.length !== 1 || runs.length !== 1) {
+    throw new ShardArgumentError(
+      `lib/experiments/${name}.ts exports ${configs.length} xxxConfig and ${runs.length} runXxx functions; sharding by convention needs exactly one of each (or add an entry to lib/experiments/shard_registry.ts).`,
+    );
+  }
+  const config = configs[0][1] as (scale: Scale) => ExperimentConfig;
+  const run = runs[0][1] as (c: ExperimentConfig, o: RunOptions) => Promise<unknown>;
+  return { name, config, run, measured: ["seconds"] };
+}

@@ -1,0 +1,108 @@
+/**
+ * Every experiment module, sharded and merged at smoke scale, gives the rows
+ * of a single-process run bit for bit (fields that are measured, not
+ * computed, aside: wall times and the backend the merging process saw; each
+ * registry entry lists them). Four shards, as CI runs through Slurm; one
+ * experiment also with more shards than some of its sweeps have settings.
+ */
+import {
+  firstDifference,
+  mergeShards,
+  readResult,
+  runShard,
+  ShardArgumentError,
+} from "../../lib/experiments/shard.ts";
+import {
+  experimentFromModule,
+  resolveExperiment,
+  SHARDABLE,
+} from "../../lib/experiments/shard_registry.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../assert.ts";
+
+async function shardAndMerge(name: string, shards: number) {
+  const exp = await resolveExperiment(name);
+  const single = await exp.run(exp.config("smoke"), { progress: false });
+  const out = await Deno.makeTempDir({ prefix: `shard_${name}_` });
+  try {
+    let steps = 0;
+    for (let i = 0; i < shards; i++) {
+      const r = await runShard(exp, { scale: "smoke", shards, index: i, out, progress: false });
+      steps += r.manifest.unitsDone;
+    }
+    const { result, files, checked } = await mergeShards(out, resolveExperiment);
+    const units = checked.sweeps.reduce((a, s) => a + s.items, 0);
+    assertEquals(steps, units, "every step ran exactly once across the shards");
+    // What merge wrote is the merged result, in the lossless encoding.
+    assert(files.some((f) => f.endsWith("/result.json")));
+    const written = await readResult(`${out}/merged/result.json`);
+    assertEquals(firstDifference(written, result), null);
+    return { exp, single, result, units };
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+}
+
+for (const { name } of SHARDABLE) {
+  Deno.test(`${name}: 4 shards merged are the single-process result, bit for bit`, async () => {
+    const { exp, single, result, units } = await shardAndMerge(name, 4);
+    const skip = [...(exp.measured ?? []), ...Object.keys(exp.gaps ?? {})];
+    assertEquals(firstDifference(single, result, skip), null, `${name}: first difference`);
+    assert(units >= 1);
+    // The comparison is not vacuous: a changed row is caught.
+    const path = firstDifference(single, { ...(single as object), extra: 1 }, skip);
+    assertEquals(path, "{keys}");
+  });
+}
+
+Deno.test("teacher_output: 11 shards (more than a sweep's levels at smoke) still merge bit for bit", async () => {
+  const { exp, single, result } = await shardAndMerge("teacher_output", 11);
+  assertEquals(firstDifference(single, result, exp.measured ?? []), null);
+});
+
+Deno.test("gaussian_distillation's known gap is real and only that field differs", async () => {
+  const { exp, single, result } = await shardAndMerge("gaussian_distillation", 2);
+  // The registry says merged `protocol` lacks the lines its sweep steps push as a side effect;
+  // when gaussian_distillation.ts returns them from the step, this test fails: drop the gap.
+  assertEquals(firstDifference(single, result, exp.measured ?? []), "protocol{keys}");
+});
+
+Deno.test("a module is found by convention: one xxxConfig and one runXxx (teacher_output's, unregistered)", async () => {
+  const mod = await import("../../lib/experiments/teacher_output.ts");
+  const exp = experimentFromModule("teacher_output", mod);
+  const out = await Deno.makeTempDir({ prefix: "shard_convention_" });
+  try {
+    for (let i = 0; i < 2; i++) {
+      await runShard(exp, { scale: "smoke", shards: 2, index: i, out, progress: false });
+    }
+    const { result } = await mergeShards(out, () => Promise.resolve(exp), { dryRun: true });
+    const single = await exp.run(exp.config("smoke"), { progress: false });
+    assertEquals(firstDifference(single, result, ["seconds", "backend", "workers"]), null);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+  // A module with two run functions needs a registry entry.
+  const two = { fooConfig: () => ({}), runFoo: () => {}, runBar: () => {} };
+  assertThrows(() => experimentFromModule("foo", two), ShardArgumentError, "exactly one of each");
+  await assertRejects(() => resolveExperiment("no_such_module"), ShardArgumentError, "not found");
+  await assertRejects(() => resolveExperiment("../mod"), ShardArgumentError, "not a module name");
+});
+
+Deno.test("merge --render writes each chart as a notebook saves it (SVG, PDF, PNG, spec, CSV)", async () => {
+  const exp = await resolveExperiment("teacher_output");
+  const out = await Deno.makeTempDir({ prefix: "shard_render_" });
+  try {
+    for (let i = 0; i < 2; i++) {
+      await runShard(exp, { scale: "smoke", shards: 2, index: i, out, progress: false });
+    }
+    const { files } = await mergeShards(out, resolveExperiment, { render: true });
+    const names = files.map((f) => f.slice(f.lastIndexOf("/") + 1));
+    for (const chart of Object.keys(exp.charts!(await readResult(`${out}/merged/result.json`)))) {
+      for (const ext of ["svg", "pdf", "png", "vl.json", "csv"]) {
+        assert(names.includes(`${chart}.${ext}`), `${chart}.${ext} missing in ${names}`);
+      }
+    }
+    assert(names.includes("claims.json") && names.includes("curvature.md"));
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

@@ -14,7 +14,7 @@
  *   `dlfPredictive` (a Gaussian mixture), `dlfClassProbabilities`.
  * - Baselines: `distillMean` (standard distillation of the ensemble mean),
  *   `distillSmallEnsemble`, `distillHydra`, `distillMeanSpread` (DEGU-style),
- *   `distillDirichlet` (EnD²).
+ *   `distillDirichlet` (EnD²), `distillProxyDirichlet` (Proxy-EnD²).
  * - Scores of the predictives: `gaussianCrps`, `mixtureCrps`, `mixtureNll`,
  *   `intervalCoverage`, `auroc`, `mutualInformation` (lib/uncertainty).
  *
@@ -34,7 +34,24 @@ export {
   marginalLogLikelihood,
   posteriorCovariance,
 } from "./estep.ts";
-export { Adam, createMlp, type Mlp, mlpBackward, type MlpForward, mlpForward } from "./mlp.ts";
+export {
+  Adam,
+  createMlp,
+  type Mlp,
+  mlpBackward,
+  type MlpForward,
+  mlpForward,
+  mlpParameterCount,
+} from "./mlp.ts";
+export { type Dgemm, dgemm, loadDgemm, loopDgemm } from "./dgemm.ts";
+export {
+  dirichletKl,
+  dirichletKlGradient,
+  distillProxyDirichlet,
+  type ProxyDirichletOptions,
+  proxyDirichletTarget,
+  type ProxyTargetOptions,
+} from "./proxy_endd.ts";
 export {
   dlfCovariance,
   dlfLogLikelihood,
@@ -55,12 +72,14 @@ export {
   type DlfPredictiveOptions,
   fitInverseGamma,
   type InverseGamma,
+  logGamma,
   sampleGamma,
   sampleInverseGamma,
   trigamma,
 } from "./noise.ts";
 export {
   checkEnsembleTargets,
+  dirichletMemberLogits,
   type DirichletOptions,
   distillDirichlet,
   distillHydra,

@@ -44,6 +44,7 @@ export {
   mlpParameterCount,
 } from "./mlp.ts";
 export { type Dgemm, dgemm, loadDgemm, loopDgemm } from "./dgemm.ts";
+export { fitMlpEnsemble, type MlpEnsemble, type MlpEnsembleOptions } from "./teachers.ts";
 export {
   dirichletKl,
   dirichletKlGradient,

@@ -307,6 +307,22 @@ export interface AblationRow {
 }
 
 /**
+ * One regression split's teacher ensemble at one depth (the teacher-depth check).
+ *
+ * @category Gaussian distillation
+ */
+export interface TeacherDepthRow {
+  dataset: string;
+  split: number;
+  /** Hidden layers: 2 (d-h-h-1, `fitMlpEnsemble`) or 1 (d-h-1, the cohort trainer). */
+  layers: 1 | 2;
+  /** Seconds to train the n teachers. */
+  seconds: number;
+  /** Test RMSE of the ensemble mean (original units). */
+  rmse: number;
+}
+
+/**
  * The result of {@link runGaussianDistillation}.
  *
  * @category Gaussian distillation
@@ -324,6 +340,8 @@ export interface GaussianDistillationResult {
   reliability: ClassificationResult["reliability"];
   /** Paired bootstrap differences of ECE and OOD AUROC between students, per classification set. */
   differences: PairedDifference[];
+  /** Per regression split, the teacher ensemble at both depths: test RMSE and training seconds. */
+  teacherDepth: TeacherDepthRow[];
   /** The fitted IG of the teachers' noise variances on the first Boston split. */
   noiseFit: InverseGamma | null;
   /** One line per data set: the protocol. */
@@ -486,6 +504,27 @@ async function regressionSplit(
   const teachers = await regressionTeachers(config, xTrain, yTrain, m, d, seedOf(root.child(0)));
   const teacherSeconds = (performance.now() - t0) / 1000;
   const n = config.teachers;
+  // The teacher-depth check: the other depth's ensemble, same seed, same split (RMSE and cost).
+  const depth: TeacherDepthRow[] = [];
+  const ensembleRmse = (f: ArrayLike<number>) =>
+    regressionScores(memberMixture(f, n, [1]), yTest, ys).rmse;
+  depth.push({
+    dataset: ds.name,
+    split,
+    layers: config.teacherLayers,
+    seconds: teacherSeconds,
+    rmse: ensembleRmse(teachers.predict(xTest, nTest)),
+  });
+  const other = { ...config, teacherLayers: (3 - config.teacherLayers) as 1 | 2 };
+  const t1 = performance.now();
+  const alt = await regressionTeachers(other, xTrain, yTrain, m, d, seedOf(root.child(0)));
+  depth.push({
+    dataset: ds.name,
+    split,
+    layers: other.teacherLayers,
+    seconds: (performance.now() - t1) / 1000,
+    rmse: ensembleRmse(alt.predict(xTest, nTest)),
+  });
   const targets: EnsembleTargets = {
     x: xTrain,
     m,
@@ -550,7 +589,7 @@ async function regressionSplit(
     noise: ig,
   });
   add("DLF", pred, memberVariance(pred.means, config.dlf.members), dlfS);
-  return { rows, bridge, ig };
+  return { rows, bridge, ig, depth };
 }
 
 async function ablationSplit(
@@ -720,6 +759,7 @@ export async function runGaussianDistillation(
     progress: options.progress,
   });
   const rows = parts.flatMap((p) => p.rows);
+  const teacherDepth = parts.flatMap((p) => p.depth);
   const bridge = parts[0].bridge;
   const ablation = config.ablationSplits > 0
     ? (await sweep(
@@ -753,6 +793,7 @@ export async function runGaussianDistillation(
     classification,
     reliability,
     differences,
+    teacherDepth,
     noiseFit: parts[0].ig,
     protocol,
     seconds: Math.round((performance.now() - start) / 1000),

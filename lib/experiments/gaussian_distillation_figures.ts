@@ -175,6 +175,46 @@ export function classificationTable(result: GaussianDistillationResult): Table {
 }
 
 /**
+ * The teacher-depth check: per data set, the ensemble's test RMSE (mean ± SE
+ * over splits) and training seconds with two hidden layers (the paper's
+ * shape, `fitMlpEnsemble`) and with one (the cohort trainer), same seeds.
+ *
+ * @category Gaussian distillation
+ */
+export function teacherDepthTable(result: GaussianDistillationResult): Table {
+  const rows = [];
+  const datasets = [...new Set(result.teacherDepth.map((r) => r.dataset))];
+  for (const dataset of datasets) {
+    for (const layers of [2, 1] as const) {
+      const rs = result.teacherDepth.filter((r) => r.dataset === dataset && r.layers === layers);
+      if (rs.length === 0) continue;
+      const v = rs.map((r) => r.rmse), m = v.reduce((a, b) => a + b, 0) / v.length;
+      const se = v.length > 1
+        ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1) / v.length)
+        : 0;
+      const h = result.config.teacherHidden;
+      rows.push({
+        dataset: dataset.startsWith("Boston") ? "Boston" : dataset,
+        teachers: layers === 2 ? `${h} x ${h} (fitMlpEnsemble, float64)` : `${h} (cohort trainer)`,
+        rmse: pmText(m, se, 2),
+        seconds: Number((rs.reduce((a, r) => a + r.seconds, 0) / rs.length).toFixed(2)),
+      });
+    }
+  }
+  return table({
+    columns: [
+      "dataset",
+      { name: "teachers", label: "hidden layers" },
+      { name: "rmse", label: "ensemble RMSE" },
+      { name: "seconds", label: "training", unit: "s per split" },
+    ],
+    rows,
+    caption: `Teacher depth: ${result.config.teachers} teachers per split, same seeds, mean ± SE ` +
+      `over ${result.config.splits} splits; training seconds on this machine.`,
+  });
+}
+
+/**
  * The bridge figure: per test input, the variance across teacher members (x)
  * against the variance across the method's members (y), log-log, one colour
  * per method, with the identity line. Inputs with a zero member variance

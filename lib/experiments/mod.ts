@@ -187,6 +187,7 @@ export {
   type RegressionSummary,
   runGaussianDistillation,
   summarizeRegression,
+  type TeacherDepthRow,
 } from "./gaussian_distillation.ts";
 export {
   CLASSIFICATION_BOOTSTRAP,
@@ -210,4 +211,5 @@ export {
   digitsReliabilityFigure,
   gaussianDistillationClaims,
   regressionTable,
+  teacherDepthTable,
 } from "./gaussian_distillation_figures.ts";

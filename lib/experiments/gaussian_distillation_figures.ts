@@ -6,7 +6,7 @@
  */
 import { type Chart, fmt, frame, type Row } from "../plot/chart.ts";
 import { reliabilityDiagram } from "../plot/reliability.ts";
-import { type Claim, claimFromTest, claimNotTestable, claimVsNumber } from "../report/claims.ts";
+import { type Claim, claimFromTest, claimVsNumber } from "../report/claims.ts";
 import { type Table, table } from "../report/table.ts";
 import { reliabilityBins } from "../uncertainty/calibration.ts";
 import { CLASSIFICATION_BOOTSTRAP } from "./gaussian_distillation_classification.ts";

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { Rng, type Seed, toRng } from "../random.ts";
+import { type Rng, type Seed, toRng } from "../random.ts";
 import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "./mlp.ts";
 
 /**

@@ -195,7 +195,7 @@ export function teacherDepthTable(result: GaussianDistillationResult): Table {
       const h = result.config.teacherHidden;
       rows.push({
         dataset: dataset.startsWith("Boston") ? "Boston" : dataset,
-        teachers: layers === 2 ? `${h} x ${h} (fitMlpEnsemble, float64)` : `${h} (cohort trainer)`,
+        teachers: layers === 2 ? `${h} x ${h} (fitMlpEnsemble)` : `${h} (cohort trainer)`,
         rmse: pmText(m, se, 2),
         seconds: Number((rs.reduce((a, r) => a + r.seconds, 0) / rs.length).toFixed(2)),
       });

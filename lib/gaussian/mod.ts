@@ -15,6 +15,9 @@
  * - Baselines: `distillMean` (standard distillation of the ensemble mean),
  *   `distillSmallEnsemble`, `distillHydra`, `distillMeanSpread` (DEGU-style),
  *   `distillDirichlet` (EnD²), `distillProxyDirichlet` (Proxy-EnD²).
+ * - Networks: `createMlp` (one or two hidden layers, float64, products through
+ *   OpenBLAS `dgemm` where it loads), `fitMlpEnsemble` (the paper's two-layer
+ *   regression teachers; float32 `sgemm` training where it loads).
  * - Scores of the predictives: `gaussianCrps`, `mixtureCrps`, `mixtureNll`,
  *   `intervalCoverage`, `auroc`, `mutualInformation` (lib/uncertainty).
  *

@@ -6,8 +6,8 @@
  * Both compute the same float64 products; they differ only in the order of
  * the sums (round-off, about 1e-16 relative per product).
  *
- * Measured here (2 cores heavily shared, load about 14; one BLAS thread;
- * build/scratch-style micro-benchmark): a 128 x 784 by 784 x 50 product took
+ * Measured here (a micro-benchmark, one BLAS thread, 2 cores heavily shared:
+ * load about 14): a 128 x 784 by 784 x 50 product took
  * 5.2 ms with dgemm against 48 ms with the loops, a ratio of about 9, which is
  * what makes MNIST students (784 inputs) affordable; tests/gaussian/mlp_test.ts
  * checks that the two agree.

@@ -161,9 +161,9 @@ export interface GaussianDistillationConfig extends ExperimentConfig {
  * The configuration at a scale. Smoke runs in seconds (tiny networks, two
  * splits, 500 MNIST images); default is sized for under 5 minutes on a quiet
  * 2-core machine (measured 191 s of CPU time for the whole notebook, which
- * took 1,266 s of wall time on a heavily shared machine: 200 two-layer
- * Boston and Diabetes teachers are about two thirds of it, MNIST on 3,000
- * images a sixth); paper is the paper's counts (50 teachers, 10 splits, 10
+ * took 1,266 s of wall time on a heavily shared machine: the ten regression
+ * splits, with their 200 two-layer teachers, took about two thirds of the wall
+ * time, MNIST on 3,000 images about a sixth); paper is the paper's counts (50 teachers, 10 splits, 10
  * ablation splits, 20 Digits teachers, all of MNIST), not run here: roughly
  * 30 to 45 minutes by scaling the default run's costs.
  *

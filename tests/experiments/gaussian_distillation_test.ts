@@ -101,6 +101,15 @@ Deno.test("notebook 08 at a tiny scale: deterministic rows, every method scored,
     assertEquals(a.differences.filter((x) => x.dataset === ds).length, 6 * 5 * 2);
   }
   assertEquals(a.ablation.length, 4);
+  // The teacher-depth check: both depths on every regression split, same split, finite RMSE.
+  assertEquals(a.teacherDepth.map((r) => [r.split, r.layers]), [[0, 2], [0, 1], [1, 2], [1, 1]]);
+  for (const r of a.teacherDepth) assert(Number.isFinite(r.rmse) && r.rmse > 0);
+  // The main table's teachers are the two-layer ensemble (teacherLayers: 2).
+  for (const split of [0, 1]) {
+    const t = a.rows.find((r) => r.split === split && r.method === "Teachers")!;
+    const d = a.teacherDepth.find((r) => r.split === split && r.layers === 2)!;
+    assertAlmostEquals(t.rmse, d.rmse, 1e-9);
+  }
   // Structural facts that hold at any scale: the single student has no spread at all, every
   // multi-member method has some; the single student's MI is 0 everywhere, so its AUROC is ½.
   const shares = bridgeShares(a.bridge);

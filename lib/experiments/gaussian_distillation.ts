@@ -12,11 +12,13 @@
  *
  * Figures, tables and the claims ledger are in `gaussian_distillation_figures.ts`.
  *
- * Deviations from the paper, stated: regression teachers are the paper's
- * d-100-100-1 (`teacherLayers: 2`, trained one at a time by lib/gaussian's
- * float64 networks, since the cohort trainer has one hidden layer) at every
- * scale; classification teachers are one-hidden-layer cohorts; classification
- * students (and the DLF) match the teachers' logits by MSE.
+ * Regression teachers have the paper's shape, d-100-100-1 (`teacherLayers:
+ * 2`, trained one at a time by lib/gaussian's `fitMlpEnsemble`, since the
+ * cohort trainer has one hidden layer), at every scale. Deviations from the
+ * paper, stated: the teachers' noise variances are their training-residual
+ * variances; classification teachers are one-hidden-layer cohorts on Digits
+ * and MNIST, not CIFAR networks; three classification students match the
+ * teachers' logits by MSE.
  *
  * @module
  */

@@ -411,7 +411,7 @@ export interface DirichletOptions extends StudentOptions {
  * −(1/m) Σ_j [ln Γ(α₀) − Σ_c ln Γ(α_c) + Σ_c (α_c − 1) mean_i log p_ijc]
  * (gradient in z_c: α_c [ψ(α_c) − ψ(α₀) − mean_i log p_ijc]). Members are
  * draws p_k ~ Dir(α(x)), returned as logits log p_k (K = `members`).
- * Proxy-EnD² is not built.
+ * Proxy-EnD² is {@link distillProxyDirichlet} (lib/gaussian/proxy_endd.ts).
  *
  * @throws RangeError as the other methods, and for c < 2 or members < 1.
  *
@@ -458,24 +458,38 @@ export function distillDirichlet(t: EnsembleTargets, o: DirichletOptions): Membe
     method: "EnD²",
     members: o.members,
     c,
-    predict(x, mm) {
-      const z = mlpForward(net, x, mm).out;
-      const rng = new Rng(o.seed).child(1);
-      const out = new Float64Array(o.members * mm * c);
-      for (let k = 0; k < o.members; k++) {
-        const r = rng.child(k);
-        for (let j = 0; j < mm; j++) {
-          let s = 0;
-          const off = (k * mm + j) * c;
-          for (let a = 0; a < c; a++) {
-            const al = Math.exp(Math.max(Math.min(z[j * c + a], 15), -15));
-            out[off + a] = Math.max(sampleGamma(al, r), 1e-300);
-            s += out[off + a];
-          }
-          for (let a = 0; a < c; a++) out[off + a] = Math.log(out[off + a] / s);
-        }
-      }
-      return out;
-    },
+    predict: (x, mm) => dirichletMemberLogits(mlpForward(net, x, mm).out, mm, c, o.members, o.seed),
   };
+}
+
+/**
+ * Members of a Dirichlet student: for log concentrations z (m x c), K draws
+ * p_k ~ Dir(exp(z)) per point from `new Rng(seed).child(1).child(k)`, returned
+ * as logits log p_k (K x m x c). Concentrations are clamped to [e^−15, e^15].
+ *
+ * @category Gaussian distillation
+ */
+export function dirichletMemberLogits(
+  z: ArrayLike<number>,
+  m: number,
+  c: number,
+  members: number,
+  seed: number,
+): Float64Array {
+  const rng = new Rng(seed).child(1);
+  const out = new Float64Array(members * m * c);
+  for (let k = 0; k < members; k++) {
+    const r = rng.child(k);
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      const off = (k * m + j) * c;
+      for (let a = 0; a < c; a++) {
+        const al = Math.exp(Math.max(Math.min(z[j * c + a], 15), -15));
+        out[off + a] = Math.max(sampleGamma(al, r), 1e-300);
+        s += out[off + a];
+      }
+      for (let a = 0; a < c; a++) out[off + a] = Math.log(out[off + a] / s);
+    }
+  }
+  return out;
 }

@@ -1,55 +1,98 @@
 /**
- * A small float64 multilayer perceptron (d-h-o, ReLU) with hand-written
- * backpropagation and PyTorch's Adam, for students whose loss the cohort
- * trainer does not have (Gaussian distillation's EM objective, Hydra's
- * multi-head loss, a mean-and-variance student). The cohort trainer
- * (lib/nn) stays the engine for the standard losses; here one network at a
- * time is enough (a DLF student is one network, trained for a few hundred
- * epochs on a few hundred design points).
+ * A small float64 multilayer perceptron (d-h-o, or d-h-h2-o with a second
+ * hidden layer; ReLU) with hand-written backpropagation and PyTorch's Adam,
+ * for students whose loss the cohort trainer does not have (Gaussian
+ * distillation's EM objective, a mean-and-variance student, the Dirichlet
+ * students) and for the paper's two-hidden-layer regression teachers (the
+ * cohort trainer has one hidden layer). The cohort trainer (lib/nn) stays the
+ * engine for the standard losses and one-hidden-layer ensembles.
+ *
+ * The products are float64 `cblas_dgemm` through FFI where OpenBLAS loads,
+ * else loops (lib/gaussian/dgemm.ts): the same numbers to round-off.
  *
  * Parameters are one flat Float64Array in PyTorch's order (W1 h x d, b1, W2
- * o x h, b2), drawn as PyTorch's default init (uniform ±1/√fan_in), so the
+ * o x h, b2; with a second hidden layer W1, b1, W2 h2 x h, b2, W3 o x h2, b3),
+ * drawn as PyTorch's default init (uniform ±1/√fan_in), so the one-layer
  * layout is that of lib/nn's `parameterLayout`.
  *
  * @module
  */
-import { parameterLayout } from "../nn/init.ts";
 import { Rng } from "../random.ts";
+import { dgemm } from "./dgemm.ts";
 
 /**
- * A d-h-o network's shape and parameters.
+ * A d-h-o (or d-h-h2-o) network's shape and parameters.
  *
  * @category Gaussian distillation
  */
 export interface Mlp {
   /** Inputs. */
   d: number;
-  /** Hidden units (ReLU). */
+  /** Hidden units of the first hidden layer (ReLU). */
   h: number;
   /** Outputs (linear). */
   o: number;
-  /** Flat parameters (W1, b1, W2, b2). */
+  /** Flat parameters (W1, b1, W2, b2[, W3, b3]). */
   params: Float64Array;
+  /** Units of a second hidden layer (ReLU); absent or 0: one hidden layer. */
+  h2?: number;
+}
+
+/** Offsets of each layer's weights and biases in the flat parameters. */
+interface Layer {
+  inputs: number;
+  outputs: number;
+  w: number;
+  b: number;
+}
+
+function layers(net: Pick<Mlp, "d" | "h" | "o" | "h2">): Layer[] {
+  const widths = [net.d, net.h, ...(net.h2 ? [net.h2] : []), net.o];
+  const out: Layer[] = [];
+  let at = 0;
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const inputs = widths[l], outputs = widths[l + 1];
+    out.push({ inputs, outputs, w: at, b: at + inputs * outputs });
+    at += inputs * outputs + outputs;
+  }
+  return out;
 }
 
 /**
- * A new network with PyTorch's default init drawn from `seed`.
+ * The number of parameters of a d-h-o (h2 = 0) or d-h-h2-o network.
  *
  * @category Gaussian distillation
  */
-export function createMlp(d: number, h: number, o: number, seed: number | Rng): Mlp {
+export function mlpParameterCount(d: number, h: number, o: number, h2 = 0): number {
+  const ls = layers({ d, h, o, h2 });
+  const last = ls[ls.length - 1];
+  return last.b + last.outputs;
+}
+
+/**
+ * A new network with PyTorch's default init drawn from `seed` (`h2` > 0: a second hidden layer).
+ *
+ * @category Gaussian distillation
+ */
+export function createMlp(d: number, h: number, o: number, seed: number | Rng, h2 = 0): Mlp {
   for (const [name, v] of [["d", d], ["h", h], ["o", o]] as const) {
     if (!Number.isInteger(v) || v < 1) {
       throw new RangeError(`createMlp: ${name} must be an integer >= 1, got ${v}.`);
     }
   }
+  if (!Number.isInteger(h2) || h2 < 0) {
+    throw new RangeError(`createMlp: h2 must be an integer >= 0 (0: one hidden layer), got ${h2}.`);
+  }
   const rng = typeof seed === "number" ? new Rng(seed) : seed;
-  const lay = parameterLayout(d, h, o);
-  const params = new Float64Array(lay.count);
-  const b1 = 1 / Math.sqrt(d), b2 = 1 / Math.sqrt(h);
-  for (let i = 0; i < lay.w2; i++) params[i] = (2 * rng.uniform() - 1) * b1;
-  for (let i = lay.w2; i < lay.count; i++) params[i] = (2 * rng.uniform() - 1) * b2;
-  return { d, h, o, params };
+  const net: Mlp = { d, h, o, params: new Float64Array(mlpParameterCount(d, h, o, h2)) };
+  if (h2 > 0) net.h2 = h2;
+  const p = net.params;
+  // PyTorch's order: all of layer 1 (weights then bias) with bound 1/√d, then layer 2, ...
+  for (const l of layers(net)) {
+    const bound = 1 / Math.sqrt(l.inputs);
+    for (let i = l.w; i < l.b + l.outputs; i++) p[i] = (2 * rng.uniform() - 1) * bound;
+  }
+  return net;
 }
 
 /**
@@ -58,10 +101,35 @@ export function createMlp(d: number, h: number, o: number, seed: number | Rng): 
  * @category Gaussian distillation
  */
 export interface MlpForward {
-  /** ReLU activations, m x h. */
+  /** ReLU activations of the first hidden layer, m x h. */
   hidden: Float64Array;
+  /** ReLU activations of the second hidden layer, m x h2 (two-layer networks only). */
+  hidden2?: Float64Array;
   /** Outputs, m x o. */
   out: Float64Array;
+}
+
+const f64 = (a: ArrayLike<number>): Float64Array =>
+  a instanceof Float64Array ? a : Float64Array.from(a);
+
+/** a (m x n) = x W^T + b, then ReLU when `relu`. */
+function dense(
+  p: Float64Array,
+  l: Layer,
+  x: Float64Array,
+  m: number,
+  relu: boolean,
+): Float64Array {
+  const { inputs: k, outputs: n } = l;
+  const a = new Float64Array(m * n);
+  dgemm(false, true, m, n, k, x, p.subarray(l.w, l.b), a);
+  for (let j = 0; j < m; j++) {
+    for (let u = 0; u < n; u++) {
+      const v = a[j * n + u] + p[l.b + u];
+      a[j * n + u] = relu && v < 0 ? 0 : v;
+    }
+  }
+  return a;
 }
 
 /**
@@ -70,22 +138,37 @@ export interface MlpForward {
  * @category Gaussian distillation
  */
 export function mlpForward(net: Mlp, x: ArrayLike<number>, m: number): MlpForward {
-  const { d, h, o, params: p } = net;
-  const lay = parameterLayout(d, h, o);
-  const hidden = new Float64Array(m * h), out = new Float64Array(m * o);
-  for (let j = 0; j < m; j++) {
-    for (let u = 0; u < h; u++) {
-      let s = p[lay.b1 + u];
-      for (let t = 0; t < d; t++) s += p[lay.w1 + u * d + t] * x[j * d + t];
-      hidden[j * h + u] = s > 0 ? s : 0;
-    }
-    for (let k = 0; k < o; k++) {
-      let s = p[lay.b2 + k];
-      for (let u = 0; u < h; u++) s += p[lay.w2 + k * h + u] * hidden[j * h + u];
-      out[j * o + k] = s;
-    }
+  const ls = layers(net), xs = f64(x);
+  const hidden = dense(net.params, ls[0], xs, m, true);
+  if (ls.length === 3) {
+    const hidden2 = dense(net.params, ls[1], hidden, m, true);
+    return { hidden, hidden2, out: dense(net.params, ls[2], hidden2, m, false) };
   }
-  return { hidden, out };
+  return { hidden, out: dense(net.params, ls[1], hidden, m, false) };
+}
+
+/**
+ * Gradient of one layer's weights and bias into g, given dLoss/d(its pre-activation) `da`
+ * (m x outputs) and its input `x` (m x inputs); returns dLoss/d(its input) when `back`.
+ */
+function denseBackward(
+  p: Float64Array,
+  g: Float64Array,
+  l: Layer,
+  x: Float64Array,
+  m: number,
+  da: Float64Array,
+  back: boolean,
+): Float64Array | null {
+  const { inputs: k, outputs: n } = l;
+  dgemm(true, false, n, k, m, da, x, g.subarray(l.w, l.b));
+  for (let j = 0; j < m; j++) for (let u = 0; u < n; u++) g[l.b + u] += da[j * n + u];
+  if (!back) return null;
+  const dx = new Float64Array(m * k);
+  dgemm(false, false, m, k, n, da, p.subarray(l.w, l.b), dx);
+  // Through the ReLU that made x: zero where it was off.
+  for (let i = 0; i < dx.length; i++) if (x[i] <= 0) dx[i] = 0;
+  return dx;
 }
 
 /**
@@ -100,27 +183,16 @@ export function mlpBackward(
   fwd: MlpForward,
   dOut: ArrayLike<number>,
 ): Float64Array {
-  const { d, h, o, params: p } = net;
-  const lay = parameterLayout(d, h, o);
-  const g = new Float64Array(lay.count);
-  const dh = new Float64Array(h);
-  for (let j = 0; j < m; j++) {
-    dh.fill(0);
-    for (let k = 0; k < o; k++) {
-      const go = dOut[j * o + k];
-      if (go === 0) continue;
-      g[lay.b2 + k] += go;
-      for (let u = 0; u < h; u++) {
-        g[lay.w2 + k * h + u] += go * fwd.hidden[j * h + u];
-        dh[u] += go * p[lay.w2 + k * h + u];
-      }
-    }
-    for (let u = 0; u < h; u++) {
-      if (fwd.hidden[j * h + u] <= 0 || dh[u] === 0) continue;
-      g[lay.b1 + u] += dh[u];
-      for (let t = 0; t < d; t++) g[lay.w1 + u * d + t] += dh[u] * x[j * d + t];
-    }
+  const ls = layers(net), p = net.params;
+  const g = new Float64Array(p.length);
+  let da = f64(dOut);
+  if (ls.length === 3) {
+    da = denseBackward(p, g, ls[2], fwd.hidden2!, m, da, true)!;
+    da = denseBackward(p, g, ls[1], fwd.hidden, m, da, true)!;
+  } else {
+    da = denseBackward(p, g, ls[1], fwd.hidden, m, da, true)!;
   }
+  denseBackward(p, g, ls[0], f64(x), m, da, false);
   return g;
 }
 

@@ -14,7 +14,10 @@
  *   `dlfPredictive` (a Gaussian mixture), `dlfClassProbabilities`.
  * - Baselines: `distillMean` (standard distillation of the ensemble mean),
  *   `distillSmallEnsemble`, `distillHydra`, `distillMeanSpread` (DEGU-style),
- *   `distillDirichlet` (EnD²).
+ *   `distillDirichlet` (EnD²), `distillProxyDirichlet` (Proxy-EnD²).
+ * - Networks: `createMlp` (one or two hidden layers, float64, products through
+ *   OpenBLAS `dgemm` where it loads), `fitMlpEnsemble` (the paper's two-layer
+ *   regression teachers; float32 `sgemm` training where it loads).
  * - Scores of the predictives: `gaussianCrps`, `mixtureCrps`, `mixtureNll`,
  *   `intervalCoverage`, `auroc`, `mutualInformation` (lib/uncertainty).
  *
@@ -34,7 +37,25 @@ export {
   marginalLogLikelihood,
   posteriorCovariance,
 } from "./estep.ts";
-export { Adam, createMlp, type Mlp, mlpBackward, type MlpForward, mlpForward } from "./mlp.ts";
+export {
+  Adam,
+  createMlp,
+  type Mlp,
+  mlpBackward,
+  type MlpForward,
+  mlpForward,
+  mlpParameterCount,
+} from "./mlp.ts";
+export { type Dgemm, dgemm, loadDgemm, loopDgemm } from "./dgemm.ts";
+export { fitMlpEnsemble, type MlpEnsemble, type MlpEnsembleOptions } from "./teachers.ts";
+export {
+  dirichletKl,
+  dirichletKlGradient,
+  distillProxyDirichlet,
+  type ProxyDirichletOptions,
+  proxyDirichletTarget,
+  type ProxyTargetOptions,
+} from "./proxy_endd.ts";
 export {
   dlfCovariance,
   dlfLogLikelihood,
@@ -55,12 +76,14 @@ export {
   type DlfPredictiveOptions,
   fitInverseGamma,
   type InverseGamma,
+  logGamma,
   sampleGamma,
   sampleInverseGamma,
   trigamma,
 } from "./noise.ts";
 export {
   checkEnsembleTargets,
+  dirichletMemberLogits,
   type DirichletOptions,
   distillDirichlet,
   distillHydra,

@@ -1,6 +1,8 @@
 import {
   bridgeFigure,
   bridgeShares,
+  classificationReliabilityFigure,
+  classificationTable,
   digitsReliabilityFigure,
   gaussianDistillationClaims,
   type GaussianDistillationConfig,
@@ -9,6 +11,7 @@ import {
   regressionScores,
   regressionTable,
   rotateDigits,
+  rotateImages,
   runGaussianDistillation,
 } from "../../lib/experiments/mod.ts";
 import { Rng } from "../../lib/random.ts";
@@ -23,6 +26,7 @@ function tiny(): GaussianDistillationConfig {
     splits: 2,
     teachers: 3,
     teacherHidden: 8,
+    teacherLayers: 2,
     teacherEpochs: 40,
     student: { hidden: 4, epochs: 40, lr: 0.01 },
     dlf: { ...c.dlf, q: 2, hidden: 4, epochs: 4, initEpochs: 2, meanWarmup: 5, members: 8 },
@@ -43,6 +47,24 @@ function tiny(): GaussianDistillationConfig {
         members: 4,
       },
     },
+    mnist: {
+      ...c.mnist!,
+      train: 120,
+      test: 60,
+      teachers: 2,
+      teacherHidden: 4,
+      teacherEpochs: 5,
+      student: { hidden: 4, epochs: 5, lr: 0.01 },
+      dlf: {
+        ...c.mnist!.dlf,
+        q: 2,
+        hidden: 4,
+        epochs: 1,
+        initEpochs: 1,
+        meanWarmup: 1,
+        members: 4,
+      },
+    },
   };
 }
 
@@ -54,6 +76,7 @@ Deno.test("notebook 08 at a tiny scale: deterministic rows, every method scored,
   const strip = (r: typeof a) => ({
     rows: r.rows.map(({ seconds: _, ...x }) => x),
     cls: r.classification?.map(({ seconds: _, ...x }) => x),
+    differences: r.differences,
     ablation: r.ablation,
     bridge: r.bridge,
   });
@@ -65,15 +88,28 @@ Deno.test("notebook 08 at a tiny scale: deterministic rows, every method scored,
       assert(Number.isFinite(r[k]), `${r.method} ${k}`);
     }
   }
-  assertEquals(a.classification!.map((r) => r.method), [
-    "Teachers",
-    "Standard KD",
-    "small-Ens",
-    "Hydra",
-    "EnD²",
-    "DLF",
-  ]);
+  const methods = ["Teachers", "Standard KD", "small-Ens", "Hydra", "EnD²", "Proxy-EnD²", "DLF"];
+  for (const ds of ["Digits", "MNIST"]) {
+    const rows = a.classification!.filter((r) => r.dataset === ds);
+    assertEquals(rows.map((r) => r.method), methods, ds);
+    for (const r of rows) {
+      for (const k of ["accuracySe", "nllSe", "eceSe", "oodAurocSe"] as const) {
+        assert(Number.isFinite(r[k]) && r[k] >= 0, `${ds} ${r.method} ${k}`);
+      }
+    }
+    // Every ordered pair of the six students, for ECE and AUROC.
+    assertEquals(a.differences.filter((x) => x.dataset === ds).length, 6 * 5 * 2);
+  }
   assertEquals(a.ablation.length, 4);
+  // The teacher-depth check: both depths on every regression split, same split, finite RMSE.
+  assertEquals(a.teacherDepth.map((r) => [r.split, r.layers]), [[0, 2], [0, 1], [1, 2], [1, 1]]);
+  for (const r of a.teacherDepth) assert(Number.isFinite(r.rmse) && r.rmse > 0);
+  // The main table's teachers are the two-layer ensemble (teacherLayers: 2).
+  for (const split of [0, 1]) {
+    const t = a.rows.find((r) => r.split === split && r.method === "Teachers")!;
+    const d = a.teacherDepth.find((r) => r.split === split && r.layers === 2)!;
+    assertAlmostEquals(t.rmse, d.rmse, 1e-9);
+  }
   // Structural facts that hold at any scale: the single student has no spread at all, every
   // multi-member method has some; the single student's MI is 0 everywhere, so its AUROC is ½.
   const shares = bridgeShares(a.bridge);
@@ -81,12 +117,18 @@ Deno.test("notebook 08 at a tiny scale: deterministic rows, every method scored,
   for (const m of ["small-Ens", "Hydra", "DEGU", "DLF"]) {
     assert(shares.find((s) => s.method === m)!.ratio > 0, m);
   }
-  assertEquals(a.classification!.find((r) => r.method === "Standard KD")!.oodAuroc, 0.5);
+  for (const r of a.classification!.filter((r) => r.method === "Standard KD")) {
+    assertEquals(r.oodAuroc, 0.5, r.dataset);
+    assertEquals(r.oodAurocSe, 0, r.dataset);
+  }
   const claims = gaussianDistillationClaims(a);
   assertEquals(new Set(claims.map((c) => c.id)).size, claims.length, "claim ids are unique");
   assert(regressionTable(a).rows.length === 6);
   await assertSnapshot("08_bridge", bridgeFigure(a).spec);
+  assert(claims.some((c) => c.id === "mnist-proxy-endd-ece"), "the Proxy-EnD² ECE claim is tested");
+  assertEquals(classificationTable(a).rows.length, 2 * 7);
   await assertSnapshot("08_digits_reliability", digitsReliabilityFigure(a).spec);
+  await assertSnapshot("08_mnist_reliability", classificationReliabilityFigure(a, "MNIST").spec);
 });
 
 Deno.test("notebook 08: a bad configuration gets a named error before any work", async () => {
@@ -99,6 +141,21 @@ Deno.test("notebook 08: a bad configuration gets a named error before any work",
     () => runGaussianDistillation({ ...tiny(), dlf: { ...tiny().dlf, q: 0 } }, quiet),
     RangeError,
     "q must be an integer >= 1",
+  );
+  await assertRejects(
+    () => runGaussianDistillation({ ...tiny(), teacherLayers: 3 as 2 }, quiet),
+    RangeError,
+    "teacherLayers must be 1 or 2",
+  );
+  await assertRejects(
+    () => runGaussianDistillation({ ...tiny(), mnist: { ...tiny().mnist!, train: 70000 } }, quiet),
+    RangeError,
+    "mnist.train must be an integer in [10, 60000]",
+  );
+  await assertRejects(
+    () => runGaussianDistillation({ ...tiny(), mnist: { ...tiny().mnist!, teachers: 1 } }, quiet),
+    RangeError,
+    "mnist.teachers must be >= 2",
   );
 });
 
@@ -119,6 +176,18 @@ Deno.test("rotateDigits turns an 8 x 8 image by 90 degrees (four turns are the i
   assert(once[0 * 8 + 7] === x[0], "top-left goes to top-right");
   const four = rotateDigits(rotateDigits(rotateDigits(once, 2), 2), 2);
   assertEquals(Array.from(four), Array.from(x));
+  // A 3 x 3 image turned clockwise: the first row becomes the last column.
+  assertEquals(Array.from(rotateImages(Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9), 1, 3)), [
+    7,
+    4,
+    1,
+    8,
+    5,
+    2,
+    9,
+    6,
+    3,
+  ]);
   const pts = Float64Array.of(0, 0, 1, 2);
   const mixed = mixup(pts, 2, 2, 50, new Rng(1));
   for (let k = 0; k < 50; k++) {

@@ -494,7 +494,6 @@ async function regressionSplit(
   config: GaussianDistillationConfig,
   dataset: "boston" | "diabetes",
   split: number,
-  protocol: string[],
 ) {
   const ds = dataset === "boston" ? await loadBoston() : await loadDiabetes();
   const root = new Rng(config.seed).child(dataset === "boston" ? 0 : 1).child(split);
@@ -503,7 +502,6 @@ async function regressionSplit(
     testSize: 0.1,
     scaler: "train",
   });
-  if (split === 0) protocol.push(sp.protocol);
   const { xTrain, yTrain, xTest, yTest, nTrain: m, nTest, d } = sp;
   const ys = sp.yScaler.scale[0];
   const t0 = performance.now();
@@ -595,7 +593,7 @@ async function regressionSplit(
     noise: ig,
   });
   add("DLF", pred, memberVariance(pred.means, config.dlf.members), dlfS);
-  return { rows, bridge, ig, depth };
+  return { rows, bridge, ig, depth, protocol: split === 0 ? sp.protocol : null };
 }
 
 async function ablationSplit(
@@ -759,11 +757,12 @@ export async function runGaussianDistillation(
   const jobs = config.datasets.flatMap((ds) =>
     Array.from({ length: config.splits }, (_, s) => ({ ds, s }))
   );
-  const parts = await sweep(jobs, ({ ds, s }) => regressionSplit(config, ds, s, protocol), {
+  const parts = await sweep(jobs, ({ ds, s }) => regressionSplit(config, ds, s), {
     label: "regression splits",
     name: ({ ds, s }) => `${ds} split ${s + 1}`,
     progress: options.progress,
   });
+  for (const p of parts) if (p.protocol !== null) protocol.push(p.protocol);
   const rows = parts.flatMap((p) => p.rows);
   const teacherDepth = parts.flatMap((p) => p.depth);
   const bridge = parts[0].bridge;

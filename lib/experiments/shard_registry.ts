@@ -187,13 +187,13 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
     notebook: "08_gaussian_distillation",
     config: (scale: Scale) => gaussianDistillationConfig(scale),
     run: (c, o) => runGaussianDistillation(c, o),
-    // The Digits classification runs after the sweeps, outside them: only the merge runs it.
-    sweeps: (c) => c.ablationSplits > 0 ? 2 : 1,
-    measured: ["seconds", "rows.*.seconds", "summary.*.seconds", "classification.*.seconds"],
-    gaps: {
-      protocol: "regressionSplit pushes its split-0 protocol line into an outer array; " +
-        "return it from the step and push after the sweep (gaussian_distillation.ts) to close this",
-    },
+    measured: [
+      "seconds",
+      "rows.*.seconds",
+      "summary.*.seconds",
+      "classification.*.seconds",
+      "teacherDepth.*.seconds",
+    ],
     claims: gaussianDistillationClaims,
     tables: (r) => ({
       regression: regressionTable(r),

@@ -59,11 +59,9 @@ Deno.test("teacher_output: 11 shards (more than a sweep's levels at smoke) still
   assertEquals(firstDifference(single, result, exp.measured ?? []), null);
 });
 
-Deno.test("gaussian_distillation's known gap is real and only that field differs", async () => {
+Deno.test("gaussian_distillation: 2 shards (regression splits, ablation and classification sweeps) merge bit for bit", async () => {
   const { exp, single, result } = await shardAndMerge("gaussian_distillation", 2);
-  // The registry says merged `protocol` lacks the lines its sweep steps push as a side effect;
-  // when gaussian_distillation.ts returns them from the step, this test fails: drop the gap.
-  assertEquals(firstDifference(single, result, exp.measured ?? []), "protocol{keys}");
+  assertEquals(firstDifference(single, result, exp.measured ?? []), null);
 });
 
 Deno.test("a module is found by convention: one xxxConfig and one runXxx (teacher_output's, unregistered)", async () => {

@@ -56,6 +56,7 @@ export {
   argMax,
   checkSamplingOptions,
   chooseToken,
+  kthLargest,
   type SamplingOptions,
   samplingProbabilities,
 } from "./sampling.ts";
@@ -67,6 +68,16 @@ export {
   generateTokens,
   generateTokensDetailed,
 } from "./generate.ts";
+export {
+  checkThreads,
+  defaultLlmThreads,
+  gptNativeUnavailableReason,
+  type LlmEngine,
+  loadGptNative,
+  NATIVE_GRADIENT_PARTS,
+  openBlasCoreChosen,
+  resolveLlmEngine,
+} from "./native.ts";
 export {
   type StudentJob,
   type StudentsOptions,

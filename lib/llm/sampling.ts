@@ -70,10 +70,7 @@ export function samplingProbabilities(
   if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}.`);
   const n = logits.length;
   let threshold = -Infinity;
-  if (topK > 0 && topK < n) {
-    const sorted = Float64Array.from(logits).sort();
-    threshold = sorted[n - topK];
-  }
+  if (topK > 0 && topK < n) threshold = kthLargest(logits, topK);
   let max = -Infinity;
   for (let i = 0; i < n; i++) if (logits[i] >= threshold && logits[i] > max) max = logits[i];
   const p = new Float64Array(n);
@@ -86,6 +83,39 @@ export function samplingProbabilities(
   }
   for (let i = 0; i < n; i++) p[i] /= sum;
   return p;
+}
+
+/**
+ * The k-th largest of the values (1 ≤ k ≤ n), as the element at index n − k
+ * of the ascending sort, found by selection in O(n) on average instead of a
+ * sort (NaN never occurs in logits and is not handled).
+ */
+export function kthLargest(values: ArrayLike<number>, k: number): number {
+  const a = Float64Array.from(values);
+  const want = a.length - k;
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    // median of three as the pivot, then a three-way partition around it
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo], y = a[mid], z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    let lt = lo, i = lo, gt = hi;
+    while (i <= gt) {
+      const e = a[i];
+      if (e < pivot) {
+        a[i] = a[lt];
+        a[lt++] = e;
+        i++;
+      } else if (e > pivot) {
+        a[i] = a[gt];
+        a[gt--] = e;
+      } else i++;
+    }
+    if (want < lt) hi = lt - 1;
+    else if (want > gt) lo = gt + 1;
+    else return pivot;
+  }
+  return a[want];
 }
 
 /** Index of the largest value (the first one on ties). */

@@ -36,6 +36,7 @@ const SYMBOLS = {
   kdl_version: { parameters: [], result: "i32" },
   kdl_init: { parameters: ["buffer"], result: "i32" },
   kdl_cpu: { parameters: [], result: "i32" },
+  kdl_blas_core: { parameters: [], result: "pointer" },
   kdl_infer: {
     parameters: [
       "i32", // threads
@@ -110,6 +111,8 @@ export interface PackedBatch {
 export interface GptNativeKernel {
   /** The shared library file. */
   path: string;
+  /** OpenBLAS's name for the kernels it runs ("SkylakeX", "Haswell", "Prescott", ...). */
+  blasCore: string;
   /**
    * One incremental forward pass over rows (slot, token, position) with the
    * cache buffers `kc`/`vc` (slots x layers x context x width each); logits of
@@ -280,8 +283,11 @@ function open(path: string): GptNativeKernel {
     throw new Error(`OpenBLAS did not load from any of ${blas.join(", ")}`);
   }
   const s = lib.symbols;
+  const corePtr = s.kdl_blas_core();
+  const blasCore = corePtr ? new Deno.UnsafePointerView(corePtr).getCString() : "";
   return {
     path,
+    blasCore,
     infer(c, params, slot, ids, pos, kc, vc, outRows, logits, threads = 1) {
       const rc = s.kdl_infer(
         threads,

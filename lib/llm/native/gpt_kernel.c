@@ -57,6 +57,10 @@ static int level(void) {
 typedef void (*sgemm_t)(int, int, int, int, int, int, float, const float *, int, const float *,
                         int, float, float *, int);
 static sgemm_t SG = 0;
+static char *(*CORENAME)(void) = 0;
+
+/* OpenBLAS's name for the kernels it runs ("SkylakeX", "Haswell", "Prescott", ...), or "". */
+const char *kdl_blas_core(void) { return CORENAME ? CORENAME() : ""; }
 
 int kdl_version(void) { return 5; }
 
@@ -86,6 +90,7 @@ int kdl_init(const char *path) {
   if (!SG) return 2;
   void (*nt)(int) = (void (*)(int))dlsym(h, "openblas_set_num_threads");
   if (nt) nt(1);
+  CORENAME = (char *(*)(void))dlsym(h, "openblas_get_corename");
   return 0;
 }
 

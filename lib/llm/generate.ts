@@ -105,12 +105,31 @@ export function generateTokensDetailed(
   const threads = checkThreads(options.threads);
   const native = resolveLlmEngine(options.engine) === "native" ? loadGptNative()! : undefined;
   const params = native ? flatParameters(model) : undefined;
+  // One cache for all batches: a row only reads positions its own slot wrote in this batch.
+  const c = model.config, slots = Math.min(batchSize, prompts.length);
+  const cache = native
+    ? {
+      kc: new Float32Array(slots * c.layers * c.contextLength * c.width),
+      vc: new Float32Array(slots * c.layers * c.contextLength * c.width),
+    }
+    : undefined;
   const out: GeneratedRow[] = [];
   for (let s = 0; s < prompts.length; s += batchSize) {
     const rows = prompts.slice(s, s + batchSize);
     out.push(
       ...(native
-        ? generateBatchNative(model, native, params!, rows, s, maxNew, options, root, threads)
+        ? generateBatchNative(
+          model,
+          native,
+          params!,
+          cache!,
+          rows,
+          s,
+          maxNew,
+          options,
+          root,
+          threads,
+        )
         : generateBatch(model, rows, s, maxNew, options, root)),
     );
   }
@@ -203,6 +222,7 @@ function generateBatchNative(
   model: GptModel,
   k: GptNativeKernel,
   params: Float32Array,
+  cache: { kc: Float32Array; vc: Float32Array },
   prompts: readonly number[][],
   offset: number,
   maxNew: number,
@@ -213,8 +233,7 @@ function generateBatchNative(
   const c = model.config;
   const b = prompts.length, v = c.vocabSize, ctx = c.contextLength;
   const { eos } = model.tokenizer;
-  const cacheSize = b * c.layers * ctx * c.width;
-  const kc = new Float32Array(cacheSize), vc = new Float32Array(cacheSize);
+  const { kc, vc } = cache;
   const rngs = prompts.map((_, r) => root.child(offset + r));
   const seen = prompts.map((p) => [...p]);
   const outs: number[][] = prompts.map(() => []);

@@ -171,6 +171,7 @@ export interface GptNativeKernel {
 
 let cached: GptNativeKernel | null | undefined;
 let reason = "";
+let warned = false;
 
 function granted(desc: Deno.PermissionDescriptor): boolean {
   try {
@@ -440,6 +441,11 @@ export function resolveLlmEngine(choice: LlmEngine = "auto"): "native" | "tfjs" 
   }
   if (choice === "tfjs") return "tfjs";
   if (loadGptNative()) return "native";
+  if (choice === "auto" && !warned && reason !== "no --allow-ffi") {
+    // A missing permission is a choice; a failed build or a missing OpenBLAS is worth a line.
+    warned = true;
+    console.error(`lib/llm: native engine unavailable (${reason}); using tfjs (slower)`);
+  }
   if (choice === "native") {
     throw new Error(
       `engine "native" was requested but the native kernel did not load: ${reason}. ` +

@@ -140,6 +140,54 @@ function blasMatMul(c: Core): void {
       kernelFunc: convFunc as unknown as Parameters<Core["registerKernel"]>[0]["kernelFunc"],
     });
   }
+  // SplitV (cutting the fused query/key/value products apart) takes tfjs-wasm
+  // 4.5 a copy loop per element; here it is one block copy per output and row.
+  const split = c.getKernel("SplitV", "wasm");
+  if (split) {
+    const splitFunc = (args: {
+      inputs: { x: Info };
+      backend: Wasm;
+      attrs: { numOrSizeSplits: number | number[]; axis: number | number[] };
+    }) => {
+      const { x } = args.inputs;
+      const rank = x.shape.length;
+      let axis = Array.isArray(args.attrs.axis) ? args.attrs.axis[0] : args.attrs.axis;
+      if (axis < 0) axis += rank;
+      const dim = x.shape[axis];
+      const n = args.attrs.numOrSizeSplits;
+      let sizes = Array.isArray(n) ? [...n] : Array(n).fill(dim / n);
+      const free = sizes.indexOf(-1);
+      if (free >= 0) sizes[free] = dim - sizes.reduce((a, b) => a + (b === -1 ? 0 : b), 0);
+      if (
+        x.dtype !== "float32" || sizes.some((v) => !Number.isInteger(v) || v < 0) ||
+        sizes.reduce((a, b) => a + b, 0) !== dim
+      ) {
+        return (split.kernelFunc as (x: unknown) => unknown)(args);
+      }
+      sizes = sizes.map(Number);
+      const outer = size(x.shape.slice(0, axis)), inner = size(x.shape.slice(axis + 1));
+      const X = args.backend.readSync(x.dataId);
+      let off = 0;
+      return sizes.map((sz) => {
+        const shape = [...x.shape];
+        shape[axis] = sz;
+        const out = args.backend.makeOutput(shape, "float32");
+        const O = args.backend.typedArrayFromHeap(out);
+        const block = sz * inner;
+        for (let o = 0; o < outer; o++) {
+          const from = (o * dim + off) * inner;
+          O.set(X.subarray(from, from + block), o * block);
+        }
+        off += sz;
+        return out;
+      });
+    };
+    c.registerKernel({
+      kernelName: "SplitV",
+      backendName: "wasm",
+      kernelFunc: splitFunc as unknown as Parameters<Core["registerKernel"]>[0]["kernelFunc"],
+    });
+  }
   blasActive = true;
 }
 try {

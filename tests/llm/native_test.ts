@@ -173,9 +173,21 @@ Deno.test("kthLargest equals the sorted array's element n − k (ties, negatives
   assertEquals(kthLargest([2, 2, 2], 2), 2);
 });
 
-Deno.test("engine choice: bad names are refused; tfjs is always available", () => {
+Deno.test("engine choice: bad names and thread counts are refused; tfjs is always available", () => {
   assertThrows(() => resolveLlmEngine("gpu" as "auto"), RangeError, "engine");
   assertEquals(resolveLlmEngine("tfjs"), "tfjs");
+  const model = tinyModel(16);
+  assertThrows(
+    () => generateAnswers(model, ["What is a cell?"], { greedy: true, threads: 0 }),
+    RangeError,
+    "threads",
+  );
+  assertThrows(
+    () => trainOnQa(model, PAIRS, { seed: 1, threads: 1.5 }),
+    RangeError,
+    "threads",
+  );
+  model.params.forEach((v) => v.dispose());
 });
 
 Deno.test("without --allow-ffi the native engine is unavailable: auto falls back to tfjs and generates, native names the fix", async () => {

@@ -190,7 +190,8 @@ Deno.test("engine choice: bad names and thread counts are refused; tfjs is alway
   model.params.forEach((v) => v.dispose());
 });
 
-Deno.test("without --allow-ffi the native engine is unavailable: auto falls back to tfjs and generates, native names the fix", async () => {
+/** Run the fallback probe in a fresh process with these flags and environment. */
+async function fallbackProbe(flags: string[], env: Record<string, string> = {}) {
   const script = `
     import { resolveLlmEngine, gptNativeUnavailableReason } from "${
     new URL("../../lib/llm/native.ts", import.meta.url).href
@@ -205,18 +206,45 @@ Deno.test("without --allow-ffi the native engine is unavailable: auto falls back
   const file = await Deno.makeTempFile({ suffix: ".ts" });
   await Deno.writeTextFile(file, script);
   const root = new URL("../../", import.meta.url).pathname;
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--config", `${root}deno.json`, "--allow-read", "--allow-env", file],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  await Deno.remove(file);
-  const text = new TextDecoder().decode(r.stdout).trim().split("\n").pop() ?? "";
-  assert(r.success, new TextDecoder().decode(r.stderr).slice(0, 500));
-  const out = JSON.parse(text);
+  try {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--config", `${root}deno.json`, ...flags, file],
+      cwd: root,
+      env,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(r.stdout).trim().split("\n").pop() ?? "";
+    assert(r.success, new TextDecoder().decode(r.stderr).slice(0, 500));
+    return {
+      ...JSON.parse(text) as { auto: string; reason: string; error: string; answers: number },
+      stderr: new TextDecoder().decode(r.stderr),
+    };
+  } finally {
+    await Deno.remove(file);
+  }
+}
+
+Deno.test("without --allow-ffi the native engine is unavailable: auto falls back to tfjs and generates, native names the fix", async () => {
+  const out = await fallbackProbe(["--allow-read", "--allow-env"]);
   assertEquals(out.auto, "tfjs");
   assert(out.reason.includes("--allow-ffi"), out.reason);
   assert(out.error.includes("apt-get install"), out.error);
   assertEquals(out.answers, PAIRS.length);
+});
+
+Deno.test("without a C compiler (and no cached build) auto falls back to tfjs with one warning", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = await fallbackProbe(["--allow-all"], {
+      KD_CC: "/nonexistent/cc",
+      KD_NATIVE_DIR: dir,
+    });
+    assertEquals(out.auto, "tfjs");
+    assert(out.reason.includes("/nonexistent/cc"), out.reason);
+    assert(out.stderr.includes("native engine unavailable"), out.stderr.slice(0, 300));
+    assertEquals(out.answers, PAIRS.length);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -13,13 +13,25 @@
  *    embedding distance of 10 samples per question) and per-question noise
  *    (s², the per-dimension variance of the 10 sample embeddings, averaged
  *    over dimensions) and its spread across questions.
- * 4. Speeds: training tokens/s and model GFLOP/s (forward + backward + AdamW)
- *    per shape, one student epoch, sampling with the KV cache (tokens/s,
- *    GFLOP/s, 10 answers for each of the 443 test questions), 10,000 embeddings.
+ * 4. Speeds (section "speed"): training tokens/s and model GFLOP/s (forward +
+ *    backward + AdamW) per shape (the loaded teacher and student base, and a
+ *    random-weight 4x256, since speed does not depend on the weights), for the
+ *    native engine on 1 thread (its GFLOP per CPU-second against the ceiling is
+ *    the per-core efficiency) and on all cores (wall speed), with the tfjs
+ *    engine beside for reference; one student epoch over the training pairs;
+ *    sampling with the KV cache (10 answers for each test question; tokens/s,
+ *    GFLOP/s); 10,000 embeddings (products on OpenBLAS, and tfjs-wasm's on a
+ *    sample for reference).
  *
- * Model FLOPs count the matrix products only: per token, forward 2·N (N = the
- * weights of the products, 12·L·C² + V·C with the tied head) plus attention
- * 4·L·C·t (t = the positions attended), training 3x forward.
+ * The native engine is loaded first: it sets OpenBLAS's core type from the
+ * CPU's features (Debian's OpenBLAS 0.3.21 falls back to its generic Prescott
+ * kernel, ~30 GFLOP/s, on this machine's CPU), so the ceiling and every
+ * product in the run use the same kernels.
+ *
+ * Model FLOPs count the matrix products only: per token, forward 2·12·L·C²
+ * plus attention 4·L·C·t (t = the positions attended), plus the tied head
+ * 2·V·C on the rows whose logits are needed (answer rows in training, one row
+ * per new token in sampling); training 3x forward.
  *
  * Times are wall clock and process CPU; on a shared machine CPU time is what the
  * run would take on an idle core. Run:
@@ -103,15 +115,6 @@ async function timed<T>(fn: () => T | Promise<T>): Promise<[T, Timing]> {
   return [r, { wall: (performance.now() - t) / 1000, cpu: (u.user + u.system) / 1e6 }];
 }
 const fmtT = (t: Timing) => `${f(t.wall, 1)} s wall, ${f(t.cpu, 1)} s CPU`;
-
-/** Weights of the matrix products (blocks + tied head). */
-function productWeights(c: GptConfig): number {
-  return 12 * c.layers * c.width * c.width + c.vocabSize * c.width;
-}
-/** Forward FLOPs for one token attending to t positions. */
-function forwardFlops(c: GptConfig, t: number): number {
-  return 2 * productWeights(c) + 4 * c.layers * c.width * t;
-}
 
 // 0. The native engine first: it sets OpenBLAS's core type from the CPU before
 // anything opens OpenBLAS (lib/llm/native.ts), so the ceiling below and every
@@ -511,8 +514,7 @@ if (sections.has("sampling")) {
     const p = teacher.tokenizer.encode(`Question: ${prompts[i]}\nAnswer:`).length;
     const n = teacher.tokenizer.encode(" " + a.text).length + (a.endedWithEos ? 1 : 0);
     tokens += n;
-    for (let j = 0; j < n; j++) flops += forwardFlops(teacher.config, p + j + 1);
-    flops += p * forwardFlops(teacher.config, p / 2);
+    flops += sampleFlops(teacher.config, p, n);
   }
   console.log(
     `sampling (teacher, KV cache): 10 answers x ${test.length} questions: ${fmtT(t)} ` +

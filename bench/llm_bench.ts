@@ -338,6 +338,14 @@ if (sections.has("speed")) {
     "    (random weights rarely emit end-of-sequence: their answers run to 48 tokens, " +
       "so their time is an upper bound; tokens/CPU-s is the comparable figure)",
   );
+  const teacherRows = sampling[shapes[0][0]] as ReturnType<typeof sampleSpeed>[];
+  if (native && teacherRows[0]?.engine === "native") {
+    // The random 4x256 with answers cut to the trained teacher's mean length.
+    const cap = Math.max(1, Math.round(teacherRows[0].tokens / teacherRows[0].answers));
+    const r = sampleSpeed(wide, qs, "native", threads, cap);
+    sampling["random 4x256, answers cut to the teacher's mean length"] = [r];
+    console.log(`    random 4x256, answers cut at ${cap} tokens: ${fmtS(r)}`);
+  }
   speed.samplingSpeed = sampling;
   disposeGpt(wide);
 

@@ -13,13 +13,25 @@
  *    embedding distance of 10 samples per question) and per-question noise
  *    (s², the per-dimension variance of the 10 sample embeddings, averaged
  *    over dimensions) and its spread across questions.
- * 4. Speeds: training tokens/s and model GFLOP/s (forward + backward + AdamW)
- *    per shape, one student epoch, sampling with the KV cache (tokens/s,
- *    GFLOP/s, 10 answers for each of the 443 test questions), 10,000 embeddings.
+ * 4. Speeds (section "speed"): training tokens/s and model GFLOP/s (forward +
+ *    backward + AdamW) per shape (the loaded teacher and student base, and a
+ *    random-weight 4x256, since speed does not depend on the weights), for the
+ *    native engine on 1 thread (its GFLOP per CPU-second against the ceiling is
+ *    the per-core efficiency) and on all cores (wall speed), with the tfjs
+ *    engine beside for reference; one student epoch over the training pairs;
+ *    sampling with the KV cache (10 answers for each test question; tokens/s,
+ *    GFLOP/s); 10,000 embeddings (products on OpenBLAS, and tfjs-wasm's on a
+ *    sample for reference).
  *
- * Model FLOPs count the matrix products only: per token, forward 2·N (N = the
- * weights of the products, 12·L·C² + V·C with the tied head) plus attention
- * 4·L·C·t (t = the positions attended), training 3x forward.
+ * The native engine is loaded first: it sets OpenBLAS's core type from the
+ * CPU's features (Debian's OpenBLAS 0.3.21 falls back to its generic Prescott
+ * kernel, ~30 GFLOP/s, on this machine's CPU), so the ceiling and every
+ * product in the run use the same kernels.
+ *
+ * Model FLOPs count the matrix products only: per token, forward 2·12·L·C²
+ * plus attention 4·L·C·t (t = the positions attended), plus the tied head
+ * 2·V·C on the rows whose logits are needed (answer rows in training, one row
+ * per new token in sampling); training 3x forward.
  *
  * Times are wall clock and process CPU; on a shared machine CPU time is what the
  * run would take on an idle core. Run:
@@ -33,33 +45,36 @@
  * @module
  */
 import process from "node:process";
-import * as tf from "@tensorflow/tfjs-core";
 import { loadQaCorpus } from "../lib/llm/corpus/mod.ts";
 import { type Embedder, loadUseEmbedder } from "../lib/llm/embed/mod.ts";
 import {
   cloneGpt,
+  createGpt,
+  defaultLlmThreads,
   disposeGpt,
   distinctN,
+  type EncodedExample,
   encodeExample,
+  formatPrompt,
   generateAnswersDetailed,
+  generateTokensDetailed,
   type GptConfig,
   type GptModel,
-  gptParameterShapes,
-  isDecayedParameter,
+  gptNativeUnavailableReason,
   knownWordFraction,
   loadGpt,
-  makeBatch,
+  loadGptNative,
   meanPairwiseDistance,
   meanSe,
+  openBlasCoreChosen,
   perQuestionNoise,
   questionSpecificity,
   repeatsWordTrigram,
+  trainOnExamples,
   trainOnQa,
   useBackend,
   vocabularyOf,
 } from "../lib/llm/mod.ts";
-import { AdamW } from "../lib/llm/adamw.ts";
-import { answerLoss } from "../lib/llm/loss.ts";
 import { loadBlas } from "../lib/nn/mod.ts";
 import { pretrainCorpus } from "../tools/build_models.ts";
 
@@ -101,14 +116,17 @@ async function timed<T>(fn: () => T | Promise<T>): Promise<[T, Timing]> {
 }
 const fmtT = (t: Timing) => `${f(t.wall, 1)} s wall, ${f(t.cpu, 1)} s CPU`;
 
-/** Weights of the matrix products (blocks + tied head). */
-function productWeights(c: GptConfig): number {
-  return 12 * c.layers * c.width * c.width + c.vocabSize * c.width;
-}
-/** Forward FLOPs for one token attending to t positions. */
-function forwardFlops(c: GptConfig, t: number): number {
-  return 2 * productWeights(c) + 4 * c.layers * c.width * t;
-}
+// 0. The native engine first: it sets OpenBLAS's core type from the CPU before
+// anything opens OpenBLAS (lib/llm/native.ts), so the ceiling below and every
+// product of the run use the same kernels.
+const native = loadGptNative();
+console.log(
+  native
+    ? `native engine: ${native.path}; OpenBLAS core ${native.blasCore}` +
+      (openBlasCoreChosen() ? ` (OPENBLAS_CORETYPE set from the CPU's features)` : "")
+    : `native engine unavailable (${gptNativeUnavailableReason()}): tfjs only`,
+);
+results.native = native ? { path: native.path, blasCore: native.blasCore } : null;
 
 // 1. The sgemm ceiling.
 const blas = loadBlas();
@@ -143,49 +161,224 @@ const nStudentPairs = Number(argOf("--student-pairs") ?? (quick ? 100 : qa.train
 const test = qa.test.slice(0, nTest);
 const trainQs = qa.train.slice(0, nStudentPairs);
 
-// 4a. Training speed per shape: forward + backward + AdamW on real batches.
-function trainSpeed(model: GptModel, batchSize: number, steps: number) {
-  const m = cloneGpt(model);
-  const names = gptParameterShapes(m.config).map(([n]) => n);
-  const vars = names.map((n) => m.params.get(n)!);
-  const opt = new AdamW(vars, names.map(isDecayedParameter), { learningRate: 1e-4 });
-  const ex = qa.train.map((p) => encodeExample(m.tokenizer, p, m.config.contextLength));
-  let tokens = 0, flops = 0;
-  const step = (i: number) => {
-    const b = makeBatch(ex.slice(i * batchSize, (i + 1) * batchSize), m.tokenizer.pad);
-    const { value, grads } = tf.variableGrads(() => answerLoss(m, b), vars);
-    value.dataSync();
-    opt.update(vars.map((v) => grads[v.name]), 1e-4);
-    tf.dispose([value, ...Object.values(grads)]);
-    return b;
-  };
-  step(0);
-  const c = process.cpuUsage(), t0 = performance.now();
-  for (let i = 1; i <= steps; i++) {
-    const b = step(i);
-    tokens += b.batch * b.time;
-    flops += 3 * b.batch * b.time * forwardFlops(m.config, (b.time + 1) / 2);
+// 4. Speeds (section "speed"), the engines as callers get them (native where it loads).
+const speed: Record<string, unknown> = {};
+const threads = defaultLlmThreads();
+const pct = (g: number) => `${f((100 * g) / ceiling, 0)}%`;
+
+/** FLOPs of one training step on a packed batch (forward + backward = 3x forward products). */
+function trainFlops(c: GptConfig, ex: readonly EncodedExample[]): number {
+  let fl = 0;
+  for (const e of ex) {
+    const n = e.tokens.length - 1;
+    for (let t = 0; t < n; t++) {
+      fl += 2 * 12 * c.layers * c.width * c.width + 4 * c.layers * c.width * (t + 1);
+      if (t + 1 >= e.promptLength) fl += 2 * c.vocabSize * c.width; // the head, answer rows only
+    }
   }
+  return 3 * fl;
+}
+
+/** Training throughput: `steps` updates of `batchSize` training pairs, timed. */
+function trainSpeed(
+  model: GptModel,
+  batchSize: number,
+  steps: number,
+  engine: "native" | "tfjs",
+  nThreads: number,
+) {
+  const m = cloneGpt(model);
+  const ex = qa.train.slice(0, steps * batchSize).map((p) =>
+    encodeExample(m.tokenizer, p, m.config.contextLength)
+  );
+  const o = { seed: 1, epochs: 1, batchSize, learningRate: 1e-4, engine, threads: nThreads };
+  trainOnExamples(m, ex.slice(0, batchSize), o); // warm-up (compiles, allocates)
+  const c = process.cpuUsage(), t0 = performance.now();
+  trainOnExamples(m, ex, o);
   const u = process.cpuUsage(c);
   const cpu = (u.user + u.system) / 1e6, wall = (performance.now() - t0) / 1000;
-  opt.dispose();
   disposeGpt(m);
-  return { tokensPerCpuSecond: tokens / cpu, gflops: flops / cpu / 1e9, wall, cpu };
+  const tokens = ex.reduce((a, e) => a + e.tokens.length - 1, 0);
+  const flops = trainFlops(model.config, ex);
+  return {
+    engine,
+    threads: nThreads,
+    steps,
+    tokens,
+    wall,
+    cpu,
+    tokensPerCpuSecond: tokens / cpu,
+    tokensPerWallSecond: tokens / wall,
+    gflopsPerCpuSecond: flops / cpu / 1e9,
+    gflopsPerWallSecond: flops / wall / 1e9,
+  };
 }
-const speed: Record<string, unknown> = {};
-for (
-  const [label, m, bs] of sections.has("speed")
-    ? [["teacher", teacher, 32], ["student", base, 10]] as const
-    : []
+
+/** Forward FLOPs of generating `a` after a prompt of `p` tokens (prompt once, then one token at a time). */
+function sampleFlops(c: GptConfig, p: number, n: number): number {
+  let fl = 0;
+  for (let j = 0; j < p + n; j++) {
+    fl += 2 * 12 * c.layers * c.width * c.width + 4 * c.layers * c.width * (j + 1);
+  }
+  return fl + (1 + n) * 2 * c.vocabSize * c.width; // the head: last prompt row and each new token
+}
+
+/** Sampling throughput: 10 answers (T = 1, top-k 50, penalty 1.2) per question. */
+function sampleSpeed(
+  model: GptModel,
+  questions: readonly string[],
+  engine: "native" | "tfjs",
+  nThreads: number,
+  maxNewTokens = 48,
 ) {
-  const r = trainSpeed(m, bs, quick ? 5 : 20);
-  speed[`train_${label}`] = r;
-  console.log(
-    `training ${label} (${m.config.layers}x${m.config.width}, batch ${bs}): ` +
-      `${f(r.tokensPerCpuSecond, 0)} tokens/CPU-s, ${f(r.gflops, 1)} GFLOP/s = ` +
-      `${f((100 * r.gflops) / ceiling, 0)}% of the sgemm ceiling (target >= 40%), 1 worker ` +
-      `(target: both cores)`,
+  const prompts = questions.flatMap((q) => Array(10).fill(q));
+  const o = {
+    temperature: 1,
+    topK: 50,
+    repetitionPenalty: 1.2,
+    seed: 7,
+    batchSize: 128,
+    engine,
+    threads: nThreads,
+    maxNewTokens,
+  };
+  generateAnswersDetailed(model, prompts.slice(0, 10), o); // warm-up
+  const c = process.cpuUsage(), t0 = performance.now();
+  const ans = generateTokensDetailed(
+    model,
+    prompts.map((q) => model.tokenizer.encode(formatPrompt(q))),
+    o,
   );
+  const u = process.cpuUsage(c);
+  const cpu = (u.user + u.system) / 1e6, wall = (performance.now() - t0) / 1000;
+  let tokens = 0, flops = 0;
+  ans.forEach((a, i) => {
+    const n = a.tokens.length + (a.endedWithEos ? 1 : 0);
+    tokens += n;
+    flops += sampleFlops(model.config, model.tokenizer.encode(formatPrompt(prompts[i])).length, n);
+  });
+  return {
+    engine,
+    threads: nThreads,
+    answers: ans.length,
+    tokens,
+    wall,
+    cpu,
+    tokensPerCpuSecond: tokens / cpu,
+    tokensPerWallSecond: tokens / wall,
+    gflopsPerCpuSecond: flops / cpu / 1e9,
+  };
+}
+
+if (sections.has("speed")) {
+  const wideConfig: GptConfig = { ...teacher.config, layers: 4, width: 256 };
+  const wide = createGpt(wideConfig, teacher.tokenizer, 1);
+  const shapes = [
+    [`teacher ${teacher.config.layers}x${teacher.config.width}`, teacher, 32],
+    [`student ${base.config.layers}x${base.config.width}`, base, 10],
+    ["random 4x256", wide, 32],
+  ] as const;
+  const steps = quick ? 4 : 20;
+  const fmtTrain = (r: ReturnType<typeof trainSpeed>) =>
+    `${r.engine}, ${r.threads} thread${r.threads > 1 ? "s" : ""}: ${
+      f(r.tokensPerCpuSecond, 0)
+    } tokens/CPU-s, ${f(r.tokensPerWallSecond, 0)} tokens/wall-s, ${
+      f(r.gflopsPerCpuSecond, 1)
+    } GFLOP/CPU-s = ${pct(r.gflopsPerCpuSecond)} of the ceiling (target >= 40% per core)`;
+  const train: Record<string, unknown> = {};
+  for (const [label, m, bs] of shapes) {
+    const rows = [];
+    if (native) {
+      rows.push(trainSpeed(m, bs, steps, "native", 1));
+      if (threads > 1) rows.push(trainSpeed(m, bs, steps, "native", threads));
+    }
+    rows.push(trainSpeed(m, bs, quick ? 2 : 4, "tfjs", 1));
+    train[label] = rows;
+    console.log(`training ${label}, batch ${bs} (forward + backward + AdamW):`);
+    for (const r of rows) console.log(`    ${fmtTrain(r)}`);
+  }
+  speed.train = train;
+
+  // One student epoch over the training pairs (the dataset's answers), batch 10.
+  const pairs = qa.train.slice(0, nStudentPairs);
+  const student = cloneGpt(base);
+  const [epoch, tEpoch] = await timed(() =>
+    trainOnQa(student, pairs, { seed: 1, epochs: 1, batchSize: 10, learningRate: 5e-4 })
+  );
+  disposeGpt(student);
+  console.log(
+    `student epoch over ${pairs.length} pairs (batch 10, ${
+      native ? "native" : "tfjs"
+    }, ${threads} ` +
+      `threads): ${fmtT(tEpoch)} (target <= 12 s wall); loss ${f(epoch.epochLosses[0])}`,
+  );
+  speed.studentEpochSpeed = { pairs: pairs.length, ...tEpoch, threads };
+
+  // Sampling: 10 answers per test question with the teacher; the random 4x256 shape too.
+  const qs = test.map((p) => p.question);
+  const sampling: Record<string, unknown> = {};
+  const fmtS = (r: ReturnType<typeof sampleSpeed>) =>
+    `${r.engine}, ${r.threads} thread${
+      r.threads > 1 ? "s" : ""
+    }: ${r.answers} answers, ${r.tokens} new tokens in ${f(r.wall, 1)} s wall, ${
+      f(r.cpu, 1)
+    } s CPU; ${f(r.tokensPerCpuSecond, 0)} tokens/CPU-s, ${f(r.gflopsPerCpuSecond, 1)} GFLOP/CPU-s`;
+  for (const [label, m] of [[shapes[0][0], teacher], ["random 4x256", wide]] as const) {
+    const rows = [];
+    if (native) rows.push(sampleSpeed(m, qs, "native", threads));
+    const few = qs.slice(0, quick ? 5 : 20);
+    rows.push(sampleSpeed(m, few, "tfjs", 1));
+    sampling[label] = rows;
+    console.log(
+      `sampling ${label} (KV cache), 10 answers x ${qs.length} questions (target <= 15 s wall):`,
+    );
+    for (const r of rows) console.log(`    ${fmtS(r)}`);
+  }
+  console.log(
+    "    (random weights rarely emit end-of-sequence: their answers run to 48 tokens, " +
+      "so their time is an upper bound; tokens/CPU-s is the comparable figure)",
+  );
+  const teacherRows = sampling[shapes[0][0]] as ReturnType<typeof sampleSpeed>[];
+  if (native && teacherRows[0]?.engine === "native") {
+    // The random 4x256 with answers cut to the trained teacher's mean length.
+    const cap = Math.max(1, Math.round(teacherRows[0].tokens / teacherRows[0].answers));
+    const r = sampleSpeed(wide, qs, "native", threads, cap);
+    sampling["random 4x256, answers cut to the teacher's mean length"] = [r];
+    console.log(`    random 4x256, answers cut at ${cap} tokens: ${fmtS(r)}`);
+  }
+  speed.samplingSpeed = sampling;
+  disposeGpt(wide);
+
+  // Embeddings: 10,000 texts of the corpus (answers and questions) with the sentence encoder.
+  const texts = [...new Set([...qa.train, ...qa.test].flatMap((p) => [p.answer, p.question]))]
+    .slice(0, 10000);
+  const emb: Record<string, unknown> = {};
+  for (const matmul of ["auto", "tfjs"] as const) {
+    try {
+      const e = await loadUseEmbedder({ matmul });
+      const n = matmul === "auto" ? texts.length : Math.min(texts.length, quick ? 200 : 1000);
+      await e.embed(texts.slice(0, 16));
+      const [, t] = await timed(() => e.embed(texts.slice(0, n)));
+      await e.dispose();
+      emb[matmul] = {
+        texts: n,
+        ...t,
+        per10kWall: (t.wall * 10000) / n,
+        per10kCpu: (t.cpu * 10000) / n,
+      };
+      console.log(
+        `embeddings (Universal Sentence Encoder, 2 workers, products on ${
+          matmul === "auto" ? "OpenBLAS" : "tfjs-wasm"
+        }): ${n} texts in ${fmtT(t)} = ${f((t.wall * 10000) / n, 1)} s wall, ${
+          f((t.cpu * 10000) / n, 1)
+        } s CPU per 10,000 (target <= 30 s wall)`,
+      );
+    } catch (err) {
+      console.log(`embeddings skipped: ${(err as Error).message}`);
+      break;
+    }
+  }
+  speed.embeddingSpeed = emb;
 }
 
 // 2. Quality: greedy answers of the teacher, the student base and a one-epoch student.
@@ -329,8 +522,7 @@ if (sections.has("sampling")) {
     const p = teacher.tokenizer.encode(`Question: ${prompts[i]}\nAnswer:`).length;
     const n = teacher.tokenizer.encode(" " + a.text).length + (a.endedWithEos ? 1 : 0);
     tokens += n;
-    for (let j = 0; j < n; j++) flops += forwardFlops(teacher.config, p + j + 1);
-    flops += p * forwardFlops(teacher.config, p / 2);
+    flops += sampleFlops(teacher.config, p, n);
   }
   console.log(
     `sampling (teacher, KV cache): 10 answers x ${test.length} questions: ${fmtT(t)} ` +

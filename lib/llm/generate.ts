@@ -12,6 +12,14 @@ import { type Seed, toRng } from "../random.ts";
 import { formatPrompt } from "./examples.ts";
 import { disposeCache, type GptModel, gptStep, type KvCache } from "./model.ts";
 import { checkSamplingOptions, chooseToken, type SamplingOptions } from "./sampling.ts";
+import {
+  checkThreads,
+  flatParameters,
+  type GptNativeKernel,
+  type LlmEngine,
+  loadGptNative,
+  resolveLlmEngine,
+} from "./native.ts";
 
 /** Settings of `generateTokens` / `generateAnswers`. */
 export interface GenerateOptions extends SamplingOptions {
@@ -21,6 +29,15 @@ export interface GenerateOptions extends SamplingOptions {
   batchSize?: number;
   /** Seed for the draws; required unless greedy (or temperature 0). */
   seed?: Seed;
+  /**
+   * Engine (default "auto": the native kernel when it loads, else tfjs; see
+   * lib/llm/native.ts). The two agree to float32 rounding, so a sample drawn
+   * at a near-tie of two tokens may differ between engines; each engine alone
+   * is deterministic per seed and independent of the batch.
+   */
+  engine?: LlmEngine;
+  /** Threads of the native engine (default: `KD_LLM_THREADS` or the number of cores). Does not change the results. */
+  threads?: number;
 }
 
 /**
@@ -85,10 +102,36 @@ export function generateTokensDetailed(
     }
   });
   const root = greedy ? toRng(0) : toRng(options.seed!);
+  const threads = checkThreads(options.threads);
+  const native = resolveLlmEngine(options.engine) === "native" ? loadGptNative()! : undefined;
+  const params = native ? flatParameters(model) : undefined;
+  // One cache for all batches: a row only reads positions its own slot wrote in this batch.
+  const c = model.config, slots = Math.min(batchSize, prompts.length);
+  const cache = native
+    ? {
+      kc: new Float32Array(slots * c.layers * c.contextLength * c.width),
+      vc: new Float32Array(slots * c.layers * c.contextLength * c.width),
+    }
+    : undefined;
   const out: GeneratedRow[] = [];
   for (let s = 0; s < prompts.length; s += batchSize) {
     const rows = prompts.slice(s, s + batchSize);
-    out.push(...generateBatch(model, rows, s, maxNew, options, root));
+    out.push(
+      ...(native
+        ? generateBatchNative(
+          model,
+          native,
+          params!,
+          cache!,
+          rows,
+          s,
+          maxNew,
+          options,
+          root,
+          threads,
+        )
+        : generateBatch(model, rows, s, maxNew, options, root)),
+    );
   }
   return out;
 }
@@ -165,6 +208,104 @@ function generateBatch(
     disposeCache(cache);
     if (!stepIds.isDisposed) stepIds.dispose();
     if (!stepPos.isDisposed) stepPos.dispose();
+  }
+  return outs.map((tokens, r) => ({ tokens, endedWithEos: ended[r] }));
+}
+
+/**
+ * The native engine's batch: no padding; each row has its own cache slot. The
+ * prompt is run once per distinct prompt of the batch (rows with the same
+ * prompt copy its cache: identical numbers), then one token per unfinished row
+ * per step. Row r draws from `root.child(offset + r)` exactly as the tfjs path.
+ */
+function generateBatchNative(
+  model: GptModel,
+  k: GptNativeKernel,
+  params: Float32Array,
+  cache: { kc: Float32Array; vc: Float32Array },
+  prompts: readonly number[][],
+  offset: number,
+  maxNew: number,
+  options: GenerateOptions,
+  root: ReturnType<typeof toRng>,
+  threads: number,
+): GeneratedRow[] {
+  const c = model.config;
+  const b = prompts.length, v = c.vocabSize, ctx = c.contextLength;
+  const { eos } = model.tokenizer;
+  const { kc, vc } = cache;
+  const rngs = prompts.map((_, r) => root.child(offset + r));
+  const seen = prompts.map((p) => [...p]);
+  const outs: number[][] = prompts.map(() => []);
+  const ended = prompts.map(() => false);
+  const limit = prompts.map((p) => Math.min(maxNew, ctx - p.length));
+  // Prefill: each distinct prompt once.
+  const firstOf = new Map<string, number>();
+  const owner = prompts.map((p, r) => {
+    const key = p.join(",");
+    const f = firstOf.get(key);
+    if (f !== undefined) return f;
+    firstOf.set(key, r);
+    return r;
+  });
+  const uniq = [...firstOf.values()];
+  let rows = 0;
+  for (const r of uniq) rows += prompts[r].length;
+  const slot = new Int32Array(rows), ids = new Int32Array(rows), pos = new Int32Array(rows);
+  const outRows = new Int32Array(uniq.length);
+  let i = 0;
+  uniq.forEach((r, u) => {
+    for (let j = 0; j < prompts[r].length; j++, i++) {
+      slot[i] = r;
+      ids[i] = prompts[r][j];
+      pos[i] = j;
+    }
+    outRows[u] = i - 1;
+  });
+  const first = new Float32Array(uniq.length * v);
+  k.infer(c, params, slot, ids, pos, kc, vc, outRows, first, threads);
+  const rowOfUniq = new Map(uniq.map((r, u) => [r, u]));
+  for (let r = 0; r < b; r++) {
+    if (owner[r] !== r) k.copySlot(c, kc, vc, owner[r], r, prompts[r].length);
+  }
+  let active = Array.from({ length: b }, (_, r) => r);
+  let logitsOf = (j: number) => {
+    const u = rowOfUniq.get(owner[active[j]])!;
+    return first.slice(u * v, (u + 1) * v);
+  };
+  while (active.length > 0) {
+    const next: number[] = [], nextTok: number[] = [];
+    active.forEach((r, j) => {
+      const tok = chooseToken(logitsOf(j), seen[r], options, rngs[r]);
+      if (tok === eos) {
+        ended[r] = true;
+        return;
+      }
+      outs[r].push(tok);
+      seen[r].push(tok);
+      if (outs[r].length >= limit[r]) return;
+      next.push(r);
+      nextTok.push(tok);
+    });
+    if (next.length === 0) break;
+    const n = next.length;
+    const sl = Int32Array.from(next), tk = Int32Array.from(nextTok);
+    const ps = Int32Array.from(next, (r) => prompts[r].length + outs[r].length - 1);
+    const logits = new Float32Array(n * v);
+    k.infer(
+      c,
+      params,
+      sl,
+      tk,
+      ps,
+      kc,
+      vc,
+      Int32Array.from({ length: n }, (_, j) => j),
+      logits,
+      threads,
+    );
+    active = next;
+    logitsOf = (j: number) => logits.subarray(j * v, (j + 1) * v);
   }
   return outs.map((tokens, r) => ({ tokens, endedWithEos: ended[r] }));
 }

@@ -19,6 +19,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "./backend.ts";
 import { loadSgemm } from "../blas.ts";
+import { loadGptNative } from "./native.ts";
 
 /** Which engine multiplies: "blas" (OpenBLAS via FFI) or "tfjs". */
 export type MatMulEngine = "blas" | "tfjs";
@@ -33,6 +34,10 @@ let engine: MatMulEngine | undefined;
  */
 export function setMatMulEngine(choice: MatMulEngine | "auto" = "auto"): MatMulEngine {
   if (choice === "tfjs") return engine = "tfjs";
+  // The native kernel sets OpenBLAS's core type from the CPU before OpenBLAS
+  // first loads (lib/llm/native.ts: Debian's OpenBLAS runs its slow generic
+  // kernel on CPUs it does not know), so both engines multiply alike.
+  loadGptNative();
   const f = loadSgemm();
   if (f) return engine = "blas";
   if (choice === "blas") {

@@ -5,6 +5,13 @@
  * save/load to a folder. Stands in for the paper's GPT-2 teacher and
  * DistilGPT2 students (docs/protocols.md 4.3, 5.1, 6.2, 7.3, Appendix F).
  *
+ * Two engines compute the same model: tfjs (lib/llm/model.ts, differentiable
+ * tensors) and a native kernel (lib/llm/native.ts: C compiled on first use,
+ * OpenBLAS products, every core) that training and sampling use by default
+ * where it loads, several times faster (bench/llm_bench.ts `--sections speed`).
+ * They agree to float32 rounding; each alone is deterministic per seed, and
+ * neither the batch size nor the number of threads changes a result.
+ *
  * @module
  */
 export { type LlmBackend, useBackend } from "./backend.ts";
@@ -56,6 +63,7 @@ export {
   argMax,
   checkSamplingOptions,
   chooseToken,
+  kthLargest,
   type SamplingOptions,
   samplingProbabilities,
 } from "./sampling.ts";
@@ -67,6 +75,16 @@ export {
   generateTokens,
   generateTokensDetailed,
 } from "./generate.ts";
+export {
+  checkThreads,
+  defaultLlmThreads,
+  gptNativeUnavailableReason,
+  type LlmEngine,
+  loadGptNative,
+  NATIVE_GRADIENT_PARTS,
+  openBlasCoreChosen,
+  resolveLlmEngine,
+} from "./native.ts";
 export {
   type StudentJob,
   type StudentsOptions,

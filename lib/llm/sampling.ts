@@ -70,10 +70,7 @@ export function samplingProbabilities(
   if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}.`);
   const n = logits.length;
   let threshold = -Infinity;
-  if (topK > 0 && topK < n) {
-    const sorted = Float64Array.from(logits).sort();
-    threshold = sorted[n - topK];
-  }
+  if (topK > 0 && topK < n) threshold = kthLargest(logits, topK);
   let max = -Infinity;
   for (let i = 0; i < n; i++) if (logits[i] >= threshold && logits[i] > max) max = logits[i];
   const p = new Float64Array(n);
@@ -86,6 +83,75 @@ export function samplingProbabilities(
   }
   for (let i = 0; i < n; i++) p[i] /= sum;
   return p;
+}
+
+/**
+ * The k-th largest of the values (1 ≤ k ≤ n), as the element at index n − k
+ * of the ascending sort, found by selection in O(n) on average instead of a
+ * sort (NaN never occurs in logits and is not handled).
+ */
+export function kthLargest(values: ArrayLike<number>, k: number): number {
+  if (k <= 64 && k < values.length) return kthLargestHeap(values, k);
+  const a = Float64Array.from(values);
+  const want = a.length - k;
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    // median of three as the pivot, then a three-way partition around it
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo], y = a[mid], z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    let lt = lo, i = lo, gt = hi;
+    while (i <= gt) {
+      const e = a[i];
+      if (e < pivot) {
+        a[i] = a[lt];
+        a[lt++] = e;
+        i++;
+      } else if (e > pivot) {
+        a[i] = a[gt];
+        a[gt--] = e;
+      } else i++;
+    }
+    if (want < lt) hi = lt - 1;
+    else if (want > gt) lo = gt + 1;
+    else return pivot;
+  }
+  return a[want];
+}
+
+/** kthLargest for small k: one pass keeping the k largest in a min-heap. */
+function kthLargestHeap(values: ArrayLike<number>, k: number): number {
+  const h = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    // sift up
+    let j = i;
+    const x = values[i];
+    while (j > 0) {
+      const parent = (j - 1) >> 1;
+      if (h[parent] <= x) break;
+      h[j] = h[parent];
+      j = parent;
+    }
+    h[j] = x;
+  }
+  const n = values.length;
+  for (let i = k; i < n; i++) {
+    const x = values[i];
+    if (x <= h[0]) continue;
+    // replace the minimum and sift down
+    let j = 0;
+    for (;;) {
+      const l = 2 * j + 1;
+      if (l >= k) break;
+      const r = l + 1;
+      const c = r < k && h[r] < h[l] ? r : l;
+      if (h[c] >= x) break;
+      h[j] = h[c];
+      j = c;
+    }
+    h[j] = x;
+  }
+  return h[0];
 }
 
 /** Index of the largest value (the first one on ties). */
@@ -110,14 +176,33 @@ export function chooseToken(
   applyRepetitionPenalty(logits, seen, options.repetitionPenalty ?? 1);
   const t = options.temperature ?? 1;
   if (options.greedy || t === 0) return argMax(logits);
-  const p = samplingProbabilities(logits, t, options.topK ?? 50);
+  // samplingProbabilities' arithmetic, visiting only the kept tokens (in index
+  // order, so every sum and the draw are the same numbers).
+  if (!(t > 0)) throw new RangeError(`temperature must be > 0, got ${t}.`);
+  const n = logits.length, topK = options.topK ?? 50;
+  const threshold = topK > 0 && topK < n ? kthLargest(logits, topK) : -Infinity;
+  const kept: number[] = [];
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (logits[i] >= threshold) {
+      kept.push(i);
+      if (logits[i] > max) max = logits[i];
+    }
+  }
+  const e = new Float64Array(kept.length);
+  let sum = 0;
+  for (let j = 0; j < kept.length; j++) {
+    e[j] = Math.exp((logits[kept[j]] - max) / t);
+    sum += e[j];
+  }
   const u = rng.uniform();
   let acc = 0, last = 0;
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] > 0) {
-      acc += p[i];
-      last = i;
-      if (u < acc) return i;
+  for (let j = 0; j < kept.length; j++) {
+    const p = e[j] / sum;
+    if (p > 0) {
+      acc += p;
+      last = kept[j];
+      if (u < acc) return kept[j];
     }
   }
   return last; // rounding left u above the total

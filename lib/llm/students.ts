@@ -6,7 +6,9 @@
  * Student s draws everything from `new Rng(seed).child(s)` (its data order and
  * its noise), and students never share state, so student s comes out identical
  * whatever the number of students and however the work is split (`from`/`to`,
- * e.g. one process per core, each taking a range).
+ * e.g. one process per machine, each taking a range). With the native engine
+ * (lib/llm/native.ts) each student's batches use every core (`threads`),
+ * without changing the student.
  *
  * @module
  */
@@ -14,6 +16,7 @@ import { Rng } from "../random.ts";
 import type { QaPair } from "./examples.ts";
 import { cloneGpt, disposeGpt, type GptModel } from "./model.ts";
 import { trainOnQa, type TrainResult } from "./train.ts";
+import type { LlmEngine } from "./native.ts";
 
 /** What one student is trained on. */
 export interface StudentJob {
@@ -35,6 +38,10 @@ export interface StudentsOptions {
   learningRate?: number;
   /** Warmup steps of the linear schedule (default 0). */
   warmupSteps?: number;
+  /** Engine of every student's training (default "auto"; see TrainOptions.engine). */
+  engine?: LlmEngine;
+  /** Threads of the native engine (default: all cores); never changes a student. */
+  threads?: number;
   /** First student to train (default 0). */
   from?: number;
   /** One past the last student to train (default: all jobs). */
@@ -132,6 +139,8 @@ export async function trainStudents(
         learningRate: options.learningRate ?? 5e-5,
         warmupSteps: options.warmupSteps ?? 0,
         noiseFraction: jobs[s].noiseFraction ?? 0,
+        engine: options.engine,
+        threads: options.threads,
         onProgress: options.onProgress
           ? (p) => {
             done++;

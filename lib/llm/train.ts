@@ -14,6 +14,18 @@ import { AdamW, type AdamWOptions, linearSchedule } from "./adamw.ts";
 import { type EncodedExample, encodeExample, makeBatch, type QaPair } from "./examples.ts";
 import { answerLoss } from "./loss.ts";
 import { type GptModel, gptParameterShapes, isDecayedParameter } from "./model.ts";
+import {
+  checkThreads,
+  decayMask,
+  flatParameters,
+  type GptNativeKernel,
+  type LlmEngine,
+  loadGptNative,
+  NATIVE_GRADIENT_PARTS,
+  packExamples,
+  parameterOffsets,
+  resolveLlmEngine,
+} from "./native.ts";
 
 /** What the progress callback receives after every update. */
 export interface TrainProgress {
@@ -51,6 +63,17 @@ export interface TrainOptions extends Partial<AdamWOptions> {
   track?: TrackedParameter;
   /** Called after every update. */
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Engine (default "auto": the native kernel when it loads, else tfjs; see
+   * lib/llm/native.ts). The engines agree to float32 rounding, not bit for bit;
+   * each alone is deterministic per seed.
+   */
+  engine?: LlmEngine;
+  /**
+   * Threads of the native engine (default: `KD_LLM_THREADS` or the number of
+   * cores). Does not change the results (see NATIVE_GRADIENT_PARTS).
+   */
+  threads?: number;
 }
 
 /** What `trainOnQa` returns. */
@@ -174,8 +197,11 @@ export function trainOnExamples(
       );
     }
   }
+  const threads = checkThreads(options.threads);
+  const native = resolveLlmEngine(options.engine) === "native" ? loadGptNative()! : undefined;
   const rng = toRng(options.seed);
   if (options.noiseFraction) addRelativeNoise(model, options.noiseFraction, rng.child(1));
+  if (native) return trainNative(model, native, encoded, options, rng, epochs, batchSize, threads);
   const names = gptParameterShapes(model.config).map(([n]) => n);
   const vars = names.map((n) => model.params.get(n)!);
   const opt = new AdamW(vars, names.map(isDecayedParameter), {
@@ -221,4 +247,95 @@ export function trainOnExamples(
     opt.dispose();
   }
   return { losses, epochLosses, trajectory, steps: total };
+}
+
+/** The native engine's loop: the same schedule, data order and AdamW as the tfjs loop. */
+function trainNative(
+  model: GptModel,
+  k: GptNativeKernel,
+  encoded: readonly EncodedExample[],
+  options: TrainOptions,
+  rng: ReturnType<typeof toRng>,
+  epochs: number,
+  batchSize: number,
+  threads: number,
+): TrainResult {
+  const c = model.config;
+  const learningRate = options.learningRate ?? 5e-5;
+  const o = {
+    weightDecay: options.weightDecay ?? 0,
+    beta1: options.beta1 ?? 0.9,
+    beta2: options.beta2 ?? 0.999,
+    eps: options.eps ?? 1e-8,
+    maxGradNorm: options.maxGradNorm ?? 1,
+  };
+  checkAdamW({ learningRate, ...o });
+  const p = flatParameters(model);
+  const g = new Float32Array(p.length), m = new Float32Array(p.length);
+  const v = new Float32Array(p.length);
+  const scratch = new Float32Array((NATIVE_GRADIENT_PARTS - 1) * p.length);
+  const decayed = decayMask(c);
+  const tracked = options.track
+    ? parameterOffsets(c).get(options.track.name)!.offset + options.track.index
+    : -1;
+  const perEpoch = Math.ceil(encoded.length / batchSize);
+  const total = perEpoch * epochs;
+  const losses: number[] = [], epochLosses: number[] = [], trajectory: number[] = [];
+  const order = rng.child(0);
+  const hp = new Float64Array(8);
+  let t = 0;
+  for (let e = 0; e < epochs; e++) {
+    const perm = permutation(order, encoded.length);
+    let sum = 0;
+    for (let s = 0; s < perEpoch; s++) {
+      const idx = Array.from(perm.slice(s * batchSize, (s + 1) * batchSize));
+      const batch = packExamples(idx.map((i) => encoded[i]));
+      const lr = learningRate * linearSchedule(t, total, options.warmupSteps ?? 0);
+      const loss = k.lossGrad(c, p, g, batch, threads, NATIVE_GRADIENT_PARTS, scratch);
+      const norm = Math.sqrt(k.sumSquares(g));
+      t++;
+      const clip = o.maxGradNorm > 0 && isFinite(o.maxGradNorm) && norm > o.maxGradNorm
+        ? o.maxGradNorm / (norm + 1e-6)
+        : 1;
+      hp.set([
+        lr,
+        o.beta1,
+        o.beta2,
+        o.eps,
+        o.weightDecay,
+        clip,
+        1 - Math.pow(o.beta1, t),
+        1 - Math.pow(o.beta2, t),
+      ]);
+      k.adamw(p, g, m, v, decayed, hp);
+      losses.push(loss);
+      sum += loss;
+      if (tracked >= 0) trajectory.push(p[tracked]);
+      options.onProgress?.({ epoch: e, step: t, totalSteps: total, loss, learningRate: lr });
+    }
+    epochLosses.push(sum / perEpoch);
+  }
+  const offs = parameterOffsets(c);
+  for (const [name, { offset, size }] of offs) {
+    const variable = model.params.get(name)!;
+    tf.tidy(() =>
+      variable.assign(tf.tensor(p.subarray(offset, offset + size), variable.shape, "float32"))
+    );
+  }
+  return { losses, epochLosses, trajectory, steps: total };
+}
+
+/** The AdamW constructor's checks, for the native loop (same messages). */
+function checkAdamW(
+  o: { learningRate: number; beta1: number; beta2: number; weightDecay: number },
+) {
+  if (!(o.learningRate > 0)) {
+    throw new RangeError(`learningRate must be positive, got ${o.learningRate}.`);
+  }
+  for (const k of ["beta1", "beta2"] as const) {
+    if (!(o[k] >= 0 && o[k] < 1)) throw new RangeError(`${k} must be in [0, 1), got ${o[k]}.`);
+  }
+  if (!(o.weightDecay >= 0)) {
+    throw new RangeError(`weightDecay must be >= 0, got ${o.weightDecay}.`);
+  }
 }

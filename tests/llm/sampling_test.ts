@@ -85,3 +85,33 @@ Deno.test("bad sampling options name the field", () => {
   );
   assertThrows(() => samplingProbabilities([1], 0, 0), RangeError, "temperature");
 });
+
+Deno.test("chooseToken draws exactly what samplingProbabilities gives (same uniform, same token)", () => {
+  // The reference: the full probability vector, then the cumulative draw over it.
+  const reference = (l: Float64Array, t: number, k: number, u: number) => {
+    const p = samplingProbabilities(l, t, k);
+    let acc = 0, last = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (p[i] > 0) {
+        acc += p[i];
+        last = i;
+        if (u < acc) return i;
+      }
+    }
+    return last;
+  };
+  const gen = new Rng(21);
+  for (let trial = 0; trial < 300; trial++) {
+    const n = 5 + Math.floor(gen.uniform() * 200);
+    // integers in a small range make ties at the top-k threshold common
+    const l = Float64Array.from(
+      { length: n },
+      () => trial % 2 ? Math.round(gen.normal() * 3) : gen.normal() * 4,
+    );
+    const t = 0.3 + gen.uniform() * 2, k = Math.floor(gen.uniform() * 60);
+    const seed = 1000 + trial;
+    const u = new Rng(seed).uniform();
+    const got = chooseToken(Float64Array.from(l), [], { temperature: t, topK: k }, new Rng(seed));
+    assertEquals(got, reference(l, t, k, u), `trial ${trial}`);
+  }
+});

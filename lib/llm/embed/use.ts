@@ -12,6 +12,7 @@
  * @module
  */
 import { checkTexts, type Embedder } from "./embedder.ts";
+import { loadGptNative } from "../native.ts";
 
 /** Options of `loadUseEmbedder`. */
 export interface UseOptions {
@@ -25,6 +26,13 @@ export interface UseOptions {
    * since the encoder pads a batch to its longest text.
    */
   batchSize?: number;
+  /**
+   * Who multiplies the encoder's matrices: "auto" (default) OpenBLAS where it
+   * loads (needs --allow-ffi; about 2x faster here, see use_worker.ts), else
+   * tfjs-wasm; "tfjs" always tfjs-wasm (the embeddings then match earlier runs
+   * bit for bit; the two differ by float32 rounding).
+   */
+  matmul?: "auto" | "tfjs";
 }
 
 /** The name `loadUseEmbedder` reports. */
@@ -40,8 +48,11 @@ class UseWorker {
   #next = 0;
   #failed: Error | undefined;
 
-  constructor() {
-    this.worker = new Worker(new URL("./use_worker.ts", import.meta.url), { type: "module" });
+  constructor(blas: boolean) {
+    this.worker = new Worker(new URL("./use_worker.ts", import.meta.url), {
+      type: "module",
+      name: blas ? "use-blas" : "use",
+    });
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = (ev: MessageEvent) => {
         const m = ev.data as {
@@ -116,7 +127,13 @@ export async function loadUseEmbedder(options: UseOptions = {}): Promise<Embedde
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
     throw new RangeError(`batchSize must be a positive integer; got ${batchSize}.`);
   }
-  const pool = Array.from({ length: nWorkers }, () => new UseWorker());
+  const matmul = options.matmul ?? "auto";
+  if (matmul !== "auto" && matmul !== "tfjs") {
+    throw new RangeError(`matmul must be "auto" or "tfjs"; got "${matmul}".`);
+  }
+  // Choose OpenBLAS's core type from the CPU before the workers open it (lib/llm/native.ts).
+  if (matmul === "auto") loadGptNative();
+  const pool = Array.from({ length: nWorkers }, () => new UseWorker(matmul === "auto"));
   let dim: number;
   try {
     const dims = await Promise.all(pool.map((w) => w.ready));

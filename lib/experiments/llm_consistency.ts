@@ -24,7 +24,9 @@
  * @module
  */
 import { byScale, type Scale } from "../config.ts";
-import { gptValues } from "../llm/model.ts";
+import { generateAnswersDetailed } from "../llm/generate.ts";
+import { type GptModel, gptValues } from "../llm/model.ts";
+import { Rng } from "../random.ts";
 import { trainStudents } from "../llm/students.ts";
 import type { QaPair } from "../llm/corpus/qa_build.ts";
 import { cosine, type Embedding } from "../llm/text_average.ts";
@@ -34,11 +36,71 @@ import {
   type InterStudentVariance,
   interStudentVariance,
   type LlmSetup,
+  PAPER_SAMPLING,
   PAPER_TEMPERATURES,
-  sampleAnswers,
 } from "./llm_setup.ts";
 import { sweep } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
+
+/**
+ * Options of {@link sampleDraws}.
+ *
+ * @category Section 6: student output uncertainty
+ */
+export interface SampleDrawsOptions {
+  /** Sampling temperature (> 0). */
+  temperature: number;
+  /** Root seed of the draws. */
+  seed: number;
+  /** Answers per question. */
+  draws: number;
+  /** Most new tokens per answer (default 48). */
+  maxNewTokens?: number;
+}
+
+/**
+ * A model's sampled answers `[draw][question]`, with the paper's top-k 50
+ * and repetition penalty 1.2, generated in one batched call: row
+ * `d · Q + q` (draw d of question q) draws from stream
+ * `new Rng(seed).child(round(1000 T)).child(d · Q + q)`, so the answers do
+ * not depend on the batch size. The same draws as `sampleAnswers` would need
+ * one call per draw, each a batch of only Q rows; batching the draws is what
+ * makes many answers to few prompts affordable (about 1.5 times the answers
+ * per second at Q = 16).
+ *
+ * @throws RangeError for no questions or a bad temperature, seed or number of draws.
+ *
+ * @category Section 6: student output uncertainty
+ */
+export function sampleDraws(
+  model: GptModel,
+  questions: readonly string[],
+  options: SampleDrawsOptions,
+): string[][] {
+  const { temperature: T, seed, draws } = options;
+  if (questions.length === 0) {
+    throw new RangeError("sampleDraws: questions is empty; pass at least one question.");
+  }
+  if (!(T > 0 && isFinite(T))) {
+    throw new RangeError(`sampleDraws: temperature must be a finite number > 0, got ${T}.`);
+  }
+  if (!Number.isInteger(seed)) {
+    throw new RangeError(`sampleDraws: seed must be an integer, got ${seed}.`);
+  }
+  if (!Number.isInteger(draws) || draws < 1) {
+    throw new RangeError(`sampleDraws: draws must be a positive integer, got ${draws}.`);
+  }
+  const Q = questions.length;
+  const rows = Array.from({ length: draws * Q }, (_, r) => questions[r % Q]);
+  const texts = generateAnswersDetailed(model, rows, {
+    temperature: T,
+    ...PAPER_SAMPLING,
+    seed: new Rng(seed).child(Math.round(1000 * T)),
+    maxNewTokens: options.maxNewTokens ?? 48,
+    batchSize: 64,
+  }).map((r) => r.text);
+  return Array.from({ length: draws }, (_, d) => texts.slice(d * Q, (d + 1) * Q));
+}
 
 /**
  * Counts of the Section 6.2 experiment (scale them, never the structure).
@@ -80,8 +142,8 @@ export function llmConsistencyConfig(scale: Scale): LlmConsistencyConfig {
     scale,
     seed: 62,
     trainQuestions: at({ smoke: 12, default: 200, paper: 3989 }),
-    students: at({ smoke: 2, default: 4, paper: 20 }),
-    prompts: at({ smoke: 4, default: 16, paper: 100 }),
+    students: at({ smoke: 2, default: 3, paper: 20 }),
+    prompts: at({ smoke: 4, default: 12, paper: 100 }),
     samples: at({ smoke: 3, default: 8, paper: 20 }),
     temperatures: at({ smoke: [1], default: [0.5, 1, 2], paper: [...PAPER_TEMPERATURES] }),
     epochs: at({ smoke: 1, default: 3, paper: 3 }),
@@ -302,12 +364,12 @@ export async function runLlmConsistency(
     learningRate: c.learningRate,
   };
   const sampleSeed = c.seed + 1;
-  const draw = (model: Parameters<typeof sampleAnswers>[0], T: number, from = 0, n = c.samples) =>
-    sampleAnswers(model, prompts, {
+  // Draws m·g .. m·(g+1) − 1 of a model are its g-th set of m answers per prompt.
+  const draw = (model: GptModel, T: number, sets = 1) =>
+    sampleDraws(model, prompts, {
       temperature: T,
       seed: sampleSeed,
-      draws: n,
-      from,
+      draws: c.samples * sets,
       maxNewTokens: setup.maxNewTokens,
     });
 
@@ -337,14 +399,11 @@ export async function runLlmConsistency(
 
   // Teacher and base, per temperature.
   const Ts = c.temperatures;
-  const teacherM = await sweep(Ts, async (T) => {
-    const draws = setup.teacherAnswers(prompts, {
-      temperature: T,
-      seed: sampleSeed,
-      draws: c.samples,
-    });
-    return await modelMoments(setup, draws);
-  }, { label: "6.2 teacher samples", name: (T) => `T = ${T}`, progress: options.progress });
+  const teacherM = await sweep(Ts, async (T) => await modelMoments(setup, draw(setup.teacher, T)), {
+    label: "6.2 teacher samples",
+    name: (T) => `T = ${T}`,
+    progress: options.progress,
+  });
   const baseM = await sweep(Ts, async (T) => await modelMoments(setup, draw(setup.base, T)), {
     label: "6.2 student base samples",
     name: (T) => `T = ${T}`,
@@ -366,19 +425,18 @@ export async function runLlmConsistency(
       to: s + 1,
       onStudent: async (_i, model, result) => {
         losses.push(result.epochLosses[result.epochLosses.length - 1]);
-        const per: M[] = [];
-        for (const T of Ts) per.push(await modelMoments(setup, draw(model, T)));
-        orderM.push(per);
-        if (s === 0) {
-          for (let g = 0; g < c.students; g++) {
-            seedM.push([]);
-            for (const [ti, T] of Ts.entries()) {
-              seedM[g].push(
-                g === 0 ? per[ti] : await modelMoments(setup, draw(model, T, g * c.samples)),
-              );
-            }
+        // Student 0 also gives the sampling-seed arm: its draws in sets of m (set 0 is the
+        // data-order arm's, the same rows and streams).
+        const sets = s === 0 ? c.students : 1;
+        const per: M[][] = Array.from({ length: sets }, () => []);
+        for (const T of Ts) {
+          const all = draw(model, T, sets);
+          for (let g = 0; g < sets; g++) {
+            per[g].push(await modelMoments(setup, all.slice(g * c.samples, (g + 1) * c.samples)));
           }
         }
+        orderM.push(per[0]);
+        if (s === 0) seedM.push(...per);
       },
     });
   }, {

@@ -43,6 +43,7 @@ import {
   promptNoise,
   sampleAnswers,
 } from "./llm_setup.ts";
+import { sampleDraws } from "./llm_consistency.ts";
 import { sweep } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
@@ -138,11 +139,11 @@ export function llmCorrectionsConfig(scale: Scale): LlmCorrectionsConfig {
   return {
     scale,
     seed: 73,
-    trainQuestions: at({ smoke: 8, default: 100, paper: 3989 }),
+    trainQuestions: at({ smoke: 20, default: 80, paper: 3989 }),
     students: at({ smoke: 2, default: 3, paper: 5 }),
     ks: [3, 5],
     testQuestions: at({ smoke: 4, default: 60, paper: 443 }),
-    noisePrompts: at({ smoke: 3, default: 20, paper: 100 }),
+    noisePrompts: at({ smoke: 3, default: 12, paper: 100 }),
     noiseSamples: at({ smoke: 2, default: 5, paper: 10 }),
     temperature: 1,
     studentTemperature: 1,
@@ -340,7 +341,7 @@ export async function runLlmCorrections(
     seed: c.seed,
     draws: kMax,
   });
-  const studentDraws = sampleAnswers(setup.base, qs, {
+  const studentDraws = sampleDraws(setup.base, qs, {
     temperature: c.studentTemperature,
     seed: c.seed + 1,
     draws: kMax,
@@ -422,7 +423,7 @@ export async function runLlmCorrections(
         });
         if (s === 0) exampleAnswer = g[0];
         greedy.push(await setup.embed(g));
-        const draws = sampleAnswers(model, noiseQs, {
+        const draws = sampleDraws(model, noiseQs, {
           temperature: c.temperature,
           seed: c.seed + 2,
           draws: c.noiseSamples,

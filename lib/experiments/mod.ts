@@ -237,6 +237,8 @@ export {
   llmConsistencySeconds,
   NEGLIGIBLE_DELTA,
   runLlmConsistency,
+  sampleDraws,
+  type SampleDrawsOptions,
   type TwoSe,
 } from "./llm_consistency.ts";
 export { consistencyFigure, consistencyTable } from "./llm_consistency_figures.ts";

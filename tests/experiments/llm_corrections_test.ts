@@ -19,7 +19,7 @@ import {
   llmCorrectionsConfig,
   llmCorrectionsSeconds,
   runLlmCorrections,
-  sampleAnswers,
+  sampleDraws,
 } from "../../lib/experiments/mod.ts";
 import { cosine, textAverage, textVarianceWeighting } from "../../lib/llm/mod.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
@@ -70,7 +70,7 @@ Deno.test("labels: Averaging and VW keep the draw lib/llm's text averaging and V
   const qs = setup.qa.train.slice(0, c.trainQuestions).map((p) => p.question);
   const truths = await setup.embed(setup.qa.train.slice(0, c.trainQuestions).map((p) => p.answer));
   const t = setup.teacherAnswers(qs, { temperature: c.temperature, seed: c.seed, draws: 3 });
-  const s = sampleAnswers(setup.base, qs, {
+  const s = sampleDraws(setup.base, qs, {
     temperature: c.studentTemperature,
     seed: c.seed + 1,
     draws: 3,

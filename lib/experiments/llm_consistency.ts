@@ -154,15 +154,26 @@ export function llmConsistencyConfig(scale: Scale): LlmConsistencyConfig {
 }
 
 /**
- * Seconds a run is expected to take, from counts and per-item costs measured
- * on the 4x128 models (answers generated and embedded per second, pairs
- * trained per second on one core); printed before a `paper` run.
+ * Per-item speeds of a quiet 2-core machine with the 4x128 models, a rough
+ * guide for the expected time printed before a run: sampled answers
+ * generated per second (about 54 per CPU-second in bench/llm_bench.ts),
+ * texts embedded per second (Universal Sentence Encoder), fine-tuning pairs
+ * per second (one 3,989-pair epoch in about 40 s).
+ *
+ * @category Section 6: student output uncertainty
+ */
+export const LLM_SPEED = { answersPerSecond: 40, embedsPerSecond: 100, pairsPerSecond: 100 };
+
+/**
+ * Seconds a run is expected to take, from its counts and {@link LLM_SPEED}
+ * (a rough guide: a larger teacher or a loaded machine takes longer); printed
+ * before a run.
  *
  * @category Section 6: student output uncertainty
  */
 export function llmConsistencySeconds(
   c: LlmConsistencyConfig,
-  speed = { answersPerSecond: 40, embedsPerSecond: 150, pairsPerSecond: 100 },
+  speed = LLM_SPEED,
 ): number {
   const answers = c.prompts * c.samples * c.temperatures.length * (2 * c.students + 1) +
     c.trainQuestions;
@@ -171,7 +182,11 @@ export function llmConsistencySeconds(
     pairs / speed.pairsPerSecond;
 }
 
-/** The two arms: what differs between the students of an arm. */
+/**
+ * The two arms: what differs between the students of an arm.
+ *
+ * @category Section 6: student output uncertainty
+ */
 export type ConsistencyArm = "data order" | "sampling seed";
 
 /**

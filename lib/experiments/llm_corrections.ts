@@ -43,7 +43,7 @@ import {
   promptNoise,
   sampleAnswers,
 } from "./llm_setup.ts";
-import { sampleDraws } from "./llm_consistency.ts";
+import { LLM_SPEED, sampleDraws } from "./llm_consistency.ts";
 import { sweep } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
@@ -139,7 +139,7 @@ export function llmCorrectionsConfig(scale: Scale): LlmCorrectionsConfig {
   return {
     scale,
     seed: 73,
-    trainQuestions: at({ smoke: 20, default: 80, paper: 3989 }),
+    trainQuestions: at({ smoke: 12, default: 80, paper: 3989 }),
     students: at({ smoke: 2, default: 3, paper: 5 }),
     ks: [3, 5],
     testQuestions: at({ smoke: 4, default: 60, paper: 443 }),
@@ -173,13 +173,13 @@ export function correctionArms(config: Pick<LlmCorrectionsConfig, "ks">): Correc
 }
 
 /**
- * Seconds a run is expected to take (see `llmConsistencySeconds`).
+ * Seconds a run is expected to take, from its counts and `LLM_SPEED` (a rough guide).
  *
  * @category Section 7: correcting student uncertainty
  */
 export function llmCorrectionsSeconds(
   c: LlmCorrectionsConfig,
-  speed = { answersPerSecond: 40, embedsPerSecond: 150, pairsPerSecond: 100 },
+  speed = LLM_SPEED,
 ): number {
   const arms = correctionArms(c);
   const kMax = Math.max(...c.ks);
@@ -467,7 +467,7 @@ export async function runLlmCorrections(
   for (const r of rows.slice(1)) {
     r.systematic = {
       mean: r.noise.mean - direct.noise.mean,
-      se: Math.hypot(seOf(r.noise), seOf(direct.noise)),
+      se: Math.hypot(studentsSe(r.noise), studentsSe(direct.noise)),
       n: c.students,
     };
   }
@@ -565,8 +565,13 @@ export function correctionComparison(
   return c;
 }
 
-/** SE of a mean across students, or across questions when students give none. */
-function seOf(x: StudentsQuestions): number {
+/**
+ * The SE of a mean over students: across students, or across questions when
+ * the students give no spread (identical values, or one student).
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export function studentsSe(x: StudentsQuestions): number {
   return Number.isFinite(x.seStudents) && x.seStudents > 0 ? x.seStudents : x.seQuestions;
 }
 
@@ -594,7 +599,7 @@ export function llmCorrectionsClaims(result: LlmCorrectionsResult): Claim[] {
       claim: `${name}: mean cosine of students' answers to the ground truth`,
       paper,
       ours: r.cosine.mean,
-      se: seOf(r.cosine),
+      se: studentsSe(r.cosine),
     }));
   }
   const test = (

@@ -13,13 +13,8 @@ import {
   armName,
   type LlmCorrectionsResult,
   PAPER_TABLE1_COSINE,
-  type StudentsQuestions,
+  studentsSe,
 } from "./llm_corrections.ts";
-
-/** SE across students, or across questions when students give none (one student). */
-function se(x: StudentsQuestions): number {
-  return Number.isFinite(x.seStudents) && x.seStudents > 0 ? x.seStudents : x.seQuestions;
-}
 
 /**
  * Our Table 1 with named columns: per arm the teacher and student calls per
@@ -39,11 +34,11 @@ export function correctionsTable(result: LlmCorrectionsResult): Table {
     studentCalls: r.studentCalls,
     pairs: r.pairsPerQuestion,
     paper: PAPER_TABLE1_COSINE[armName(r)] ?? null,
-    cosine: pm(r.cosine.mean, se(r.cosine)),
+    cosine: pm(r.cosine.mean, studentsSe(r.cosine)),
     inter: pm(r.inter.mean, r.inter.seQuestions),
-    noise: pm(r.noise.mean, se(r.noise)),
+    noise: pm(r.noise.mean, studentsSe(r.noise)),
     systematic: r.systematic ? pm(r.systematic.mean, r.systematic.se) : "–",
-    hallucination: pm(r.hallucination.mean, se(r.hallucination)),
+    hallucination: pm(r.hallucination.mean, studentsSe(r.hallucination)),
     uses: r.uses === "" ? "–" : r.uses,
   }));
   const c = result.config;
@@ -147,8 +142,13 @@ export function correctionsFigure(result: LlmCorrectionsResult): Chart {
       ? "baseline"
       : `k = ${r.k}`;
     const method = r.method.replace(" response", "");
-    cos.push({ k, method, value: r.cosine.mean, error: 2 * (se(r.cosine) || 0) });
-    hal.push({ k, method, value: r.hallucination.mean, error: 2 * (se(r.hallucination) || 0) });
+    cos.push({ k, method, value: r.cosine.mean, error: 2 * (studentsSe(r.cosine) || 0) });
+    hal.push({
+      k,
+      method,
+      value: r.hallucination.mean,
+      error: 2 * (studentsSe(r.hallucination) || 0),
+    });
   }
   const common = { x: "k", y: "value", group: "method", error: "error", height: 150 } as const;
   return hconcat([
@@ -164,8 +164,8 @@ export function correctionsFigure(result: LlmCorrectionsResult): Chart {
  */
 export function correctionsLines(result: LlmCorrectionsResult): string[] {
   return result.rows.map((r) =>
-    `${armName(r)}: cosine ${pm(r.cosine.mean, se(r.cosine))}, hallucination ${
-      pm(r.hallucination.mean, se(r.hallucination))
+    `${armName(r)}: cosine ${pm(r.cosine.mean, studentsSe(r.cosine))}, hallucination ${
+      pm(r.hallucination.mean, studentsSe(r.hallucination))
     }, losses ${r.losses.map((l) => fmt(l)).join(", ")}`
   );
 }

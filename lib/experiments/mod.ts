@@ -230,6 +230,7 @@ export {
   type ConsistencySummary,
   consistencySummary,
   type IdentityCheck,
+  LLM_SPEED,
   llmConsistencyClaims,
   type LlmConsistencyConfig,
   llmConsistencyConfig,
@@ -260,6 +261,7 @@ export {
   PAPER_TABLE1_COSINE,
   runLlmCorrections,
   type StudentsQuestions,
+  studentsSe,
 } from "./llm_corrections.ts";
 export {
   correctionsFigure,

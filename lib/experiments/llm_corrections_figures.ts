@@ -13,6 +13,7 @@ import {
   armName,
   type LlmCorrectionsResult,
   PAPER_TABLE1_COSINE,
+  type StudentsQuestions,
   studentsSe,
 } from "./llm_corrections.ts";
 
@@ -131,26 +132,34 @@ export function correctionsTestsTable(result: LlmCorrectionsResult): Table {
 
 /**
  * Per method, the cosine of the students' answers to the ground truth and
- * their hallucination rate, bars ± 2 SE across students.
+ * their hallucination rate, bars ± 2 SE across students (clipped to [0, 1]
+ * for the rate).
  *
  * @category Section 7: correcting student uncertainty
  */
 export function correctionsFigure(result: LlmCorrectionsResult): Chart {
   const cos: Row[] = [], hal: Row[] = [];
+  // ± 2 SE, clipped to the measure's range (a rate stays in [0, 1]).
+  const bar = (x: StudentsQuestions, lo: number, hi: number) => {
+    const e = 2 * (studentsSe(x) || 0);
+    return { value: x.mean, lower: Math.max(lo, x.mean - e), upper: Math.min(hi, x.mean + e) };
+  };
   for (const r of result.rows) {
     const k = r.method === "Direct FT" || r.method === "Single response"
       ? "baseline"
       : `k = ${r.k}`;
     const method = r.method.replace(" response", "");
-    cos.push({ k, method, value: r.cosine.mean, error: 2 * (studentsSe(r.cosine) || 0) });
-    hal.push({
-      k,
-      method,
-      value: r.hallucination.mean,
-      error: 2 * (studentsSe(r.hallucination) || 0),
-    });
+    cos.push({ k, method, ...bar(r.cosine, -1, 1) });
+    hal.push({ k, method, ...bar(r.hallucination, 0, 1) });
   }
-  const common = { x: "k", y: "value", group: "method", error: "error", height: 150 } as const;
+  const common = {
+    x: "k",
+    y: "value",
+    group: "method",
+    lower: "lower",
+    upper: "upper",
+    height: 150,
+  } as const;
   return hconcat([
     groupedBars(cos, { ...common, yTitle: "cosine to the ground truth", name: "cosine" }),
     groupedBars(hal, { ...common, yTitle: "hallucination rate", name: "hallucination" }),

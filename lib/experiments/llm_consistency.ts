@@ -380,10 +380,10 @@ export async function runLlmConsistency(
   };
   const sampleSeed = c.seed + 1;
   // Draws m·g .. m·(g+1) − 1 of a model are its g-th set of m answers per prompt.
-  const draw = (model: GptModel, T: number, sets = 1) =>
+  const draw = (model: GptModel, T: number, sets = 1, seed = sampleSeed) =>
     sampleDraws(model, prompts, {
       temperature: T,
-      seed: sampleSeed,
+      seed,
       draws: c.samples * sets,
       maxNewTokens: setup.maxNewTokens,
     });
@@ -412,13 +412,18 @@ export async function runLlmConsistency(
     differingOtherOrder: other.n,
   };
 
-  // Teacher and base, per temperature.
+  // Teacher and base, per temperature. The teacher draws from streams of its own (students and
+  // base share theirs: their comparison is paired), so no alignment comes from shared randomness.
   const Ts = c.temperatures;
-  const teacherM = await sweep(Ts, async (T) => await modelMoments(setup, draw(setup.teacher, T)), {
-    label: "6.2 teacher samples",
-    name: (T) => `T = ${T}`,
-    progress: options.progress,
-  });
+  const teacherM = await sweep(
+    Ts,
+    async (T) => await modelMoments(setup, draw(setup.teacher, T, 1, sampleSeed + 1)),
+    {
+      label: "6.2 teacher samples",
+      name: (T) => `T = ${T}`,
+      progress: options.progress,
+    },
+  );
   const baseM = await sweep(Ts, async (T) => await modelMoments(setup, draw(setup.base, T)), {
     label: "6.2 student base samples",
     name: (T) => `T = ${T}`,

@@ -35,6 +35,7 @@ import { type Claim, claimFromTest, claimNotTestable } from "../report/claims.ts
 import {
   type InterStudentVariance,
   interStudentVariance,
+  LLM_UNIT_SECONDS,
   type LlmSetup,
   PAPER_SAMPLING,
   PAPER_TEMPERATURES,
@@ -154,32 +155,17 @@ export function llmConsistencyConfig(scale: Scale): LlmConsistencyConfig {
 }
 
 /**
- * Per-item speeds of a quiet 2-core machine with the 4x128 models, a rough
- * guide for the expected time printed before a run: sampled answers
- * generated per second (about 54 per CPU-second in bench/llm_bench.ts),
- * texts embedded per second (Universal Sentence Encoder), fine-tuning pairs
- * per second (one 3,989-pair epoch in about 40 s).
+ * Seconds a run is expected to take on a quiet machine, from its counts and
+ * `LLM_UNIT_SECONDS` (a rough guide: a larger teacher or a loaded machine
+ * takes longer); printed before a run.
  *
  * @category Section 6: student output uncertainty
  */
-export const LLM_SPEED = { answersPerSecond: 40, embedsPerSecond: 100, pairsPerSecond: 100 };
-
-/**
- * Seconds a run is expected to take, from its counts and {@link LLM_SPEED}
- * (a rough guide: a larger teacher or a loaded machine takes longer); printed
- * before a run.
- *
- * @category Section 6: student output uncertainty
- */
-export function llmConsistencySeconds(
-  c: LlmConsistencyConfig,
-  speed = LLM_SPEED,
-): number {
-  const answers = c.prompts * c.samples * c.temperatures.length * (2 * c.students + 1) +
-    c.trainQuestions;
+export function llmConsistencySeconds(c: LlmConsistencyConfig): number {
+  const u = LLM_UNIT_SECONDS;
+  const sampled = c.prompts * c.samples * c.temperatures.length * (2 * c.students + 1);
   const pairs = c.students * c.epochs * c.trainQuestions + 3 * c.identityPairs;
-  return answers / speed.answersPerSecond + answers / speed.embedsPerSecond +
-    pairs / speed.pairsPerSecond;
+  return sampled * (u.sample + u.embed) + c.trainQuestions * u.greedy + pairs * u.pairEpoch;
 }
 
 /**

@@ -38,12 +38,13 @@ import {
   hallucinationRates,
   type InterStudentVariance,
   interStudentVariance,
+  LLM_UNIT_SECONDS,
   type LlmSetup,
   pairedDifference,
   promptNoise,
   sampleAnswers,
 } from "./llm_setup.ts";
-import { LLM_SPEED, sampleDraws } from "./llm_consistency.ts";
+import { sampleDraws } from "./llm_consistency.ts";
 import { sweep } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
@@ -173,22 +174,22 @@ export function correctionArms(config: Pick<LlmCorrectionsConfig, "ks">): Correc
 }
 
 /**
- * Seconds a run is expected to take, from its counts and `LLM_SPEED` (a rough guide).
+ * Seconds a run is expected to take on a quiet machine, from its counts and
+ * `LLM_UNIT_SECONDS` (a rough guide).
  *
  * @category Section 7: correcting student uncertainty
  */
-export function llmCorrectionsSeconds(
-  c: LlmCorrectionsConfig,
-  speed = LLM_SPEED,
-): number {
+export function llmCorrectionsSeconds(c: LlmCorrectionsConfig): number {
+  const u = LLM_UNIT_SECONDS;
   const arms = correctionArms(c);
   const kMax = Math.max(...c.ks);
   const pairsPerQuestion = arms.reduce((a, r) => a + (r.method === "Multi-response" ? r.k : 1), 0);
   const pairs = pairsPerQuestion * c.trainQuestions * c.epochs * c.students;
-  const answers = 2 * kMax * c.trainQuestions +
-    arms.length * c.students * (c.testQuestions + c.noisePrompts * c.noiseSamples);
-  return answers / speed.answersPerSecond + (answers + c.trainQuestions) / speed.embedsPerSecond +
-    pairs / speed.pairsPerSecond;
+  const sampled = 2 * kMax * c.trainQuestions +
+    arms.length * c.students * c.noisePrompts * c.noiseSamples;
+  const greedy = arms.length * c.students * c.testQuestions + c.testQuestions;
+  return sampled * (u.sample + u.embed) + greedy * (u.greedy + u.embed) +
+    2 * c.testQuestions * u.embed + pairs * u.pairEpoch;
 }
 
 /** Mean with SEs across students and across questions. */

@@ -207,6 +207,7 @@ export {
   hallucinationRates,
   type InterStudentVariance,
   interStudentVariance,
+  LLM_UNIT_SECONDS,
   type LlmSetup,
   llmSetupFrom,
   type LlmSetupOptions,
@@ -219,6 +220,7 @@ export {
   slopeAcrossUnits,
   slopeOfMeans,
   type SlopeTest,
+  trendClaim,
   type TwoWaySe,
 } from "./llm_setup.ts";
 // Section 6.2 (notebook 06): consistent language-model students, Figure 10.
@@ -230,7 +232,6 @@ export {
   type ConsistencySummary,
   consistencySummary,
   type IdentityCheck,
-  LLM_SPEED,
   llmConsistencyClaims,
   type LlmConsistencyConfig,
   llmConsistencyConfig,

@@ -573,7 +573,9 @@ export function correctionComparison(
  * @category Section 7: correcting student uncertainty
  */
 export function studentsSe(x: StudentsQuestions): number {
-  return Number.isFinite(x.seStudents) && x.seStudents > 0 ? x.seStudents : x.seQuestions;
+  // An SE at round-off level (identical students) counts as none.
+  const none = !(x.seStudents > 1e-12 * Math.max(1, Math.abs(x.mean)));
+  return none ? x.seQuestions : x.seStudents;
 }
 
 /**

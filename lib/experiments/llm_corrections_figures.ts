@@ -64,7 +64,10 @@ export function correctionsTable(result: LlmCorrectionsResult): Table {
     note: "± SE across students (inter-student variance: across test questions; systematic " +
       "noise: the two arms' SEs combined). Student calls: answers of the untrained student " +
       "that variance weighting needs. The paper's column is its Table 1's first (mean cosine " +
-      "similarity to the ground truth).",
+      "similarity to the ground truth). An answer that says nothing about its own term is " +
+      `nearer another of the ${c.testQuestions} true answers with probability about ` +
+      `1 − 1/${c.testQuestions} = ${(1 - 1 / c.testQuestions).toFixed(3)}: the hallucination ` +
+      "rate of an answer in the right register but about no term in particular.",
   });
 }
 

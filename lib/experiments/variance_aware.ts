@@ -819,12 +819,13 @@ export function gains(result: VarianceAwareResult): GainRow[] {
 }
 
 /**
- * Section 7's claims ledger (Theorems 7.1-7.4, Figure 11, Table 1). Rules:
- * a closed form is reproduced when the simulation lies within 2 Monte Carlo
- * SEs of it; a qualitative claim ("lower", "falls") when the difference is
- * at least 2 SEs in the claimed direction, with the two cells' SEs combined
- * as if independent (conservative: they share teacher draws); the
- * closed-form test MSE over all cells when the largest |z| stays below the
+ * Section 7's claims ledger (Theorems 7.1-7.4, Figure 11; Table 1's is
+ * `llmCorrectionsClaims`). Rules: a closed form is reproduced when the
+ * simulation lies within 2 Monte Carlo SEs of it; a qualitative claim
+ * ("lower", "falls") when the difference is at least 2 SEs in the claimed
+ * direction, with the two cells' SEs combined as if independent
+ * (conservative: they share teacher draws); the closed-form test MSE over
+ * all cells when the largest |z| stays below the
  * Bonferroni bound for a 5% family-wise level.
  *
  * @category Section 7: correcting student uncertainty
@@ -958,23 +959,8 @@ export function varianceAwareClaims(comb: CombinationResult, result: VarianceAwa
       ),
     );
   }
-  const llm = "needs the language-model substrate (issue 8): a causal LM teacher and students, " +
-    "sampled answers and sentence embeddings; not in this repository yet";
-  claims.push(
-    claimNotTestable({
-      section: "Table 1",
-      id: "7.3-table1",
-      claim: "LLM students: averaging and variance-weighting of k = 3, 5 answers beat one answer",
-      paper: "0.352/0.353 vs 0.319 (k = 3)",
-      why: llm,
-    }),
-    claimNotTestable({
-      section: "Table 5",
-      id: "F-noise-transfer",
-      claim: "LLM students: systematic noise rises with the teacher's temperature",
-      paper: "0.161, 0.168, 0.181",
-      why: llm,
-    }),
-  );
+  // Section 7.3 (Table 1) has its own ledger, llmCorrectionsClaims (llm_corrections.ts), shown
+  // in the same notebook; Appendix F (Table 5) is tested with Section 4.3's language-model
+  // experiment (llm_temperature.ts, notebook 04).
   return claims;
 }

@@ -973,7 +973,7 @@ function hardwareThreads(): number {
 
 /**
  * Run independent units with at most `lanes` in flight, in the given order, reporting progress
- * as {@link sweep} does after each unit finishes. A unit's result never depends on the lanes
+ * as `sweep` (sweep.ts) does after each unit finishes. A unit's result never depends on the lanes
  * (each fixes its own seeds; the cohort trainer's results do not depend on its workers).
  */
 async function inLanes(
@@ -1296,6 +1296,8 @@ export interface StudentOutputFindings {
   noPaperLines: string[];
   /** Pairs whose spread ran on a draw: where, the draw's rows and all rows (empty when none). */
   draws: { where: string; rows: number; all: number }[];
+  /** Data sets the whole run subsampled (`rows`; smoke scale): which and how many rows (empty when none). */
+  subsamples: { set: StudentOutputSet; rows: number }[];
   /** Largest |teacher − student| accuracy gap over pairs (mean over seeds), points, and where. */
   maxAccuracyGap: { gap: number; where: string };
   /** Mean teacher-student agreement over pairs and seeds, % (lowest pair and where). */
@@ -1440,6 +1442,10 @@ export function studentOutputFindings(result: StudentOutputResult): StudentOutpu
     noPaper: cells.filter((c) => c.verdict === NO_PAPER_VALUE).length,
     cellLines,
     noPaperLines,
+    subsamples: result.config.sets.filter((x) => x.rows !== undefined).map((x) => ({
+      set: x.name,
+      rows: x.rows!,
+    })),
     draws: result.pairs.filter((p) => p.spreadOn).map((p) => ({
       where: `${p.set}, ${p.family}`,
       rows: p.spreadOn!.rows,

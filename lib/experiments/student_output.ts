@@ -216,13 +216,16 @@ export const INVESTIGATION_VARIANTS: readonly StudentOutputVariant[] = [
 /**
  * The configuration at a scale. `paper` does the paper's counts (all rows,
  * 300 epochs) with 10 seeds and 10 split seeds on the small sets, 3 and 2 on
- * MNIST and Covertype. `default` stays within five minutes on a quiet 2-core
- * machine: every table cell uses all rows (MNIST's 70,000, Covertype's
+ * MNIST and Covertype. `default` is meant to stay within five minutes on a
+ * quiet 2-core machine (an estimate from the CPU times below; the machine was
+ * never quiet when they were measured): every table cell uses all rows (MNIST's 70,000, Covertype's
  * paper 50,000), but MNIST's spread over init seeds runs on a seeded
- * 8,000-row draw (`spreadRows`): one full-MNIST network pair costs about
- * 230 s of CPU (teacher 784-128-10 about 140 s, student about 90 s, 300
- * full-batch epochs on 56,000 rows), the logistic pair about 100 s, so a
- * second init seed on all rows would double the largest part of the run.
+ * 8,000-row draw (`spreadRows`): on the 2-core build machine one full-MNIST
+ * network pair (teacher 784-128-10, then student 784-64-10, 300 full-batch
+ * epochs on 56,000 rows, one core) took 181 s of CPU and the logistic pair
+ * 102 s, of 454 s for the whole default run, so a second init seed on all
+ * rows would not fit. The independent runs share the cores (the network
+ * pair's chain alone on one, the rest on the other).
  * `smoke` trains 30 epochs on small subsamples.
  *
  * @category Section 6: student output uncertainty

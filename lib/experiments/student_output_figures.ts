@@ -14,6 +14,7 @@ import { type Table, table } from "../report/table.ts";
 import {
   ENTROPY_RULE,
   entropyCells,
+  NO_PAPER_VALUE,
   PAPER_SECTION6,
   type StudentOutputFamily,
   type StudentOutputResult,
@@ -27,14 +28,27 @@ const familyText = (f: StudentOutputFamily) =>
 const ms = (g: { mean: number; std: number; count: number }) =>
   g.count === 0 ? "–" : `${g.mean.toFixed(3)} (${g.std.toFixed(3)})`;
 
-/** What the tables say about the run's data and seeds. */
+/** What the tables say about the run's data and seeds: which rows every number comes from. */
 function dataNote(result: StudentOutputResult): string {
   const c = result.config;
   const sub = result.pairs.filter((p, i, a) =>
-    a.findIndex((q) => q.set === p.set) === i && (p.set === "MNIST" || p.set === "Covertype")
-  ).map((p) => p.dataName).join("; ");
+    a.findIndex((q) => q.set === p.set) === i &&
+    (p.set === "MNIST" || p.set === "Covertype" || p.spreadOn !== undefined)
+  ).map((p) => {
+    const all = (p.nTrain + p.nTest).toLocaleString("en-US");
+    return p.spreadOn
+      ? `${p.dataName}: the table cells (first init seed, split seed 1) use all ${all} rows; ` +
+        `the spread over init seeds and split seeds runs on ${
+          p.spreadOn.dataName.replace(`${p.dataName}, `, "")
+        }`
+      : `${p.dataName}: ${all} rows`;
+  }).join("; ");
   return `${sub}. Scale ${c.scale}; ${c.protocol.epochs} full-batch Adam epochs, lr ${c.protocol.lr}.`;
 }
+
+/** The note's words for a missing paper value. */
+const NA_NOTE =
+  `"n/a": ${NO_PAPER_VALUE} (our protocol notes, docs/protocols.md, and issue 13 do not record it)`;
 
 /**
  * Table 3 (`"logistic"`) or Table 4 (`"NN"`) in the paper's layout, at init
@@ -95,7 +109,7 @@ export function paperTable(result: StudentOutputResult, family: StudentOutputFam
       `Student trained on the teacher's argmax labels. "Significant?": the paper's rule, mean ± std ` +
       `intervals disjoint; "—" when the group has fewer than ${minGroup} test inputs for the teacher or ` +
       `the student (the std of one or two inputs is no spread to compare). Paper T / S: the paper's ` +
-      `All-group entropy, "n/a" where our protocol notes do not record it. ${dataNote(result)}`,
+      `All-group entropy; ${NA_NOTE}. ${dataNote(result)}`,
   });
 }
 
@@ -172,8 +186,10 @@ const f4 = (v: number) => v.toFixed(4);
  */
 export function entropyComparisonTable(result: StudentOutputResult): Table {
   const cells = entropyCells(result);
-  const pairOf = (c: (typeof cells)[number]) =>
-    result.pairs.find((p) => p.set === c.set && p.family === c.family)!;
+  const drawText = (c: (typeof cells)[number]) =>
+    c.spread.drawRows === undefined
+      ? ""
+      : `; ${c.spread.drawRows.toLocaleString("en-US")}-row draw`;
   return table({
     columns: [
       { name: "data", label: "Data set" },
@@ -193,9 +209,13 @@ export function entropyComparisonTable(result: StudentOutputResult): Table {
       ours: `${f3(c.ours.mean)} (${f3(c.ours.std)})`,
       paper: c.paper
         ? `${f3(c.paper.mean)}${c.paper.std === undefined ? "" : ` (${f3(c.paper.std)})`}`
-        : "n/a",
-      seeds: `${f4(c.spread.mean)} ± ${f4(c.spread.sdSeeds)} (${pairOf(c).seeds.length})`,
-      splits: `${f4(c.spread.meanSplits)} ± ${f4(c.spread.sdSplits)} (${pairOf(c).splits.length})`,
+        : "not available to us",
+      seeds: `${f4(c.spread.meanSeeds)} ± ${f4(c.spread.sdSeeds)} (${c.spread.nSeeds}${
+        drawText(c)
+      })`,
+      splits: `${f4(c.spread.meanSplits)} ± ${f4(c.spread.sdSplits)} (${c.spread.nSplits}${
+        drawText(c)
+      })`,
       verdict: c.verdict,
       movers: c.movers === undefined
         ? (c.paper && c.verdict === "differs"
@@ -204,7 +224,9 @@ export function entropyComparisonTable(result: StudentOutputResult): Table {
             : `${
               c.subsample.toLocaleString("en-US")
             }-row subsample here; paper scale uses all rows`)
-          : "")
+          : c.paper
+          ? ""
+          : "no verdict")
         : c.movers.length
         ? c.movers.join(", ")
         : "none",
@@ -215,9 +237,12 @@ export function entropyComparisonTable(result: StudentOutputResult): Table {
     note:
       `One run: the first init seed (root seed ${result.config.seed}) at split seed ${result.config.protocol.splitSeed}, as the ` +
       `paper's single run (std over test inputs). Over init seeds: mean ± SD of the mean entropy over ` +
-      `init seeds at split seed 1 (count in brackets); over split seeds: the same at the first init seed over ` +
-      `split seeds 1, 2, .... Verdict: ${ENTROPY_RULE}; "one run": a single init and split seed, no spread to judge by; "n/a": our protocol notes do not record the ` +
-      `paper's cell. Investigation: variants (next table) whose mean lies within 2 × spread of the ` +
+      `init seeds at split seed 1 (count in brackets, and the draw when the spread ran on fewer rows ` +
+      `than the one run); over split seeds: the same at the first init seed over ` +
+      `split seeds 1, 2, .... Verdict: ${ENTROPY_RULE}; "one run": a single init and split seed, no ` +
+      `spread to judge by; "${NO_PAPER_VALUE}": our protocol notes (docs/protocols.md) and issue 13 ` +
+      `record only the accuracies, the Digits entropies and four other cells, so the cell gets no ` +
+      `verdict. Investigation: variants (next table) whose mean lies within 2 × spread of the ` +
       `paper; "none": no single choice does. ${dataNote(result)}`,
   });
 }
@@ -267,7 +292,7 @@ export function investigationTable(result: StudentOutputResult): Table {
       `Each row changes one choice of the reference protocol and keeps the rest; the reference ` +
       `stays the default everywhere else. ${result.investigation[0].seeds} init seeds per row ` +
       `(L-BFGS is deterministic: one fit). Soft labels: student trained on softmax(z_T / T), ` +
-      `deployed as softmax(T z_S). Scale ${result.config.scale}.`,
+      `deployed as softmax(T z_S). Paper H_T / H_S: ${NA_NOTE}. Scale ${result.config.scale}.`,
   });
 }
 

@@ -58,6 +58,55 @@ const SYMBOLS = {
   openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
 } as const;
 
+let coreType: string | undefined;
+
+function permitted(desc: Deno.PermissionDescriptor): boolean {
+  try {
+    return Deno.permissions.querySync(desc).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Choose OpenBLAS's kernel ("core type") from the CPU's flags before the
+ * library is first opened in this process, and return it ("" when left to
+ * OpenBLAS). Debian 12's OpenBLAS 0.3.21 does not recognise some current Xeons
+ * (this project's machines report "Intel Xeon Processor") and falls back to its
+ * generic SSE3 "Prescott" kernel, about 28 GFLOP/s at 512³ against about 150
+ * with its AVX-512 "SkylakeX" kernel. OpenBLAS reads `OPENBLAS_CORETYPE` when
+ * it loads, and every opener in the project (this module, lib/gaussian/dgemm.ts,
+ * lib/llm/native.ts) calls this first, so one process uses one kernel whatever
+ * module opens the library first. A user's own `OPENBLAS_CORETYPE` is kept.
+ * Without --allow-env or read access to /proc/cpuinfo nothing is set.
+ *
+ * The kernel changes the last bits of float32 products (not their meaning):
+ * results are reproducible per CPU feature level, as with any BLAS.
+ */
+export function chooseOpenBlasCore(): string {
+  if (coreType !== undefined) return coreType;
+  coreType = "";
+  if (!permitted({ name: "env", variable: "OPENBLAS_CORETYPE" })) return coreType;
+  const own = Deno.env.get("OPENBLAS_CORETYPE");
+  if (own) return coreType = own;
+  if (!permitted({ name: "read", path: "/proc/cpuinfo" })) return coreType;
+  let flags: Set<string>;
+  try {
+    const line = Deno.readTextFileSync("/proc/cpuinfo").match(/^flags\s*:(.*)$/m)?.[1] ?? "";
+    flags = new Set(line.trim().split(/\s+/));
+  } catch {
+    return coreType; // not Linux
+  }
+  const all = (...f: string[]) => f.every((x) => flags.has(x));
+  const core = all("avx512f", "avx512dq", "avx512bw", "avx512vl")
+    ? "SkylakeX"
+    : all("avx2", "fma")
+    ? "Haswell"
+    : "";
+  if (core) Deno.env.set("OPENBLAS_CORETYPE", core);
+  return coreType = core;
+}
+
 let cached: Sgemm | null | undefined;
 let cachedReason = "";
 
@@ -86,6 +135,7 @@ function envBlasPath(): string | undefined {
  */
 export function loadSgemm(): Sgemm | null {
   if (cached !== undefined) return cached;
+  chooseOpenBlasCore();
   const paths = [envBlasPath(), ...BLAS_CANDIDATES].filter((p): p is string => !!p);
   const reasons: string[] = [];
   for (const path of paths) {

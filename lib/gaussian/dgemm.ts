@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { BLAS_CANDIDATES } from "../blas.ts";
+import { BLAS_CANDIDATES, chooseOpenBlasCore } from "../blas.ts";
 
 /**
  * `C = op(A) op(B)` (row-major float64, C m x n overwritten), op(X) = Xᵀ when
@@ -96,6 +96,7 @@ function envPath(): string | undefined {
  */
 export function loadDgemm(): Dgemm | null {
   if (cached !== undefined) return cached;
+  chooseOpenBlasCore();
   const paths = [envPath(), ...BLAS_CANDIDATES].filter((p): p is string => !!p);
   for (const path of paths) {
     try {

@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { BLAS_CANDIDATES, loadSgemm } from "../blas.ts";
+import { BLAS_CANDIDATES, chooseOpenBlasCore as chooseFromFlags, loadSgemm } from "../blas.ts";
 import { type GptModel, gptParameterShapes, isDecayedParameter } from "./model.ts";
 import type { GptConfig } from "./config.ts";
 
@@ -275,7 +275,11 @@ function open(path: string): GptNativeKernel {
     lib.close();
     throw new Error(`${path} is not version ${VERSION} of the kernel`);
   }
-  chooseOpenBlasCore(lib.symbols.kdl_cpu());
+  // lib/blas.ts chooses from /proc/cpuinfo; the kernel's own CPU probe covers
+  // systems without it.
+  const fromFlags = chooseFromFlags();
+  if (fromFlags) coreChosen = fromFlags;
+  else chooseOpenBlasCore(lib.symbols.kdl_cpu());
   // lib/blas.ts opens the same library file first, so both share one handle (one core type).
   loadSgemm();
   const blas = [env("KD_BLAS_LIB"), ...BLAS_CANDIDATES].filter((p): p is string => !!p);

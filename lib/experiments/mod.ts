@@ -201,3 +201,23 @@ export {
   gaussianDistillationClaims,
   regressionTable,
 } from "./gaussian_distillation_figures.ts";
+export {
+  alignment,
+  type DrawOptions,
+  hallucinationRates,
+  interStudentVariance,
+  type InterStudentVariance,
+  type LlmSetup,
+  llmSetupFrom,
+  type LlmSetupOptions,
+  loadLlmSetup,
+  pairedDifference,
+  PAPER_SAMPLING,
+  PAPER_TEMPERATURES,
+  promptNoise,
+  sampleAnswers,
+  slopeAcrossUnits,
+  slopeOfMeans,
+  type SlopeTest,
+  type TwoWaySe,
+} from "./llm_setup.ts";

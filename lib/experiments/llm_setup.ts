@@ -568,12 +568,13 @@ export function slopeAcrossUnits(
 }
 
 /**
- * Trend test of independent arm means: weighted least-squares slope of
- * `means` on `x`, weights 1/SE², with the SE from the arms' SEs (no
- * inflation), for arms with independent students.
+ * Trend test of independent arm means: the ordinary least-squares slope of
+ * `means` on `x` (the same estimate as the mean of per-unit slopes when the
+ * arms share units), with its SE from the arms' independent SEs,
+ * SE² = Σ cᵢ² seᵢ², cᵢ = (xᵢ − x̄)/Σ(x − x̄)². For arms with their own students.
  *
  * @throws RangeError for fewer than 2 distinct x, mismatched lengths or an SE
- *   that is not positive.
+ *   that is negative or not finite.
  *
  * @category Language-model experiments
  */
@@ -587,19 +588,14 @@ export function slopeOfMeans(
     throw new RangeError("slopeOfMeans: x, means and ses must have the same length.");
   }
   ses.forEach((s, i) => {
-    if (!(s > 0 && isFinite(s))) {
-      throw new RangeError(`slopeOfMeans: ses[${i}] = ${s}; every SE must be positive.`);
+    if (!(s >= 0 && isFinite(s))) {
+      throw new RangeError(`slopeOfMeans: ses[${i}] = ${s}; every SE must be finite and >= 0.`);
     }
   });
-  const w = ses.map((s) => 1 / (s * s));
-  const sw = w.reduce((a, b) => a + b, 0);
-  const mx = w.reduce((a, wi, i) => a + wi * x[i], 0) / sw;
-  const my = w.reduce((a, wi, i) => a + wi * means[i], 0) / sw;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < x.length; i++) {
-    sxy += w[i] * (x[i] - mx) * (means[i] - my);
-    sxx += w[i] * (x[i] - mx) ** 2;
-  }
-  const slope = sxy / sxx, se = Math.sqrt(1 / sxx);
+  const n = x.length, mx = x.reduce((a, b) => a + b, 0) / n;
+  const sxx = x.reduce((a, xi) => a + (xi - mx) ** 2, 0);
+  const c = x.map((xi) => (xi - mx) / sxx);
+  const slope = c.reduce((a, ci, i) => a + ci * means[i], 0);
+  const se = Math.sqrt(c.reduce((a, ci, i) => a + ci * ci * ses[i] * ses[i], 0));
   return { slope, se, z: slope / se };
 }

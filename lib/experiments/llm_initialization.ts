@@ -19,7 +19,7 @@ import type { Scale } from "../config.ts";
 import type { Chart } from "../plot/chart.ts";
 import { facet, hconcat } from "../plot/compose.ts";
 import { lineBand } from "../plot/line_band.ts";
-import { type Claim, claimFromTest } from "../report/claims.ts";
+import type { Claim } from "../report/claims.ts";
 import { type Table, table } from "../report/table.ts";
 import { Rng } from "../random.ts";
 import { cloneGpt, disposeGpt, gptValues } from "../llm/model.ts";
@@ -31,10 +31,12 @@ import {
   hallucinationRates,
   type InterStudentVariance,
   interStudentVariance,
+  LLM_UNIT_SECONDS,
   type LlmSetup,
   sampleAnswers,
   slopeAcrossUnits,
   type SlopeTest,
+  trendClaim,
   type TwoWaySe,
 } from "./llm_setup.ts";
 import { sweep } from "./sweep.ts";
@@ -110,6 +112,19 @@ export function llmInitializationConfig(scale: Scale = "default"): LlmInitializa
         `llmInitializationConfig: scale must be smoke, default or paper; got "${scale}".`,
       );
   }
+}
+
+/**
+ * Expected seconds of {@link runLlmInitialization} on a quiet machine (an
+ * estimate from the counts and {@link LLM_UNIT_SECONDS}).
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export function llmInitializationSeconds(c: LlmInitializationConfig): number {
+  const models = c.levels.length * c.students, u = LLM_UNIT_SECONDS;
+  return models * c.trainQuestions * c.epochs * u.pairEpoch +
+    (c.trainQuestions + (1 + models) * c.evalQuestions) * u.greedy +
+    (2 + models) * c.evalQuestions * u.embed;
 }
 
 /**
@@ -419,7 +434,7 @@ export function llmInitializationClaims(r: LlmInitializationResult): Claim[] {
     rule: `z = ${isFinite(z) ? z.toFixed(2) : z} ${z <= -2 ? "<=" : ">"} −2 (not pulled together)`,
   };
   return [
-    claimFromTest({
+    trendClaim({
       section: "5.1, Fig. 6 (LM)",
       id: "lm-alignment-drops",
       claim:
@@ -429,7 +444,7 @@ export function llmInitializationClaims(r: LlmInitializationResult): Claim[] {
       se: al.se,
       direction: "less",
     }),
-    claimFromTest({
+    trendClaim({
       section: "5.1, Fig. 6 (LM)",
       id: "lm-variance-rises",
       claim: "LM students: inter-student variance rises with the init noise (slope per unit s)",

@@ -30,7 +30,7 @@ import type { Chart } from "../plot/chart.ts";
 import { hconcat } from "../plot/compose.ts";
 import { density } from "../plot/density.ts";
 import { lineBand } from "../plot/line_band.ts";
-import { type Claim, claimFromTest, claimVsNumber } from "../report/claims.ts";
+import { type Claim, claimVsNumber } from "../report/claims.ts";
 import { type Table, table } from "../report/table.ts";
 import { trainStudents } from "../llm/students.ts";
 import { meanDimensionVariance } from "../llm/text_average.ts";
@@ -41,6 +41,7 @@ import {
   hallucinationRates,
   type InterStudentVariance,
   interStudentVariance,
+  LLM_UNIT_SECONDS,
   type LlmSetup,
   PAPER_TEMPERATURES,
   promptNoise,
@@ -48,6 +49,7 @@ import {
   slopeAcrossUnits,
   slopeOfMeans,
   type SlopeTest,
+  trendClaim,
   type TwoWaySe,
 } from "./llm_setup.ts";
 import { sweep } from "./sweep.ts";
@@ -153,6 +155,25 @@ export function llmTemperatureConfig(scale: Scale = "default"): LlmTemperatureCo
         `llmTemperatureConfig: scale must be smoke, default or paper; got "${scale}".`,
       );
   }
+}
+
+/**
+ * Expected seconds of {@link runLlmTemperature} on a quiet machine, from the
+ * counts and {@link LLM_UNIT_SECONDS} (an estimate to print before a long run).
+ *
+ * @category Section 4: teacher output uncertainty
+ */
+export function llmTemperatureSeconds(c: LlmTemperatureConfig): number {
+  const T = c.temperatures.length, models = T * c.students + c.directStudents;
+  const PK = c.noisePrompts * c.noiseSamples;
+  const samples = T * c.students * c.trainQuestions + T * PK * (1 + c.noiseStudents) +
+    c.directStudents * PK + T * c.evalQuestions + 2 * c.predictiveSamples;
+  const greedy = (1 + models) * c.evalQuestions;
+  const embeds = (2 + models + T) * c.evalQuestions + T * PK * (1 + c.noiseStudents) +
+    c.directStudents * PK + 2 * c.predictiveSamples;
+  const u = LLM_UNIT_SECONDS;
+  return models * c.trainQuestions * c.epochs * u.pairEpoch + samples * u.sample +
+    greedy * u.greedy + embeds * u.embed;
 }
 
 /**
@@ -629,7 +650,7 @@ export function llmTemperatureClaims(r: LlmTemperatureResult): Claim[] {
   const pooled = meanSe(r.arms.flatMap((a) => a.narrower));
   const t1 = r.arms.find((a) => a.temperature === 1) ?? r.arms[0];
   const claims: Claim[] = [
-    claimFromTest({
+    trendClaim({
       section: "4.3, Fig. 4a",
       id: "llm-alignment",
       claim: "LLM students: alignment with the teacher decreases mildly with T (slope per unit T)",
@@ -638,7 +659,7 @@ export function llmTemperatureClaims(r: LlmTemperatureResult): Claim[] {
       se: al.se,
       direction: "less",
     }),
-    claimFromTest({
+    trendClaim({
       section: "4.3, Fig. 4b",
       id: "llm-inter-flat",
       claim: "LLM students: inter-student variance flat in T (slope per unit T)",
@@ -656,7 +677,7 @@ export function llmTemperatureClaims(r: LlmTemperatureResult): Claim[] {
       ours: pooled.mean,
       se: pooled.se,
     }),
-    claimFromTest({
+    trendClaim({
       section: "App. F, Table 5",
       id: "appf-systematic-rises",
       claim:
@@ -666,7 +687,7 @@ export function llmTemperatureClaims(r: LlmTemperatureResult): Claim[] {
       se: r.trends.systematic.se,
       direction: "greater",
     }),
-    claimFromTest({
+    trendClaim({
       section: "App. F, Table 5",
       id: "appf-transfer",
       claim:
@@ -676,7 +697,7 @@ export function llmTemperatureClaims(r: LlmTemperatureResult): Claim[] {
       se: t1.transfer.seSlope,
       direction: "greater",
     }),
-    claimFromTest({
+    trendClaim({
       section: "App. F, Table 5",
       id: "appf-systematic-positive",
       claim: `Systematic noise positive: students noisier than Direct FT (T = ${t1.temperature})`,

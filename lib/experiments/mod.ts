@@ -207,6 +207,7 @@ export {
   hallucinationRates,
   type InterStudentVariance,
   interStudentVariance,
+  LLM_UNIT_SECONDS,
   type LlmSetup,
   llmSetupFrom,
   type LlmSetupOptions,
@@ -219,6 +220,7 @@ export {
   slopeAcrossUnits,
   slopeOfMeans,
   type SlopeTest,
+  trendClaim,
   type TwoWaySe,
 } from "./llm_setup.ts";
 export {
@@ -233,6 +235,7 @@ export {
   llmTemperatureConfig,
   llmTemperatureFigure,
   type LlmTemperatureResult,
+  llmTemperatureSeconds,
   type NoiseTransfer,
   PAPER_TABLE2,
   PAPER_TABLE5,
@@ -245,6 +248,7 @@ export {
   llmInitializationFigure,
   type LlmInitializationLevel,
   type LlmInitializationResult,
+  llmInitializationSeconds,
   llmInitializationTable,
   llmTrajectoryFigure,
   runLlmInitialization,

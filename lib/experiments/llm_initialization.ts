@@ -501,7 +501,7 @@ export function llmInitializationFigure(r: LlmInitializationResult): Chart {
 export function llmTrajectoryFigure(r: LlmInitializationResult): Chart {
   const rows = r.levels.flatMap((l) =>
     l.trajectories.slice(0, 5).flatMap((path, k) =>
-      path.map((w, step) => ({ s: `s = ${l.s}`, student: `student ${k + 1}`, step, w }))
+      path.map((w, step) => ({ s: l.s, student: `student ${k + 1}`, step, w }))
     )
   );
   return facet(

@@ -322,7 +322,22 @@ export interface LlmTemperatureResult {
   };
 }
 
-function regress(x: readonly number[], y: readonly number[]): Omit<NoiseTransfer, "average"> {
+/**
+ * Appendix F's regression across prompts: the OLS slope of `y` (student
+ * noise) on `x` (teacher noise), its classical SE and R² (NaN when x is
+ * constant).
+ *
+ * @category Section 4: teacher output uncertainty
+ */
+export function noiseRegression(
+  x: readonly number[],
+  y: readonly number[],
+): Omit<NoiseTransfer, "average"> {
+  if (x.length !== y.length || x.length < 2) {
+    throw new RangeError(
+      `noiseRegression: x and y must hold the same number (>= 2) of values, got ${x.length} and ${y.length}.`,
+    );
+  }
   const n = x.length;
   const mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
   let sxx = 0, sxy = 0, syy = 0;
@@ -466,7 +481,7 @@ export async function runLlmTemperature(
       sampleEmb.reduce((a, e) => a + promptNoise([e[q]]).perQuestion[0], 0) / sampleEmb.length
     );
     const tNoise = await teacherNoise(T);
-    const transfer = { ...regress(tNoise, studentNoise), average: meanSe(studentNoise) };
+    const transfer = { ...noiseRegression(tNoise, studentNoise), average: meanSe(studentNoise) };
     const common = {
       alignment: alignment(teacherGreedyEmb, greedyEmb),
       trainLoss: meanSe(losses),

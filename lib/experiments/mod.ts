@@ -236,6 +236,7 @@ export {
   llmTemperatureFigure,
   type LlmTemperatureResult,
   llmTemperatureSeconds,
+  noiseRegression,
   type NoiseTransfer,
   PAPER_TABLE2,
   PAPER_TABLE5,

@@ -7,6 +7,7 @@ import {
   type LlmTemperatureConfig,
   llmTemperatureConfig,
   llmTemperatureFigure,
+  noiseRegression,
   runLlmTemperature,
 } from "../../lib/experiments/llm_temperature.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
@@ -102,4 +103,18 @@ Deno.test("claims, tables and figure specs", async () => {
   assertEquals(llmTable5(first).rows.length, 4);
   await assertSnapshot("llm_temperature_figure", llmTemperatureFigure(first).spec);
   await assertSnapshot("llm_predictive_figure", llmPredictiveFigure(first).spec);
+});
+
+Deno.test("Appendix F's regression: slope, SE and R² on constructed prompts", () => {
+  const exact = noiseRegression([0.1, 0.2, 0.3, 0.4], [0.5, 0.7, 0.9, 1.1]);
+  assertAlmostEquals(exact.slope, 2, 1e-12);
+  assertAlmostEquals(exact.r2, 1, 1e-12);
+  assertAlmostEquals(exact.seSlope, 0, 1e-6);
+  // x = 0, 1, 2, 3; y = x + (1, −1, −1, 1): slope 1 (the residuals are orthogonal to x),
+  // RSS 4, Sxx 5, Syy 9, so R² = 5/9 and SE = √(4/2/5)
+  const noisy = noiseRegression([0, 1, 2, 3], [1, 0, 1, 4]);
+  assertAlmostEquals(noisy.slope, 1, 1e-12);
+  assertAlmostEquals(noisy.r2, 5 / 9, 1e-12);
+  assertAlmostEquals(noisy.seSlope, Math.sqrt(0.4), 1e-12);
+  assert(Number.isNaN(noiseRegression([1, 1], [0, 2]).slope));
 });

@@ -203,6 +203,14 @@ function checkConfig(c: LlmTemperatureConfig, setup: LlmSetup): void {
   if (c.temperatures.length < 2 || !c.temperatures.every((t) => t > 0 && isFinite(t))) {
     throw new RangeError(`${fn}: config.temperatures needs at least 2 temperatures > 0.`);
   }
+  if (!c.temperatures.includes(c.predictiveTemperature)) {
+    throw new RangeError(
+      `${fn}: config.predictiveTemperature (${c.predictiveTemperature}) must be one of config.temperatures.`,
+    );
+  }
+  if (!(c.directTemperature > 0 && isFinite(c.directTemperature))) {
+    throw new RangeError(`${fn}: config.directTemperature must be a finite number > 0.`);
+  }
   if (c.noiseStudents > c.students) {
     throw new RangeError(`${fn}: config.noiseStudents (${c.noiseStudents}) exceeds students.`);
   }
@@ -580,11 +588,6 @@ export async function runLlmTemperature(
     studentHallucination: slopeAcrossUnits(Ts, byQ((a) => a.studentHallucination.perQuestion)),
     teacherHallucination: slopeAcrossUnits(Ts, byQ((a) => a.teacherHallucination.perQuestion)),
   };
-  if (!predictive) {
-    throw new Error(
-      "runLlmTemperature: config.predictiveTemperature is not among config.temperatures.",
-    );
-  }
   return {
     config,
     description: setup.description,
@@ -599,7 +602,7 @@ export async function runLlmTemperature(
       teacherNoise: direct.teacherNoise,
       transfer: direct.transfer,
     },
-    predictive,
+    predictive: predictive!,
     trends,
   };
 }

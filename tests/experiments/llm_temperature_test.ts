@@ -86,6 +86,11 @@ Deno.test("bad configurations are named before any work", async () => {
     RangeError,
     "noisePrompts",
   );
+  await assertRejects(
+    () => runLlmTemperature({ ...TINY, predictiveTemperature: 1.5 }, setup, quiet),
+    RangeError,
+    "predictiveTemperature",
+  );
 });
 
 Deno.test("claims, tables and figure specs", async () => {

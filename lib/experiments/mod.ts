@@ -283,3 +283,35 @@ export {
   correctionsTable,
   correctionsTestsTable,
 } from "./llm_corrections_figures.ts";
+// Section 4.3, Appendices C and F (notebook 04) and Section 5.1 with language models (notebook 05).
+export {
+  conservativeTrend,
+  firstComponentScores,
+  llmPredictiveFigure,
+  llmTable2,
+  llmTable5,
+  type LlmTemperatureArm,
+  llmTemperatureClaims,
+  type LlmTemperatureConfig,
+  llmTemperatureConfig,
+  llmTemperatureFigure,
+  type LlmTemperatureResult,
+  llmTemperatureSeconds,
+  noiseRegression,
+  type NoiseTransfer,
+  PAPER_TABLE2,
+  PAPER_TABLE5,
+  runLlmTemperature,
+} from "./llm_temperature.ts";
+export {
+  llmInitializationClaims,
+  type LlmInitializationConfig,
+  llmInitializationConfig,
+  llmInitializationFigure,
+  type LlmInitializationLevel,
+  type LlmInitializationResult,
+  llmInitializationSeconds,
+  llmInitializationTable,
+  llmTrajectoryFigure,
+  runLlmInitialization,
+} from "./llm_initialization.ts";

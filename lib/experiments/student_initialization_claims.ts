@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Claim, claimFromTest, claimNotTestable, claimVsNumber } from "../report/claims.ts";
+import { type Claim, claimFromTest, claimVsNumber } from "../report/claims.ts";
 import { fmt } from "../report/prose.ts";
 import { type Estimate, jackknifeCombination, jackknifeSlope } from "./jackknife.ts";
 import type {
@@ -21,11 +21,6 @@ import type {
  * @category Section 5: student initialization uncertainty
  */
 export const THEOREM51_TOLERANCE = 1e-9;
-
-/** Why the language-model half of 5.1 is not run here. */
-const LM_WHY = "needs DistilGPT2 students fine-tuned from pre-trained weights plus noise " +
-  "(Appendix D, Figure 12); the language-model substrate is wired to this chapter in a later " +
-  "issue";
 
 /**
  * The levels of one 5.1 variant, in order of s.
@@ -101,7 +96,7 @@ export function initStatistics(init: InitPerturbationResult): InitStatistics {
 
 /**
  * Section 5's claims: 5.1 (Figure 6 and Appendix D; the language-model
- * claims are recorded as not testable here) and 5.2 (Figure 8, Theorems
+ * claims are `llmInitializationClaims` in lib/experiments/llm_initialization.ts) and 5.2 (Figure 8, Theorems
  * 5.1-5.3). Trend claims are z-tests of a slope or difference (|z| < 2 for
  * "flat", z ≥ 2 for "rises"); theorem values are compared with the
  * simulation within 2 Monte Carlo SEs.
@@ -178,27 +173,6 @@ export function studentInitializationClaims(
       paper: init.kaimingTheory,
       ours: st.kaiming.value,
       se: st.kaiming.se,
-    }),
-    claimNotTestable({
-      section: "5.1, Fig. 6 (LM)",
-      id: "lm-alignment-drops",
-      claim: "LM students: alignment with the teacher drops as the init noise grows",
-      paper: "drops",
-      why: LM_WHY,
-    }),
-    claimNotTestable({
-      section: "5.1, Fig. 6 (LM)",
-      id: "lm-variance-rises",
-      claim: "LM students: inter-student variance rises with the init noise",
-      paper: "rises",
-      why: LM_WHY,
-    }),
-    claimNotTestable({
-      section: "5.1, App. D Fig. 12",
-      id: "lm-distinct-optima",
-      claim: "LM students: parameter trajectories settle in distinct optima",
-      paper: "distinct optima",
-      why: LM_WHY,
     }),
   ];
   const worst = Math.max(...boot.theorem51.map((r) => r.maxFull));

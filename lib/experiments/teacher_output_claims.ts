@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Claim, claimFromTest, claimNotTestable, claimVsNumber } from "../report/claims.ts";
+import { type Claim, claimFromTest, claimVsNumber } from "../report/claims.ts";
 import { bonferroniZ } from "./bonferroni.ts";
 import {
   QUANTITIES,
@@ -87,8 +87,8 @@ export const PAPER_TABLE2_SHARE = "99.96-100%";
  * every level (largest |z| within the Bonferroni bound), the slope of
  * Theorem 4.1, the shape of the inter-student variance in both readings
  * (the paper's text: variance of predictions; its code: variance of test
- * MSE), monotone accuracy, and the language-model claims of Section 4.3
- * (not testable here).
+ * MSE) and monotone accuracy. The language-model claims of Section 4.3 and
+ * Appendices C and F are `llmTemperatureClaims` (lib/experiments/llm_temperature.ts).
  *
  * @example
  * ```ts
@@ -181,29 +181,5 @@ export function teacherOutputClaims(result: TeacherOutputResult): Claim[] {
       threshold: 0,
     }));
   }
-  const why = "needs the language-model substrate (GPT-2 teacher, DistilGPT2 students, BioASQ)";
-  claims.push(
-    claimNotTestable({
-      section: "4.3",
-      id: "llm-alignment",
-      claim: "LLM students: alignment with the teacher decreases mildly with temperature",
-      paper: "decreasing",
-      why,
-    }),
-    claimNotTestable({
-      section: "4.3",
-      id: "llm-inter-flat",
-      claim: "LLM students: inter-student variance flat in temperature",
-      paper: "flat",
-      why,
-    }),
-    claimNotTestable({
-      section: "App. C",
-      id: "llm-narrower",
-      claim: "LLM students' embedding variance below the teacher's (Table 2)",
-      paper: PAPER_TABLE2_SHARE,
-      why,
-    }),
-  );
   return claims;
 }

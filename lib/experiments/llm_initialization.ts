@@ -1,0 +1,567 @@
+/**
+ * Section 5.1 with language models and Appendix D (docs/protocols.md,
+ * "Section 5"): students start from the pre-trained base plus relative
+ * Gaussian noise, p ← p + N(0,1)·|p|·s, at increasing scales s, and are
+ * fine-tuned on the same fixed greedy teacher answers in the same data
+ * order; only the perturbation differs between students. Then alignment
+ * with the teacher and inter-student variance against s (Figure 6's LLM
+ * panels), one attention weight's trajectory per student (Figure 12), and
+ * the parameter variance across students before and after fine-tuning.
+ *
+ * Student s draws its perturbation from `new Rng(seed).child(s).child(1)`
+ * at every level (common random numbers: the same direction, scaled), so
+ * trends in s are tested paired over students as well as over questions.
+ * At s = 0 every student is the same network (a built-in check).
+ *
+ * @module
+ */
+import type { Scale } from "../config.ts";
+import type { Chart } from "../plot/chart.ts";
+import { facet, hconcat } from "../plot/compose.ts";
+import { lineBand } from "../plot/line_band.ts";
+import type { Claim } from "../report/claims.ts";
+import { type Table, table } from "../report/table.ts";
+import { Rng } from "../random.ts";
+import { cloneGpt, disposeGpt, gptValues } from "../llm/model.ts";
+import { addRelativeNoise, trainOnQa } from "../llm/train.ts";
+import { type MeanSe, meanSe } from "../llm/quality.ts";
+import type { Embedding } from "../llm/text_average.ts";
+import {
+  alignment,
+  hallucinationRates,
+  type InterStudentVariance,
+  interStudentVariance,
+  LLM_UNIT_SECONDS,
+  type LlmSetup,
+  sampleAnswers,
+  slopeAcrossUnits,
+  type SlopeTest,
+  trendClaim,
+  type TwoWaySe,
+} from "./llm_setup.ts";
+import { sweep } from "./sweep.ts";
+import type { ExperimentConfig, RunOptions } from "./types.ts";
+
+/**
+ * Counts of the initialization experiment.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export interface LlmInitializationConfig extends ExperimentConfig {
+  /** Relative perturbation scales s (0 = the base itself). */
+  levels: number[];
+  /** Students per level (paper 20). */
+  students: number;
+  /** Training questions (the teacher's greedy answers are the targets). */
+  trainQuestions: number;
+  /** Held-out test questions the students answer (greedy). */
+  evalQuestions: number;
+  /** Fine-tuning epochs (paper 3). */
+  epochs: number;
+  /** Batch size (paper 10). */
+  batchSize: number;
+  /** Peak learning rate (linear decay). */
+  learningRate: number;
+  /** The tracked attention weight (Figure 12): a parameter name pattern resolved on the model, and a flat index. */
+  track: { layer: number; index: number };
+}
+
+/**
+ * The configuration at a scale.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export function llmInitializationConfig(scale: Scale = "default"): LlmInitializationConfig {
+  const base = {
+    scale,
+    seed: 5100,
+    levels: [0, 0.01, 0.02, 0.05, 0.1],
+    batchSize: 10,
+    track: { layer: 0, index: 0 },
+  };
+  switch (scale) {
+    case "smoke":
+      return {
+        ...base,
+        students: 3,
+        trainQuestions: 12,
+        evalQuestions: 10,
+        epochs: 1,
+        learningRate: 1e-3,
+      };
+    case "default":
+      return {
+        ...base,
+        students: 6,
+        trainQuestions: 100,
+        evalQuestions: 60,
+        epochs: 2,
+        learningRate: 1e-3,
+      };
+    case "paper":
+      return {
+        ...base,
+        students: 20,
+        trainQuestions: 3989,
+        evalQuestions: 443,
+        epochs: 3,
+        learningRate: 5e-4,
+      };
+    default:
+      throw new RangeError(
+        `llmInitializationConfig: scale must be smoke, default or paper; got "${scale}".`,
+      );
+  }
+}
+
+/**
+ * Expected seconds of {@link runLlmInitialization} on a quiet machine (an
+ * estimate from the counts and {@link LLM_UNIT_SECONDS}).
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export function llmInitializationSeconds(c: LlmInitializationConfig): number {
+  const models = c.levels.length * c.students, u = LLM_UNIT_SECONDS;
+  return models * c.trainQuestions * c.epochs * u.pairEpoch +
+    (c.trainQuestions + (1 + models) * c.evalQuestions) * u.greedy +
+    (2 + models) * c.evalQuestions * u.embed;
+}
+
+/**
+ * One perturbation level.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export interface LlmInitializationLevel {
+  /** The relative perturbation scale. */
+  s: number;
+  /** Student greedy answers against the teacher's greedy answers. */
+  alignment: TwoWaySe;
+  /** Inter-student variance of the answer embeddings. */
+  inter: InterStudentVariance;
+  /** Hallucination rate of the students' answers. */
+  hallucination: TwoWaySe;
+  /** Final-epoch training loss across students. */
+  trainLoss: MeanSe;
+  /** Mean over all parameters of the variance across students (n − 1), before fine-tuning. */
+  paramVarBefore: number;
+  /** The same after fine-tuning. */
+  paramVarAfter: number;
+  /** After minus before, with its jackknife SE over students. */
+  paramVarGrowth: { value: number; se: number };
+  /** Per student: the tracked weight at the start and after every update. */
+  trajectories: number[][];
+}
+
+/**
+ * What {@link runLlmInitialization} returns.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export interface LlmInitializationResult {
+  config: LlmInitializationConfig;
+  description: string;
+  seconds: number;
+  /** The tracked parameter's name and flat index. */
+  tracked: { name: string; index: number };
+  /** Parameters per student. */
+  parameters: number;
+  levels: LlmInitializationLevel[];
+  /** The teacher's greedy answers: hallucination rate. */
+  teacherHallucination: TwoWaySe;
+  trends: {
+    /** Alignment in s: paired over questions and over students (common random numbers). */
+    alignment: { questions: SlopeTest; students: SlopeTest };
+    /** Inter-student variance in s: paired over questions; over students by a jackknife. */
+    inter: { questions: SlopeTest; students: SlopeTest };
+    /** Hallucination in s, paired over questions. */
+    hallucination: SlopeTest;
+  };
+}
+
+function checkConfig(c: LlmInitializationConfig, setup: LlmSetup): void {
+  const fn = "runLlmInitialization";
+  for (
+    const [k, min] of [
+      ["students", 3],
+      ["trainQuestions", 1],
+      ["evalQuestions", 2],
+      ["epochs", 1],
+      ["batchSize", 1],
+    ] as const
+  ) {
+    const v = c[k];
+    if (!Number.isInteger(v) || v < min) {
+      throw new RangeError(`${fn}: config.${k} must be an integer >= ${min}, got ${v}.`);
+    }
+  }
+  if (c.levels.length < 2 || !c.levels.every((s) => s >= 0 && isFinite(s))) {
+    throw new RangeError(`${fn}: config.levels needs at least 2 finite scales >= 0.`);
+  }
+  if (!Number.isInteger(c.seed)) throw new RangeError(`${fn}: config.seed must be an integer.`);
+  if (c.trainQuestions > setup.qa.train.length || c.evalQuestions > setup.qa.test.length) {
+    throw new RangeError(
+      `${fn}: config asks for ${c.trainQuestions} training and ${c.evalQuestions} test questions; ` +
+        `the split has ${setup.qa.train.length} and ${setup.qa.test.length}.`,
+    );
+  }
+  if (!(c.learningRate > 0)) throw new RangeError(`${fn}: config.learningRate must be > 0.`);
+  const layers = setup.base.config.layers;
+  if (!Number.isInteger(c.track.layer) || c.track.layer < 0 || c.track.layer >= layers) {
+    throw new RangeError(`${fn}: config.track.layer must be in [0, ${layers}).`);
+  }
+}
+
+/** Variance across students (n − 1) per entry, averaged over entries, leaving out student `skip`. */
+function meanVariance(sum: Float64Array, sq: Float64Array, xs: Float32Array[], skip = -1): number {
+  const n = xs.length - (skip >= 0 ? 1 : 0);
+  let t = 0;
+  const x = skip >= 0 ? xs[skip] : undefined;
+  for (let j = 0; j < sum.length; j++) {
+    const s1 = x ? sum[j] - x[j] : sum[j], s2 = x ? sq[j] - x[j] * x[j] : sq[j];
+    t += (s2 - (s1 * s1) / n) / (n - 1);
+  }
+  return t / sum.length;
+}
+
+function sums(xs: Float32Array[]): [Float64Array, Float64Array] {
+  const P = xs[0].length;
+  const s1 = new Float64Array(P), s2 = new Float64Array(P);
+  for (const x of xs) {
+    for (let j = 0; j < P; j++) {
+      s1[j] += x[j];
+      s2[j] += x[j] * x[j];
+    }
+  }
+  return [s1, s2];
+}
+
+function flat(m: Map<string, Float32Array>): Float32Array {
+  let n = 0;
+  for (const v of m.values()) n += v.length;
+  const out = new Float32Array(n);
+  let o = 0;
+  for (const v of m.values()) {
+    out.set(v, o);
+    o += v.length;
+  }
+  return out;
+}
+
+function jackknife(values: number[], full: number): { value: number; se: number } {
+  const n = values.length, m = values.reduce((a, b) => a + b, 0) / n;
+  return {
+    value: full,
+    se: Math.sqrt(((n - 1) / n) * values.reduce((a, b) => a + (b - m) ** 2, 0)),
+  };
+}
+
+/** Per-dimension variance across rows (n − 1) averaged over dimensions, leaving out row `skip`. */
+function dimVariance(e: readonly Embedding[], skip: number): number {
+  const d = e[0].length, n = e.length - 1;
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    let m = 0;
+    for (let i = 0; i < e.length; i++) if (i !== skip) m += e[i][j];
+    m /= n;
+    for (let i = 0; i < e.length; i++) if (i !== skip) s += (e[i][j] - m) ** 2;
+  }
+  return s / ((n - 1) * d);
+}
+
+/**
+ * Run the initialization experiment on a loaded setup.
+ *
+ * @throws RangeError for a bad configuration, before any work.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export async function runLlmInitialization(
+  config: LlmInitializationConfig,
+  setup: LlmSetup,
+  options: RunOptions = {},
+): Promise<LlmInitializationResult> {
+  checkConfig(config, setup);
+  const t0 = performance.now();
+  const c = config;
+  const trainQs = setup.qa.train.slice(0, c.trainQuestions).map((p) => p.question);
+  const evalPairs = setup.qa.test.slice(0, c.evalQuestions);
+  const evalQs = evalPairs.map((p) => p.question);
+  const [targets] = setup.teacherAnswers(trainQs, { temperature: 0 });
+  const data = trainQs.map((question, i) => ({ question, answer: targets[i] }))
+    .filter((p) => p.answer.trim() !== "");
+  const truths = await setup.embed(evalPairs.map((p) => p.answer));
+  const [teacherGreedy] = setup.teacherAnswers(evalQs, { temperature: 0 });
+  const teacherEmb = await setup.embed(teacherGreedy);
+  const tracked = { name: `h.${c.track.layer}.attn.c_attn.w`, index: c.track.index };
+  const root = new Rng(c.seed);
+
+  const runLevel = async (s: number) => {
+    const before: Float32Array[] = [], after: Float32Array[] = [];
+    const answers: string[][] = [], losses: number[] = [], trajectories: number[][] = [];
+    for (let k = 0; k < c.students; k++) {
+      const model = cloneGpt(setup.base);
+      try {
+        addRelativeNoise(model, s, root.child(k).child(1));
+        const b = flat(gptValues(model));
+        before.push(b);
+        const res = trainOnQa(model, data, {
+          seed: root, // the same data order for every student
+          epochs: c.epochs,
+          batchSize: c.batchSize,
+          learningRate: c.learningRate,
+          track: tracked,
+        });
+        after.push(flat(gptValues(model)));
+        losses.push(res.epochLosses[res.epochLosses.length - 1]);
+        const start = b[offsetOf(model, tracked.name) + tracked.index];
+        trajectories.push([start, ...res.trajectory]);
+        [answers[k]] = sampleAnswers(model, evalQs, {
+          temperature: 0,
+          maxNewTokens: setup.maxNewTokens,
+        });
+      } finally {
+        disposeGpt(model);
+      }
+    }
+    const emb = await Promise.all(answers.map((a) => setup.embed(a)));
+    const [b1, b2] = sums(before), [a1, a2] = sums(after);
+    const vb = meanVariance(b1, b2, before), va = meanVariance(a1, a2, after);
+    const loo = before.map((_, k) =>
+      meanVariance(a1, a2, after, k) - meanVariance(b1, b2, before, k)
+    );
+    return {
+      s,
+      alignment: alignment(teacherEmb, emb),
+      inter: interStudentVariance(emb),
+      hallucination: hallucinationRates(emb, truths),
+      trainLoss: meanSe(losses),
+      paramVarBefore: vb,
+      paramVarAfter: va,
+      paramVarGrowth: jackknife(loo, va - vb),
+      trajectories,
+      // for the students' jackknife of the variance trend
+      looInter: emb.map((_, k) =>
+        evalQs.reduce((a, _q, q) => a + dimVariance(emb.map((e) => e[q]), k), 0) / evalQs.length
+      ),
+    };
+  };
+  const raw = await sweep(c.levels, runLevel, {
+    label: "init perturbation",
+    name: (s) => `s = ${s}`,
+    progress: options.progress,
+  });
+  const levels: LlmInitializationLevel[] = raw.map(({ looInter: _l, ...l }) => l);
+  const x = c.levels;
+  const byQ = (f: (l: LlmInitializationLevel) => number[]) =>
+    f(levels[0]).map((_, q) => levels.map((l) => f(l)[q]));
+  // Jackknife over students of the variance slope (the same students at every level).
+  const slopeOf = (ys: number[]) => slopeAcrossUnits(x, [ys, ys]).slope;
+  const fullSlope = slopeOf(levels.map((l) => l.inter.mean));
+  const looSlopes = Array.from(
+    { length: c.students },
+    (_, k) => slopeOf(raw.map((r) => r.looInter[k])),
+  );
+  const jk = jackknife(looSlopes, fullSlope);
+  const perStudent = Array.from(
+    { length: c.students },
+    (_, k) => levels.map((l) => l.alignment.perStudent[k]),
+  );
+  const probe = cloneGpt(setup.base);
+  const parameters = flat(gptValues(probe)).length;
+  disposeGpt(probe);
+  return {
+    config,
+    description: setup.description,
+    seconds: Math.round((performance.now() - t0) / 100) / 10,
+    tracked,
+    parameters,
+    levels,
+    teacherHallucination: hallucinationRates([teacherEmb], truths),
+    trends: {
+      alignment: {
+        questions: slopeAcrossUnits(x, byQ((l) => l.alignment.perQuestion)),
+        students: slopeAcrossUnits(x, perStudent),
+      },
+      inter: {
+        questions: slopeAcrossUnits(x, byQ((l) => l.inter.perQuestion)),
+        students: { slope: jk.value, se: jk.se, z: jk.value / jk.se },
+      },
+      hallucination: slopeAcrossUnits(x, byQ((l) => l.hallucination.perQuestion)),
+    },
+  };
+}
+
+function offsetOf(model: { params: Map<string, { size: number }> }, name: string): number {
+  let o = 0;
+  for (const [n, v] of model.params) {
+    if (n === name) return o;
+    o += v.size;
+  }
+  throw new RangeError(`offsetOf: no parameter ${name}.`);
+}
+
+function conservative(t: { questions: SlopeTest; students: SlopeTest }): SlopeTest {
+  return !isFinite(t.questions.se) || t.students.se > t.questions.se ? t.students : t.questions;
+}
+
+/**
+ * The language-model claims of Section 5.1 and Appendix D: trends in s are
+ * z-tests of the slope with the larger of its two SEs (paired over questions;
+ * over students); "distinct optima" asks the across-student parameter
+ * variance not to shrink in fine-tuning at the largest s (after − before,
+ * jackknife SE over students, z > −2) while the students reach the same
+ * training loss.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export function llmInitializationClaims(r: LlmInitializationResult): Claim[] {
+  const al = conservative(r.trends.alignment), iv = conservative(r.trends.inter);
+  const top = r.levels[r.levels.length - 1];
+  const g = top.paramVarGrowth;
+  const rel = top.paramVarBefore > 0 ? g.value / top.paramVarBefore : 0;
+  // "Does not shrink": reproduced unless after − before is significantly negative (z <= −2).
+  const z = g.se > 0 ? g.value / g.se : g.value < 0 ? -Infinity : 0;
+  const distinctOptima: Claim = {
+    section: "5.1, App. D Fig. 12",
+    id: "lm-distinct-optima",
+    claim: `LM students settle in distinct optima: parameter variance across students after − ` +
+      `before fine-tuning at s = ${top.s} (${(100 * rel).toFixed(1)}% of before; must not shrink)`,
+    paper: "distinct optima",
+    ours: g.value,
+    se: g.se,
+    verdict: z <= -2 ? "differs" : "reproduced",
+    rule: `z = ${isFinite(z) ? z.toFixed(2) : z} ${z <= -2 ? "<=" : ">"} −2 (not pulled together)`,
+  };
+  return [
+    trendClaim({
+      section: "5.1, Fig. 6 (LM)",
+      id: "lm-alignment-drops",
+      claim:
+        "LM students: alignment with the teacher drops as the init noise grows (slope per unit s)",
+      paper: "drops",
+      ours: al.slope,
+      se: al.se,
+      direction: "less",
+    }),
+    trendClaim({
+      section: "5.1, Fig. 6 (LM)",
+      id: "lm-variance-rises",
+      claim: "LM students: inter-student variance rises with the init noise (slope per unit s)",
+      paper: "rises",
+      ours: iv.slope,
+      se: iv.se,
+      direction: "greater",
+    }),
+    distinctOptima,
+  ];
+}
+
+/**
+ * Figure 6's LLM panels rebuilt: alignment and inter-student variance
+ * against the perturbation scale, bands ±2 SE across students.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export function llmInitializationFigure(r: LlmInitializationResult): Chart {
+  const rows = r.levels.map((l) => ({
+    s: l.s,
+    alignment: l.alignment.mean,
+    alignmentBand: 2 * (isFinite(l.alignment.seStudents) ? l.alignment.seStudents : 0),
+    inter: l.inter.mean,
+    interBand: 2 * (isFinite(l.inter.seStudents) ? l.inter.seStudents : 0),
+    hallucination: l.hallucination.mean,
+    hallucinationBand: 2 *
+      (isFinite(l.hallucination.seQuestions) ? l.hallucination.seQuestions : 0),
+  }));
+  const frame = { x: "s", xTitle: "relative init noise s", width: "column" } as const;
+  return hconcat([
+    lineBand(rows, {
+      ...frame,
+      y: "alignment",
+      band: "alignmentBand",
+      yTitle: "alignment (cosine)",
+    }),
+    lineBand(rows, { ...frame, y: "inter", band: "interBand", yTitle: "inter-student variance" }),
+    lineBand(rows, {
+      ...frame,
+      y: "hallucination",
+      band: "hallucinationBand",
+      yTitle: "hallucination rate",
+    }),
+  ], { width: "page" });
+}
+
+/**
+ * Figure 12 rebuilt: the tracked attention weight over fine-tuning, one line
+ * per student (the first five), one panel per level.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export function llmTrajectoryFigure(r: LlmInitializationResult): Chart {
+  const rows = r.levels.flatMap((l) =>
+    l.trajectories.slice(0, 5).flatMap((path, k) =>
+      path.map((w, step) => ({ s: l.s, student: `student ${k + 1}`, step, w }))
+    )
+  );
+  return facet(
+    lineBand(rows, {
+      x: "step",
+      y: "w",
+      series: "student",
+      points: false,
+      xTitle: "update",
+      yTitle: `${r.tracked.name}[${r.tracked.index}]`,
+    }),
+    "s",
+    { columns: 3, width: "page", name: "llm_trajectories_by_s" },
+  );
+}
+
+/**
+ * Appendix D's numbers per level: alignment, inter-student variance,
+ * hallucination, training loss and parameter variance before and after.
+ *
+ * @category Section 5: student initialization uncertainty
+ */
+export function llmInitializationTable(r: LlmInitializationResult): Table {
+  const c = r.config;
+  const sci = (d: number) => (v: unknown) => typeof v === "number" ? v.toExponential(d) : String(v);
+  return table({
+    columns: [
+      { name: "s", label: "s", digits: 2 },
+      { name: "alignment", label: "Alignment", digits: 4 },
+      { name: "seAlignment", label: "SE", digits: 4 },
+      { name: "inter", label: "Inter-student var", format: sci(3) },
+      { name: "seInter", label: "SE", format: sci(2) },
+      { name: "hallucination", label: "Halluc.", digits: 3 },
+      { name: "loss", label: "Train loss", digits: 3 },
+      { name: "before", label: "Param var before", format: sci(3) },
+      { name: "after", label: "Param var after", format: sci(3) },
+      { name: "trackSd", label: "SD tracked w end", format: sci(2) },
+    ],
+    rows: r.levels.map((l) => {
+      const end = l.trajectories.map((t) => t[t.length - 1]);
+      return {
+        s: l.s,
+        alignment: l.alignment.mean,
+        seAlignment: l.alignment.seStudents,
+        inter: l.inter.mean,
+        seInter: l.inter.seStudents,
+        hallucination: l.hallucination.mean,
+        loss: l.trainLoss.mean,
+        before: l.paramVarBefore,
+        after: l.paramVarAfter,
+        trackSd: Math.sqrt(meanSe(end).se ** 2 * end.length),
+      };
+    }),
+    caption: "Section 5.1 with language models: students from the base plus relative noise s, " +
+      "fine-tuned on the teacher's greedy answers.",
+    note: `${c.students} students per level, ${c.trainQuestions} training and ` +
+      `${c.evalQuestions} test questions, ${c.epochs} epoch(s), seed ${c.seed}, scale ${c.scale}. ` +
+      `SEs across students (alignment) and by a jackknife over students (variance). Param var: ` +
+      `mean over the ${
+        r.parameters.toLocaleString("en-US")
+      } parameters of the variance across students.`,
+  });
+}

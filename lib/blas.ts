@@ -69,6 +69,26 @@ function permitted(desc: Deno.PermissionDescriptor): boolean {
 }
 
 /**
+ * The text of /proc/cpuinfo, or "" when it cannot be read. Deno reads /proc
+ * files only with --allow-all, so with --allow-run it asks `cat` instead (the
+ * test, notebook, shard and model tasks have it); without either, "".
+ */
+function cpuinfo(): string {
+  try {
+    if (permitted({ name: "read", path: "/proc/cpuinfo" })) {
+      return Deno.readTextFileSync("/proc/cpuinfo");
+    }
+  } catch { /* needs --allow-all: try cat */ }
+  if (!permitted({ name: "run", command: "cat" })) return "";
+  try {
+    const out = new Deno.Command("cat", { args: ["/proc/cpuinfo"], stderr: "null" }).outputSync();
+    return out.success ? new TextDecoder().decode(out.stdout) : "";
+  } catch {
+    return ""; // not Linux
+  }
+}
+
+/**
  * Choose OpenBLAS's kernel ("core type") from the CPU's flags before the
  * library is first opened in this process, and return it ("" when left to
  * OpenBLAS). Debian 12's OpenBLAS 0.3.21 does not recognise some current Xeons
@@ -78,7 +98,8 @@ function permitted(desc: Deno.PermissionDescriptor): boolean {
  * it loads, and every opener in the project (this module, lib/gaussian/dgemm.ts,
  * lib/llm/native.ts) calls this first, so one process uses one kernel whatever
  * module opens the library first. A user's own `OPENBLAS_CORETYPE` is kept.
- * Without --allow-env or read access to /proc/cpuinfo nothing is set.
+ * Without --allow-env, or without --allow-all or --allow-run (to read
+ * /proc/cpuinfo), nothing is set and OpenBLAS chooses for itself.
  *
  * The kernel changes the last bits of float32 products (not their meaning):
  * results are reproducible per CPU feature level, as with any BLAS.
@@ -89,14 +110,9 @@ export function chooseOpenBlasCore(): string {
   if (!permitted({ name: "env", variable: "OPENBLAS_CORETYPE" })) return coreType;
   const own = Deno.env.get("OPENBLAS_CORETYPE");
   if (own) return coreType = own;
-  if (!permitted({ name: "read", path: "/proc/cpuinfo" })) return coreType;
-  let flags: Set<string>;
-  try {
-    const line = Deno.readTextFileSync("/proc/cpuinfo").match(/^flags\s*:(.*)$/m)?.[1] ?? "";
-    flags = new Set(line.trim().split(/\s+/));
-  } catch {
-    return coreType; // not Linux
-  }
+  const text = cpuinfo();
+  if (text === "") return coreType;
+  const flags = new Set((text.match(/^flags\s*:(.*)$/m)?.[1] ?? "").trim().split(/\s+/));
   const all = (...f: string[]) => f.every((x) => flags.has(x));
   const core = all("avx512f", "avx512dq", "avx512bw", "avx512vl")
     ? "SkylakeX"

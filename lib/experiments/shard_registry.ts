@@ -155,7 +155,7 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
     notebook: "06_student_output_uncertainty",
     config: (scale: Scale) => studentOutputConfig(scale),
     run: (c, o) => runStudentOutput(c, o),
-    measured: ["seconds", "pairs.*.seconds"],
+    measured: ["seconds", "cpuSeconds", "pairs.*.seconds"],
     claims: studentOutputClaims,
     tables: (r) => ({
       investigation: investigationTable(r),

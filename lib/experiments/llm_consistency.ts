@@ -418,38 +418,41 @@ export async function runLlmConsistency(
 
   // The data-order arm; student 0 also gives the sampling-seed arm.
   type M = Awaited<ReturnType<typeof modelMoments>>;
-  const orderM: M[][] = []; // [student][T]
-  const seedM: M[][] = []; // [seed][T]
-  const losses: number[] = [];
   const students = Array.from({ length: c.students }, (_, s) => s);
-  await sweep(students, async (s) => {
+  // Each step returns its student's loss and moments (nothing is pushed from inside), so the
+  // sweep's steps can be recorded and replayed by lib/experiments/shard.ts.
+  const studentRuns = await sweep(students, async (s) => {
     const jobs = students.map(() => ({ data }));
+    let loss = NaN;
+    let per: M[][] = [];
     await trainStudents(setup.base, jobs, {
       seed: c.seed,
       ...train,
       from: s,
       to: s + 1,
       onStudent: async (_i, model, result) => {
-        losses.push(result.epochLosses[result.epochLosses.length - 1]);
+        loss = result.epochLosses[result.epochLosses.length - 1];
         // Student 0 also gives the sampling-seed arm: its draws in sets of m (set 0 is the
         // data-order arm's, the same rows and streams).
         const sets = s === 0 ? c.students : 1;
-        const per: M[][] = Array.from({ length: sets }, () => []);
+        per = Array.from({ length: sets }, () => []);
         for (const T of Ts) {
           const all = draw(model, T, sets);
           for (let g = 0; g < sets; g++) {
             per[g].push(await modelMoments(setup, all.slice(g * c.samples, (g + 1) * c.samples)));
           }
         }
-        orderM.push(per[0]);
-        if (s === 0) seedM.push(...per);
       },
     });
+    return { loss, per };
   }, {
     label: "6.2 students",
     name: (s) => `student ${s}`,
     progress: options.progress,
   });
+  const losses = studentRuns.map((t) => t.loss);
+  const orderM: M[][] = studentRuns.map((t) => t.per[0]); // [student][T]
+  const seedM: M[][] = studentRuns[0].per; // [seed][T]
 
   const rows: ConsistencyStudentRow[] = [];
   const summaries: ConsistencySummary[] = [];

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { granted } from "./native_build.ts";
 
 /**
  * `C = op(A) op(B)` in row-major float32, overwriting C (m x n), where
@@ -60,14 +61,6 @@ const SYMBOLS = {
 
 let coreType: string | undefined;
 
-function permitted(desc: Deno.PermissionDescriptor): boolean {
-  try {
-    return Deno.permissions.querySync(desc).state === "granted";
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The text of /proc/cpuinfo, or "" when it cannot be read. Deno reads /proc
  * files only with --allow-all, so with --allow-run it asks `cat` instead (the
@@ -75,11 +68,11 @@ function permitted(desc: Deno.PermissionDescriptor): boolean {
  */
 function cpuinfo(): string {
   try {
-    if (permitted({ name: "read", path: "/proc/cpuinfo" })) {
+    if (granted({ name: "read", path: "/proc/cpuinfo" })) {
       return Deno.readTextFileSync("/proc/cpuinfo");
     }
   } catch { /* needs --allow-all: try cat */ }
-  if (!permitted({ name: "run", command: "cat" })) return "";
+  if (!granted({ name: "run", command: "cat" })) return "";
   try {
     const out = new Deno.Command("cat", { args: ["/proc/cpuinfo"], stderr: "null" }).outputSync();
     return out.success ? new TextDecoder().decode(out.stdout) : "";
@@ -107,7 +100,7 @@ function cpuinfo(): string {
 export function chooseOpenBlasCore(): string {
   if (coreType !== undefined) return coreType;
   coreType = "";
-  if (!permitted({ name: "env", variable: "OPENBLAS_CORETYPE" })) return coreType;
+  if (!granted({ name: "env", variable: "OPENBLAS_CORETYPE" })) return coreType;
   const own = Deno.env.get("OPENBLAS_CORETYPE");
   if (own) return coreType = own;
   const text = cpuinfo();

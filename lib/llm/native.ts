@@ -28,6 +28,7 @@
 import { BLAS_CANDIDATES, chooseOpenBlasCore as chooseFromFlags, loadSgemm } from "../blas.ts";
 import { type GptModel, gptParameterShapes, isDecayedParameter } from "./model.ts";
 import type { GptConfig } from "./config.ts";
+import { cacheDirs, compile, env, exists, granted, hash } from "../native_build.ts";
 
 const SOURCE_URL = new URL("./native/gpt_kernel.c", import.meta.url);
 const VERSION = 5;
@@ -172,72 +173,6 @@ export interface GptNativeKernel {
 let cached: GptNativeKernel | null | undefined;
 let reason = "";
 let warned = false;
-
-function granted(desc: Deno.PermissionDescriptor): boolean {
-  try {
-    return Deno.permissions.querySync(desc).state === "granted";
-  } catch {
-    return false;
-  }
-}
-
-function env(name: string): string | undefined {
-  return granted({ name: "env", variable: name }) ? Deno.env.get(name) || undefined : undefined;
-}
-
-/** FNV-1a over the string, twice with different offsets: 16 hex digits. */
-function hash(text: string): string {
-  let a = 0x811c9dc5, b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
-  }
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
-}
-
-function cacheDirs(): string[] {
-  const own = env("KD_NATIVE_DIR");
-  if (own) return [own.endsWith("/") ? own : own + "/"];
-  const dirs: string[] = [];
-  if (SOURCE_URL.protocol === "file:") {
-    dirs.push(new URL("../../build/native/", import.meta.url).pathname);
-  }
-  const xdg = env("XDG_CACHE_HOME"), home = env("HOME");
-  if (xdg) dirs.push(`${xdg}/kd-uncertainty/native/`);
-  else if (home) dirs.push(`${home}/.cache/kd-uncertainty/native/`);
-  return dirs;
-}
-
-function exists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-function compile(cc: string, flags: string[], target: string): string {
-  const tmp = `${target}.${Deno.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    const r = new Deno.Command(cc, {
-      args: [...flags, "-o", tmp, SOURCE_URL.pathname, "-lm", "-ldl", "-lpthread"],
-      stdout: "piped",
-      stderr: "piped",
-    }).outputSync();
-    if (!r.success) {
-      return new TextDecoder().decode(r.stderr).trim().split("\n").slice(0, 3).join(" ");
-    }
-    Deno.renameSync(tmp, target);
-    return "";
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    try {
-      Deno.removeSync(tmp);
-    } catch { /* renamed or never written */ }
-  }
-}
 
 /** The OpenBLAS core type set from the CPU probe ("" when left to OpenBLAS). */
 let coreChosen = "";
@@ -391,7 +326,7 @@ export function loadGptNative(): GptNativeKernel | null {
   const ext = Deno.build.os === "darwin" ? "dylib" : Deno.build.os === "windows" ? "dll" : "so";
   const key = hash([source, cc, flags.join(" "), Deno.build.target].join("\n"));
   const failures: string[] = [];
-  for (const dir of cacheDirs()) {
+  for (const dir of cacheDirs(SOURCE_URL)) {
     const target = `${dir}gpt_kernel-${key}.${ext}`;
     if (!exists(target)) {
       if (!granted({ name: "run", command: cc })) {
@@ -404,7 +339,7 @@ export function loadGptNative(): GptNativeKernel | null {
         failures.push(`cannot create ${dir}: ${(e as Error).message}`);
         continue;
       }
-      const err = compile(cc, flags, target);
+      const err = compile(cc, flags, SOURCE_URL.pathname, target, ["-lm", "-ldl", "-lpthread"]);
       if (err) {
         failures.push(`${cc} ${flags.join(" ")}: ${err}`);
         break;

@@ -27,6 +27,7 @@
 
 import { parameterLayout } from "./init.ts";
 import { type ChunkResult, type CohortProblem, rowCoefficients } from "./kernel.ts";
+import { cacheDirs, compile, env, exists, granted, hash } from "../native_build.ts";
 
 const SOURCE_URL = new URL("./native/cohort_kernel.c", import.meta.url);
 const VERSION = 2;
@@ -80,73 +81,6 @@ export interface NativeKernel {
 
 let cached: NativeKernel | null | undefined;
 let reason = "";
-
-function granted(desc: Deno.PermissionDescriptor): boolean {
-  try {
-    return Deno.permissions.querySync(desc).state === "granted";
-  } catch {
-    return false;
-  }
-}
-
-function env(name: string): string | undefined {
-  return granted({ name: "env", variable: name }) ? Deno.env.get(name) || undefined : undefined;
-}
-
-/** FNV-1a over the string, twice with different offsets: 16 hex digits. */
-function hash(text: string): string {
-  let a = 0x811c9dc5, b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
-  }
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
-}
-
-function cacheDirs(): string[] {
-  const own = env("KD_NATIVE_DIR");
-  if (own) return [own.endsWith("/") ? own : own + "/"];
-  const dirs: string[] = [];
-  if (SOURCE_URL.protocol === "file:") {
-    dirs.push(new URL("../../build/native/", import.meta.url).pathname);
-  }
-  const xdg = env("XDG_CACHE_HOME"), home = env("HOME");
-  if (xdg) dirs.push(`${xdg}/kd-uncertainty/native/`);
-  else if (home) dirs.push(`${home}/.cache/kd-uncertainty/native/`);
-  return dirs;
-}
-
-function exists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-/** Compile `source` to `target` through a temporary file; returns the error text or "". */
-function compile(cc: string, flags: string[], sourcePath: string, target: string): string {
-  const tmp = `${target}.${Deno.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    const r = new Deno.Command(cc, {
-      args: [...flags, "-o", tmp, sourcePath, "-lm"],
-      stdout: "piped",
-      stderr: "piped",
-    }).outputSync();
-    if (!r.success) {
-      return new TextDecoder().decode(r.stderr).trim().split("\n").slice(0, 3).join(" ");
-    }
-    Deno.renameSync(tmp, target);
-    return "";
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    try {
-      Deno.removeSync(tmp);
-    } catch { /* renamed or never written */ }
-  }
-}
 
 function open(path: string, flags: string): NativeKernel {
   const lib = Deno.dlopen(path, SYMBOLS);
@@ -245,7 +179,7 @@ export function loadNative(): NativeKernel | null {
   const failures: string[] = [];
   for (const flags of attempts) {
     const key = hash([source, cc, flags.join(" "), Deno.build.target].join("\n"));
-    for (const dir of cacheDirs()) {
+    for (const dir of cacheDirs(SOURCE_URL)) {
       const target = `${dir}cohort_kernel-${key}.${ext}`;
       if (!exists(target)) {
         if (!granted({ name: "run", command: cc })) {

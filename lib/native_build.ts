@@ -1,0 +1,93 @@
+/**
+ * What the two native kernels (lib/nn/native.ts for the cohort trainer,
+ * lib/llm/native.ts for the language models) share: permission checks that
+ * never prompt, the cache folders of compiled kernels, and compiling a C source
+ * with the system's compiler into a cache file atomically (through a temporary
+ * file and a rename, so concurrent processes never load a half-written file).
+ *
+ * @module
+ */
+
+/** Whether a permission is granted, without prompting (false when it cannot be queried). */
+export function granted(desc: Deno.PermissionDescriptor): boolean {
+  try {
+    return Deno.permissions.querySync(desc).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+/** An environment variable's value when --allow-env covers it and it is not empty. */
+export function env(name: string): string | undefined {
+  return granted({ name: "env", variable: name }) ? Deno.env.get(name) || undefined : undefined;
+}
+
+/** FNV-1a over the string, twice with different offsets: 16 hex digits (a cache key). */
+export function hash(text: string): string {
+  let a = 0x811c9dc5, b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
+ * Folders to cache compiled kernels in, in order: `KD_NATIVE_DIR` alone when
+ * set; otherwise the checkout's `build/native/` (when the source is a local
+ * file), then `$XDG_CACHE_HOME/kd-uncertainty/native/` or
+ * `~/.cache/kd-uncertainty/native/`.
+ */
+export function cacheDirs(source: URL): string[] {
+  const own = env("KD_NATIVE_DIR");
+  if (own) return [own.endsWith("/") ? own : own + "/"];
+  const dirs: string[] = [];
+  if (source.protocol === "file:") dirs.push(new URL("../build/native/", import.meta.url).pathname);
+  const xdg = env("XDG_CACHE_HOME"), home = env("HOME");
+  if (xdg) dirs.push(`${xdg}/kd-uncertainty/native/`);
+  else if (home) dirs.push(`${home}/.cache/kd-uncertainty/native/`);
+  return dirs;
+}
+
+/** Whether a regular file exists at `path` (false when it cannot be checked). */
+export function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Compile `sourcePath` with `cc` and `flags` into `target` (linking `libs`),
+ * through a temporary file renamed into place. Returns "" on success, else the
+ * first lines of the compiler's error (or the error's message).
+ */
+export function compile(
+  cc: string,
+  flags: readonly string[],
+  sourcePath: string,
+  target: string,
+  libs: readonly string[] = ["-lm"],
+): string {
+  const tmp = `${target}.${Deno.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    const r = new Deno.Command(cc, {
+      args: [...flags, "-o", tmp, sourcePath, ...libs],
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
+    if (!r.success) {
+      return new TextDecoder().decode(r.stderr).trim().split("\n").slice(0, 3).join(" ");
+    }
+    Deno.renameSync(tmp, target);
+    return "";
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* renamed or never written */ }
+  }
+}

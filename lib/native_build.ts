@@ -91,3 +91,16 @@ export function compile(
     } catch { /* renamed or never written */ }
   }
 }
+
+/**
+ * A native kernel's C source, or why the kernel cannot be used before any
+ * compiling: no --allow-ffi, or the source cannot be read.
+ */
+export function kernelSource(url: URL): { source: string } | { reason: string } {
+  if (!granted({ name: "ffi" })) return { reason: "no --allow-ffi" };
+  try {
+    return { source: Deno.readTextFileSync(url) };
+  } catch (e) {
+    return { reason: `cannot read ${url.pathname}: ${(e as Error).message}` };
+  }
+}

@@ -28,7 +28,7 @@
 import { BLAS_CANDIDATES, chooseOpenBlasCore as chooseFromFlags, loadSgemm } from "../blas.ts";
 import { type GptModel, gptParameterShapes, isDecayedParameter } from "./model.ts";
 import type { GptConfig } from "./config.ts";
-import { cacheDirs, compile, env, exists, granted, hash } from "../native_build.ts";
+import { cacheDirs, compile, env, exists, granted, hash, kernelSource } from "../native_build.ts";
 
 const SOURCE_URL = new URL("./native/gpt_kernel.c", import.meta.url);
 const VERSION = 5;
@@ -301,17 +301,12 @@ function open(path: string): GptNativeKernel {
 export function loadGptNative(): GptNativeKernel | null {
   if (cached !== undefined) return cached;
   cached = null;
-  if (!granted({ name: "ffi" })) {
-    reason = "no --allow-ffi";
+  const got = kernelSource(SOURCE_URL);
+  if ("reason" in got) {
+    reason = got.reason;
     return null;
   }
-  let source: string;
-  try {
-    source = Deno.readTextFileSync(SOURCE_URL);
-  } catch (e) {
-    reason = `cannot read ${SOURCE_URL.pathname}: ${(e as Error).message}`;
-    return null;
-  }
+  const { source } = got;
   const cc = env("KD_CC") ?? "cc";
   const flags = [
     "-O3",

@@ -27,7 +27,7 @@
 
 import { parameterLayout } from "./init.ts";
 import { type ChunkResult, type CohortProblem, rowCoefficients } from "./kernel.ts";
-import { cacheDirs, compile, env, exists, granted, hash } from "../native_build.ts";
+import { cacheDirs, compile, env, exists, granted, hash, kernelSource } from "../native_build.ts";
 
 const SOURCE_URL = new URL("./native/cohort_kernel.c", import.meta.url);
 const VERSION = 2;
@@ -153,17 +153,12 @@ function open(path: string, flags: string): NativeKernel {
 export function loadNative(): NativeKernel | null {
   if (cached !== undefined) return cached;
   cached = null;
-  if (!granted({ name: "ffi" })) {
-    reason = "no --allow-ffi";
+  const got = kernelSource(SOURCE_URL);
+  if ("reason" in got) {
+    reason = got.reason;
     return null;
   }
-  let source: string;
-  try {
-    source = Deno.readTextFileSync(SOURCE_URL);
-  } catch (e) {
-    reason = `cannot read ${SOURCE_URL.pathname}: ${(e as Error).message}`;
-    return null;
-  }
+  const { source } = got;
   const cc = env("KD_CC") ?? "cc";
   const base = [
     "-O3",

@@ -384,10 +384,18 @@ export async function runShard<C extends ExperimentConfig, R>(
     sweeps: [],
     host: Deno.hostname(),
   };
-  const save = async () => {
-    manifest.updated = now();
-    manifest.seconds = (performance.now() - t0) / 1000;
-    await writeAtomic(`${stem}.manifest.json`, JSON.stringify(manifest, null, 1) + "\n");
+  // Saves run one after another: a sweep with several lanes finishes steps concurrently, and two
+  // writes through the same temporary file would race.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (): Promise<void> => {
+    const write = async () => {
+      manifest.updated = now();
+      manifest.seconds = (performance.now() - t0) / 1000;
+      await writeAtomic(`${stem}.manifest.json`, JSON.stringify(manifest, null, 1) + "\n");
+    };
+    const p = saving.then(write);
+    saving = p.catch(() => {});
+    return p;
   };
   await Deno.remove(`${stem}.results.json`).catch(() => {});
   await save();

@@ -155,6 +155,8 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
     notebook: "06_student_output_uncertainty",
     config: (scale: Scale) => studentOutputConfig(scale),
     run: (c, o) => runStudentOutput(c, o),
+    // One sweep: its units run on every core; what follows it only assembles their results.
+    sweeps: () => 1,
     measured: ["seconds", "cpuSeconds", "pairs.*.seconds"],
     claims: studentOutputClaims,
     tables: (r) => ({

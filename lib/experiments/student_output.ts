@@ -41,7 +41,7 @@ import { pairedComparison } from "../uncertainty/paired_test.ts";
 import { type ReliabilityBin, reliabilityBins } from "../uncertainty/calibration.ts";
 import { fitLogisticLbfgs, predictLogistic } from "./logistic_lbfgs.ts";
 import process from "node:process";
-import { progressLine, type SweepProgress } from "./sweep.ts";
+import { sweep } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
 
 /**
@@ -838,68 +838,97 @@ export async function runStudentOutput(
     }
     return draws.get(spec.name)!;
   };
-  // The units of work, independent of one another (each fixes its own seeds), run on as many
-  // lanes as the machine has cores: the full-data headline runs of the large sets first, so the
-  // longest chain (teacher, then student) starts at once and the rest fills the other lanes.
+  // The units of work, independent of one another (each fixes its own seeds), are the settings
+  // of one sweep run on as many lanes as the machine has cores: the full-data headline runs of
+  // the large sets first, so the longest chain (teacher, then student) starts at once and the
+  // rest fills the other lanes. A shard (lib/experiments/shard.ts) runs only its own units.
   type Head = Awaited<ReturnType<typeof runHeadline>>;
   type Spread = Awaited<ReturnType<typeof runSpread>>;
-  const heads = new Map<string, Head>(), spreads = new Map<string, Spread>();
-  const full = new Map<string, PairResult>();
+  type Unit =
+    | { kind: "pair" | "head" | "spread"; set: StudentOutputSet; family: StudentOutputFamily }
+    | { kind: "variant"; set: StudentOutputSet; family: StudentOutputFamily; variant: number };
+  type Done =
+    | { kind: "pair"; value: PairResult }
+    | { kind: "head"; value: Head }
+    | { kind: "spread"; value: Spread }
+    | { kind: "variant"; value: InvestigationRow };
   const key = (set: StudentOutputSet, family: StudentOutputFamily) => `${set}/${family}`;
   const large = (spec: StudentOutputSetSpec) => spec.name === "MNIST" || spec.name === "Covertype";
   const pairSpecs = config.sets.flatMap((spec) => families.map((family) => ({ spec, family })));
   const byFamily = (a: { family: StudentOutputFamily }, b: { family: StudentOutputFamily }) =>
     (a.family === "NN" ? 0 : 1) - (b.family === "NN" ? 0 : 1);
-  const units: { name: string; run: () => Promise<void> }[] = [];
   const pairUnit = (
     { spec, family }: { spec: StudentOutputSetSpec; family: StudentOutputFamily },
-  ) =>
-    spec.spreadRows === undefined
-      ? {
-        name: `${spec.name}, ${family}`,
-        run: async () => {
-          full.set(key(spec.name, family), await runPair(await load(spec), spec, family, config));
-        },
-      }
-      : {
-        name: `${spec.name}, ${family}, first init seed on all rows`,
-        run: async () => {
-          heads.set(key(spec.name, family), await runHeadline(await load(spec), family, 1, config));
-        },
-      };
-  const spreadUnit = (
-    { spec, family }: { spec: StudentOutputSetSpec; family: StudentOutputFamily },
-  ) => ({
-    name: `${spec.name}, ${family}, spread on ${spec.spreadRows} rows`,
-    run: async () => {
-      spreads.set(
-        key(spec.name, family),
-        await runSpread(await loadDraw(spec), spec, family, config),
-      );
-    },
+  ) => ({ kind: spec.spreadRows === undefined ? "pair" : "head", set: spec.name, family }) as Unit;
+  const units: Unit[] = [
+    ...pairSpecs.filter((j) => large(j.spec)).sort(byFamily).map(pairUnit),
+    ...pairSpecs.filter((j) => !large(j.spec)).map(pairUnit),
+    ...pairSpecs.filter((j) => j.spec.spreadRows !== undefined).map(({ spec, family }) => ({
+      kind: "spread" as const,
+      set: spec.name,
+      family,
+    })),
+  ];
+  const variants = config.investigate.variants;
+  for (const name of config.investigate.sets) {
+    if (!config.sets.some((s) => s.name === name)) continue;
+    for (const family of families) {
+      variants.forEach((v, variant) => {
+        if (!v.families || v.families.includes(family)) {
+          units.push({ kind: "variant", set: name, family, variant });
+        }
+      });
+    }
+  }
+  const specOf = (set: StudentOutputSet) => config.sets.find((s) => s.name === set)!;
+  const unitName = (u: Unit) => {
+    const spec = specOf(u.set);
+    switch (u.kind) {
+      case "pair":
+        return `${u.set}, ${u.family}`;
+      case "head":
+        return `${u.set}, ${u.family}, first init seed on all rows`;
+      case "spread":
+        return `${u.set}, ${u.family}, spread on ${spec.spreadRows} rows`;
+      case "variant":
+        return `investigation: ${u.set}, ${u.family}, ${variants[u.variant].key}`;
+    }
+  };
+  const runUnit = async (u: Unit): Promise<Done> => {
+    const spec = specOf(u.set);
+    switch (u.kind) {
+      case "pair":
+        return { kind: u.kind, value: await runPair(await load(spec), spec, u.family, config) };
+      case "head":
+        return { kind: u.kind, value: await runHeadline(await load(spec), u.family, 1, config) };
+      case "spread":
+        return {
+          kind: u.kind,
+          value: await runSpread(await loadDraw(spec), spec, u.family, config),
+        };
+      case "variant":
+        return {
+          kind: u.kind,
+          value: await runVariant(await load(spec), u.set, u.family, variants[u.variant], config),
+        };
+    }
+  };
+  const done = await sweep(units, runUnit, {
+    label: "Section 6.1",
+    name: unitName,
+    progress: options.progress,
+    lanes: hardwareThreads(),
   });
-  const first = pairSpecs.filter((j) => large(j.spec)).sort(byFamily);
-  units.push(...first.map(pairUnit));
-  units.push(...pairSpecs.filter((j) => !large(j.spec)).map(pairUnit));
-  units.push(...pairSpecs.filter((j) => j.spec.spreadRows !== undefined).map(spreadUnit));
-  const invJobs = config.investigate.sets.flatMap((name) => {
-    const spec = config.sets.find((s) => s.name === name);
-    if (!spec) return [];
-    return families.flatMap((family) =>
-      config.investigate.variants.filter((v) => !v.families || v.families.includes(family))
-        .map((v) => ({ spec, family, v }))
-    );
+  const full = new Map<string, PairResult>();
+  const heads = new Map<string, Head>(), spreads = new Map<string, Spread>();
+  const variantRows: InvestigationRow[] = [];
+  units.forEach((u, i) => {
+    const d = done[i];
+    if (d.kind === "pair") full.set(key(u.set, u.family), d.value);
+    else if (d.kind === "head") heads.set(key(u.set, u.family), d.value);
+    else if (d.kind === "spread") spreads.set(key(u.set, u.family), d.value);
+    else variantRows.push(d.value);
   });
-  const variantRows: InvestigationRow[] = new Array(invJobs.length);
-  invJobs.forEach(({ spec, family, v }, i) =>
-    units.push({
-      name: `investigation: ${spec.name}, ${family}, ${v.key}`,
-      run: async () => {
-        variantRows[i] = await runVariant(await load(spec), spec.name, family, v, config);
-      },
-    })
-  );
-  await inLanes(units, hardwareThreads(), options.progress);
   const pairs: PairResult[] = pairSpecs.map(({ spec, family }) => {
     const k = key(spec.name, family);
     if (full.has(k)) return full.get(k)!;
@@ -972,42 +1001,6 @@ function hardwareThreads(): number {
   const n = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)
     ?.hardwareConcurrency;
   return n && n > 0 ? n : 1;
-}
-
-/**
- * Run independent units with at most `lanes` in flight, in the given order, reporting progress
- * as `sweep` (sweep.ts) does after each unit finishes. A unit's result never depends on the lanes
- * (each fixes its own seeds; the cohort trainer's results do not depend on its workers).
- */
-async function inLanes(
-  units: readonly { name: string; run: () => Promise<void> }[],
-  lanes: number,
-  progress: RunOptions["progress"],
-): Promise<void> {
-  const report = progress ?? "log";
-  const start = performance.now();
-  let next = 0, done = 0;
-  const lane = async () => {
-    while (next < units.length) {
-      const u = units[next++], t0 = performance.now();
-      await u.run();
-      done++;
-      if (report === false) continue;
-      const now = performance.now(), elapsed = (now - start) / 1000;
-      const p: SweepProgress<unknown> = {
-        label: "Section 6.1",
-        item: u.name,
-        index: done - 1,
-        total: units.length,
-        stepSeconds: (now - t0) / 1000,
-        elapsedSeconds: elapsed,
-        leftSeconds: (elapsed / done) * (units.length - done),
-      };
-      if (report === "log") console.log(progressLine(p, u.name));
-      else report(p);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, units.length)) }, lane));
 }
 
 /**

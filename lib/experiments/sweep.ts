@@ -50,6 +50,13 @@ export interface SweepOptions<T> {
    * console line per step (the default), or `false` for silence.
    */
   progress?: ((p: SweepProgress<T>) => void) | "log" | false;
+  /**
+   * Steps in flight at once (default 1: one after another). Above 1 the
+   * steps must not depend on one another (each fixes its own seeds, as
+   * Section 6.1's units do): results stay in the settings' order whatever
+   * order the steps finish in, and progress is reported as each finishes.
+   */
+  lanes?: number;
 }
 
 /**
@@ -85,6 +92,10 @@ export function sweep<T, R>(
   if (!Array.isArray(items) || items.length === 0) {
     throw new RangeError("sweep: items is empty; pass at least one setting.");
   }
+  const lanes = options.lanes ?? 1;
+  if (!Number.isInteger(lanes) || lanes < 1) {
+    throw new RangeError(`sweep: options.lanes must be an integer >= 1, got ${lanes}.`);
+  }
   const hook = sweepInterceptor();
   return hook ? hook(items, step, options, runSweep) : runSweep(items, step, options);
 }
@@ -97,24 +108,39 @@ async function runSweep<T, R>(
   const label = options.label ?? "sweep";
   const report = options.progress ?? "log";
   const start = performance.now();
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const t0 = performance.now();
-    out.push(await step(items[i], i));
-    if (report === false) continue;
-    const now = performance.now();
-    const elapsed = (now - start) / 1000;
-    const p: SweepProgress<T> = {
-      label,
-      item: items[i],
-      index: i,
-      total: items.length,
-      stepSeconds: (now - t0) / 1000,
-      elapsedSeconds: elapsed,
-      leftSeconds: elapsed / (i + 1) * (items.length - i - 1),
-    };
-    if (report === "log") console.log(progressLine(p, options.name?.(items[i], i)));
-    else report(p);
-  }
+  const out: R[] = new Array(items.length);
+  let next = 0, done = 0, failed = false;
+  // Each lane takes the next setting when its step ends; with one lane this is the plain loop.
+  // After a step fails no lane starts another (the sweep rejects with the first failure).
+  const lane = async () => {
+    while (next < items.length && !failed) {
+      const i = next++, t0 = performance.now();
+      try {
+        out[i] = await step(items[i], i);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+      done++;
+      if (report === false) continue;
+      const now = performance.now();
+      const elapsed = (now - start) / 1000;
+      const p: SweepProgress<T> = {
+        label,
+        item: items[i],
+        index: i,
+        total: items.length,
+        stepSeconds: (now - t0) / 1000,
+        elapsedSeconds: elapsed,
+        leftSeconds: elapsed / done * (items.length - done),
+      };
+      // The console line counts steps done ("3/8"), which with several lanes is not the index.
+      const line = progressLine({ ...p, index: done - 1 }, options.name?.(items[i], i));
+      if (report === "log") console.log(line);
+      else report(p);
+    }
+  };
+  const lanes = Math.min(options.lanes ?? 1, items.length);
+  await Promise.all(Array.from({ length: lanes }, lane));
   return out;
 }

@@ -47,13 +47,7 @@ for (const { name } of SHARDABLE) {
     const { exp, single, result, units } = await shardAndMerge(name, 4);
     const skip = [...(exp.measured ?? []), ...Object.keys(exp.gaps ?? {})];
     assertEquals(firstDifference(single, result, skip), null, `${name}: first difference`);
-    if (name === "student_output") {
-      // Known gap: Section 6.1 now schedules its independent units on its own two-core pool
-      // (lib/experiments/student_output.ts), not through sweep, so a shard has no unit to own
-      // and every shard runs the whole experiment (the merge is still exact). When its units go
-      // through sweep again this fails: then drop the exception.
-      assertEquals(units, 0, "student_output's units are not sweep settings yet");
-    } else assert(units >= 1);
+    assert(units >= 1, `${name}: its runs go through sweep`);
     // The comparison is not vacuous: a changed row is caught.
     const path = firstDifference(single, { ...(single as object), extra: 1 }, skip);
     assertEquals(path, "{keys}");

@@ -723,18 +723,30 @@ async function runPair(
   const t0 = performance.now();
   const h = await runHeadline(ds, family, spec.seeds, config);
   const splits = await splitRuns(ds, family, spec.splitSeeds, h.seeds[0], config);
+  return pairOf(spec.name, family, h, { splits }, (performance.now() - t0) / 1000);
+}
+
+/** A pair's result from its headline run and its spread over split seeds (and where that ran). */
+function pairOf(
+  set: StudentOutputSet,
+  family: StudentOutputFamily,
+  h: Awaited<ReturnType<typeof runHeadline>>,
+  spread: Pick<PairResult, "splits" | "spreadOn">,
+  seconds: number,
+): PairResult {
+  const { dataName, protocolLine, nTrain, nTest, classes, seeds, reliability } = h;
   return {
-    set: spec.name,
+    set,
     family,
-    dataName: h.dataName,
-    protocolLine: h.protocolLine,
-    nTrain: h.nTrain,
-    nTest: h.nTest,
-    classes: h.classes,
-    seeds: h.seeds,
-    splits,
-    reliability: h.reliability,
-    seconds: (performance.now() - t0) / 1000,
+    dataName,
+    protocolLine,
+    nTrain,
+    nTest,
+    classes,
+    seeds,
+    ...spread,
+    reliability,
+    seconds,
   };
 }
 
@@ -933,20 +945,8 @@ export async function runStudentOutput(
     const k = key(spec.name, family);
     if (full.has(k)) return full.get(k)!;
     const h = heads.get(k)!, sp = spreads.get(k)!;
-    return {
-      set: spec.name,
-      family,
-      dataName: h.dataName,
-      protocolLine: h.protocolLine,
-      nTrain: h.nTrain,
-      nTest: h.nTest,
-      classes: h.classes,
-      seeds: h.seeds,
-      splits: sp.splits,
-      spreadOn: sp.spreadOn,
-      reliability: h.reliability,
-      seconds: h.seconds + sp.seconds,
-    };
+    const spread = { splits: sp.splits, spreadOn: sp.spreadOn };
+    return pairOf(spec.name, family, h, spread, h.seconds + sp.seconds);
   });
   const investigation: InvestigationRow[] = [];
   for (const name of config.investigate.sets) {

@@ -104,3 +104,62 @@ export function kernelSource(url: URL): { source: string } | { reason: string } 
     return { reason: `cannot read ${url.pathname}: ${(e as Error).message}` };
   }
 }
+
+/** What {@link buildKernel} needs to know about one kernel. */
+export interface KernelBuild<K> {
+  /** The C source (read, hashed and compiled). */
+  source: URL;
+  /** File name stem of the compiled library (`<stem>-<key>.so`). */
+  stem: string;
+  /** Compiler flags (part of the cache key). */
+  flags: readonly string[];
+  /** Libraries to link (default `-lm`). */
+  libs?: readonly string[];
+  /** Open a compiled library (throws when it cannot). */
+  open(path: string): K;
+  /** When set, a line `<log>: compiled ... -> <file>` goes to stderr after each compile. */
+  log?: string;
+}
+
+/**
+ * Compile a kernel once per source, compiler (`KD_CC`, default `cc`), flags
+ * and target into the first usable cache folder ({@link cacheDirs}), then
+ * open it. Returns the kernel, or every reason it could not be had (no
+ * --allow-ffi, no --allow-run for the compiler, a folder that cannot be
+ * made, a compile error, a library that does not load).
+ */
+export function buildKernel<K>(b: KernelBuild<K>): { kernel: K } | { reason: string } {
+  const got = kernelSource(b.source);
+  if ("reason" in got) return got;
+  const cc = env("KD_CC") ?? "cc";
+  const ext = Deno.build.os === "darwin" ? "dylib" : Deno.build.os === "windows" ? "dll" : "so";
+  const key = hash([got.source, cc, b.flags.join(" "), Deno.build.target].join("\n"));
+  const failures: string[] = [];
+  for (const dir of cacheDirs(b.source)) {
+    const target = `${dir}${b.stem}-${key}.${ext}`;
+    if (!exists(target)) {
+      if (!granted({ name: "run", command: cc })) {
+        failures.push(`no --allow-run to call ${cc}`);
+        continue;
+      }
+      try {
+        Deno.mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        failures.push(`cannot create ${dir}: ${(e as Error).message}`);
+        continue;
+      }
+      const err = compile(cc, b.flags, b.source.pathname, target, b.libs);
+      if (err) {
+        failures.push(`${cc} ${b.flags.join(" ")}: ${err}`);
+        break; // the next folder would fail the same way
+      }
+      if (b.log) console.error(`${b.log}: compiled ${cc} ${b.flags.join(" ")} -> ${target}`);
+    }
+    try {
+      return { kernel: b.open(target) };
+    } catch (e) {
+      failures.push(`cannot load ${target}: ${(e as Error).message}`);
+    }
+  }
+  return { reason: [...new Set(failures)].join("; ") || "no cache folder" };
+}

@@ -28,7 +28,7 @@
 import { BLAS_CANDIDATES, chooseOpenBlasCore as chooseFromFlags, loadSgemm } from "../blas.ts";
 import { type GptModel, gptParameterShapes, isDecayedParameter } from "./model.ts";
 import type { GptConfig } from "./config.ts";
-import { cacheDirs, compile, env, exists, granted, hash, kernelSource } from "../native_build.ts";
+import { buildKernel, env, granted } from "../native_build.ts";
 
 const SOURCE_URL = new URL("./native/gpt_kernel.c", import.meta.url);
 const VERSION = 5;
@@ -300,56 +300,25 @@ function open(path: string): GptNativeKernel {
  */
 export function loadGptNative(): GptNativeKernel | null {
   if (cached !== undefined) return cached;
-  cached = null;
-  const got = kernelSource(SOURCE_URL);
-  if ("reason" in got) {
-    reason = got.reason;
-    return null;
-  }
-  const { source } = got;
-  const cc = env("KD_CC") ?? "cc";
-  const flags = [
-    "-O3",
-    "-shared",
-    "-fPIC",
-    "-pthread",
-    "-std=gnu11",
-    "-ffp-contract=fast",
-    "-fno-math-errno",
-    "-Wno-psabi",
-  ];
-  const ext = Deno.build.os === "darwin" ? "dylib" : Deno.build.os === "windows" ? "dll" : "so";
-  const key = hash([source, cc, flags.join(" "), Deno.build.target].join("\n"));
-  const failures: string[] = [];
-  for (const dir of cacheDirs(SOURCE_URL)) {
-    const target = `${dir}gpt_kernel-${key}.${ext}`;
-    if (!exists(target)) {
-      if (!granted({ name: "run", command: cc })) {
-        failures.push(`no --allow-run to call ${cc}`);
-        continue;
-      }
-      try {
-        Deno.mkdirSync(dir, { recursive: true });
-      } catch (e) {
-        failures.push(`cannot create ${dir}: ${(e as Error).message}`);
-        continue;
-      }
-      const err = compile(cc, flags, SOURCE_URL.pathname, target, ["-lm", "-ldl", "-lpthread"]);
-      if (err) {
-        failures.push(`${cc} ${flags.join(" ")}: ${err}`);
-        break;
-      }
-    }
-    try {
-      cached = open(target);
-      reason = "";
-      return cached;
-    } catch (e) {
-      failures.push(`cannot load ${target}: ${(e as Error).message}`);
-    }
-  }
-  reason = [...new Set(failures)].join("; ") || "no cache folder";
-  return null;
+  const got = buildKernel({
+    source: SOURCE_URL,
+    stem: "gpt_kernel",
+    flags: [
+      "-O3",
+      "-shared",
+      "-fPIC",
+      "-pthread",
+      "-std=gnu11",
+      "-ffp-contract=fast",
+      "-fno-math-errno",
+      "-Wno-psabi",
+    ],
+    libs: ["-lm", "-ldl", "-lpthread"],
+    open,
+  });
+  cached = "kernel" in got ? got.kernel : null;
+  reason = "reason" in got ? got.reason : "";
+  return cached;
 }
 
 /** Why `loadGptNative()` returned null (empty when it loaded or was not tried). */

@@ -27,7 +27,7 @@
 
 import { parameterLayout } from "./init.ts";
 import { type ChunkResult, type CohortProblem, rowCoefficients } from "./kernel.ts";
-import { cacheDirs, compile, env, exists, granted, hash, kernelSource } from "../native_build.ts";
+import { buildKernel } from "../native_build.ts";
 
 const SOURCE_URL = new URL("./native/cohort_kernel.c", import.meta.url);
 const VERSION = 2;
@@ -152,15 +152,7 @@ function open(path: string, flags: string): NativeKernel {
  */
 export function loadNative(): NativeKernel | null {
   if (cached !== undefined) return cached;
-  cached = null;
-  const got = kernelSource(SOURCE_URL);
-  if ("reason" in got) {
-    reason = got.reason;
-    return null;
-  }
-  const { source } = got;
-  const cc = env("KD_CC") ?? "cc";
-  const base = [
+  const flags = [
     "-O3",
     "-shared",
     "-fPIC",
@@ -169,42 +161,16 @@ export function loadNative(): NativeKernel | null {
     "-fno-math-errno",
     "-Wno-psabi",
   ];
-  const ext = Deno.build.os === "darwin" ? "dylib" : Deno.build.os === "windows" ? "dll" : "so";
-  const attempts = [base];
-  const failures: string[] = [];
-  for (const flags of attempts) {
-    const key = hash([source, cc, flags.join(" "), Deno.build.target].join("\n"));
-    for (const dir of cacheDirs(SOURCE_URL)) {
-      const target = `${dir}cohort_kernel-${key}.${ext}`;
-      if (!exists(target)) {
-        if (!granted({ name: "run", command: cc })) {
-          failures.push(`no --allow-run to call ${cc}`);
-          continue;
-        }
-        try {
-          Deno.mkdirSync(dir, { recursive: true });
-        } catch (e) {
-          failures.push(`cannot create ${dir}: ${(e as Error).message}`);
-          continue;
-        }
-        const err = compile(cc, flags, SOURCE_URL.pathname, target);
-        if (err) {
-          failures.push(`${cc} ${flags.join(" ")}: ${err}`);
-          break; // the next directory would fail the same way
-        }
-        console.error(`lib/nn: compiled the native kernel (${cc} ${flags.join(" ")}) -> ${target}`);
-      }
-      try {
-        cached = open(target, flags.join(" "));
-        reason = "";
-        return cached;
-      } catch (e) {
-        failures.push(`cannot load ${target}: ${(e as Error).message}`);
-      }
-    }
-  }
-  reason = [...new Set(failures)].join("; ");
-  return null;
+  const got = buildKernel({
+    source: SOURCE_URL,
+    stem: "cohort_kernel",
+    flags,
+    open: (path) => open(path, flags.join(" ")),
+    log: "lib/nn: the native kernel",
+  });
+  cached = "kernel" in got ? got.kernel : null;
+  reason = "reason" in got ? got.reason : "";
+  return cached;
 }
 
 /**

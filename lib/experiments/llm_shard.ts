@@ -226,20 +226,24 @@ export const LLM_EXPERIMENTS = Object.keys(MODULES) as LlmExperimentName[];
 
 /**
  * What one language-model shard needs on a cluster (`deno task slurm`'s
- * defaults). Measured on this 2-core machine with /usr/bin/time: a smoke
- * shard of llm_corrections peaks at 0.75 GB resident (the models, the
- * encoder's two workers, OpenBLAS buffers; the merge 0.62 GB); 3G leaves
- * room for the answers and embeddings a paper-scale run keeps. The native
- * engine and the encoder use every CPU they are given (KD_LLM_THREADS);
- * times are per shard and assume about as many shards as the longest sweep
- * has steps at paper scale.
+ * defaults). Measured on this 2-core machine (peak resident memory from
+ * /proc or /usr/bin/time): a smoke shard peaks at 0.6-0.8 GB (the models,
+ * the encoder's two workers, OpenBLAS buffers); paper-scale shards at
+ * 0.94 GB (llm_consistency, after a student) and 0.99 GB (llm_corrections,
+ * its 40,000 pre-sweep answers embedded); 3G leaves room for shards holding
+ * several steps' answers. Paper-scale steps take minutes on one core
+ * (llm_corrections: 186 s of shared pre-sweep work, then 240 s for its
+ * Direct FT arm; llm_consistency: 101 s for student 1, student 0 drawing
+ * 20 times as many answers), so 12 hours covers a shard holding many of
+ * them. The native engine and the encoder use the CPUs they are given
+ * (KD_LLM_THREADS).
  *
  * @category Sharding
  */
 export const LLM_SHARD_RESOURCES = {
   cpus: 2,
   mem: "3G",
-  time: { smoke: "00:30:00", default: "04:00:00", paper: "24:00:00" },
+  time: { smoke: "00:15:00", default: "02:00:00", paper: "12:00:00" },
 } as const;
 
 /**

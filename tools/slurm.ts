@@ -9,7 +9,9 @@
  * Options: `--out DIR` (default build/shards/<experiment>-<scale>-<N>),
  * `--cpus C` per shard (default 2), `--mem M` per shard (default 4G), `--time
  * HH:MM:SS` per shard (default by scale: smoke 00:15:00, default 02:00:00,
- * paper 12:00:00), `--partition P`, `--account A`, `--deno PATH` (default:
+ * paper 12:00:00); an experiment may state its own defaults (its registry
+ * entry's `resources`: the language-model ones do, lib/experiments/llm_shard.ts),
+ * `--partition P`, `--account A`, `--deno PATH` (default:
  * this Deno), `--dry-run` (print the scripts and the sbatch commands; submit
  * and write nothing), `--wait` (block until the merge job ends; exit status
  * is the merge's).
@@ -166,8 +168,8 @@ export async function main(args: string[]): Promise<number> {
           scale: { type: "string" },
           shards: { type: "string" },
           out: { type: "string" },
-          cpus: { type: "string", default: "2" },
-          mem: { type: "string", default: "4G" },
+          cpus: { type: "string" },
+          mem: { type: "string" },
           time: { type: "string" },
           partition: { type: "string" },
           account: { type: "string" },
@@ -191,18 +193,24 @@ export async function main(args: string[]): Promise<number> {
     const scale = (v.scale ?? "") as Scale;
     const shards = Number(v.shards ?? NaN);
     checkShardArgs(scale, shards);
-    const cpus = Number(v.cpus);
-    if (!Number.isInteger(cpus) || cpus < 1) {
+    const given = v.cpus ?? "2";
+    if (!/^\d+$/.test(given) || Number(given) < 1) {
       throw new ShardArgumentError(`--cpus must be a whole number >= 1; got ${v.cpus}.`);
     }
-    if (!/^\d+[KMGT]?$/.test(v.mem!)) {
+    if (v.mem !== undefined && !/^\d+[KMGT]?$/.test(v.mem)) {
       throw new ShardArgumentError(`--mem must look like 4G or 800M; got "${v.mem}".`);
     }
-    const time = v.time ?? TIME_BY_SCALE[scale];
-    if (!/^(\d+-)?\d{1,2}(:\d{2}){0,2}$/.test(time)) {
-      throw new ShardArgumentError(`--time must look like HH:MM:SS or D-HH:MM:SS; got "${time}".`);
+    if (v.time !== undefined && !/^(\d+-)?\d{1,2}(:\d{2}){0,2}$/.test(v.time)) {
+      throw new ShardArgumentError(
+        `--time must look like HH:MM:SS or D-HH:MM:SS; got "${v.time}".`,
+      );
     }
     const exp = await resolveExperiment(positionals[0]);
+    // What the experiment states it needs, unless the command line says otherwise.
+    const res = exp.resources ?? {};
+    const cpus = v.cpus !== undefined ? Number(v.cpus) : res.cpus ?? 2;
+    const mem = v.mem ?? res.mem ?? "4G";
+    const time = v.time ?? res.time?.[scale] ?? TIME_BY_SCALE[scale];
     const outRel = v.out ?? `build/shards/${exp.name}-${scale}-${shards}`;
     const out = outRel.startsWith("/") ? outRel : `${Deno.cwd()}/${outRel}`;
     if (!/^[\w@%+=:,./-]+$/.test(out)) {
@@ -222,7 +230,7 @@ export async function main(args: string[]): Promise<number> {
       out,
       indices,
       cpus,
-      mem: v.mem!,
+      mem,
       time,
       partition: v.partition,
       account: v.account,

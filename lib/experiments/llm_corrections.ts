@@ -357,7 +357,19 @@ export async function runLlmCorrections(
 
   // Labels per arm: the chosen draw per question (Multi-response: all k).
   const arms = correctionArms(c);
-  const weights: { k: number; weight: MeanSe }[] = [];
+  // Variance weighting's mean teacher weight per k, in arm order (before the sweep: a step
+  // writes nothing outside itself, so lib/experiments/shard.ts can record and replay it).
+  const weights: { k: number; weight: MeanSe }[] = arms.flatMap((a) =>
+    a.method !== "Variance-weighting" ? [] : [{
+      k: a.k,
+      weight: meanSe(qs.map((_, i) =>
+        textVarianceWeighting(
+          Array.from({ length: a.k }, (_, d) => eT(d, i)),
+          Array.from({ length: a.k }, (_, d) => eS(d, i)),
+        ).teacherWeight
+      )),
+    }]
+  );
   const labelsOf = (a: CorrectionArm): { pairs: QaPair[]; chosen: number[][] } => {
     if (a.method === "Direct FT") return { pairs: train.map((p) => ({ ...p })), chosen: [] };
     const chosen = qs.map((_, i) => {
@@ -375,17 +387,6 @@ export async function runLlmCorrections(
           ];
       }
     });
-    if (a.method === "Variance-weighting") {
-      weights.push({
-        k: a.k,
-        weight: meanSe(qs.map((_, i) =>
-          textVarianceWeighting(
-            Array.from({ length: a.k }, (_, d) => eT(d, i)),
-            Array.from({ length: a.k }, (_, d) => eS(d, i)),
-          ).teacherWeight
-        )),
-      });
-    }
     const pairs = chosen.flatMap((ds, i) =>
       ds.map((d) => ({ question: qs[i], answer: teacherDraws[d][i] }))
     );

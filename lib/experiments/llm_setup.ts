@@ -3,9 +3,10 @@
  * share (docs/protocols.md, "4.3", "5.1", "Appendix F"): the teacher, the
  * student base, the QA split and the sentence embedder in one object; the
  * teacher's answers per question at a temperature (seeded, cached in memory);
- * embeddings (cached per text); and the measures every language-model
- * experiment reports, as pure functions of embeddings so they are tested on
- * constructed vectors:
+ * embeddings (a function of the list of texts alone, so a sharded run gets
+ * a single run's bits); and the measures every language-model experiment
+ * reports, as pure functions of embeddings so they are tested on constructed
+ * vectors:
  *
  * - {@link alignment}: mean cosine between the teacher's and each student's
  *   answer to the same question (Section 4.3, Figure 4a);
@@ -125,7 +126,16 @@ export interface LlmSetup {
    * same however many draws are asked for; results are cached in memory.
    */
   teacherAnswers(questions: readonly string[], options: DrawOptions): string[][];
-  /** Embeddings of texts (cached per text; an empty text is embedded as "(empty)"). */
+  /**
+   * Embeddings of texts (an empty text is embedded as "(empty)"). The result
+   * depends on the list alone, never on what was embedded before: an encoder
+   * that pads a batch to its longest text (the Universal Sentence Encoder)
+   * gives a text other last bits in another batch, so texts are not cached
+   * one by one across calls (that would make a step's embeddings depend on
+   * the steps before it, and a shard's differ from a single run's). The
+   * distinct texts of a list are embedded in one call; the last few lists
+   * are kept, so a list asked for again costs nothing.
+   */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   /** Free the models and the embedder (only those the setup loaded itself). */
   dispose(): Promise<void>;
@@ -198,6 +208,9 @@ export function sampleAnswers(
   return out;
 }
 
+/** Lists of texts {@link LlmSetup.embed} keeps (a list asked for again is not embedded again). */
+const EMBED_LISTS = 16;
+
 function listKey(questions: readonly string[]): string {
   // FNV-1a over the joined list: a cheap key for a list of questions.
   let h = 0x811c9dc5;
@@ -244,7 +257,7 @@ export function llmSetupFrom(parts: {
     );
   }
   const answerCache = new Map<string, string[]>();
-  const embedCache = new Map<string, Float32Array>();
+  const embedCache = new Map<string, Float32Array[]>(); // whole lists, the last EMBED_LISTS
   const tp = teacher.params ? [...teacher.params.values()].reduce((a, v) => a + v.size, 0) : NaN;
   const bp = base.params ? [...base.params.values()].reduce((a, v) => a + v.size, 0) : NaN;
   const description = `teacher ${describeModel(teacher)}, ${tp.toLocaleString("en-US")} ` +
@@ -284,13 +297,18 @@ export function llmSetupFrom(parts: {
     },
     async embed(texts) {
       const norm = texts.map((t) => (t.trim() === "" ? "(empty)" : t));
-      const todo = [...new Set(norm.filter((t) => !embedCache.has(t)))];
-      if (todo.length > 0) {
-        const e = await embedder.embed(todo);
-        const d = embedder.dim;
-        todo.forEach((t, i) => embedCache.set(t, e.slice(i * d, (i + 1) * d)));
-      }
-      return norm.map((t) => embedCache.get(t)!);
+      const key = JSON.stringify(norm);
+      const hit = embedCache.get(key);
+      if (hit) return hit.slice();
+      // The distinct texts in order of first appearance: one batch layout per list.
+      const todo = [...new Set(norm)];
+      const e = await embedder.embed(todo);
+      const d = embedder.dim;
+      const byText = new Map(todo.map((t, i) => [t, e.slice(i * d, (i + 1) * d)]));
+      const out = norm.map((t) => byText.get(t)!);
+      embedCache.set(key, out);
+      if (embedCache.size > EMBED_LISTS) embedCache.delete(embedCache.keys().next().value!);
+      return out.slice();
     },
     async dispose() {
       if (parts.owned?.models) {

@@ -439,7 +439,10 @@ export async function runLlmTemperature(
     return teacherNoiseAt.get(T)!;
   };
   const teacherVarAt = new Map<number, number[]>();
-  let predictive: LlmTemperatureResult["predictive"] | undefined;
+  // Figure 4c comes from the first arm at the predictive temperature; that step returns it.
+  const predictiveArm = items.findIndex((it) =>
+    it.kind === "teacher" && it.temperature === c.predictiveTemperature
+  );
 
   // Student s's training pairs at T: draw s of the teacher's answers (blank answers dropped).
   const teacherPairs = (T: number, s: number) => {
@@ -447,7 +450,7 @@ export async function runLlmTemperature(
     return trainQs.map((question, i) => ({ question, answer: a[i] }))
       .filter((p) => p.answer.trim() !== "");
   };
-  const runArm = async (item: Item) => {
+  const runArm = async (item: Item, index: number) => {
     const T = item.kind === "teacher" ? item.temperature : c.directTemperature;
     const jobs = Array.from(
       { length: item.kind === "teacher" ? c.students : c.directStudents },
@@ -457,7 +460,8 @@ export async function runLlmTemperature(
     );
     const greedy: string[][] = [], samples: string[][] = [], losses: number[] = [];
     let predictiveStudent: string[] | undefined;
-    const wantPredictive = item.kind === "teacher" && T === c.predictiveTemperature && !predictive;
+    const wantPredictive = index === predictiveArm;
+    let predictive: LlmTemperatureResult["predictive"] | null = null;
     await trainStudents(setup.base, jobs, {
       seed: c.seed + 5,
       epochs: c.epochs,
@@ -535,6 +539,7 @@ export async function runLlmTemperature(
     return {
       kind: "teacher" as const,
       temperature: T,
+      predictive,
       ...common,
       inter: interStudentVariance(greedyEmb),
       studentHallucination: hallucinationRates(greedyEmb, truths),
@@ -556,9 +561,11 @@ export async function runLlmTemperature(
     progress: options.progress,
   });
   const direct = out.find((o) => o.kind === "direct")!;
+  const predictive =
+    out.flatMap((o) => o.kind === "teacher" && o.predictive ? [o.predictive] : [])[0];
   const arms: LlmTemperatureArm[] = out.flatMap((o) => {
     if (o.kind !== "teacher") return [];
-    const { kind: _k, ...arm } = o;
+    const { kind: _k, predictive: _p, ...arm } = o;
     return [{
       ...arm,
       systematic: meanSe(arm.studentNoise.map((x, q) => x - direct.studentNoise[q])),
@@ -602,7 +609,7 @@ export async function runLlmTemperature(
       teacherNoise: direct.teacherNoise,
       transfer: direct.transfer,
     },
-    predictive: predictive!,
+    predictive,
     trends,
   };
 }

@@ -116,6 +116,20 @@ export interface ShardableExperiment<C extends ExperimentConfig = ExperimentConf
    * test leaves them out and says so.
    */
   gaps?: Readonly<Record<string, string>>;
+  /**
+   * What the results depend on besides the configuration and the code at the
+   * commit, when a dirty tree or an option could change it (the language
+   * models' files and engine, llm_shard.ts): hashed with the configuration
+   * into the manifest's `configHash`, so shards made with other models are a
+   * {@link ShardMismatchError} at the merge. Called once per shard identity.
+   */
+  identity?(): Promise<unknown>;
+  /**
+   * What one shard needs on a cluster (the defaults of `deno task slurm`;
+   * each may be overridden on its command line): CPUs, memory (Slurm's
+   * `--mem`, e.g. "4G") and time limit per scale (HH:MM:SS).
+   */
+  resources?: { cpus?: number; mem?: string; time?: Partial<Record<Scale, string>> };
   /** The claims ledger, written as merged/claims.json. */
   claims?(result: R): Claim[];
   /** Tables, written as merged/<name>.csv, .md and .tex. */
@@ -285,12 +299,25 @@ export async function shardIdentity<C extends ExperimentConfig, R>(
   index: number,
 ): Promise<{ config: C; configHash: string; commit: string; dirty: boolean; key: string }> {
   const config = exp.config(scale);
-  const configHash = await hashValue(config);
+  const configHash = await configHashOf(exp, config);
   const { commit, dirty } = await gitState();
   const key = await sha256(
     JSON.stringify([exp.name, scale, config.seed, shards, index, commit, configHash]),
   );
   return { config, configHash, commit, dirty, key };
+}
+
+/**
+ * SHA-256 of the configuration, with the experiment's
+ * {@link ShardableExperiment.identity} when it has one.
+ *
+ * @category Sharding
+ */
+export async function configHashOf<C extends ExperimentConfig, R>(
+  exp: ShardableExperiment<C, R>,
+  config: C,
+): Promise<string> {
+  return await hashValue(exp.identity ? { config, identity: await exp.identity() } : config);
 }
 
 /**
@@ -501,6 +528,9 @@ function recordingInterceptor(
       });
       owned.forEach((j, k) => values.set(j, got[k]));
     }
+    // After the run's last sweep nothing needs stand-ins: stop before making one (a step run
+    // unrecorded would cost a whole unit, e.g. a language-model arm).
+    if (lastSweep !== null && c + 1 >= lastSweep) throw new ShardStop();
     // Stand-ins for the settings other shards own: copies of one real result of this sweep
     // (or, when this shard owns none of it, one setting run and not recorded), so the run
     // reaches its later sweeps. What the run computes from them is discarded.
@@ -511,7 +541,6 @@ function recordingInterceptor(
       const j = index % items.length;
       standIn = encodeValue(await run(items[j], j));
     }
-    if (lastSweep !== null && c + 1 >= lastSweep) throw new ShardStop();
     return items.map((_, j) => values.has(j) ? values.get(j)! : decodeValue(standIn) as R);
   };
   // Whatever fails inside the interceptor (a step, recording, writing) fails the shard.
@@ -759,14 +788,18 @@ export async function mergeShards<C extends ExperimentConfig, R>(
   const { identity, sweeps, records } = checked;
   const exp = await resolve(identity.experiment);
   const config = exp.config(identity.scale);
-  const configHash = await hashValue(config);
+  const configHash = await configHashOf(exp, config);
   if (configHash !== identity.configHash) {
     throw new ShardMismatchError(
       `the shards' configuration (hash ${
         identity.configHash.slice(0, 12)
       }) is not ${exp.name}'s ${identity.scale} configuration at this checkout (${
         configHash.slice(0, 12)
-      }); merge at the shards' commit ${identity.commit}.`,
+      }); merge at the shards' commit ${identity.commit}${
+        exp.identity
+          ? ", with the models and engine the shards used (the hash covers them too)"
+          : ""
+      }.`,
     );
   }
   const here = await gitState();

@@ -14,6 +14,11 @@
  * - add an entry below to name its claims, tables and charts, its measured
  *   fields, or to run several `runXxx` in one experiment.
  *
+ * The language-model experiments (llm_temperature, llm_initialization,
+ * llm_consistency, llm_corrections) take a loaded setup besides their
+ * configuration: their entries come from `llmShardable` (llm_shard.ts), which
+ * loads data/models only when one of them runs.
+ *
  * @module
  */
 import type { Scale } from "../config.ts";
@@ -76,6 +81,7 @@ import {
   theorem71Table,
 } from "./variance_aware_figures.ts";
 import { gaussianDistillationConfig, runGaussianDistillation } from "./gaussian_distillation.ts";
+import { LLM_EXPERIMENTS, llmShardable } from "./llm_shard.ts";
 import {
   ablationTable,
   bridgeFigure,
@@ -92,7 +98,8 @@ function entry<C extends ExperimentConfig, R>(
 }
 
 /**
- * The experiments known by name (the module's file stem), in paper order.
+ * The experiments known by name (the module's file stem), in paper order,
+ * the language-model ones last.
  *
  * @category Sharding
  */
@@ -204,6 +211,8 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
     }),
     charts: (r): Record<string, Chart> => ({ bridge: bridgeFigure(r) }),
   }),
+  // Sections 4.3, 5.1, 6.2 and 7.3 with language models (data/models, loaded when one runs).
+  ...LLM_EXPERIMENTS.map((name) => llmShardable(name)),
 ];
 
 /** Names accepted on the command line. */

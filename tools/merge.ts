@@ -20,15 +20,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import {
-  firstDifference,
-  mergeShards,
-  readResult,
-  ShardArgumentError,
-  ShardError,
-  shardStatus,
-} from "../lib/experiments/shard.ts";
+import { parseCommand, runCommand } from "./shard_cli.ts";
+import { firstDifference, mergeShards, readResult, shardStatus } from "../lib/experiments/shard.ts";
 import { resolveExperiment } from "../lib/experiments/shard_registry.ts";
 
 const USAGE =
@@ -43,32 +36,24 @@ function fmtSeconds(s: number | null): string {
 }
 
 /** Run the command; returns the exit status. */
-export async function main(args: string[]): Promise<number> {
-  try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          status: { type: "boolean", default: false },
-          out: { type: "string" },
-          "allow-other-commit": { type: "boolean", default: false },
-          compare: { type: "string" },
-          render: { type: "boolean", default: false },
-          help: { type: "boolean", default: false },
-        },
-      });
-    } catch (e) {
-      throw new ShardArgumentError(`${e instanceof Error ? e.message : e}\n${USAGE}`);
-    }
-    const { values: v, positionals } = parsed;
-    if (v.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    if (positionals.length !== 1) throw new ShardArgumentError(`give one folder.\n${USAGE}`);
-    const dir = positionals[0];
+export function main(args: string[]): Promise<number> {
+  return runCommand(async () => {
+    const cmd = parseCommand(
+      args,
+      {
+        status: { type: "boolean", default: false },
+        out: { type: "string" },
+        "allow-other-commit": { type: "boolean", default: false },
+        compare: { type: "string" },
+        render: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+      USAGE,
+      "folder",
+    );
+    if (!cmd) return 0;
+    const { values: v, positional } = cmd;
+    const dir = positional;
     if (v.status) {
       const s = await shardStatus(dir);
       console.log(s.summary);
@@ -123,13 +108,7 @@ export async function main(args: string[]): Promise<number> {
       );
     }
     return 0;
-  } catch (e) {
-    if (e instanceof ShardError) {
-      console.error(`${e.name}: ${e.message}`);
-      return e instanceof ShardArgumentError ? 2 : 1;
-    }
-    throw e;
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

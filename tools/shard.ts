@@ -17,15 +17,10 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCommand, runCommand } from "./shard_cli.ts";
 import type { Scale } from "../lib/config.ts";
 import { encodeValue } from "../lib/experiments/shard_codec.ts";
-import {
-  checkShardArgs,
-  runShard,
-  ShardArgumentError,
-  ShardError,
-} from "../lib/experiments/shard.ts";
+import { checkShardArgs, runShard, ShardArgumentError } from "../lib/experiments/shard.ts";
 import { resolveExperiment, shardableNames } from "../lib/experiments/shard_registry.ts";
 
 const USAGE =
@@ -49,41 +44,31 @@ export function indexFrom(given: string | undefined): number {
 }
 
 /** Run the command; returns the exit status. */
-export async function main(args: string[]): Promise<number> {
-  try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          scale: { type: "string" },
-          shards: { type: "string" },
-          index: { type: "string" },
-          out: { type: "string" },
-          force: { type: "boolean", default: false },
-          quiet: { type: "boolean", default: false },
-          single: { type: "boolean", default: false },
-          help: { type: "boolean", default: false },
-        },
-      });
-    } catch (e) {
-      throw new ShardArgumentError(`${e instanceof Error ? e.message : e}\n${USAGE}`);
-    }
-    const { values: v, positionals } = parsed;
-    if (v.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    if (positionals.length !== 1) {
-      throw new ShardArgumentError(`give exactly one experiment.\n${USAGE}`);
-    }
+export function main(args: string[]): Promise<number> {
+  return runCommand(async () => {
+    const cmd = parseCommand(
+      args,
+      {
+        scale: { type: "string" },
+        shards: { type: "string" },
+        index: { type: "string" },
+        out: { type: "string" },
+        force: { type: "boolean", default: false },
+        quiet: { type: "boolean", default: false },
+        single: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+      USAGE,
+      "experiment",
+    );
+    if (!cmd) return 0;
+    const { values: v, positional } = cmd;
     if (!v.out) throw new ShardArgumentError(`--out DIR is missing.\n${USAGE}`);
     const scale = (v.scale ?? "") as Scale;
     const progress = v.quiet ? false as const : "log" as const;
     if (v.single) {
       checkShardArgs(scale, 1);
-      const exp = await resolveExperiment(positionals[0]);
+      const exp = await resolveExperiment(positional);
       const t0 = performance.now();
       const result = await exp.run(exp.config(scale), { progress });
       await Deno.mkdir(v.out, { recursive: true });
@@ -97,7 +82,7 @@ export async function main(args: string[]): Promise<number> {
     }
     const shards = Number(v.shards ?? NaN), index = indexFrom(v.index);
     checkShardArgs(scale, shards, index); // before loading the experiment
-    const exp = await resolveExperiment(positionals[0]);
+    const exp = await resolveExperiment(positional);
     const r = await runShard(exp, { scale, shards, index, out: v.out, force: v.force, progress });
     const m = r.manifest;
     console.log(
@@ -108,13 +93,7 @@ export async function main(args: string[]): Promise<number> {
         } s; wrote ${v.out}`,
     );
     return 0;
-  } catch (e) {
-    if (e instanceof ShardError) {
-      console.error(`${e.name}: ${e.message}`);
-      return e instanceof ShardArgumentError ? 2 : 1;
-    }
-    throw e;
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -22,13 +22,12 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCommand, runCommand } from "./shard_cli.ts";
 import type { Scale } from "../lib/config.ts";
 import {
   checkShardArgs,
   completeManifest,
   ShardArgumentError,
-  ShardError,
   shardIdentity,
 } from "../lib/experiments/shard.ts";
 import { resolveExperiment, shardableNames } from "../lib/experiments/shard_registry.ts";
@@ -157,39 +156,29 @@ async function sbatch(args: string[]): Promise<{ ok: boolean; out: string; err: 
 }
 
 /** Run the command; returns the exit status. */
-export async function main(args: string[]): Promise<number> {
-  try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          scale: { type: "string" },
-          shards: { type: "string" },
-          out: { type: "string" },
-          cpus: { type: "string" },
-          mem: { type: "string" },
-          time: { type: "string" },
-          partition: { type: "string" },
-          account: { type: "string" },
-          deno: { type: "string" },
-          "dry-run": { type: "boolean", default: false },
-          wait: { type: "boolean", default: false },
-          help: { type: "boolean", default: false },
-        },
-      });
-    } catch (e) {
-      throw new ShardArgumentError(`${e instanceof Error ? e.message : e}\n${USAGE}`);
-    }
-    const { values: v, positionals } = parsed;
-    if (v.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    if (positionals.length !== 1) {
-      throw new ShardArgumentError(`give exactly one experiment.\n${USAGE}`);
-    }
+export function main(args: string[]): Promise<number> {
+  return runCommand(async () => {
+    const cmd = parseCommand(
+      args,
+      {
+        scale: { type: "string" },
+        shards: { type: "string" },
+        out: { type: "string" },
+        cpus: { type: "string" },
+        mem: { type: "string" },
+        time: { type: "string" },
+        partition: { type: "string" },
+        account: { type: "string" },
+        deno: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        wait: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+      USAGE,
+      "experiment",
+    );
+    if (!cmd) return 0;
+    const { values: v, positional } = cmd;
     const scale = (v.scale ?? "") as Scale;
     const shards = Number(v.shards ?? NaN);
     checkShardArgs(scale, shards);
@@ -205,7 +194,7 @@ export async function main(args: string[]): Promise<number> {
         `--time must look like HH:MM:SS or D-HH:MM:SS; got "${v.time}".`,
       );
     }
-    const exp = await resolveExperiment(positionals[0]);
+    const exp = await resolveExperiment(positional);
     // What the experiment states it needs, unless the command line says otherwise.
     const res = exp.resources ?? {};
     const cpus = v.cpus !== undefined ? Number(v.cpus) : res.cpus ?? 2;
@@ -302,13 +291,7 @@ export async function main(args: string[]): Promise<number> {
         }); logs in ${out}/logs; deno task merge --status ${out}`,
     );
     return m.ok ? 0 : 1;
-  } catch (e) {
-    if (e instanceof ShardError) {
-      console.error(`${e.name}: ${e.message}`);
-      return e instanceof ShardArgumentError ? 2 : 1;
-    }
-    throw e;
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -619,7 +619,9 @@ export async function trainModel(
       trainSeconds: Math.round(state.elapsedSec),
       timeBudgetMinutes: fixedSteps === undefined ? opts.minutes : null,
       fixedEpochs: opts.steps === undefined ? opts.epochs ?? null : null,
-      engine: kernel ? `native (lib/llm/native.ts, ${threads} threads)` : "tfjs",
+      engine: kernel
+        ? `native (lib/llm/native.ts, ${threads} thread${threads === 1 ? "" : "s"})`
+        : "tfjs",
       replans: state.replans ?? [],
     },
   });

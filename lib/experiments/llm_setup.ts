@@ -61,7 +61,10 @@ export const PAPER_TEMPERATURES: readonly number[] = [0.5, 0.8, 1.0, 1.2, 1.5, 2
  * cache (11.5 s for 4,430 answers), a greedy answer (14.0 s for the teacher's
  * 3,989 greedy training answers) and embedding one text (14.8 s per 10,000).
  * Estimates, not measurements of the run: the 4x128 students sample faster
- * than the teacher, and small batches and a loaded machine are slower.
+ * than the teacher, and small batches and a loaded machine are slower. At the
+ * default counts the notebooks' language-model cells took 298, 131, 102 and
+ * 231 s (04, 05, 06, 07; 2026-12-01, this machine shared with one other job)
+ * against estimates of 334, 173, 121 and 362 s.
  *
  * @category Language-model experiments
  */

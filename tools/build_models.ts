@@ -23,11 +23,14 @@
  *    base's shape, continued from the base's checkpoint at step 511).
  *
  * Both train with AdamW (batch 32 grouped by length, linear warmup, then
- * linear decay to zero, gradients clipped to norm 1) for a number of steps fixed
- * by a time budget: the rate is measured over steps 20-100, the total is set
- * then, re-planned at checkpoints, and recorded in config.json. Every step is
- * seeded; `--steps-teacher N --steps-student M` fixes the step counts (a fixed
- * schedule: re-plans of an earlier build are not replayed).
+ * linear decay to zero, gradients clipped to norm 1). By default each model
+ * gets the shipped model's length (`SHIPPED_LENGTH`: the teacher 3,781 steps,
+ * the student base 4 epochs). `--steps-teacher N --steps-student M` or
+ * `--epochs-teacher E --epochs-student E` set other fixed schedules (re-plans
+ * of an earlier build are not replayed); `--minutes-teacher M` /
+ * `--minutes-student M` set a time budget instead: the rate is measured over
+ * steps 20-100, the total is set then, re-planned at checkpoints, and
+ * recorded in config.json. Every step is seeded.
  *
  * Engine: the native kernel (lib/llm/native.ts, C on OpenBLAS) when it loads,
  * else tfjs (`--engine tfjs|native|auto`, `--threads N` for the native one).
@@ -43,16 +46,18 @@
  * loss, tokens/s and time left. The two models train in two processes (one per
  * core, OPENBLAS_NUM_THREADS=1, one native thread each unless `--threads`).
  *
- * Options: `--minutes-teacher M` (default 75), `--minutes-student M` (default 45),
- * `--steps-teacher N`, `--steps-student N` (override the time budget),
- * `--epochs-teacher E`, `--epochs-student E` (as many steps as E epochs; the
- * student base is built with `--only student_base --epochs-student 10`),
- * `--only teacher|student_base` (train one model in this process),
- * `--out DIR` (default data/models), `--work DIR` (default build/models_work),
- * `--deadline ISO-TIME` (finish by then at the latest), `--tokenizer FILE` (use
- * this tokenizer.json, e.g. data/models/teacher's, instead of the work folder's or a new one). Without `--steps-*`, the
- * step budget is re-planned at every checkpoint from the speed since the last
- * one (the machine is shared); the changes are recorded in config.json, `--stop-after N` (checkpoint and stop after step N),
+ * Options (a model whose length is not given keeps its shipped length):
+ * `--steps-teacher N`, `--steps-student N` (fixed step counts),
+ * `--epochs-teacher E`, `--epochs-student E` (as many steps as E epochs),
+ * `--minutes-teacher M`, `--minutes-student M` (time budgets, re-planned at
+ * every checkpoint from the speed since the last one, as the machine is
+ * shared; the changes are recorded in config.json; `--deadline ISO-TIME`
+ * finishes by then at the latest), `--only teacher|student_base` (train one
+ * model in this process; the shipped student base was rebuilt with
+ * `--only student_base --tokenizer data/models/teacher/tokenizer.json`),
+ * `--tokenizer FILE` (use this tokenizer.json instead of the work folder's or
+ * a new one), `--out DIR` (default data/models), `--work DIR` (default
+ * build/models_work), `--stop-after N` (checkpoint and stop after step N),
  * `--quick` (a smoke run: tiny models, 60 steps, under build/models_quick).
  *
  * Needs --allow-read --allow-write --allow-env --allow-ffi, and --allow-run to
@@ -158,6 +163,17 @@ export const FORKED_TEACHER: ModelSpec = {
   learningRate: 1e-3,
   warmupSteps: 50,
 };
+
+/**
+ * The shipped models' lengths, used when no `--steps-*`, `--epochs-*` or
+ * `--minutes-*` option is given: the teacher's 3,781 steps (5.42 epochs; its
+ * budget was 90 minutes through tfjs) and the student base's 4 epochs (chosen
+ * against 2, 6 and 10 epochs in data/models/README.md).
+ */
+export const SHIPPED_LENGTH = {
+  teacher: { steps: 3781 },
+  student_base: { epochs: 4 },
+} as const;
 
 /** Student-base step whose checkpoint the default teacher starts from. */
 export const TEACHER_FORK_STEP = 511;
@@ -675,12 +691,30 @@ if (import.meta.main) {
     teacher: arg("--epochs-teacher") ? Number(arg("--epochs-teacher")) : undefined,
     student_base: arg("--epochs-student") ? Number(arg("--epochs-student")) : undefined,
   };
+  // Without a length option a model gets the shipped model's length, not a time budget:
+  // on the native engine a time budget buys far more epochs than the shipped models had.
+  const fork = Deno.args.includes("--teacher-fork");
+  if (
+    !quick && !fork &&
+    ["--steps-teacher", "--epochs-teacher", "--minutes-teacher"].every((o) =>
+      !Deno.args.includes(o)
+    )
+  ) {
+    steps.teacher = SHIPPED_LENGTH.teacher.steps;
+  }
+  if (
+    !quick &&
+    ["--steps-student", "--epochs-student", "--minutes-student"].every((o) =>
+      !Deno.args.includes(o)
+    )
+  ) {
+    epochs.student_base = SHIPPED_LENGTH.student_base.epochs;
+  }
   const engine = (arg("--engine") ?? "auto") as LlmEngine;
   if (!["auto", "native", "tfjs"].includes(engine)) {
     throw new RangeError(`--engine must be "auto", "native" or "tfjs", got "${engine}".`);
   }
   const threads = arg("--threads") ? Number(arg("--threads")) : undefined;
-  const fork = Deno.args.includes("--teacher-fork");
   const specs = [fork ? FORKED_TEACHER : TEACHER, STUDENT_BASE].map((s) =>
     quick ? { ...s, shape: { ...s.shape, layers: 1, width: s.shape.width / 4 } } : s
   );

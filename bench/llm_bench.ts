@@ -8,7 +8,10 @@
  *    3,989 training questions, each with its standard error:
  *    question-specificity (own-truth minus other-truth cosine; own truth ranked
  *    first among 200), teacher minus student base (paired), fluency (ends with
- *    end-of-sequence, no repeated word 3-gram, words found in the corpus).
+ *    end-of-sequence, no repeated word 3-gram, words found in the corpus);
+ *    and the teacher and student base in the pre-training format (greedy
+ *    continuations of "Definition of X:" for the test terms), since the base
+ *    never saw the Question/Answer format.
  * 3. Teacher diversity against temperature (distinct-2 and mean pairwise
  *    embedding distance of 10 samples per question) and per-question noise
  *    (s², the per-dimension variance of the 10 sample embeddings, averaged
@@ -45,7 +48,7 @@
  * @module
  */
 import process from "node:process";
-import { loadQaCorpus } from "../lib/llm/corpus/mod.ts";
+import { loadQaCorpus, termDefinition } from "../lib/llm/corpus/mod.ts";
 import { type Embedder, loadUseEmbedder } from "../lib/llm/embed/mod.ts";
 import {
   cloneGpt,
@@ -500,6 +503,28 @@ if (sections.has("quality")) {
         }`,
       );
     }
+  }
+  // The models in the pre-training format (the student base never saw Question/Answer):
+  // greedy continuations of "Definition of X:" for the test terms, against their true definitions.
+  if (embedder) {
+    const prompts = test.map((p) => `Definition of ${termDefinition(p).term}:`);
+    const probe: Record<string, unknown> = { prompt: "Definition of X:" };
+    for (const [label, m] of [["teacher", teacher], ["student base", base]] as const) {
+      const rows = generateTokensDetailed(m, prompts.map((t) => m.tokenizer.encode(t)), {
+        greedy: true,
+        batchSize: 64,
+      });
+      const texts = rows.map((r) => m.tokenizer.decode(r.tokens).trim());
+      const s = questionSpecificity(await embedRows(texts), truthEmb, pool);
+      probe[label] = { ownMinusOther: s.ownMinusOther, top1: s.top1 };
+      console.log(
+        `${label}, statement prompt "Definition of X:" (test terms): own - other ${
+          pm(s.ownMinusOther)
+        }, top-1 of ${pool} ${pm(s.top1)}`,
+      );
+      for (let i = 0; i < 3; i++) console.log(`    ${prompts[i]} ${texts[i]}`);
+    }
+    quality.statementProbe = probe;
   }
   results.quality = quality;
   if (student) disposeGpt(student);

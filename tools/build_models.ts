@@ -23,29 +23,45 @@
  *    base's shape, continued from the base's checkpoint at step 511).
  *
  * Both train with AdamW (batch 32 grouped by length, linear warmup, then
- * linear decay to zero, gradients clipped to norm 1) for a number of steps fixed
- * by a time budget: the rate is measured over steps 20-100, the total is set
- * then, re-planned at checkpoints, and recorded in config.json. Every step is
- * seeded; `--steps-teacher N --steps-student M` fixes the step counts (a fixed
- * schedule: re-plans of an earlier build are not replayed).
+ * linear decay to zero, gradients clipped to norm 1). By default each model
+ * gets the shipped model's length (`SHIPPED_LENGTH`: the teacher 3,781 steps,
+ * the student base 4 epochs). `--steps-teacher N --steps-student M` or
+ * `--epochs-teacher E --epochs-student E` set other fixed schedules (re-plans
+ * of an earlier build are not replayed); `--minutes-teacher M` /
+ * `--minutes-student M` set a time budget instead: the rate is measured over
+ * steps 20-100, the total is set then, re-planned at checkpoints, and
+ * recorded in config.json. Every step is seeded.
+ *
+ * Engine: the native kernel (lib/llm/native.ts, C on OpenBLAS) when it loads,
+ * else tfjs (`--engine tfjs|native|auto`, `--threads N` for the native one).
+ * Both run the same loss, clipping and AdamW update (agreeing to float32
+ * rounding, not bit for bit); the native steps keep AdamW's moments in flat
+ * buffers of the parameter-manifest layout, which is also the checkpoint
+ * file's layout, so a checkpoint of one engine resumes on the other. The
+ * engine is recorded in config.json.
  *
  * Resumable: each model checkpoints (weights, AdamW moments, step) to
  * `<work>/<name>/` every few minutes with atomic saves; rerunning the same
  * command continues from the last checkpoint. Progress lines give the step,
  * loss, tokens/s and time left. The two models train in two processes (one per
- * core, OPENBLAS_NUM_THREADS=1).
+ * core, OPENBLAS_NUM_THREADS=1, one native thread each unless `--threads`).
  *
- * Options: `--minutes-teacher M` (default 75), `--minutes-student M` (default 45),
- * `--steps-teacher N`, `--steps-student N` (override the time budget),
- * `--only teacher|student_base` (train one model in this process),
- * `--out DIR` (default data/models), `--work DIR` (default build/models_work),
- * `--deadline ISO-TIME` (finish by then at the latest). Without `--steps-*`, the
- * step budget is re-planned at every checkpoint from the speed since the last
- * one (the machine is shared); the changes are recorded in config.json, `--stop-after N` (checkpoint and stop after step N),
+ * Options (a model whose length is not given keeps its shipped length):
+ * `--steps-teacher N`, `--steps-student N` (fixed step counts),
+ * `--epochs-teacher E`, `--epochs-student E` (as many steps as E epochs),
+ * `--minutes-teacher M`, `--minutes-student M` (time budgets, re-planned at
+ * every checkpoint from the speed since the last one, as the machine is
+ * shared; the changes are recorded in config.json; `--deadline ISO-TIME`
+ * finishes by then at the latest), `--only teacher|student_base` (train one
+ * model in this process; the shipped student base was rebuilt with
+ * `--only student_base --tokenizer data/models/teacher/tokenizer.json`),
+ * `--tokenizer FILE` (use this tokenizer.json instead of the work folder's or
+ * a new one), `--out DIR` (default data/models), `--work DIR` (default
+ * build/models_work), `--stop-after N` (checkpoint and stop after step N),
  * `--quick` (a smoke run: tiny models, 60 steps, under build/models_quick).
  *
  * Needs --allow-read --allow-write --allow-env --allow-ffi, and --allow-run to
- * start the two trainers.
+ * start the two trainers and to compile the native kernel on first use.
  *
  * @module
  */
@@ -73,6 +89,18 @@ import {
   useBackend,
 } from "../lib/llm/mod.ts";
 import { answerLoss } from "../lib/llm/loss.ts";
+import {
+  checkThreads,
+  decayMask,
+  flatParameters,
+  type GptNativeKernel,
+  type LlmEngine,
+  loadGptNative,
+  NATIVE_GRADIENT_PARTS,
+  packExamples,
+  parameterOffsets,
+  resolveLlmEngine,
+} from "../lib/llm/native.ts";
 import { permutation, Rng, sampleWithoutReplacement } from "../lib/random.ts";
 
 /** Seeds of every step (recorded in each model's config.json). */
@@ -135,6 +163,17 @@ export const FORKED_TEACHER: ModelSpec = {
   learningRate: 1e-3,
   warmupSteps: 50,
 };
+
+/**
+ * The shipped models' lengths, used when no `--steps-*`, `--epochs-*` or
+ * `--minutes-*` option is given: the teacher's 3,781 steps (5.42 epochs; its
+ * budget was 90 minutes through tfjs) and the student base's 4 epochs (chosen
+ * against 2, 6 and 10 epochs in data/models/README.md).
+ */
+export const SHIPPED_LENGTH = {
+  teacher: { steps: 3781 },
+  student_base: { epochs: 4 },
+} as const;
 
 /** Student-base step whose checkpoint the default teacher starts from. */
 export const TEACHER_FORK_STEP = 511;
@@ -232,26 +271,129 @@ async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
   await Deno.rename(tmp, path);
 }
 
+/** AdamW's state in the flat layout of `flatParameters` (gptParameterShapes order). */
+interface FlatMoments {
+  steps: number;
+  m: Float32Array;
+  v: Float32Array;
+}
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, x) => a + x.length, 0));
+  let o = 0;
+  for (const x of parts) (out.set(x, o), o += x.length);
+  return out;
+}
+
+/**
+ * Save a checkpoint: the weights, AdamW's moments (`moments.bin`: all first
+ * moments then all second moments, float32, in parameter-manifest order: the
+ * same file whichever engine trained) and `state.json`.
+ */
 async function saveCheckpoint(
   work: string,
   model: GptModel,
-  opt: AdamW,
+  moments: FlatMoments,
   state: Checkpoint,
 ): Promise<void> {
   await saveGpt(model, `${work}/model`, { step: state.step });
-  const s = opt.state();
-  const total = s.m.reduce((a, x) => a + x.length, 0);
-  const all = new Float32Array(2 * total);
-  let o = 0;
-  for (const x of [...s.m, ...s.v]) {
-    all.set(x, o);
-    o += x.length;
-  }
+  const all = concat([moments.m, moments.v]);
   await writeFileAtomic(`${work}/moments.bin`, new Uint8Array(all.buffer));
   await writeFileAtomic(
     `${work}/state.json`,
-    new TextEncoder().encode(JSON.stringify({ ...state, optSteps: s.steps }, null, 2)),
+    new TextEncoder().encode(JSON.stringify({ ...state, optSteps: moments.steps }, null, 2)),
   );
+}
+
+/** One engine's training step and checkpoint state (see `trainModel`). */
+interface StepRunner {
+  /** One AdamW update on this batch at learning rate `lr`; the batch's mean loss. */
+  step(examples: EncodedExample[], lr: number): number;
+  /** Bring the model's weights up to date and return AdamW's state (for a checkpoint). */
+  sync(): FlatMoments;
+  dispose(): void;
+}
+
+/** The tfjs step: autodiff of `answerLoss` and the tfjs AdamW. */
+function tfjsRunner(model: GptModel, opt: AdamW, vars: tf.Variable[]): StepRunner {
+  return {
+    step(examples, lr) {
+      const batch = makeBatch(examples, model.tokenizer.pad);
+      const { value, grads } = tf.variableGrads(() => answerLoss(model, batch), vars);
+      const loss = value.dataSync()[0];
+      opt.update(vars.map((v) => grads[v.name]), lr);
+      value.dispose();
+      tf.dispose(Object.values(grads));
+      return loss;
+    },
+    sync() {
+      const s = opt.state();
+      return { steps: s.steps, m: concat(s.m), v: concat(s.v) };
+    },
+    dispose: () => opt.dispose(),
+  };
+}
+
+/**
+ * The native step (lib/llm/native.ts): the same loss, gradient clipping and
+ * AdamW update as `tfjsRunner` (and as lib/llm/train.ts's native loop), on flat
+ * float32 buffers; it starts from `opt`'s state (zeros, or a checkpoint's
+ * moments), so a checkpoint of either engine resumes on the other.
+ */
+function nativeRunner(
+  model: GptModel,
+  opt: AdamW,
+  k: GptNativeKernel,
+  threads: number,
+): StepRunner {
+  const c = model.config;
+  const p = flatParameters(model), g = new Float32Array(p.length);
+  const s0 = opt.state();
+  const m = concat(s0.m), v = concat(s0.v);
+  let t = s0.steps;
+  opt.dispose();
+  const scratch = new Float32Array((NATIVE_GRADIENT_PARTS - 1) * p.length);
+  const decayed = decayMask(c);
+  const hp = new Float64Array(8);
+  const [beta1, beta2, eps, weightDecay, maxGradNorm] = [0.9, 0.999, 1e-8, 0, 1];
+  return {
+    step(examples, lr) {
+      const loss = k.lossGrad(
+        c,
+        p,
+        g,
+        packExamples(examples),
+        threads,
+        NATIVE_GRADIENT_PARTS,
+        scratch,
+      );
+      const norm = Math.sqrt(k.sumSquares(g));
+      t++;
+      const clip = norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1;
+      hp.set([
+        lr,
+        beta1,
+        beta2,
+        eps,
+        weightDecay,
+        clip,
+        1 - Math.pow(beta1, t),
+        1 - Math.pow(beta2, t),
+      ]);
+      k.adamw(p, g, m, v, decayed, hp);
+      return loss;
+    },
+    sync() {
+      for (const [name, { offset, size }] of parameterOffsets(c)) {
+        const variable = model.params.get(name)!;
+        tf.tidy(() =>
+          variable.assign(tf.tensor(p.subarray(offset, offset + size), variable.shape, "float32"))
+        );
+      }
+      return { steps: t, m, v };
+    },
+    dispose() {},
+  };
 }
 
 function fmtTime(sec: number): string {
@@ -271,6 +413,12 @@ export async function trainModel(
     out: string;
     minutes: number;
     steps?: number;
+    /** Train this many epochs (sets the step count; overrides `minutes`, not `steps`). */
+    epochs?: number;
+    /** Engine of the training steps (default "auto": native when it loads, else tfjs). */
+    engine?: LlmEngine;
+    /** Threads of the native engine (default: KD_LLM_THREADS or the cores). */
+    threads?: number;
     meta: object;
     /** Wall-clock time (ms since the epoch) by which training must end; the budget shrinks to fit. */
     deadline?: number;
@@ -283,14 +431,22 @@ export async function trainModel(
   },
 ): Promise<void> {
   const work = `${opts.work}/${spec.name}`;
+  const engine = resolveLlmEngine(opts.engine ?? "auto");
+  const threads = checkThreads(opts.threads);
+  const kernel = engine === "native" ? loadGptNative()! : undefined;
+  if (opts.epochs !== undefined && !(opts.epochs > 0 && isFinite(opts.epochs))) {
+    throw new RangeError(`epochs must be a positive number, got ${opts.epochs}.`);
+  }
   await Deno.mkdir(work, { recursive: true });
   const config: GptConfig = { ...spec.shape, vocabSize: tok.vocabSize };
   const data = encodeAll(tok, config.contextLength, statements, spec.withQa ? qaTrain : []);
   const lengths = data.map((e) => e.tokens.length);
   const perEpoch = Math.ceil(data.length / spec.batchSize);
+  const fixedSteps = opts.steps ??
+    (opts.epochs !== undefined ? Math.round(opts.epochs * perEpoch) : undefined);
   let state: Checkpoint = {
     step: 0,
-    totalSteps: opts.steps ?? null,
+    totalSteps: fixedSteps ?? null,
     elapsedSec: 0,
     tokens: 0,
     recentLoss: NaN,
@@ -351,10 +507,11 @@ export async function trainModel(
     opt = new AdamW(vars, names.map(isDecayedParameter), { learningRate: spec.learningRate });
   }
   const vars = names.map((n) => model.params.get(n)!);
+  const runner = kernel ? nativeRunner(model, opt, kernel, threads) : tfjsRunner(model, opt, vars);
   console.error(
     `${spec.name}: ${gptParameterCount(config).toLocaleString("en")} parameters, ` +
       `${data.length} examples, ${lengths.reduce((a, b) => a + b, 0)} tokens/epoch, ` +
-      `${perEpoch} steps/epoch`,
+      `${perEpoch} steps/epoch, engine ${engine}${kernel ? ` (${threads} threads)` : ""}`,
   );
   const budgetSec = opts.minutes * 60;
   const t0 = performance.now() - state.elapsedSec * 1000;
@@ -378,16 +535,13 @@ export async function trainModel(
       epochSum = 0;
       epochCount = 0;
     }
-    const batch = makeBatch(batches[within].map((i) => data[i]), tok.pad);
+    const examples = batches[within].map((i) => data[i]);
     const lr = spec.learningRate *
       linearSchedule(state.step, state.totalSteps ?? 1e12, spec.warmupSteps);
-    const { value, grads } = tf.variableGrads(() => answerLoss(model, batch), vars);
-    const loss = value.dataSync()[0];
-    opt.update(vars.map((v) => grads[v.name]), lr);
-    value.dispose();
-    tf.dispose(Object.values(grads));
+    const loss = runner.step(examples, lr);
     state.step++;
-    state.tokens += batch.batch * batch.time;
+    // tokens of the padded batch (as tfjs computes it), whichever engine runs it
+    state.tokens += examples.length * Math.max(...examples.map((e) => e.tokens.length - 1));
     epochSum += loss;
     epochCount++;
     window += loss;
@@ -424,7 +578,7 @@ export async function trainModel(
     ) {
       state.elapsedSec = elapsed();
       if (
-        opts.steps === undefined && state.totalSteps !== null && state.step > 200 &&
+        fixedSteps === undefined && state.totalSteps !== null && state.step > 200 &&
         state.step > ckptStep
       ) {
         // Re-plan the step budget from the speed since the last checkpoint (the
@@ -442,21 +596,21 @@ export async function trainModel(
       }
       ckptTime = elapsed();
       ckptStep = state.step;
-      await saveCheckpoint(work, model, opt, state);
+      await saveCheckpoint(work, model, runner.sync(), state);
       lastCkpt = performance.now();
       if (state.step === opts.snapshotAt) {
         await saveGpt(model, `${opts.work}/${spec.name}_step${state.step}`, { step: state.step });
       }
       if (state.step === opts.stopAfter) {
         console.error(`${spec.name}: stopped after step ${state.step} (checkpoint saved)`);
-        opt.dispose();
+        runner.dispose();
         return;
       }
     }
   }
   if (epochCount > 0) state.epochLosses.push(epochSum / epochCount);
   state.elapsedSec = elapsed();
-  await saveCheckpoint(work, model, opt, state);
+  await saveCheckpoint(work, model, runner.sync(), state);
   await saveGpt(model, `${opts.out}/${spec.name}`, {
     ...opts.meta,
     role: spec.role,
@@ -479,15 +633,30 @@ export async function trainModel(
       epochLosses: state.epochLosses,
       finalLoss: state.recentLoss,
       trainSeconds: Math.round(state.elapsedSec),
-      timeBudgetMinutes: opts.minutes,
+      timeBudgetMinutes: fixedSteps === undefined ? opts.minutes : null,
+      fixedEpochs: opts.steps === undefined ? opts.epochs ?? null : null,
+      engine: kernel
+        ? `native (lib/llm/native.ts, ${threads} thread${threads === 1 ? "" : "s"})`
+        : "tfjs",
       replans: state.replans ?? [],
     },
   });
-  opt.dispose();
+  runner.dispose();
   console.error(`${spec.name}: saved to ${opts.out}/${spec.name} (${fmtTime(state.elapsedSec)})`);
 }
 
-async function tokenizerFor(work: string, statements: string[], qa: QaPair[]): Promise<Tokenizer> {
+async function tokenizerFor(
+  work: string,
+  statements: string[],
+  qa: QaPair[],
+  from?: string,
+): Promise<Tokenizer> {
+  if (from !== undefined) {
+    // an existing model's tokenizer (a student base rebuilt alone must read the teacher's tokens)
+    const tok = tokenizerFromJson(JSON.parse(await Deno.readTextFile(from)));
+    console.error(`tokenizer: ${tok.vocabSize} ids from ${from}`);
+    return tok;
+  }
   const path = `${work}/tokenizer.json`;
   try {
     return tokenizerFromJson(JSON.parse(await Deno.readTextFile(path)));
@@ -518,7 +687,34 @@ if (import.meta.main) {
       ? Number(arg("--steps-student"))
       : (quick ? 60 : undefined),
   };
+  const epochs = {
+    teacher: arg("--epochs-teacher") ? Number(arg("--epochs-teacher")) : undefined,
+    student_base: arg("--epochs-student") ? Number(arg("--epochs-student")) : undefined,
+  };
+  // Without a length option a model gets the shipped model's length, not a time budget:
+  // on the native engine a time budget buys far more epochs than the shipped models had.
   const fork = Deno.args.includes("--teacher-fork");
+  if (
+    !quick && !fork &&
+    ["--steps-teacher", "--epochs-teacher", "--minutes-teacher"].every((o) =>
+      !Deno.args.includes(o)
+    )
+  ) {
+    steps.teacher = SHIPPED_LENGTH.teacher.steps;
+  }
+  if (
+    !quick &&
+    ["--steps-student", "--epochs-student", "--minutes-student"].every((o) =>
+      !Deno.args.includes(o)
+    )
+  ) {
+    epochs.student_base = SHIPPED_LENGTH.student_base.epochs;
+  }
+  const engine = (arg("--engine") ?? "auto") as LlmEngine;
+  if (!["auto", "native", "tfjs"].includes(engine)) {
+    throw new RangeError(`--engine must be "auto", "native" or "tfjs", got "${engine}".`);
+  }
+  const threads = arg("--threads") ? Number(arg("--threads")) : undefined;
   const specs = [fork ? FORKED_TEACHER : TEACHER, STUDENT_BASE].map((s) =>
     quick ? { ...s, shape: { ...s.shape, layers: 1, width: s.shape.width / 4 } } : s
   );
@@ -526,7 +722,7 @@ if (import.meta.main) {
     throw new RangeError(`--only must be "teacher" or "student_base", got "${only}".`);
   }
   const { statements, qaTrain } = await pretrainCorpus();
-  const tok = await tokenizerFor(work, statements, qaTrain);
+  const tok = await tokenizerFor(work, statements, qaTrain, arg("--tokenizer"));
   const meta = {
     builder: "tools/build_models.ts",
     tokenizer: {
@@ -552,6 +748,9 @@ if (import.meta.main) {
       out,
       minutes: minutes[spec.name],
       steps: steps[spec.name],
+      epochs: epochs[spec.name],
+      engine,
+      threads,
       meta,
       deadline: arg("--deadline") ? Date.parse(arg("--deadline")!) : undefined,
       stopAfter: arg("--stop-after") ? Number(arg("--stop-after")) : undefined,
@@ -569,6 +768,7 @@ if (import.meta.main) {
         "--allow-write",
         "--allow-env",
         "--allow-ffi",
+        "--allow-run",
         self,
         "--only",
         s.name,
@@ -576,7 +776,8 @@ if (import.meta.main) {
       ];
       return new Deno.Command(Deno.execPath(), {
         args: a,
-        env: { OPENBLAS_NUM_THREADS: "1" },
+        // one core each (--threads overrides KD_LLM_THREADS)
+        env: { OPENBLAS_NUM_THREADS: "1", KD_LLM_THREADS: "1" },
         stdout: "inherit",
         stderr: "inherit",
       }).spawn();

@@ -132,8 +132,10 @@ export interface LlmConsistencyConfig extends ExperimentConfig {
 /**
  * The configuration at a scale. `paper` has the paper's 20 students and 20
  * samples per prompt at its six temperatures (100 prompts, all 3,989
- * training questions); `default` keeps both notebooks' language-model parts
- * within about 12 minutes on a quiet 2-core machine.
+ * training questions); `default` (the paper's 20 samples per prompt, 8
+ * students) keeps both notebooks' (06 and 07) language-model parts within
+ * about 8 minutes on a quiet 2-core machine with the native engine (the
+ * budget is 12).
  *
  * @category Section 6: student output uncertainty
  */
@@ -142,10 +144,10 @@ export function llmConsistencyConfig(scale: Scale): LlmConsistencyConfig {
   return {
     scale,
     seed: 62,
-    trainQuestions: at({ smoke: 12, default: 200, paper: 3989 }),
-    students: at({ smoke: 2, default: 3, paper: 20 }),
-    prompts: at({ smoke: 4, default: 12, paper: 100 }),
-    samples: at({ smoke: 3, default: 8, paper: 20 }),
+    trainQuestions: at({ smoke: 12, default: 400, paper: 3989 }),
+    students: at({ smoke: 2, default: 8, paper: 20 }),
+    prompts: at({ smoke: 4, default: 24, paper: 100 }),
+    samples: at({ smoke: 3, default: 20, paper: 20 }),
     temperatures: at({ smoke: [1], default: [0.5, 1, 2], paper: [...PAPER_TEMPERATURES] }),
     epochs: at({ smoke: 1, default: 3, paper: 3 }),
     batchSize: 10,

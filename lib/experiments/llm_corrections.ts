@@ -130,8 +130,10 @@ export interface LlmCorrectionsConfig extends ExperimentConfig {
 
 /**
  * The configuration at a scale: `paper` has the paper's 5 students per arm
- * and every training and test question; `default` keeps both notebooks'
- * language-model parts within about 12 minutes on a quiet 2-core machine.
+ * and every training and test question; `default` has the paper's 5 students,
+ * all 443 test questions and 500 training questions, and keeps both notebooks'
+ * (06 and 07) language-model parts within about 8 minutes on a quiet 2-core
+ * machine with the native engine (the budget is 12).
  *
  * @category Section 7: correcting student uncertainty
  */
@@ -140,12 +142,12 @@ export function llmCorrectionsConfig(scale: Scale): LlmCorrectionsConfig {
   return {
     scale,
     seed: 73,
-    trainQuestions: at({ smoke: 12, default: 80, paper: 3989 }),
-    students: at({ smoke: 2, default: 3, paper: 5 }),
+    trainQuestions: at({ smoke: 12, default: 500, paper: 3989 }),
+    students: at({ smoke: 2, default: 5, paper: 5 }),
     ks: [3, 5],
-    testQuestions: at({ smoke: 4, default: 60, paper: 443 }),
-    noisePrompts: at({ smoke: 3, default: 12, paper: 100 }),
-    noiseSamples: at({ smoke: 2, default: 5, paper: 10 }),
+    testQuestions: at({ smoke: 4, default: 443, paper: 443 }),
+    noisePrompts: at({ smoke: 3, default: 24, paper: 100 }),
+    noiseSamples: at({ smoke: 2, default: 10, paper: 10 }),
     temperature: 1,
     studentTemperature: 1,
     epochs: at({ smoke: 1, default: 3, paper: 3 }),

@@ -67,7 +67,10 @@ export interface LlmInitializationConfig extends ExperimentConfig {
 }
 
 /**
- * The configuration at a scale.
+ * The configuration at a scale. `default` (10 students per level, 3 epochs,
+ * 400 training questions) keeps notebooks 04 and 05's language-model parts
+ * within about 8.5 minutes on a quiet 2-core machine with the native engine
+ * (the budget is 12); `paper` has the paper's 20 students per level.
  *
  * @category Section 5: student initialization uncertainty
  */
@@ -92,10 +95,10 @@ export function llmInitializationConfig(scale: Scale = "default"): LlmInitializa
     case "default":
       return {
         ...base,
-        students: 6,
-        trainQuestions: 100,
-        evalQuestions: 60,
-        epochs: 2,
+        students: 10,
+        trainQuestions: 400,
+        evalQuestions: 200,
+        epochs: 3,
         learningRate: 1e-3,
       };
     case "paper":

@@ -54,21 +54,26 @@ export const PAPER_SAMPLING = { topK: 50, repetitionPenalty: 1.2 } as const;
 export const PAPER_TEMPERATURES: readonly number[] = [0.5, 0.8, 1.0, 1.2, 1.5, 2.0];
 
 /**
- * Seconds per unit of work on a quiet machine, one core (for the expected run
- * time a notebook prints before a long run): fine-tuning one QA pair for one
- * epoch (a 4x128 student epoch over 3,989 pairs takes about 40 s), sampling
- * one answer with the KV cache (82 s CPU for 4,430 answers in
- * data/models/README.md), a greedy answer (about a third of a sampled one,
- * measured here), and embedding one text (183 s per 10,000, shared machine).
- * Estimates, not measurements of the run.
+ * Wall seconds per unit of work on a quiet 2-core machine with the native
+ * engine (lib/llm/native.ts, 2 threads), for the expected run time a notebook
+ * prints before a long run. From bench/results/llm_bench_2026-12-01.txt:
+ * fine-tuning one QA pair for one epoch (a 4x128 student epoch over 3,989
+ * pairs takes 8.0 s), sampling one answer of the 4x256 teacher with the KV
+ * cache (11.5 s for 4,430 answers), a greedy answer (14.0 s for the teacher's
+ * 3,989 greedy training answers) and embedding one text (14.8 s per 10,000).
+ * Estimates, not measurements of the run: the 4x128 students sample faster
+ * than the teacher, and small batches and a loaded machine are slower. At the
+ * default counts the notebooks' language-model cells took 298, 131, 102 and
+ * 231 s (04, 05, 06, 07; 2026-12-01, this machine shared with one other job)
+ * against estimates of 334, 173, 121 and 362 s.
  *
  * @category Language-model experiments
  */
 export const LLM_UNIT_SECONDS = {
-  pairEpoch: 0.01,
-  sample: 0.0186,
-  greedy: 0.006,
-  embed: 0.018,
+  pairEpoch: 0.002,
+  sample: 0.0026,
+  greedy: 0.0035,
+  embed: 0.0015,
 } as const;
 
 /**

@@ -91,16 +91,12 @@ import {
 import { answerLoss } from "../lib/llm/loss.ts";
 import {
   checkThreads,
-  decayMask,
-  flatParameters,
   type GptNativeKernel,
   type LlmEngine,
   loadGptNative,
-  NATIVE_GRADIENT_PARTS,
-  packExamples,
-  parameterOffsets,
   resolveLlmEngine,
 } from "../lib/llm/native.ts";
+import { nativeAdamW } from "../lib/llm/train.ts";
 import { permutation, Rng, sampleWithoutReplacement } from "../lib/random.ts";
 
 /** Seeds of every step (recorded in each model's config.json). */
@@ -346,51 +342,16 @@ function nativeRunner(
   k: GptNativeKernel,
   threads: number,
 ): StepRunner {
-  const c = model.config;
-  const p = flatParameters(model), g = new Float32Array(p.length);
   const s0 = opt.state();
-  const m = concat(s0.m), v = concat(s0.v);
-  let t = s0.steps;
+  const from = { steps: s0.steps, m: concat(s0.m), v: concat(s0.v) };
   opt.dispose();
-  const scratch = new Float32Array((NATIVE_GRADIENT_PARTS - 1) * p.length);
-  const decayed = decayMask(c);
-  const hp = new Float64Array(8);
-  const [beta1, beta2, eps, weightDecay, maxGradNorm] = [0.9, 0.999, 1e-8, 0, 1];
+  const o = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 };
+  const run = nativeAdamW(model, k, threads, o, from);
   return {
-    step(examples, lr) {
-      const loss = k.lossGrad(
-        c,
-        p,
-        g,
-        packExamples(examples),
-        threads,
-        NATIVE_GRADIENT_PARTS,
-        scratch,
-      );
-      const norm = Math.sqrt(k.sumSquares(g));
-      t++;
-      const clip = norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1;
-      hp.set([
-        lr,
-        beta1,
-        beta2,
-        eps,
-        weightDecay,
-        clip,
-        1 - Math.pow(beta1, t),
-        1 - Math.pow(beta2, t),
-      ]);
-      k.adamw(p, g, m, v, decayed, hp);
-      return loss;
-    },
+    step: (examples, lr) => run.step(examples, lr),
     sync() {
-      for (const [name, { offset, size }] of parameterOffsets(c)) {
-        const variable = model.params.get(name)!;
-        tf.tidy(() =>
-          variable.assign(tf.tensor(p.subarray(offset, offset + size), variable.shape, "float32"))
-        );
-      }
-      return { steps: t, m, v };
+      run.writeBack();
+      return run.state();
     },
     dispose() {},
   };

@@ -249,6 +249,95 @@ export function trainOnExamples(
   return { losses, epochLosses, trajectory, steps: total };
 }
 
+/** AdamW's settings besides the learning rate, as the native update takes them. */
+export interface NativeAdamWOptions {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** Clip the gradient's global norm to this (0 or Infinity: no clipping). */
+  maxGradNorm: number;
+}
+
+/**
+ * AdamW on the native engine over a model's parameters held flat: the loss
+ * and gradient of a batch, the global-norm clip, and the update, in the same
+ * order and float32 arithmetic as lib/llm/train.ts's native loop and
+ * tools/build_models.ts (both use this).
+ *
+ * @category Language models
+ */
+export interface NativeAdamW {
+  /** The parameters, flat (lib/llm/native.ts `parameterOffsets` gives each one's place). */
+  readonly params: Float32Array;
+  /** One update on a batch at learning rate `lr`; returns the batch's loss before it. */
+  step(examples: readonly EncodedExample[], lr: number): number;
+  /** Copy the flat parameters back into the model's variables. */
+  writeBack(): void;
+  /** Steps taken and the moments (flat, in `params`' order; live views). */
+  state(): { steps: number; m: Float32Array; v: Float32Array };
+}
+
+/**
+ * Start native AdamW on `model`'s current parameters, from zero moments or
+ * from `from` (a checkpoint's steps and flat moments, which are used in place).
+ *
+ * @category Language models
+ */
+export function nativeAdamW(
+  model: GptModel,
+  k: GptNativeKernel,
+  threads: number,
+  o: NativeAdamWOptions,
+  from?: { steps: number; m: Float32Array; v: Float32Array },
+): NativeAdamW {
+  const c = model.config;
+  const p = flatParameters(model), g = new Float32Array(p.length);
+  const m = from?.m ?? new Float32Array(p.length), v = from?.v ?? new Float32Array(p.length);
+  if (m.length !== p.length || v.length !== p.length) {
+    throw new RangeError(
+      `nativeAdamW: moments hold ${m.length} and ${v.length} values, the model ${p.length}.`,
+    );
+  }
+  let t = from?.steps ?? 0;
+  const scratch = new Float32Array((NATIVE_GRADIENT_PARTS - 1) * p.length);
+  const decayed = decayMask(c);
+  const hp = new Float64Array(8);
+  return {
+    params: p,
+    step(examples, lr) {
+      const batch = packExamples(examples);
+      const loss = k.lossGrad(c, p, g, batch, threads, NATIVE_GRADIENT_PARTS, scratch);
+      const norm = Math.sqrt(k.sumSquares(g));
+      t++;
+      const clip = o.maxGradNorm > 0 && isFinite(o.maxGradNorm) && norm > o.maxGradNorm
+        ? o.maxGradNorm / (norm + 1e-6)
+        : 1;
+      hp.set([
+        lr,
+        o.beta1,
+        o.beta2,
+        o.eps,
+        o.weightDecay,
+        clip,
+        1 - Math.pow(o.beta1, t),
+        1 - Math.pow(o.beta2, t),
+      ]);
+      k.adamw(p, g, m, v, decayed, hp);
+      return loss;
+    },
+    writeBack() {
+      for (const [name, { offset, size }] of parameterOffsets(c)) {
+        const variable = model.params.get(name)!;
+        tf.tidy(() =>
+          variable.assign(tf.tensor(p.subarray(offset, offset + size), variable.shape, "float32"))
+        );
+      }
+    },
+    state: () => ({ steps: t, m, v }),
+  };
+}
+
 /** The native engine's loop: the same schedule, data order and AdamW as the tfjs loop. */
 function trainNative(
   model: GptModel,
@@ -270,11 +359,7 @@ function trainNative(
     maxGradNorm: options.maxGradNorm ?? 1,
   };
   checkAdamW({ learningRate, ...o });
-  const p = flatParameters(model);
-  const g = new Float32Array(p.length), m = new Float32Array(p.length);
-  const v = new Float32Array(p.length);
-  const scratch = new Float32Array((NATIVE_GRADIENT_PARTS - 1) * p.length);
-  const decayed = decayMask(c);
+  const opt = nativeAdamW(model, k, threads, o);
   const tracked = options.track
     ? parameterOffsets(c).get(options.track.name)!.offset + options.track.index
     : -1;
@@ -282,46 +367,23 @@ function trainNative(
   const total = perEpoch * epochs;
   const losses: number[] = [], epochLosses: number[] = [], trajectory: number[] = [];
   const order = rng.child(0);
-  const hp = new Float64Array(8);
   let t = 0;
   for (let e = 0; e < epochs; e++) {
     const perm = permutation(order, encoded.length);
     let sum = 0;
     for (let s = 0; s < perEpoch; s++) {
       const idx = Array.from(perm.slice(s * batchSize, (s + 1) * batchSize));
-      const batch = packExamples(idx.map((i) => encoded[i]));
       const lr = learningRate * linearSchedule(t, total, options.warmupSteps ?? 0);
-      const loss = k.lossGrad(c, p, g, batch, threads, NATIVE_GRADIENT_PARTS, scratch);
-      const norm = Math.sqrt(k.sumSquares(g));
+      const loss = opt.step(idx.map((i) => encoded[i]), lr);
       t++;
-      const clip = o.maxGradNorm > 0 && isFinite(o.maxGradNorm) && norm > o.maxGradNorm
-        ? o.maxGradNorm / (norm + 1e-6)
-        : 1;
-      hp.set([
-        lr,
-        o.beta1,
-        o.beta2,
-        o.eps,
-        o.weightDecay,
-        clip,
-        1 - Math.pow(o.beta1, t),
-        1 - Math.pow(o.beta2, t),
-      ]);
-      k.adamw(p, g, m, v, decayed, hp);
       losses.push(loss);
       sum += loss;
-      if (tracked >= 0) trajectory.push(p[tracked]);
+      if (tracked >= 0) trajectory.push(opt.params[tracked]);
       options.onProgress?.({ epoch: e, step: t, totalSteps: total, loss, learningRate: lr });
     }
     epochLosses.push(sum / perEpoch);
   }
-  const offs = parameterOffsets(c);
-  for (const [name, { offset, size }] of offs) {
-    const variable = model.params.get(name)!;
-    tf.tidy(() =>
-      variable.assign(tf.tensor(p.subarray(offset, offset + size), variable.shape, "float32"))
-    );
-  }
+  opt.writeBack();
   return { losses, epochLosses, trajectory, steps: total };
 }
 

@@ -10,13 +10,12 @@ import {
   consistencySummary,
   consistencyTable,
   llmConsistencyClaims,
-  type LlmConsistencyConfig,
   llmConsistencyConfig,
   llmConsistencySeconds,
   runLlmConsistency,
 } from "../../lib/experiments/mod.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
-import { tinySetup } from "./llm_fixture.ts";
+import { TINY_CONFIGS, tinySetup } from "./llm_fixture.ts";
 import { assertSnapshot } from "./snapshot.ts";
 
 /**
@@ -24,18 +23,7 @@ import { assertSnapshot } from "./snapshot.ts";
  * pairs share a batch (within one batch the order does not change the summed
  * gradient on the native engine).
  */
-function tiny(): LlmConsistencyConfig {
-  return {
-    ...llmConsistencyConfig("smoke"),
-    trainQuestions: 4,
-    students: 3,
-    prompts: 3,
-    samples: 3,
-    temperatures: [1, 2],
-    batchSize: 2,
-    identityPairs: 4,
-  };
-}
+const tiny = TINY_CONFIGS.llm_consistency;
 
 const quiet = { progress: false as const };
 const setup = tinySetup();

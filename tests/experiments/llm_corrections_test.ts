@@ -15,7 +15,6 @@ import {
   correctionsTable,
   correctionsTestsTable,
   llmCorrectionsClaims,
-  type LlmCorrectionsConfig,
   llmCorrectionsConfig,
   llmCorrectionsSeconds,
   runLlmCorrections,
@@ -23,22 +22,11 @@ import {
 } from "../../lib/experiments/mod.ts";
 import { cosine, textAverage, textVarianceWeighting } from "../../lib/llm/mod.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
-import { tinySetup } from "./llm_fixture.ts";
+import { TINY_CONFIGS, tinySetup } from "./llm_fixture.ts";
 import { assertSnapshot } from "./snapshot.ts";
 
 /** Batches of 2 over the 4 pairs, so students differ in their data order. */
-function tiny(): LlmCorrectionsConfig {
-  return {
-    ...llmCorrectionsConfig("smoke"),
-    trainQuestions: 4,
-    students: 2,
-    ks: [2, 3],
-    testQuestions: 4,
-    noisePrompts: 2,
-    noiseSamples: 2,
-    batchSize: 2,
-  };
-}
+const tiny = TINY_CONFIGS.llm_corrections;
 
 const quiet = { progress: false as const };
 const setup = tinySetup();

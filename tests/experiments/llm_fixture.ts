@@ -7,6 +7,22 @@
 import type { Embedder } from "../../lib/llm/embed/mod.ts";
 import { type LlmSetup, llmSetupFrom } from "../../lib/experiments/llm_setup.ts";
 import { PAIRS, tinyModel } from "../llm/fixture.ts";
+import {
+  type LlmTemperatureConfig,
+  llmTemperatureConfig,
+} from "../../lib/experiments/llm_temperature.ts";
+import {
+  type LlmInitializationConfig,
+  llmInitializationConfig,
+} from "../../lib/experiments/llm_initialization.ts";
+import {
+  type LlmConsistencyConfig,
+  llmConsistencyConfig,
+} from "../../lib/experiments/llm_consistency.ts";
+import {
+  type LlmCorrectionsConfig,
+  llmCorrectionsConfig,
+} from "../../lib/experiments/llm_corrections.ts";
 
 /** A deterministic embedder: character trigrams hashed into `dim` counts (plus 1 in dimension 0). */
 export function hashEmbedder(dim = 16): Embedder {
@@ -41,3 +57,55 @@ export function tinySetup(): LlmSetup {
     owned: { models: true },
   });
 }
+
+/**
+ * The smoke configurations shrunk to the fixture's four pairs, shared by the
+ * experiment tests and the sharding tests (tests/shard/llm_experiments_test.ts).
+ */
+export const TINY_CONFIGS = {
+  /** 3 temperatures, 3 students of a 1x16 base, 1 epoch. */
+  llm_temperature: (): LlmTemperatureConfig => ({
+    ...llmTemperatureConfig("smoke"),
+    temperatures: [0.5, 1, 2],
+    students: 3,
+    trainQuestions: 4,
+    evalQuestions: 4,
+    noisePrompts: 3,
+    noiseSamples: 3,
+    noiseStudents: 2,
+    directStudents: 2,
+    predictiveSamples: 5,
+  }),
+  /** 3 levels, 3 students, 2 epochs of batches of 2. */
+  llm_initialization: (): LlmInitializationConfig => ({
+    ...llmInitializationConfig("smoke"),
+    levels: [0, 0.05, 0.2],
+    students: 3,
+    trainQuestions: 4,
+    evalQuestions: 4,
+    epochs: 2,
+    batchSize: 2,
+  }),
+  /** Batches of 2 over the 4 pairs, so students differ in their data order. */
+  llm_consistency: (): LlmConsistencyConfig => ({
+    ...llmConsistencyConfig("smoke"),
+    trainQuestions: 4,
+    students: 3,
+    prompts: 3,
+    samples: 3,
+    temperatures: [1, 2],
+    batchSize: 2,
+    identityPairs: 4,
+  }),
+  /** Batches of 2 over the 4 pairs, 2 students per arm, k = 2 and 3. */
+  llm_corrections: (): LlmCorrectionsConfig => ({
+    ...llmCorrectionsConfig("smoke"),
+    trainQuestions: 4,
+    students: 2,
+    ks: [2, 3],
+    testQuestions: 4,
+    noisePrompts: 2,
+    noiseSamples: 2,
+    batchSize: 2,
+  }),
+};

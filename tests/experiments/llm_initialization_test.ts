@@ -1,7 +1,5 @@
 import {
   llmInitializationClaims,
-  type LlmInitializationConfig,
-  llmInitializationConfig,
   llmInitializationFigure,
   llmInitializationTable,
   llmTrajectoryFigure,
@@ -9,18 +7,9 @@ import {
 } from "../../lib/experiments/llm_initialization.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { assertSnapshot } from "./snapshot.ts";
-import { tinySetup } from "./llm_fixture.ts";
+import { TINY_CONFIGS, tinySetup } from "./llm_fixture.ts";
 
-/** Tiny: 3 levels, 3 students of a 1x16 base on the fixture's 4 pairs, 1 epoch (1 update). */
-const TINY: LlmInitializationConfig = {
-  ...llmInitializationConfig("smoke"),
-  levels: [0, 0.05, 0.2],
-  students: 3,
-  trainQuestions: 4,
-  evalQuestions: 4,
-  epochs: 2,
-  batchSize: 2,
-};
+const TINY = TINY_CONFIGS.llm_initialization();
 const quiet = { progress: false as const };
 const setup = tinySetup();
 const first = await runLlmInitialization(TINY, setup, quiet);

@@ -4,29 +4,15 @@ import {
   llmTable2,
   llmTable5,
   llmTemperatureClaims,
-  type LlmTemperatureConfig,
-  llmTemperatureConfig,
   llmTemperatureFigure,
   noiseRegression,
   runLlmTemperature,
 } from "../../lib/experiments/llm_temperature.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
 import { assertSnapshot } from "./snapshot.ts";
-import { tinySetup } from "./llm_fixture.ts";
+import { TINY_CONFIGS, tinySetup } from "./llm_fixture.ts";
 
-/** Tiny: 3 temperatures, 3 students of a 1x16 base on the fixture's 4 pairs, 1 epoch. */
-const TINY: LlmTemperatureConfig = {
-  ...llmTemperatureConfig("smoke"),
-  temperatures: [0.5, 1, 2],
-  students: 3,
-  trainQuestions: 4,
-  evalQuestions: 4,
-  noisePrompts: 3,
-  noiseSamples: 3,
-  noiseStudents: 2,
-  directStudents: 2,
-  predictiveSamples: 5,
-};
+const TINY = TINY_CONFIGS.llm_temperature();
 
 const setup = tinySetup();
 const quiet = { progress: false as const };

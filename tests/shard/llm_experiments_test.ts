@@ -29,16 +29,10 @@ import {
   ShardModelsError,
 } from "../../lib/experiments/llm_shard.ts";
 import { llmSetupFrom } from "../../lib/experiments/llm_setup.ts";
-import { llmTemperatureConfig } from "../../lib/experiments/llm_temperature.ts";
-import { llmInitializationConfig } from "../../lib/experiments/llm_initialization.ts";
-import { llmConsistencyConfig } from "../../lib/experiments/llm_consistency.ts";
-import {
-  type LlmCorrectionsConfig,
-  llmCorrectionsConfig,
-} from "../../lib/experiments/llm_corrections.ts";
+import type { LlmCorrectionsConfig } from "../../lib/experiments/llm_corrections.ts";
 import type { ExperimentConfig } from "../../lib/experiments/types.ts";
 import type { Embedder } from "../../lib/llm/embed/mod.ts";
-import { hashEmbedder } from "../experiments/llm_fixture.ts";
+import { hashEmbedder, TINY_CONFIGS } from "../experiments/llm_fixture.ts";
 import { PAIRS, tinyModel } from "../llm/fixture.ts";
 import { assert, assertEquals, assertNotEquals, assertRejects } from "../assert.ts";
 
@@ -83,48 +77,12 @@ function fixtureSource(identity: unknown = { fixture: "tiny teacher 3, base 5" }
   };
 }
 
-/** The smoke configuration shrunk to the fixture's four pairs (as tests/experiments/ do). */
+/** The experiment tests' tiny configurations; four init levels so each of 4 shards owns one. */
 const TINY: Record<LlmExperimentName, () => ExperimentConfig> = {
-  llm_temperature: () => ({
-    ...llmTemperatureConfig("smoke"),
-    temperatures: [0.5, 1, 2],
-    students: 3,
-    trainQuestions: 4,
-    evalQuestions: 4,
-    noisePrompts: 3,
-    noiseSamples: 3,
-    noiseStudents: 2,
-    directStudents: 2,
-    predictiveSamples: 5,
-  }),
+  ...TINY_CONFIGS,
   llm_initialization: () => ({
-    ...llmInitializationConfig("smoke"),
+    ...TINY_CONFIGS.llm_initialization(),
     levels: [0, 0.05, 0.1, 0.2],
-    students: 3,
-    trainQuestions: 4,
-    evalQuestions: 4,
-    epochs: 2,
-    batchSize: 2,
-  }),
-  llm_consistency: () => ({
-    ...llmConsistencyConfig("smoke"),
-    trainQuestions: 4,
-    students: 3,
-    prompts: 3,
-    samples: 3,
-    temperatures: [1, 2],
-    batchSize: 2,
-    identityPairs: 4,
-  }),
-  llm_corrections: () => ({
-    ...llmCorrectionsConfig("smoke"),
-    trainQuestions: 4,
-    students: 2,
-    ks: [2, 3],
-    testQuestions: 4,
-    noisePrompts: 2,
-    noiseSamples: 2,
-    batchSize: 2,
   }),
 };
 

@@ -32,6 +32,7 @@ import {
   type InterStudentVariance,
   interStudentVariance,
   LLM_UNIT_SECONDS,
+  type LlmCohortConfig,
   type LlmSetup,
   sampleAnswers,
   slopeAcrossUnits,
@@ -40,28 +41,16 @@ import {
   type TwoWaySe,
 } from "./llm_setup.ts";
 import { sweep } from "./sweep.ts";
-import type { ExperimentConfig, RunOptions } from "./types.ts";
+import type { RunOptions } from "./types.ts";
 
 /**
  * Counts of the initialization experiment.
  *
  * @category Section 5: student initialization uncertainty
  */
-export interface LlmInitializationConfig extends ExperimentConfig {
+export interface LlmInitializationConfig extends LlmCohortConfig {
   /** Relative perturbation scales s (0 = the base itself). */
   levels: number[];
-  /** Students per level (paper 20). */
-  students: number;
-  /** Training questions (the teacher's greedy answers are the targets). */
-  trainQuestions: number;
-  /** Held-out test questions the students answer (greedy). */
-  evalQuestions: number;
-  /** Fine-tuning epochs (paper 3). */
-  epochs: number;
-  /** Batch size (paper 10). */
-  batchSize: number;
-  /** Peak learning rate (linear decay). */
-  learningRate: number;
   /** The tracked attention weight (Figure 12): a parameter name pattern resolved on the model, and a flat index. */
   track: { layer: number; index: number };
 }

@@ -26,6 +26,7 @@
  * @module
  */
 import { Rng } from "../random.ts";
+import type { ExperimentConfig } from "./types.ts";
 import { useBackend } from "../llm/backend.ts";
 import type { QaCorpus } from "../llm/corpus/qa.ts";
 import { loadQaCorpus } from "../llm/corpus/qa.ts";
@@ -75,6 +76,28 @@ export const LLM_UNIT_SECONDS = {
   greedy: 0.0035,
   embed: 0.0015,
 } as const;
+
+/**
+ * The cohort counts Sections 4.3 and 5.1 share: at each setting (a teacher
+ * temperature, an initialization scale) `students` students are fine-tuned
+ * on the teacher's answers and answer held-out questions greedily.
+ *
+ * @category Language-model experiments
+ */
+export interface LlmCohortConfig extends ExperimentConfig {
+  /** Students per setting (the paper: 10 per temperature, 20 per perturbation level). */
+  students: number;
+  /** Training questions per student (the paper: all 3,989 of our split). */
+  trainQuestions: number;
+  /** Held-out test questions the students answer (greedy) for alignment and variance. */
+  evalQuestions: number;
+  /** Fine-tuning epochs (paper 3). */
+  epochs: number;
+  /** Batch size (paper 10). */
+  batchSize: number;
+  /** Peak learning rate (linear decay). */
+  learningRate: number;
+}
 
 /**
  * Options of {@link loadLlmSetup}.

@@ -42,6 +42,7 @@ import {
   type InterStudentVariance,
   interStudentVariance,
   LLM_UNIT_SECONDS,
+  type LlmCohortConfig,
   type LlmSetup,
   PAPER_TEMPERATURES,
   promptNoise,
@@ -53,28 +54,16 @@ import {
   type TwoWaySe,
 } from "./llm_setup.ts";
 import { sweep } from "./sweep.ts";
-import type { ExperimentConfig, RunOptions } from "./types.ts";
+import type { RunOptions } from "./types.ts";
 
 /**
  * Counts of the temperature experiment (structure fixed; counts per scale).
  *
  * @category Section 4: teacher output uncertainty
  */
-export interface LlmTemperatureConfig extends ExperimentConfig {
+export interface LlmTemperatureConfig extends LlmCohortConfig {
   /** Teacher temperatures (the paper's six). */
   temperatures: number[];
-  /** Students per temperature (paper 10). */
-  students: number;
-  /** Training questions per student (paper: all 3,989 of our split). */
-  trainQuestions: number;
-  /** Held-out test questions the students answer (greedy) for alignment and variance. */
-  evalQuestions: number;
-  /** Fine-tuning epochs (paper 3). */
-  epochs: number;
-  /** Batch size (paper 10). */
-  batchSize: number;
-  /** Peak learning rate (linear decay). */
-  learningRate: number;
   /** Prompts (the first eval questions) for Table 2 and Appendix F. */
   noisePrompts: number;
   /** Sampled answers per prompt and model for Table 2 and Appendix F (paper 10). */

@@ -220,6 +220,7 @@ export {
   type InterStudentVariance,
   interStudentVariance,
   LLM_UNIT_SECONDS,
+  type LlmCohortConfig,
   type LlmSetup,
   llmSetupFrom,
   type LlmSetupOptions,

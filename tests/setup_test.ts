@@ -11,6 +11,8 @@ import {
   setup,
   SetupError,
   speedNote,
+  speedUpInstallCommand,
+  speedUpPackages,
 } from "../tools/setup.ts";
 
 Deno.test("os-release fields are read with or without quotes, in lower case", () => {
@@ -193,14 +195,136 @@ Deno.test("missing speed-ups are one line with the cost and the packages that ad
   assertEquals(speedNote({ compiler: "cc", openblas: "/lib/libopenblas.so.0" }, debian), undefined);
   const none = speedNote({}, debian);
   assert(none?.includes("portable TypeScript path, 20-30x slower"), none);
+  assert(none?.includes("TensorFlow.js, 7-9x slower"), none);
+  assert(none?.includes("hours instead of about 25 minutes"), none);
   assert(none?.endsWith("To add them: apt-get install gcc libc6-dev libopenblas0."), none);
   assert(!none?.includes("\n"), "one line");
   const noCc = speedNote({ openblas: "libopenblas.so.0" }, { family: "debian", root: false });
   assert(noCc?.includes("OpenBLAS path"), noCc);
   assert(noCc?.endsWith("To add them: sudo apt-get install gcc libc6-dev."), noCc);
   const noBlas = speedNote({ compiler: "cc" }, { family: "macos", root: false });
-  assert(noBlas?.includes("TensorFlow.js"), noBlas);
-  assert(noBlas?.endsWith("install OpenBLAS from your system's packages."), noBlas);
+  assert(noBlas?.includes("no OpenBLAS: the language models run on TensorFlow.js"), noBlas);
+  assert(noBlas?.endsWith("To add them: brew install openblas."), noBlas);
+});
+
+Deno.test("the command that adds the speed-ups is that system's own", () => {
+  const user = (family: "debian" | "fedora" | "arch" | "macos" | "other") => ({
+    family,
+    root: false,
+  });
+  assertEquals(speedUpInstallCommand({ compiler: "cc", openblas: "x" }, user("debian")), undefined);
+  assertEquals(
+    speedUpInstallCommand({}, user("fedora")),
+    "sudo dnf install gcc glibc-devel openblas",
+  );
+  assertEquals(speedUpInstallCommand({ compiler: "cc" }, user("arch")), "sudo pacman -S openblas");
+  assertEquals(
+    speedUpInstallCommand({}, user("macos")),
+    "xcode-select --install && brew install openblas",
+  );
+  assertEquals(
+    speedUpInstallCommand({}, user("other")),
+    "install a C compiler and OpenBLAS from your system's packages",
+  );
+  assertEquals(speedUpPackages({ openblas: "x" }), ["gcc", "libc6-dev"]);
+});
+
+/** A set-up run with every probe stubbed: what it installed and what it said. */
+async function plannedSetup(
+  system: { family: "debian" | "fedora" | "macos"; root: boolean },
+  machine: { jupyter: boolean; compiler: boolean; openblas: boolean; dpkg: string[] },
+) {
+  const installed: string[][] = [];
+  const lines: string[] = [];
+  const have = { ...machine, dpkg: new Set(machine.dpkg) };
+  const jupyter = { python: "/usr/bin/python3", denoKernel: Deno.makeTempDirSync() };
+  Deno.writeTextFileSync(
+    `${jupyter.denoKernel}/kernel.json`,
+    JSON.stringify({ argv: [Deno.execPath(), "jupyter"] }),
+  );
+  try {
+    await setup({
+      system,
+      log: (l) => lines.push(l),
+      isInstalled: (p) => Promise.resolve(have.dpkg.has(p)),
+      findJupyter: () =>
+        have.jupyter ? Promise.resolve(jupyter) : Promise.reject(new Error("no nbclient")),
+      findSpeedUps: () =>
+        Promise.resolve({
+          compiler: have.compiler ? "cc" : undefined,
+          openblas: have.openblas ? "/usr/lib/x86_64-linux-gnu/libopenblas.so.0" : undefined,
+        }),
+      install: (packages) => {
+        installed.push([...packages]);
+        for (const p of packages) have.dpkg.add(p);
+        if (packages.includes("python3-nbclient")) have.jupyter = true;
+        if (packages.includes("libopenblas0")) have.openblas = true;
+        if (packages.includes("gcc")) have.compiler = true;
+        return Promise.resolve();
+      },
+    });
+  } finally {
+    Deno.removeSync(jupyter.denoKernel, { recursive: true });
+  }
+  return { installed, lines };
+}
+
+Deno.test("as root on Debian, a machine without OpenBLAS gets it from the main job's set-up", async () => {
+  const { installed, lines } = await plannedSetup({ family: "debian", root: true }, {
+    jupyter: true,
+    compiler: true,
+    openblas: false,
+    dpkg: ["gcc", "libc6-dev", ...JUPYTER_DEBIAN_PACKAGES],
+  });
+  assertEquals(installed, [["libopenblas0"]]);
+  const ok = lines.find((l) => l.startsWith("setup: ok"));
+  assert(ok?.includes("OpenBLAS (/usr/lib/x86_64-linux-gnu/libopenblas.so.0)"), ok);
+  assert(!lines.some((l) => l.includes("speed-ups missing")), lines.join("\n"));
+});
+
+Deno.test("as root on a bare Debian, Jupyter, the compiler and OpenBLAS come in one apt-get", async () => {
+  const { installed } = await plannedSetup({ family: "debian", root: true }, {
+    jupyter: false,
+    compiler: false,
+    openblas: false,
+    dpkg: [],
+  });
+  assertEquals(installed, [[...JUPYTER_DEBIAN_PACKAGES, "gcc", "libc6-dev", "libopenblas0"]]);
+});
+
+Deno.test("a machine that has the speed-ups installs nothing", async () => {
+  const { installed, lines } = await plannedSetup({ family: "debian", root: true }, {
+    jupyter: true,
+    compiler: true,
+    openblas: true,
+    dpkg: [],
+  });
+  assertEquals(installed, []);
+  assertEquals(lines.filter((l) => l.includes("speed-ups")), []);
+});
+
+Deno.test("without root, the set-up installs nothing, gives the command and the cost, and goes on", async () => {
+  for (const family of ["debian", "fedora", "macos"] as const) {
+    const { installed, lines } = await plannedSetup({ family, root: false }, {
+      jupyter: true,
+      compiler: true,
+      openblas: false,
+      dpkg: [],
+    });
+    assertEquals(installed, [], family);
+    const note = lines.find((l) => l.includes("speed-ups missing"));
+    assert(note?.includes("7-9x slower"), note);
+    assert(
+      note?.endsWith(
+        {
+          debian: "sudo apt-get install libopenblas0.",
+          fedora: "sudo dnf install openblas.",
+          macos: "brew install openblas.",
+        }[family],
+      ),
+      note,
+    );
+  }
 });
 
 Deno.test("the set-up command rejects an unknown argument and an empty --extra-apt", async () => {

@@ -16,9 +16,12 @@
  * - The Deno kernel: registered with this Deno (`deno jupyter --install`)
  *   when Jupyter has none, or when the registered one points at a Deno that no
  *   longer exists (an `npx` cache that was cleared).
- * - A C compiler and OpenBLAS: never installed and never an error; when
- *   missing, one line says what it costs (the portable path is 20-30x slower,
- *   measured by bench/cohort_bench.ts) and the command that adds them.
+ * - A C compiler and OpenBLAS, which make the run fast (the cohort trainer's
+ *   native kernel and the language models' native engine): on Debian or Ubuntu
+ *   as root they are installed with apt-get together with Jupyter (the list
+ *   printed first), as the main job's own step; elsewhere one line gives the
+ *   exact command for that system and what going on without them costs
+ *   ({@link PORTABLE_SLOWDOWN}, {@link LLM_TFJS_SLOWDOWN}), and the run goes on.
  * - `--extra-apt`: more Debian packages to install the same way (CI's browser,
  *   PDF tools, compiler and OpenBLAS); these need Debian or Ubuntu as root.
  *
@@ -40,6 +43,19 @@ export const JUPYTER_DEBIAN_PACKAGES: readonly string[] = [
 
 /** The portable path's slowdown against the native kernel, as measured (README). */
 export const PORTABLE_SLOWDOWN = "20-30x";
+
+/**
+ * The language models' slowdown on tfjs against the native engine, as measured
+ * in data/models/README.md (training 8.0x per CPU-second at 4x128, one student
+ * epoch 7.1x, sampling about 8.7x).
+ */
+export const LLM_TFJS_SLOWDOWN = "7-9x";
+
+/** Debian/Ubuntu packages of the speed-ups: the C compiler and its headers, OpenBLAS. */
+export const SPEED_DEBIAN_PACKAGES = {
+  compiler: ["gcc", "libc6-dev"],
+  openblas: ["libopenblas0"],
+} as const;
 
 /** A set-up problem the user must fix; its message says how. Exit status 2. */
 export class SetupError extends UsageError {}
@@ -288,36 +304,73 @@ export async function findSpeedUps(): Promise<SpeedUps> {
   };
 }
 
+/** The Debian packages that add the speed-ups `found` lacks, in install order. */
+export function speedUpPackages(found: SpeedUps): string[] {
+  return [
+    ...(found.compiler ? [] : SPEED_DEBIAN_PACKAGES.compiler),
+    ...(found.openblas ? [] : SPEED_DEBIAN_PACKAGES.openblas),
+  ];
+}
+
 /**
- * The one line that reports missing speed-ups and what they cost, or
- * undefined when both are there.
+ * The exact command that adds the speed-ups `found` lacks on this kind of
+ * system (with `sudo` unless root), or undefined when nothing is missing.
+ *
+ * @example
+ * ```ts
+ * speedUpInstallCommand({ compiler: "cc" }, { family: "fedora", root: false });
+ * // "sudo dnf install openblas"
+ * ```
+ */
+export function speedUpInstallCommand(found: SpeedUps, system: SystemInfo): string | undefined {
+  if (found.compiler && found.openblas) return undefined;
+  const sudo = system.root ? "" : "sudo ";
+  const pick = (cc: string, blas: string) =>
+    [found.compiler ? "" : cc, found.openblas ? "" : blas].filter(Boolean).join(" ");
+  switch (system.family) {
+    case "debian":
+      return `${sudo}apt-get install ${speedUpPackages(found).join(" ")}`;
+    case "fedora":
+      return `${sudo}dnf install ${pick("gcc glibc-devel", "openblas")}`;
+    case "arch":
+      return `${sudo}pacman -S ${pick("gcc", "openblas")}`;
+    case "macos":
+      return [
+        found.compiler ? "" : "xcode-select --install",
+        found.openblas ? "" : "brew install openblas",
+      ]
+        .filter(Boolean).join(" && ");
+    default:
+      return `install ${pick("a C compiler", "OpenBLAS").replace(" OpenBLAS", " and OpenBLAS")} ` +
+        "from your system's packages";
+  }
+}
+
+/**
+ * The one line that reports missing speed-ups, what going on without them
+ * costs, and the command that adds them; undefined when both are there.
  */
 export function speedNote(found: SpeedUps, system: SystemInfo): string | undefined {
   if (found.compiler && found.openblas) return undefined;
   const effects: string[] = [];
   if (!found.compiler) {
     effects.push(
-      `no working C compiler (${Deno.env.get("KD_CC") || "cc"}), so no native kernel: the ` +
+      `no working C compiler (${Deno.env.get("KD_CC") || "cc"}), so no native kernels: the ` +
         (found.openblas
           ? "cohort trainer uses its OpenBLAS path instead (slower than the native kernel)"
           : `cohort trainer uses its portable TypeScript path, ${PORTABLE_SLOWDOWN} slower ` +
             "(same results to float32 round-off)"),
     );
   }
-  if (!found.openblas) {
-    effects.push("no OpenBLAS: the language model's matrix products use TensorFlow.js instead");
+  if (!found.compiler || !found.openblas) {
+    effects.push(
+      `${found.openblas ? "" : "no OpenBLAS: "}the language models run on TensorFlow.js, ` +
+        `${LLM_TFJS_SLOWDOWN} slower than their native engine`,
+    );
   }
-  const packages = [
-    ...(found.compiler ? [] : ["gcc", "libc6-dev"]),
-    ...(found.openblas ? [] : ["libopenblas0"]),
-  ];
-  const fix = system.family === "debian"
-    ? `${system.root ? "" : "sudo "}apt-get install ${packages.join(" ")}`
-    : `install ${
-      [found.compiler ? "" : "a C compiler", found.openblas ? "" : "OpenBLAS"]
-        .filter(Boolean).join(" and ")
-    } from your system's packages`;
-  return `setup: optional speed-ups missing: ${effects.join("; ")}. To add them: ${fix}.`;
+  return `setup: speed-ups missing, going on without them: ${effects.join("; ")}; ` +
+    "the default run then takes hours instead of about 25 minutes. " +
+    `To add them: ${speedUpInstallCommand(found, system)}.`;
 }
 
 /** Options of {@link setup}. */
@@ -330,12 +383,19 @@ export interface SetupOptions {
   system?: SystemInfo;
   /** Whether a Debian package is installed (default: asks dpkg). */
   isInstalled?: (pkg: string) => Promise<boolean>;
+  /** Looks for the speed-ups (default {@link findSpeedUps}). */
+  findSpeedUps?: () => Promise<SpeedUps>;
+  /** Looks for a Python that imports nbclient (default: `findJupyterPython`). */
+  findJupyter?: () => Promise<JupyterPython>;
+  /** Installs Debian packages (default {@link aptInstall}). */
+  install?: (packages: readonly string[], log: (line: string) => void) => Promise<void>;
 }
 
 /**
- * Make sure the notebooks can run: Jupyter (installed with apt-get where
- * allowed), the Deno kernel (registered), and a report of the optional
- * speed-ups. Returns the Python that runs nbclient.
+ * Make sure the notebooks can run, and run fast: Jupyter and the speed-ups
+ * (a C compiler and OpenBLAS) installed with one apt-get where allowed (Debian
+ * or Ubuntu as root), the Deno kernel registered, and one line on any
+ * speed-up still missing. Returns the Python that runs nbclient.
  *
  * @throws SetupError with the command to run, when something is missing that
  *   this process may not install.
@@ -351,13 +411,22 @@ export async function setup(options: SetupOptions = {}): Promise<JupyterPython> 
       }) installs Debian packages: it needs Debian or Ubuntu, as root.`,
     );
   }
-  let jupyter = await findJupyterPython().catch(() => undefined);
+  const findJupyter = options.findJupyter ?? findJupyterPython;
+  const probeSpeedUps = options.findSpeedUps ?? findSpeedUps;
+  const install = options.install ?? aptInstall;
+  let jupyter = await findJupyter().catch(() => undefined);
+  let found = await probeSpeedUps();
 
-  const wanted = [...(jupyter ? [] : JUPYTER_DEBIAN_PACKAGES), ...extra];
+  // As root on Debian, the speed-ups go in with Jupyter: without them the default
+  // run takes hours (the cohort trainer 20-30x, the language models 7-9x slower).
+  const speed = system.family === "debian" && system.root ? speedUpPackages(found) : [];
+  const wanted = [...(jupyter ? [] : JUPYTER_DEBIAN_PACKAGES), ...speed, ...extra];
   if (system.family === "debian" && wanted.length > 0) {
     const missing = await missingPackages(wanted, options.isInstalled);
-    if (missing.length > 0 && system.root) await aptInstall(missing, log);
-    else if (missing.length > 0) {
+    if (missing.length > 0 && system.root) {
+      await install(missing, log);
+      if (speed.length > 0) found = await probeSpeedUps();
+    } else if (missing.length > 0) {
       throw new SetupError(
         "Jupyter, which runs the notebooks, is missing (no Python here imports nbclient), and " +
           `only root can install it. Install it with:\n  ${
@@ -375,7 +444,7 @@ export async function setup(options: SetupOptions = {}): Promise<JupyterPython> 
     );
   }
   if (!jupyter) {
-    jupyter = await findJupyterPython().catch((e: Error) => {
+    jupyter = await findJupyter().catch((e: Error) => {
       throw new SetupError(
         `${e.message}\n(Jupyter's Debian packages are installed, yet no Python imports nbclient; ` +
           "is KD_JUPYTER_PYTHON set to another Python?)",
@@ -387,7 +456,7 @@ export async function setup(options: SetupOptions = {}): Promise<JupyterPython> 
   if (!jupyter.denoKernel || problem) {
     if (problem) log(`setup: the Deno kernel in ${jupyter.denoKernel} cannot start: ${problem}`);
     await registerDenoKernel(log);
-    jupyter = await findJupyterPython();
+    jupyter = await findJupyter();
     if (!jupyter.denoKernel) {
       throw new SetupError(
         `\`deno jupyter --install\` ran, yet ${jupyter.python} finds no Deno kernel; ` +
@@ -396,7 +465,6 @@ export async function setup(options: SetupOptions = {}): Promise<JupyterPython> 
     }
   }
 
-  const found = await findSpeedUps();
   const note = speedNote(found, system);
   log(
     `setup: ok: Jupyter (${jupyter.python}), Deno kernel (${jupyter.denoKernel})` +

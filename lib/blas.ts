@@ -119,12 +119,22 @@ export function chooseOpenBlasCore(): string {
 let cached: Sgemm | null | undefined;
 let cachedReason = "";
 
-function envBlasPath(): string | undefined {
+/**
+ * The OpenBLAS files every opener in the project tries, in order:
+ * `KD_BLAS_LIB` (when set) then {@link BLAS_CANDIDATES}. `KD_BLAS_LIB=none`
+ * tries none, so a machine with OpenBLAS runs the paths of one without it (the
+ * portable cohort trainer, tfjs for the language models, float64 products in
+ * TypeScript), as a test of those paths.
+ */
+export function blasLibraryPaths(): string[] {
+  let forced: string | undefined;
   try {
-    return Deno.env.get("KD_BLAS_LIB") || undefined;
+    forced = Deno.env.get("KD_BLAS_LIB") || undefined;
   } catch {
-    return undefined; // no --allow-env: use the default candidates
+    forced = undefined; // no --allow-env: use the default candidates
   }
+  if (forced === "none") return [];
+  return [...(forced ? [forced] : []), ...BLAS_CANDIDATES];
 }
 
 /**
@@ -133,7 +143,8 @@ function envBlasPath(): string | undefined {
  * opened once per thread (each Deno worker opens its own handle) and set to one
  * BLAS thread: the products are small, and the callers get their parallelism
  * elsewhere (one cohort worker per core; the tfjs-wasm thread). Set
- * `KD_BLAS_LIB` to try another library file first.
+ * `KD_BLAS_LIB` to try another library file first, or to `none` to load none
+ * ({@link blasLibraryPaths}).
  *
  * @example
  * ```ts
@@ -145,8 +156,8 @@ function envBlasPath(): string | undefined {
 export function loadSgemm(): Sgemm | null {
   if (cached !== undefined) return cached;
   chooseOpenBlasCore();
-  const paths = [envBlasPath(), ...BLAS_CANDIDATES].filter((p): p is string => !!p);
-  const reasons: string[] = [];
+  const paths = blasLibraryPaths();
+  const reasons: string[] = paths.length === 0 ? ["KD_BLAS_LIB=none"] : [];
   for (const path of paths) {
     try {
       const lib = Deno.dlopen(path, SYMBOLS);

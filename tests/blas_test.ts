@@ -1,5 +1,10 @@
 import { assertArrayClose, assertEquals } from "./assert.ts";
-import { loadSgemm, sgemmUnavailableReason } from "../lib/blas.ts";
+import {
+  BLAS_CANDIDATES,
+  blasLibraryPaths,
+  loadSgemm,
+  sgemmUnavailableReason,
+} from "../lib/blas.ts";
 
 const SGEMM = loadSgemm();
 
@@ -31,4 +36,19 @@ Deno.test({
       assertArrayClose(c, [4, 5, 10, 11], 0);
     }
   },
+});
+
+Deno.test("KD_BLAS_LIB names the library tried first, and none tries no library", () => {
+  const saved = Deno.env.get("KD_BLAS_LIB");
+  try {
+    Deno.env.set("KD_BLAS_LIB", "/opt/my/libopenblas.so");
+    assertEquals(blasLibraryPaths(), ["/opt/my/libopenblas.so", ...BLAS_CANDIDATES]);
+    Deno.env.set("KD_BLAS_LIB", "none");
+    assertEquals(blasLibraryPaths(), []);
+    Deno.env.delete("KD_BLAS_LIB");
+    assertEquals(blasLibraryPaths(), [...BLAS_CANDIDATES]);
+  } finally {
+    if (saved === undefined) Deno.env.delete("KD_BLAS_LIB");
+    else Deno.env.set("KD_BLAS_LIB", saved);
+  }
 });

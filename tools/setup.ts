@@ -30,7 +30,7 @@
  * @module
  */
 
-import { BLAS_CANDIDATES } from "../lib/blas.ts";
+import { blasLibraryPaths } from "../lib/blas.ts";
 import { findJupyterPython, type JupyterPython, UsageError } from "./run_notebooks.ts";
 
 /** Debian/Ubuntu packages that run the notebooks headless with the Deno kernel. */
@@ -275,8 +275,7 @@ async function compilerWorks(cc: string): Promise<boolean> {
 
 /** The OpenBLAS library the cohort trainer would load (lib/blas.ts's list), if any. */
 async function findOpenBlas(): Promise<string | undefined> {
-  const forced = Deno.env.get("KD_BLAS_LIB");
-  for (const file of forced ? [forced, ...BLAS_CANDIDATES] : BLAS_CANDIDATES) {
+  for (const file of blasLibraryPaths()) {
     if (file.includes("/")) {
       try {
         if (Deno.statSync(file).isFile) return file;

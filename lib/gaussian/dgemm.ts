@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { BLAS_CANDIDATES, chooseOpenBlasCore } from "../blas.ts";
+import { blasLibraryPaths, chooseOpenBlasCore } from "../blas.ts";
 
 /**
  * `C = op(A) op(B)` (row-major float64, C m x n overwritten), op(X) = Xᵀ when
@@ -80,14 +80,6 @@ const SYMBOLS = {
 
 let cached: Dgemm | null | undefined;
 
-function envPath(): string | undefined {
-  try {
-    return Deno.env.get("KD_BLAS_LIB") || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * OpenBLAS's `cblas_dgemm` (one BLAS thread), or `null` when no library
  * loads (no OpenBLAS, or no `--allow-ffi`).
@@ -97,7 +89,7 @@ function envPath(): string | undefined {
 export function loadDgemm(): Dgemm | null {
   if (cached !== undefined) return cached;
   chooseOpenBlasCore();
-  const paths = [envPath(), ...BLAS_CANDIDATES].filter((p): p is string => !!p);
+  const paths = blasLibraryPaths();
   for (const path of paths) {
     try {
       const lib = Deno.dlopen(path, SYMBOLS);

@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { BLAS_CANDIDATES, chooseOpenBlasCore as chooseFromFlags, loadSgemm } from "../blas.ts";
+import { blasLibraryPaths, chooseOpenBlasCore as chooseFromFlags, loadSgemm } from "../blas.ts";
 import { type GptModel, gptParameterShapes, isDecayedParameter } from "./model.ts";
 import type { GptConfig } from "./config.ts";
 import { buildKernel, env, granted } from "../native_build.ts";
@@ -217,7 +217,7 @@ function open(path: string): GptNativeKernel {
   else chooseOpenBlasCore(lib.symbols.kdl_cpu());
   // lib/blas.ts opens the same library file first, so both share one handle (one core type).
   loadSgemm();
-  const blas = [env("KD_BLAS_LIB"), ...BLAS_CANDIDATES].filter((p): p is string => !!p);
+  const blas = blasLibraryPaths();
   if (!blas.some((p) => lib.symbols.kdl_init(cstr(p)) === 0)) {
     lib.close();
     throw new Error(`OpenBLAS did not load from any of ${blas.join(", ")}`);

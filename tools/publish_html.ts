@@ -76,6 +76,8 @@ export interface Entry {
   kind: "figure" | "table";
   scale: string;
   seed: string;
+  /** The git commit its file records, if any. */
+  commit?: string;
   /** The paper figure or table it rebuilds ({@link paperReference}). */
   paper: string;
   /** The notebook (file name without .ipynb) whose prefix it carries, if published. */
@@ -120,6 +122,7 @@ export function listExports(dir: string, chapters: readonly string[]): Entry[] {
       kind,
       scale: stamp.scale ?? "?",
       seed: stamp.seed ?? "?",
+      commit: stamp.commit,
       paper: paperReference(name, stamp),
       chapter: chapters.find((c) => c.split("_")[0] === prefix),
     });
@@ -161,7 +164,7 @@ async function indexPage(chapters: Chapter[], entries: Entry[], exportsDir: stri
         `<td>${ch ? `<a href="${ch.slug}.html">${escapeHtml(ch.title)}</a>` : "—"}</td>` +
         `<td>${escapeHtml(e.scale)}</td><td>${escapeHtml(e.seed)}</td>` +
         `<td>${run?.seconds ?? "?"} s</td><td><code>${
-          escapeHtml(shortCommit(run?.commit))
+          escapeHtml(shortCommit(e.commit ?? run?.commit))
         }</code></td></tr>`,
     );
   }

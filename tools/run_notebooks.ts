@@ -270,6 +270,15 @@ export async function main(args: string[]): Promise<number> {
     );
     const started = performance.now();
     const commit = await gitCommit();
+    // Every file the notebooks export records this commit (lib/plot/run_meta.ts).
+    env.KD_RUN_COMMIT = commit || "unknown";
+    if (commit.endsWith("-dirty") && scale !== "smoke") {
+      console.log(
+        `note: tracked files differ from ${commit.slice(0, 12)}: the figures will say ` +
+          '"-dirty", and tests/figures_provenance_test.ts refuses such files in figures/. ' +
+          "Commit first for figures to keep.",
+      );
+    }
     let failed = 0;
     for (const [i, nb] of notebooks.entries()) {
       const name = nb.slice(nb.lastIndexOf("/") + 1);
@@ -308,7 +317,7 @@ export async function main(args: string[]): Promise<number> {
     // The claims ledger: every notebook's claims (figures/claims/*.json) in one table.
     const counts = await gatherClaims({
       dir: figuresDir(scale),
-      meta: { seed: "per notebook", scale },
+      meta: { seed: "per notebook", scale, commit: commit || "unknown" },
     });
     if (counts.length > 0) {
       console.log(`claims ledger: ${relative(`${figuresDir(scale)}/claims.md`)}`);

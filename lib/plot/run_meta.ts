@@ -1,6 +1,7 @@
 /**
  * The stamp every exported figure and table carries: the run scale and the
- * seed it was made at (DESIGN.md principle 6), plus any extra fields.
+ * seed it was made at (DESIGN.md principle 6), the git commit of the code
+ * when the notebook runner made it (`KD_RUN_COMMIT`), plus any extra fields.
  *
  * @module
  */
@@ -18,12 +19,28 @@ export interface RunMeta {
   seed?: number | string;
   /** The run scale (default: `runScale()`, i.e. `KD_SCALE`). */
   scale?: Scale;
+  /**
+   * The git commit of the code that made it (default: `KD_RUN_COMMIT`, which
+   * the notebook runner sets to the checked-out commit, with "-dirty" when
+   * tracked files differed from it; not recorded when unset).
+   */
+  commit?: string;
   /** Extra key/value pairs to record (e.g. `notebook: "04_teacher_output_uncertainty"`). */
   [key: string]: string | number | undefined;
 }
 
+/** `KD_RUN_COMMIT`, or undefined when unset or unreadable (no --allow-env). */
+function runCommit(): string | undefined {
+  try {
+    return Deno.env.get("KD_RUN_COMMIT") || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The stamp as ordered key/value pairs: scale first, then seed, then extras.
+ * The stamp as ordered key/value pairs: scale first, then seed, then the
+ * commit (when known), then extras.
  *
  * @throws Error when a key is not a plain word (letters, digits, `_`, `-`) or
  *   a value holds a line break (each stamp must fit on one comment line).
@@ -35,8 +52,10 @@ export function runStamp(meta: RunMeta = {}): [string, string][] {
     ["scale", meta.scale ?? runScale()],
     ["seed", meta.seed === undefined ? "unset" : String(meta.seed)],
   ];
+  const commit = meta.commit ?? runCommit();
+  if (commit !== undefined) out.push(["commit", commit]);
   for (const [k, v] of Object.entries(meta)) {
-    if (k === "scale" || k === "seed" || v === undefined) continue;
+    if (k === "scale" || k === "seed" || k === "commit" || v === undefined) continue;
     if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(k)) {
       throw new Error(`meta: key "${k}" must be a plain word (letters, digits, _ or -).`);
     }
@@ -49,7 +68,7 @@ export function runStamp(meta: RunMeta = {}): [string, string][] {
 }
 
 /**
- * The stamp as one line: `scale=default, seed=42`.
+ * The stamp as one line: `scale=default, seed=42` (`, commit=...` when known).
  *
  * @category Export
  */

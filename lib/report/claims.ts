@@ -3,11 +3,21 @@
  * number where it gives one, ours with its Monte Carlo error, and a verdict
  * computed from the run by a stated rule (DESIGN.md principle 1).
  *
- * A notebook builds its claims with {@link claimVsNumber},
- * {@link claimFromTest} or {@link claimNotTestable}, shows them with
- * {@link claimsTable} and records them with {@link saveClaims}; the notebook
- * runner gathers every notebook's claims into `claims.csv` and `claims.md`
- * with {@link gatherClaims}.
+ * A notebook builds its claims with the rules of `claim_rules.ts`, each able
+ * to return either verdict: {@link claimMatches} (equivalence with a paper
+ * value within a stated margin), {@link claimDirection} (a one-sided test of
+ * a sign), {@link claimNoEffect} (equivalence to zero within a stated
+ * margin); {@link claimIdentity} shows a check that holds by construction
+ * (theory against theory), never counted as reproduced; and
+ * {@link claimNotTestable} says why a claim cannot be tested here. It shows
+ * them with {@link claimsTable} and records them with {@link saveClaims}, both
+ * of which decide the tested claims together (Holm over the notebook); the
+ * notebook runner gathers every notebook's claims into `claims.csv` and
+ * `claims.md` with {@link gatherClaims}.
+ *
+ * The older {@link claimVsNumber} and {@link claimFromTest} (a |z| rule and a
+ * relative tolerance, no margin, no correction) remain for the notebooks not
+ * yet moved to the rules above; their claims carry no {@link ClaimTest}.
  *
  * @module
  */
@@ -15,14 +25,32 @@ import { figuresDir } from "../config.ts";
 import { type RunMeta, runStamp, stampLine } from "../plot/run_meta.ts";
 import { checkFileName, writeFilesAtomically } from "../plot/write_files.ts";
 import { tableToCsv, tableToMarkdown } from "./formats.ts";
+import { CLAIM_ALPHA, type ClaimTest, decideAll, ruleText, sig } from "./claim_rules.ts";
 import { type Column, type Table, table } from "./table.ts";
 
 /**
- * The three verdicts a claim can get.
+ * The verdicts a claim can get: `reproduced`, `differs` and `inconclusive`
+ * come from a rule that could have given either of the first two;
+ * `identity check` is a property true by construction, shown and never
+ * counted as reproduced; `not testable here` says why not.
  *
  * @category Claims ledger
  */
-export type Verdict = "reproduced" | "differs" | "not testable here";
+export type Verdict =
+  | "reproduced"
+  | "differs"
+  | "inconclusive"
+  | "not testable here"
+  | "identity check";
+
+/** Every verdict, in the ledger's order. */
+export const VERDICTS: readonly Verdict[] = [
+  "reproduced",
+  "differs",
+  "inconclusive",
+  "identity check",
+  "not testable here",
+];
 
 /**
  * One claim of the paper with our evidence and the verdict.
@@ -46,6 +74,10 @@ export interface Claim {
   verdict: Verdict;
   /** The rule that gave the verdict, in words with its numbers (e.g. "|z| = 0.8 <= 2"). */
   rule: string;
+  /** The figure or table that shows the evidence (its export name), when one does. */
+  evidence?: string;
+  /** What the rule used, so the verdict can be re-derived and mutated (claim_rules.ts). */
+  test?: ClaimTest;
 }
 
 /**
@@ -60,6 +92,8 @@ export interface ClaimText {
   id: string;
   /** The paper's claim in a few words. */
   claim: string;
+  /** The figure or table that shows the evidence (its export name). */
+  evidence?: string;
 }
 
 function checkText(fn: string, c: ClaimText): void {
@@ -77,12 +111,6 @@ function checkFinite(fn: string, name: string, v: number): void {
   if (typeof v !== "number" || !Number.isFinite(v)) {
     throw new Error(`${fn}: ${name} must be a finite number, got ${v}.`);
   }
-}
-
-function sig(v: number, digits = 3): string {
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(digits))) : v.toExponential(digits - 1);
 }
 
 /**
@@ -248,6 +276,234 @@ export function claimNotTestable(
   };
 }
 
+/** Common checks of a tested claim's numbers; the SE must be positive and finite. */
+function checkTested(fn: string, c: ClaimText & { ours: number; se: number; seOver: string }) {
+  checkText(fn, c);
+  checkFinite(fn, "ours", c.ours);
+  checkFinite(fn, "se", c.se);
+  if (c.se <= 0) throw new Error(`${fn}: se must be > 0, got ${c.se}.`);
+  if (typeof c.seOver !== "string" || c.seOver.trim() === "") {
+    throw new Error(`${fn}: seOver must say what the SE is over (e.g. "10 students").`);
+  }
+}
+
+function checkMargin(fn: string, margin: number, why: string) {
+  checkFinite(fn, "margin", margin);
+  if (margin <= 0) throw new Error(`${fn}: margin must be > 0, got ${margin}.`);
+  if (typeof why !== "string" || why.trim() === "") {
+    throw new Error(`${fn}: marginWhy must say why the margin is what it is.`);
+  }
+}
+
+/** A tested claim, decided alone (no correction); {@link applyHolm} decides a notebook's together. */
+function tested(c: ClaimText & { paper?: number | string | null }, test: ClaimTest): Claim {
+  const [d] = decideAll([test]);
+  return {
+    section: c.section,
+    id: c.id,
+    claim: c.claim,
+    paper: c.paper ?? null,
+    ours: test.estimate,
+    se: test.se,
+    verdict: d.verdict,
+    rule: ruleText(test, d),
+    ...(c.evidence ? { evidence: c.evidence } : {}),
+    test,
+  };
+}
+
+/**
+ * A claim that the paper states as a number, tested by equivalence: our
+ * estimate agrees when the gap to the paper's value is shown (two one-sided
+ * tests) to lie within ±`margin`, differs when shown to lie outside it, and
+ * is inconclusive otherwise. `paperSe`, when the paper gives one, is combined
+ * with ours. The margin is a scientific choice, stated with `marginWhy`
+ * (e.g. "10% of the paper's value: the paper prints 2 digits").
+ *
+ * @throws Error when a text field is empty, a number is not finite, `se` or
+ *   `margin` is not positive, or `seOver` / `marginWhy` is empty.
+ *
+ * @example
+ * ```ts
+ * const c = claimMatches({
+ *   section: "Table 3", id: "digits-teacher-entropy", claim: "teacher entropy on Digits",
+ *   paper: 0.035, ours: 0.0342, se: 0.0011, seOver: "5 runs",
+ *   margin: 0.0035, marginWhy: "10% of the paper's value",
+ * });
+ * c.verdict; // "inconclusive": 0.0342 ± 1.645 × 0.0011 is not inside 0.035 ± 0.0035
+ * ```
+ *
+ * @category Claims ledger
+ */
+export function claimMatches(
+  c: ClaimText & {
+    paper: number;
+    ours: number;
+    se: number;
+    seOver: string;
+    paperSe?: number;
+    margin: number;
+    marginWhy: string;
+  },
+): Claim {
+  const fn = "claimMatches";
+  checkTested(fn, c);
+  checkFinite(fn, "paper", c.paper);
+  checkMargin(fn, c.margin, c.marginWhy);
+  const paperSe = c.paperSe ?? 0;
+  checkFinite(fn, "paperSe", paperSe);
+  if (paperSe < 0) throw new Error(`${fn}: paperSe must be >= 0, got ${paperSe}.`);
+  return tested(c, {
+    kind: "equivalence",
+    estimate: c.ours,
+    se: Math.hypot(c.se, paperSe),
+    seOver: c.seOver,
+    reference: c.paper,
+    margin: c.margin,
+    marginWhy: c.marginWhy,
+  });
+}
+
+/**
+ * A claim of a direction or trend ("rises", "super-linear", "A beats B")
+ * decided by a one-sided z test of `ours` (an effect whose claimed sign is
+ * `direction`): reproduced when the claimed sign is shown, differs when the
+ * other sign is shown, inconclusive otherwise.
+ *
+ * @throws Error when a text field is empty, `ours` is not finite, `se` is
+ *   not positive, or `direction` is unknown.
+ *
+ * @example
+ * ```ts
+ * claimDirection({
+ *   section: "4.2", id: "nn-curvature", claim: "neural students: super-linear in σ²",
+ *   paper: "super-linear", ours: 0.021, se: 0.004, seOver: "200 students",
+ *   direction: "greater",
+ * }).verdict; // "reproduced" (z = 5.25)
+ * ```
+ *
+ * @category Claims ledger
+ */
+export function claimDirection(
+  c: ClaimText & {
+    paper?: number | string | null;
+    ours: number;
+    se: number;
+    seOver: string;
+    direction: "greater" | "less";
+  },
+): Claim {
+  const fn = "claimDirection";
+  checkTested(fn, c);
+  if (c.direction !== "greater" && c.direction !== "less") {
+    throw new Error(`${fn}: direction must be "greater" or "less", got ${c.direction}.`);
+  }
+  return tested(c, {
+    kind: "direction",
+    estimate: c.ours,
+    se: c.se,
+    seOver: c.seOver,
+    reference: 0,
+    direction: c.direction,
+  });
+}
+
+/**
+ * A claim of no effect ("flat", "linear", "negligible"), tested by
+ * equivalence of the effect `ours` to zero within ±`margin`: reproduced only
+ * when the effect is shown to be that small, never on absence of evidence.
+ *
+ * @throws Error as {@link claimMatches}.
+ *
+ * @category Claims ledger
+ */
+export function claimNoEffect(
+  c: ClaimText & {
+    paper?: number | string | null;
+    ours: number;
+    se: number;
+    seOver: string;
+    margin: number;
+    marginWhy: string;
+  },
+): Claim {
+  const fn = "claimNoEffect";
+  checkTested(fn, c);
+  checkMargin(fn, c.margin, c.marginWhy);
+  return tested(c, {
+    kind: "no-effect",
+    estimate: c.ours,
+    se: c.se,
+    seOver: c.seOver,
+    reference: 0,
+    margin: c.margin,
+    marginWhy: c.marginWhy,
+  });
+}
+
+/**
+ * A check true by construction or theory against theory (an identity of the
+ * closed forms, a property of the simulation's design): shown with its
+ * numbers and whether it holds within `tolerance`, never counted as a
+ * reproduction. `why` says why it cannot fail in a correct program.
+ *
+ * @throws Error when a text field or `why` is empty or a number is not finite.
+ *
+ * @category Claims ledger
+ */
+export function claimIdentity(
+  c: ClaimText & {
+    paper?: number | string | null;
+    ours: number;
+    reference: number;
+    tolerance: number;
+    why: string;
+  },
+): Claim {
+  const fn = "claimIdentity";
+  checkText(fn, c);
+  checkFinite(fn, "ours", c.ours);
+  checkFinite(fn, "reference", c.reference);
+  checkFinite(fn, "tolerance", c.tolerance);
+  if (c.tolerance < 0) throw new Error(`${fn}: tolerance must be >= 0, got ${c.tolerance}.`);
+  if (typeof c.why !== "string" || c.why.trim() === "") {
+    throw new Error(`${fn}: why must say why this holds by construction.`);
+  }
+  const gap = Math.abs(c.ours - c.reference);
+  const holds = gap <= c.tolerance;
+  return {
+    section: c.section,
+    id: c.id,
+    claim: c.claim,
+    paper: c.paper ?? null,
+    ours: c.ours,
+    se: null,
+    verdict: "identity check",
+    rule: `${holds ? "holds" : "FAILS"}: |ours − ${sig(c.reference)}| = ${sig(gap, 2)} ${
+      holds ? "<=" : ">"
+    } ${sig(c.tolerance, 2)}; ${c.why}`,
+    ...(c.evidence ? { evidence: c.evidence } : {}),
+  };
+}
+
+/**
+ * Decide a notebook's tested claims together: Holm's correction over every
+ * claim that carries a {@link ClaimTest} (claim_rules.ts), at level
+ * {@link CLAIM_ALPHA}. Other claims are returned unchanged. Idempotent.
+ *
+ * @category Claims ledger
+ */
+export function applyHolm(claims: readonly Claim[], alpha = CLAIM_ALPHA): Claim[] {
+  const idx = claims.map((c, i) => (c.test ? i : -1)).filter((i) => i >= 0);
+  const decisions = decideAll(idx.map((i) => claims[i].test!), alpha);
+  const out = claims.slice();
+  idx.forEach((i, j) => {
+    const d = decisions[j];
+    out[i] = { ...claims[i], verdict: d.verdict, rule: ruleText(claims[i].test!, d, alpha) };
+  });
+  return out;
+}
+
 function cell(v: number | string | null): string | number | null {
   return typeof v === "number" ? Number(v.toPrecision(4)) : v;
 }
@@ -261,6 +517,7 @@ const LEDGER_COLUMNS: Column[] = [
   { name: "se", label: "SE" },
   { name: "verdict", label: "Verdict" },
   { name: "rule", label: "Rule" },
+  { name: "evidence", label: "Evidence" },
 ];
 
 /** One claim as a ledger row: numbers as printed, the SE to 2 significant digits. */
@@ -273,6 +530,7 @@ function ledgerRow(c: Claim) {
     se: c.se === null ? null : Number(c.se.toPrecision(2)),
     verdict: c.verdict,
     rule: c.rule,
+    evidence: c.evidence ?? null,
   };
 }
 
@@ -287,7 +545,7 @@ export function claimsTable(claims: readonly Claim[], caption = "Claims ledger."
   if (!Array.isArray(claims) || claims.length === 0) {
     throw new Error("claimsTable: claims is empty.");
   }
-  return table({ columns: LEDGER_COLUMNS, rows: claims.map(ledgerRow), caption });
+  return table({ columns: LEDGER_COLUMNS, rows: applyHolm(claims).map(ledgerRow), caption });
 }
 
 /**
@@ -321,13 +579,14 @@ export async function saveClaims(
     checkText("saveClaims", c);
     if (seen.has(c.id)) throw new Error(`saveClaims: claim id "${c.id}" repeats.`);
     seen.add(c.id);
-    if (!["reproduced", "differs", "not testable here"].includes(c.verdict)) {
+    if (!VERDICTS.includes(c.verdict)) {
       throw new Error(`saveClaims: claim "${c.id}" has an unknown verdict "${c.verdict}".`);
     }
   }
   const dir = `${opts.dir ?? figuresDir()}/claims`;
   const stamp = Object.fromEntries(runStamp(opts.meta));
-  const body = JSON.stringify({ notebook, ...stamp, claims }, null, 1) + "\n";
+  const decided = applyHolm(claims);
+  const body = JSON.stringify({ notebook, ...stamp, claims: decided }, null, 1) + "\n";
   await writeFilesAtomically(dir, [{ name: `${notebook}.json`, data: body }]);
   return `${dir}/${notebook}.json`;
 }
@@ -348,6 +607,10 @@ export interface ClaimCounts {
   differs: number;
   /** How many are not testable here. */
   notTestable: number;
+  /** How many were inconclusive (absent when none). */
+  inconclusive?: number;
+  /** How many are identity checks: shown, not counted as reproduced (absent when none). */
+  identity?: number;
 }
 
 /**
@@ -358,7 +621,9 @@ export interface ClaimCounts {
 export function countsLine(c: ClaimCounts): string {
   const parts = [`${c.claims} claim${c.claims === 1 ? "" : "s"}`, `${c.reproduced} reproduced`];
   if (c.differs) parts.push(`${c.differs} differ${c.differs === 1 ? "s" : ""}`);
+  if (c.inconclusive) parts.push(`${c.inconclusive} inconclusive`);
   if (c.notTestable) parts.push(`${c.notTestable} not testable here`);
+  if (c.identity) parts.push(`${c.identity} identity check${c.identity === 1 ? "" : "s"}`);
   return `${c.group}: ${parts.join(", ")}`;
 }
 
@@ -384,6 +649,7 @@ export async function gatherClaims(opts: ClaimsFileOptions = {}): Promise<ClaimC
     throw e;
   }
   files.sort();
+  const count = (key: string, n: number) => (n > 0 ? { [key]: n } : {});
   const rows: (Claim & { notebook: string })[] = [];
   const counts: ClaimCounts[] = [];
   for (const f of files) {
@@ -399,25 +665,42 @@ export async function gatherClaims(opts: ClaimsFileOptions = {}): Promise<ClaimC
       reproduced: cs.filter((c) => c.verdict === "reproduced").length,
       differs: cs.filter((c) => c.verdict === "differs").length,
       notTestable: cs.filter((c) => c.verdict === "not testable here").length,
+      ...count("inconclusive", cs.filter((c) => c.verdict === "inconclusive").length),
+      ...count("identity", cs.filter((c) => c.verdict === "identity check").length),
     });
     for (const c of cs) rows.push({ notebook: nb, ...c });
   }
   if (rows.length === 0) return counts;
-  const t = table({
-    columns: [{ name: "notebook", label: "Notebook" }, ...LEDGER_COLUMNS],
-    rows: rows.map((r) => ({ notebook: r.notebook, ...ledgerRow(r) })),
-    caption:
-      "Claims ledger: every claim the notebooks test, with the verdict computed from the run.",
-  });
+  const ledger = (rs: typeof rows, caption: string) =>
+    table({
+      columns: [{ name: "notebook", label: "Notebook" }, ...LEDGER_COLUMNS],
+      rows: rs.map((r) => ({ notebook: r.notebook, ...ledgerRow(r) })),
+      caption,
+    });
+  const t = ledger(
+    rows,
+    "Claims ledger: every claim the notebooks test, with the verdict computed from the run.",
+  );
+  const counted = rows.filter((r) => r.verdict !== "identity check");
+  const identities = rows.filter((r) => r.verdict === "identity check");
   const stamp = stampLine(opts.meta ?? {});
   const summary = counts.map((c) => `- ${countsLine(c)}`).join("\n");
+  const identityPart = identities.length === 0 ? "" : `\n## Identity checks\n\n` +
+    "Properties true by construction or theory against theory: shown so a reader can see " +
+    "them hold, never counted as reproductions.\n\n" +
+    tableToMarkdown(ledger(identities, "Identity checks (not counted)."));
   await writeFilesAtomically(dir, [
     { name: "claims.csv", data: `# ${stamp}\n${tableToCsv(t)}` },
     {
       name: "claims.md",
       data: `<!-- ${stamp.replace(/--/g, "- -")} -->\n# Claims ledger\n\n${summary}\n\n${
-        tableToMarkdown(t)
-      }`,
+        tableToMarkdown(
+          ledger(
+            counted,
+            "Claims ledger: every claim the notebooks test, with the verdict computed from the run.",
+          ),
+        )
+      }${identityPart}`,
     },
   ]);
   return counts;

@@ -40,9 +40,14 @@ export {
 } from "./formats.ts";
 export { type SavedTable, saveTable, type SaveTableOptions } from "./save_table.ts";
 export {
+  applyHolm,
   type Claim,
   type ClaimCounts,
+  claimDirection,
   claimFromTest,
+  claimIdentity,
+  claimMatches,
+  claimNoEffect,
   claimNotTestable,
   type ClaimsFileOptions,
   claimsTable,
@@ -52,7 +57,18 @@ export {
   gatherClaims,
   saveClaims,
   type Verdict,
+  VERDICTS,
 } from "./claims.ts";
+export {
+  CLAIM_ALPHA,
+  type ClaimTest,
+  decideAll,
+  type Decision,
+  holmAdjust,
+  mutatedEstimate,
+  normalCdf,
+  pValues,
+} from "./claim_rules.ts";
 export { fmt, markdown, pm, type Prose, prose } from "./prose.ts";
 // Types the tables take, defined with the figures.
 export type { Row } from "../plot/chart.ts";

@@ -4,8 +4,9 @@
  * rendered from the run's values.
  *
  * Grouped by `@category`: Tables (`table`, `saveTable`), Table formats
- * (CSV, Markdown, LaTeX), Claims ledger (`claimVsNumber`, `claimFromTest`,
- * `claimNotTestable`, `claimsTable`, `saveClaims`, `gatherClaims`), Prose from
+ * (CSV, Markdown, LaTeX), Claims ledger (`claimMatches`, `claimDirection`,
+ * `claimNoEffect`, `claimIdentity`, `claimNotTestable`, `applyHolm`, `claimsTable`,
+ * `saveClaims`, `gatherClaims`; the rules in `claim_rules.ts`), Prose from
  * values (`prose`, `fmt`, `pm`).
  *
  * @example

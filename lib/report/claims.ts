@@ -25,6 +25,25 @@ import { type Column, type Table, table } from "./table.ts";
 export type Verdict = "reproduced" | "differs" | "not testable here";
 
 /**
+ * The verdicts, in the ledger's order.
+ *
+ * @category Claims ledger
+ */
+export const VERDICTS: readonly Verdict[] = ["reproduced", "differs", "not testable here"];
+
+/**
+ * The error every function of the claims ledger throws for bad input (a
+ * missing or empty field, a number that is not finite, a negative SE, numbers
+ * too large to compare, a malformed claims file), before anything is written.
+ * Its message starts with the function's name and names the field.
+ *
+ * @category Claims ledger
+ */
+export class ClaimError extends Error {
+  override name = "ClaimError";
+}
+
+/**
  * One claim of the paper with our evidence and the verdict.
  *
  * @category Claims ledger
@@ -62,20 +81,56 @@ export interface ClaimText {
   claim: string;
 }
 
-function checkText(fn: string, c: ClaimText): void {
-  for (const k of ["section", "id", "claim"] as const) {
-    if (typeof c[k] !== "string" || c[k].trim() === "") {
-      throw new Error(`${fn}: ${k} must be a non-empty string.`);
-    }
+function show(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number" || typeof v === "bigint" || v === null || v === undefined) {
+    return String(v);
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(c.id)) {
-    throw new Error(`${fn}: id "${c.id}" must use letters, digits, ".", "_" or "-" only.`);
+  return typeof v;
+}
+
+function checkObject(fn: string, name: string, c: unknown): void {
+  if (c === null || typeof c !== "object" || Array.isArray(c)) {
+    throw new ClaimError(`${fn}: ${name} must be an object, got ${show(c)}.`);
   }
 }
 
-function checkFinite(fn: string, name: string, v: number): void {
+function checkText(fn: string, c: ClaimText): void {
+  checkObject(fn, "the claim", c);
+  for (const k of ["section", "id", "claim"] as const) {
+    if (typeof c[k] !== "string" || c[k].trim() === "") {
+      throw new ClaimError(`${fn}: ${k} must be a non-empty string, got ${show(c[k])}.`);
+    }
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(c.id)) {
+    throw new ClaimError(
+      `${fn}: id ${JSON.stringify(c.id)} must use letters, digits, ".", "_" or "-" only.`,
+    );
+  }
+}
+
+function checkFinite(fn: string, name: string, v: unknown): asserts v is number {
   if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new Error(`${fn}: ${name} must be a finite number, got ${v}.`);
+    throw new ClaimError(`${fn}: ${name} must be a finite number, got ${show(v)}.`);
+  }
+}
+
+/** A claim's `paper` or `ours`: a finite number, a non-empty string, or null (or absent, if `optional`). */
+function checkValue(fn: string, name: string, v: unknown, optional: boolean): void {
+  if (v === null || (optional && v === undefined)) return;
+  if (typeof v === "number") return checkFinite(fn, name, v);
+  if (typeof v !== "string" || v.trim() === "") {
+    throw new ClaimError(
+      `${fn}: ${name} must be a finite number, a non-empty string or null, got ${show(v)}.`,
+    );
+  }
+}
+
+function checkFiniteResult(fn: string, what: string, v: number): void {
+  if (!Number.isFinite(v)) {
+    throw new ClaimError(
+      `${fn}: ${what} is ${v}: the numbers are too large to compare; give them in smaller units.`,
+    );
   }
 }
 
@@ -92,8 +147,9 @@ function sig(v: number, digits = 3): string {
  * `relTol` of it when one is given (for numbers the paper prints without an
  * error); otherwise differs.
  *
- * @throws Error when a text field is empty or a number is not finite, or
- *   `se`, `paperSe`, `k`, `relTol` is negative.
+ * @throws ClaimError when a text field is empty or a number is not finite, or
+ *   `se`, `paperSe`, `k`, `relTol` is negative, or the gap or the combined SE
+ *   overflows.
  *
  * @example
  * ```ts
@@ -124,14 +180,19 @@ export function claimVsNumber(
   const k = c.k ?? 2, paperSe = c.paperSe ?? 0;
   for (const [name, v] of [["se", c.se], ["paperSe", paperSe], ["k", k]] as const) {
     checkFinite(fn, name, v);
-    if (v < 0) throw new Error(`${fn}: ${name} must be >= 0, got ${v}.`);
+    if (v < 0) throw new ClaimError(`${fn}: ${name} must be >= 0, got ${v}.`);
+  }
+  if (c.relTol !== undefined) {
+    checkFinite(fn, "relTol", c.relTol);
+    if (c.relTol < 0) throw new ClaimError(`${fn}: relTol must be >= 0, got ${c.relTol}.`);
   }
   const gap = Math.abs(c.ours - c.paper);
   const combined = Math.hypot(c.se, paperSe);
+  checkFiniteResult(fn, "|ours − paper|", gap);
+  checkFiniteResult(fn, "the combined SE", combined);
+  checkFiniteResult(fn, "k × the combined SE", k * combined);
   let verdict: Verdict, rule: string;
   if (c.relTol !== undefined) {
-    checkFinite(fn, "relTol", c.relTol);
-    if (c.relTol < 0) throw new Error(`${fn}: relTol must be >= 0, got ${c.relTol}.`);
     const rel = gap / Math.abs(c.paper || 1);
     const within = rel <= c.relTol || gap <= k * combined;
     verdict = within ? "reproduced" : "differs";
@@ -160,8 +221,9 @@ export function claimVsNumber(
  * z ≥ `threshold` (default 2), `"less"` when z ≤ −threshold, `"zero"` (no
  * effect, e.g. "linear", "flat") when |z| < threshold. Otherwise differs.
  *
- * @throws Error when a text field is empty, `ours` or `se` is not finite,
- *   `se` is not positive, or `direction` is unknown.
+ * @throws ClaimError when a text field is empty, `ours` or `se` is not finite,
+ *   `se` is not positive, `threshold` is not a finite number >= 0, `paper` is
+ *   neither a finite number, a non-empty string nor null, or `direction` is unknown.
  *
  * @example
  * ```ts
@@ -186,11 +248,18 @@ export function claimFromTest(
 ): Claim {
   const fn = "claimFromTest";
   checkText(fn, c);
+  checkValue(fn, "paper", c.paper, true);
   checkFinite(fn, "ours", c.ours);
   checkFinite(fn, "se", c.se);
-  if (c.se <= 0) throw new Error(`${fn}: se must be > 0, got ${c.se}.`);
+  if (c.se <= 0) throw new ClaimError(`${fn}: se must be > 0, got ${c.se}.`);
   const t = c.threshold ?? 2;
   checkFinite(fn, "threshold", t);
+  if (t < 0) throw new ClaimError(`${fn}: threshold must be >= 0 (default 2), got ${t}.`);
+  if (!["greater", "less", "zero"].includes(c.direction)) {
+    throw new ClaimError(
+      `${fn}: direction must be "greater", "less" or "zero", got ${show(c.direction)}.`,
+    );
+  }
   const z = c.ours / c.se;
   let ok: boolean, rule: string;
   switch (c.direction) {
@@ -207,7 +276,7 @@ export function claimFromTest(
       rule = `|z| = ${sig(Math.abs(z), 2)} ${ok ? "<" : ">="} ${t}`;
       break;
     default:
-      throw new Error(`${fn}: direction must be "greater", "less" or "zero".`);
+      throw new ClaimError(`${fn}: direction must be "greater", "less" or "zero".`);
   }
   return {
     section: c.section,
@@ -224,7 +293,8 @@ export function claimFromTest(
 /**
  * A claim we cannot test in this setting; `why` says what is missing.
  *
- * @throws Error when a text field or `why` is empty.
+ * @throws ClaimError when a text field or `why` is empty, or `paper` is
+ *   neither a finite number, a non-empty string nor null.
  *
  * @category Claims ledger
  */
@@ -233,8 +303,9 @@ export function claimNotTestable(
 ): Claim {
   const fn = "claimNotTestable";
   checkText(fn, c);
+  checkValue(fn, "paper", c.paper, true);
   if (typeof c.why !== "string" || c.why.trim() === "") {
-    throw new Error(`${fn}: why must say what is missing.`);
+    throw new ClaimError(`${fn}: why must say what is missing, got ${show(c.why)}.`);
   }
   return {
     section: c.section,
@@ -246,6 +317,60 @@ export function claimNotTestable(
     verdict: "not testable here",
     rule: c.why,
   };
+}
+
+/**
+ * Throw a ClaimError unless `c` is a well-formed {@link Claim}: text fields
+ * non-empty, `paper` and `ours` finite numbers, non-empty strings or null,
+ * `se` a finite number >= 0 or null, a known verdict, a non-empty rule; and a
+ * verdict other than "not testable here" only with our number present and a
+ * rule that shows no NaN.
+ */
+function checkClaim(fn: string, where: string, c: unknown): asserts c is Claim {
+  checkObject(fn, where, c);
+  const claim = c as Claim;
+  try {
+    checkText(fn, claim);
+  } catch (e) {
+    throw new ClaimError(`${(e as Error).message} (${where})`);
+  }
+  const at = `${where}, id ${JSON.stringify(claim.id)}`;
+  checkValue(fn, `paper (${at})`, claim.paper, false);
+  checkValue(fn, `ours (${at})`, claim.ours, false);
+  if (claim.se !== null) {
+    checkFinite(fn, `se (${at})`, claim.se);
+    if (claim.se < 0) throw new ClaimError(`${fn}: se (${at}) must be >= 0, got ${claim.se}.`);
+  }
+  if (!VERDICTS.includes(claim.verdict)) {
+    throw new ClaimError(`${fn}: ${at} has an unknown verdict ${show(claim.verdict)}.`);
+  }
+  if (claim.verdict !== "not testable here" && claim.ours === null) {
+    throw new ClaimError(`${fn}: ${at} has the verdict "${claim.verdict}" but no number of ours.`);
+  }
+  if (typeof claim.rule !== "string" || claim.rule.trim() === "") {
+    throw new ClaimError(
+      `${fn}: rule (${at}) must be a non-empty string, got ${show(claim.rule)}.`,
+    );
+  }
+  if (claim.verdict !== "not testable here" && /\bNaN\b/.test(claim.rule)) {
+    throw new ClaimError(
+      `${fn}: ${at} has the verdict "${claim.verdict}" from a rule showing NaN ` +
+        `(${JSON.stringify(claim.rule)}): a verdict must not be computed from NaN.`,
+    );
+  }
+}
+
+function checkClaims(fn: string, claims: unknown, allowEmpty: boolean): asserts claims is Claim[] {
+  if (!Array.isArray(claims)) {
+    throw new ClaimError(`${fn}: claims must be an array of claims, got ${show(claims)}.`);
+  }
+  if (!allowEmpty && claims.length === 0) throw new ClaimError(`${fn}: claims is empty.`);
+  const seen = new Set<string>();
+  claims.forEach((c, i) => {
+    checkClaim(fn, `claims[${i}]`, c);
+    if (seen.has(c.id)) throw new ClaimError(`${fn}: claim id "${c.id}" repeats.`);
+    seen.add(c.id);
+  });
 }
 
 function cell(v: number | string | null): string | number | null {
@@ -279,13 +404,15 @@ function ledgerRow(c: Claim) {
 /**
  * The claims as a table (one row per claim), shown at the end of a notebook.
  *
- * @throws Error when `claims` is empty.
+ * @throws ClaimError when `claims` is empty or a claim is malformed or
+ *   repeats an id.
  *
  * @category Claims ledger
  */
 export function claimsTable(claims: readonly Claim[], caption = "Claims ledger."): Table {
-  if (!Array.isArray(claims) || claims.length === 0) {
-    throw new Error("claimsTable: claims is empty.");
+  checkClaims("claimsTable", claims, false);
+  if (typeof caption !== "string") {
+    throw new ClaimError(`claimsTable: caption must be a string, got ${show(caption)}.`);
   }
   return table({ columns: LEDGER_COLUMNS, rows: claims.map(ledgerRow), caption });
 }
@@ -305,8 +432,8 @@ export interface ClaimsFileOptions {
 /**
  * Record a notebook's claims as `<dir>/claims/<notebook>.json`, atomically.
  *
- * @throws Error when `notebook` is not a plain file name, ids repeat, or a
- *   claim is malformed.
+ * @throws ClaimError, before anything is written, when `notebook` is not a
+ *   plain file name, ids repeat, or a claim is malformed (see {@link Claim}).
  *
  * @category Claims ledger
  */
@@ -315,16 +442,12 @@ export async function saveClaims(
   claims: readonly Claim[],
   opts: ClaimsFileOptions = {},
 ): Promise<string> {
-  checkFileName("saveClaims", "notebook", notebook);
-  const seen = new Set<string>();
-  for (const c of claims) {
-    checkText("saveClaims", c);
-    if (seen.has(c.id)) throw new Error(`saveClaims: claim id "${c.id}" repeats.`);
-    seen.add(c.id);
-    if (!["reproduced", "differs", "not testable here"].includes(c.verdict)) {
-      throw new Error(`saveClaims: claim "${c.id}" has an unknown verdict "${c.verdict}".`);
-    }
+  try {
+    checkFileName("saveClaims", "notebook", notebook, ".json".length);
+  } catch (e) {
+    throw new ClaimError((e as Error).message);
   }
+  checkClaims("saveClaims", claims, true);
   const dir = `${opts.dir ?? figuresDir()}/claims`;
   const stamp = Object.fromEntries(runStamp(opts.meta));
   const body = JSON.stringify({ notebook, ...stamp, claims }, null, 1) + "\n";
@@ -367,8 +490,8 @@ export function countsLine(c: ClaimCounts): string {
  * `<dir>/claims.md` (one row per claim, grouped by notebook, with the counts
  * per notebook first). Returns the counts per notebook.
  *
- * @throws Error when a claims file is not valid JSON of the shape
- *   {@link saveClaims} writes.
+ * @throws ClaimError, before anything is written, when a claims file is not
+ *   valid JSON of the shape {@link saveClaims} writes.
  *
  * @category Claims ledger
  */
@@ -387,10 +510,18 @@ export async function gatherClaims(opts: ClaimsFileOptions = {}): Promise<ClaimC
   const rows: (Claim & { notebook: string })[] = [];
   const counts: ClaimCounts[] = [];
   for (const f of files) {
-    const parsed = JSON.parse(await Deno.readTextFile(`${dir}/claims/${f}`));
-    if (!parsed || !Array.isArray(parsed.claims)) {
-      throw new Error(`gatherClaims: ${dir}/claims/${f} has no "claims" array.`);
+    const path = `${dir}/claims/${f}`;
+    let parsed;
+    try {
+      parsed = JSON.parse(await Deno.readTextFile(path));
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      throw new ClaimError(`gatherClaims: ${path} is not valid JSON (${e.message}).`);
     }
+    if (!parsed || typeof parsed !== "object" || !Array.isArray(parsed.claims)) {
+      throw new ClaimError(`gatherClaims: ${path} has no "claims" array.`);
+    }
+    checkClaims(`gatherClaims: ${path}`, parsed.claims, true);
     const nb = String(parsed.notebook ?? f.replace(/\.json$/, ""));
     const cs = parsed.claims as Claim[];
     counts.push({

@@ -42,6 +42,7 @@ export { type SavedTable, saveTable, type SaveTableOptions } from "./save_table.
 export {
   type Claim,
   type ClaimCounts,
+  ClaimError,
   claimFromTest,
   claimNotTestable,
   type ClaimsFileOptions,
@@ -52,6 +53,7 @@ export {
   gatherClaims,
   saveClaims,
   type Verdict,
+  VERDICTS,
 } from "./claims.ts";
 export { fmt, markdown, pm, type Prose, prose } from "./prose.ts";
 // Types the tables take, defined with the figures.

@@ -22,18 +22,30 @@ outputs; --no-sign leaves it unsigned. Its metadata gets a `kd_run` entry:
 the scale (KD_SCALE), the git commit (--commit), when it ran and how long
 it took, which tools/publish_html.ts prints on each page.
 
+Stopping: on SIGINT or SIGTERM, or when its parent process goes away (the
+notebook runner was killed), it kills the kernel's process group at once,
+removes the kernel's connection file, writes no executed copy (a copy is
+only ever written whole: to OUT.partial, then renamed), prints one line
+"stopped by SIGNAL: ..." and exits 130 (SIGINT) or 143 (SIGTERM). The kernel is
+also started with a parent-death signal (Linux), so it cannot outlive this
+script even when the script itself is killed with SIGKILL.
+
 Exit status: 0 when every cell ran; 1 when a cell failed (its index, source
 and error are printed and the executed copy, with outputs up to the failure,
 is still written); 2 for a problem before execution (bad arguments, missing
-kernel, unreadable notebook).
+kernel, unreadable notebook); 130 or 143 when stopped by SIGINT or SIGTERM.
 """
 
 import argparse
 import asyncio
+import ctypes
 import os
 import re
+import signal
 import sys
+import threading
 import time
+from contextlib import asynccontextmanager
 from queue import Empty
 
 try:
@@ -56,6 +68,51 @@ except ImportError as err:  # pragma: no cover - depends on the machine
     sys.exit(2)
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(BaseException):
+    """Raised in the main thread by the SIGINT/SIGTERM handler to abandon the run."""
+
+    def __init__(self, signum):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def set_parent_death_signal(signum):
+    """Linux: ask the kernel to send `signum` to this process when its parent dies.
+
+    Returns False where prctl is not available (not Linux); the parent watcher
+    thread in main() still notices a vanished parent there, within half a second.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, int(signum), 0, 0, 0) == 0  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return False
+
+
+def kernel_dies_with_parent():
+    """preexec_fn of the kernel's process: SIGKILL it when this script ends, however it ends."""
+    set_parent_death_signal(signal.SIGKILL)
+
+
+def refuse_stop_signals(add_signal_handler):
+    """Wrap loop.add_signal_handler so that nbclient cannot take over SIGINT and SIGTERM.
+
+    nbclient 0.7 answers them by shutting the kernel down and carrying on: the
+    running cell then fails with "Kernel died", its second cleanup trips over
+    `assert self.km is not None` (the empty "AssertionError:" a Ctrl-C used to
+    print) and the executed copy is still written. nbclient treats the
+    RuntimeError raised here as "signals not available" and goes on without them.
+    """
+
+    def add(sig, callback, *args):
+        if sig in STOP_SIGNALS:
+            raise RuntimeError("SIGINT and SIGTERM are handled by execute_notebook.py")
+        return add_signal_handler(sig, callback, *args)
+
+    return add
 
 
 def strip_ansi(text):
@@ -86,6 +143,34 @@ class LateOutputClient(NotebookClient):
         self.current_index = None
         self.cell_started_at = None
         self.failure = None
+
+    @asynccontextmanager
+    async def async_setup_kernel(self, **kwargs):
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler = refuse_stop_signals(loop.add_signal_handler)
+        async with super().async_setup_kernel(**kwargs):
+            yield
+
+    def kill_kernel(self):
+        """Kill the kernel's process group (its own session) now, and remove its connection file."""
+        km = self.km
+        provisioner = getattr(km, "provisioner", None) if km is not None else None
+        pid = getattr(provisioner, "pid", None)
+        if pid:
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            try:
+                provisioner.process.wait(timeout=2)
+            except Exception:  # already reaped, or stuck in the kernel: nothing more to do
+                pass
+        if km is not None:
+            try:
+                km.cleanup_connection_file()
+            except Exception:
+                pass
 
     def _cell_started(self, cell, cell_index):
         self.current_index = cell_index
@@ -166,6 +251,21 @@ def write_notebook(nb, out_path, sign=True):
     os.replace(tmp, out_path)
 
 
+def watch_parent(parent):
+    """Send this process SIGTERM when its parent `parent` is no longer its parent.
+
+    A daemon thread polling every half second: the portable fallback for the
+    parent-death signal, which also covers a parent gone before prctl ran.
+    """
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebook", help="the notebook to run (it is not modified)")
@@ -188,6 +288,12 @@ def main(argv):
         "--no-sign", action="store_true", help="do not sign the executed copy (it opens untrusted)"
     )
     parser.add_argument("--commit", default="", help="git commit to record in the metadata")
+    parser.add_argument(
+        "--parent-pid",
+        type=int,
+        default=0,
+        help="stop (as on SIGTERM) when this process, our parent, is gone (default: none)",
+    )
     args = parser.parse_args(argv)
 
     if args.timeout <= 0:
@@ -215,10 +321,42 @@ def main(argv):
         startup_timeout=int(args.startup_timeout),
         resources={"metadata": {"path": cwd}},
     )
-    status = 0
-    started = time.time()
+
+    def on_stop_signal(signum, frame):
+        for sig in STOP_SIGNALS:  # a second signal must not interrupt the cleanup
+            signal.signal(sig, signal.SIG_IGN)
+        raise Interrupted(signum)
+
     try:
-        client.execute()
+        # From here on SIGINT, SIGTERM and the parent's death stop the run.
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, on_stop_signal)
+        parent = args.parent_pid or os.getppid()
+        if args.parent_pid:
+            set_parent_death_signal(signal.SIGTERM)
+        watch_parent(parent)
+        return finish(client, nb, args, time.time())
+    except Interrupted as stop:
+        client.kill_kernel()
+        try:
+            os.remove(args.output + ".partial")
+        except FileNotFoundError:
+            pass
+        print(
+            f"stopped by {stop}: the kernel was killed and no executed copy of "
+            f"{args.notebook} was written",
+            flush=True,
+        )
+        sys.stderr.flush()
+        # os._exit: nbclient's atexit hook would try to shut down the kernel killed above.
+        os._exit(128 + stop.signum)
+
+
+def finish(client, nb, args, started):
+    """Execute the notebook with `client` and write the executed copy; returns the exit status."""
+    status = 0
+    try:
+        client.execute(preexec_fn=kernel_dies_with_parent)
     except CellExecutionError as err:
         error = describe_reply(client.failure) if client.failure else str(err)
         print_failure(nb, client.current_index, error, args.output)

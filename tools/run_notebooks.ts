@@ -30,13 +30,23 @@
  * Each finished notebook prints one line `notebook ok: PATH (S s)` or
  * `notebook FAILED: PATH (S s)`; a failure also prints the failing cell's
  * source and its error. Exit status: 0 when all ran, 1 when a notebook
- * failed, 2 for a usage or setup problem (nothing was run).
+ * failed, 2 for a usage or setup problem (nothing was run), 130 or 143 when
+ * stopped by SIGINT (Ctrl-C) or SIGTERM.
+ *
+ * Stopping: each notebook's executor runs in a process group of its own
+ * (through `setsid`) and its kernel in another, started by it. On SIGINT or
+ * SIGTERM the runner passes the signal to the executor's group, which kills
+ * the kernel and exits without writing the executed copy (copies are only
+ * written whole, through `OUT.partial`); after 3 s the group is SIGKILLed.
+ * The runner then prints one line `interrupted: ...` and exits. If the runner
+ * itself is SIGKILLed, the executor notices its parent is gone and does the same.
  *
  * @module
  */
 
 import { figuresDir, runScale, type Scale } from "../lib/config.ts";
 import { type ClaimCounts, countsLine, gatherClaims } from "../lib/report/claims.ts";
+import { spawnGroup, STOP_EXIT, type StopSignal, StopSignals } from "./process_group.ts";
 
 /** Options of one run, after parsing the command line and the environment. */
 export interface RunOptions {
@@ -235,6 +245,9 @@ export async function gitCommit(dir = REPO): Promise<string> {
 
 /** Run the notebooks as the command line says; returns the exit status. */
 export async function main(args: string[]): Promise<number> {
+  // SIGINT (Ctrl-C) and SIGTERM stop the run: the running notebook's executor and kernel
+  // are stopped with everything they started, and the exit status is 130 or 143.
+  const stop = new StopSignals();
   try {
     const scaleWasSet = Boolean(Deno.env.get("KD_SCALE"));
     if (!scaleWasSet) Deno.env.set("KD_SCALE", "smoke");
@@ -285,7 +298,8 @@ export async function main(args: string[]): Promise<number> {
       const out = `${outDir}/${name}`;
       console.log(`[${i + 1}/${notebooks.length}] ${relative(nb)}`);
       const t0 = performance.now();
-      const status = await new Deno.Command(python, {
+      if (stop.signal) return interrupted(stop.signal, nb, i, notebooks.length, out);
+      const child = spawnGroup(python, {
         args: [
           EXECUTOR,
           nb,
@@ -296,13 +310,20 @@ export async function main(args: string[]): Promise<number> {
           String(opts.lateOutputMs),
           "--commit",
           commit,
+          "--parent-pid",
+          String(Deno.pid),
           ...(opts.sign ? [] : ["--no-sign"]),
         ],
         env,
         stdin: "null",
         stdout: "inherit",
         stderr: "inherit",
-      }).output();
+      });
+      const status = await Promise.race([child.process.status, stop.received]);
+      if (typeof status === "string") {
+        await child.stop(status);
+        return interrupted(status, nb, i, notebooks.length, out);
+      }
       const seconds = ((performance.now() - t0) / 1000).toFixed(1);
       if (status.code === 0) {
         console.log(`notebook ok: ${relative(nb)} (${seconds} s) -> ${relative(out)}`);
@@ -313,6 +334,7 @@ export async function main(args: string[]): Promise<number> {
       if (status.code === 2) return 2; // setup problem: the next notebook would fail alike
       if (!opts.keepGoing) break;
     }
+    if (stop.signal) return interrupted(stop.signal);
     const total = ((performance.now() - started) / 1000).toFixed(1);
     // The claims ledger: every notebook's claims (figures/claims/*.json) in one table.
     const counts = await gatherClaims({
@@ -341,7 +363,38 @@ export async function main(args: string[]): Promise<number> {
       return 2;
     }
     throw err;
+  } finally {
+    stop.dispose();
   }
+}
+
+/**
+ * Report a run stopped by `signal` in one line and return its exit status
+ * (130 for SIGINT, 143 for SIGTERM). When a notebook was running, its executor
+ * and kernel have been stopped; a half-written executed copy (`OUT.partial`) is removed.
+ */
+function interrupted(
+  signal: StopSignal,
+  notebook?: string,
+  index = 0,
+  count = 0,
+  out?: string,
+): number {
+  if (out) {
+    try {
+      Deno.removeSync(`${out}.partial`);
+    } catch {
+      // none was being written
+    }
+  }
+  console.log(
+    `interrupted: ${signal} received` +
+      (notebook
+        ? ` while running ${relative(notebook)} (${index + 1} of ${count}); it and every ` +
+          "process it started were stopped and no executed copy of it was written"
+        : "; no notebook was running"),
+  );
+  return STOP_EXIT[signal];
 }
 
 /** The paper section a notebook rebuilds, from its file stem ("04_teacher..." -> "Section 4"). */

@@ -4,6 +4,7 @@
  * @module
  */
 export {
+  MAX_TEACHER_RESPONSES,
   noiseVariance,
   noisyTeacherLabels,
   noisyTeacherResponses,

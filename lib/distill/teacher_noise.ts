@@ -109,6 +109,17 @@ function checkMu(mu: ArrayLike<number>): void {
   }
 }
 
+/**
+ * The most values {@link noisyTeacherResponses} makes in one call: S x k x n
+ * <= 2^30 (1,073,741,824 numbers, 8 GiB as float64). Section 7's paper scale
+ * needs at most 1000 x 50 x n with n a few thousand; a larger request is
+ * almost always a wrong argument (or should be drawn a block of students at a
+ * time, which gives the same numbers: student s always uses child stream s).
+ *
+ * @category Section 4: teacher output uncertainty
+ */
+export const MAX_TEACHER_RESPONSES = 2 ** 30;
+
 function checkInt(v: number, name: string): void {
   if (!Number.isInteger(v) || v < 1) {
     throw new RangeError(`${name} must be an integer >= 1, got ${v}.`);
@@ -124,7 +135,9 @@ function checkInt(v: number, name: string): void {
  * @param noise the noise level (absolute variance or fraction of Var(yTrain)).
  * @param draws students S, responses per input k (default 1), seed (a number or an `Rng`).
  * @throws RangeError naming the argument when mu is empty or not finite, the
- *   noise is negative, or k or students is not an integer >= 1.
+ *   noise is negative, or k or students is not an integer >= 1; and, before
+ *   allocating, when S x k x n exceeds {@link MAX_TEACHER_RESPONSES} (saying the
+ *   size), or when the memory for it cannot be had.
  *
  * @example
  * ```ts
@@ -145,10 +158,29 @@ export function noisyTeacherResponses(
   const k = draws.k ?? 1;
   checkInt(k, "k");
   checkInt(draws.students, "students");
-  const root = toRng(draws.seed);
   const n = mu.length, s = draws.students;
+  const size = s * k * n;
+  const shape = `students x k x n = ${s} x ${k} x ${n} = ${size.toExponential(3)} values ` +
+    `(${(size * 8 / 2 ** 30).toPrecision(3)} GiB)`;
+  if (size > MAX_TEACHER_RESPONSES) {
+    throw new RangeError(
+      `noisyTeacherResponses: ${shape} exceeds the limit of ${MAX_TEACHER_RESPONSES} values ` +
+        "(MAX_TEACHER_RESPONSES, 8 GiB): pass fewer students or responses, or draw the students " +
+        "in blocks (student s draws from child stream s of the seed, so blocks give the same numbers).",
+    );
+  }
+  let out: Float64Array;
+  try {
+    out = new Float64Array(size);
+  } catch (err) {
+    throw new RangeError(
+      `noisyTeacherResponses: cannot allocate ${shape} on this machine: pass fewer students ` +
+        "or responses, or draw the students in blocks.",
+      { cause: err },
+    );
+  }
+  const root = toRng(draws.seed);
   const sd = Math.sqrt(sigma2);
-  const out = new Float64Array(s * k * n);
   for (let t = 0; t < s; t++) {
     const r = root.child(t);
     for (let j = 0; j < k; j++) {

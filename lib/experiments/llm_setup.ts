@@ -397,6 +397,32 @@ function checkGrid(fn: string, name: string, g: readonly (readonly Embedding[])[
 }
 
 /**
+ * Throw unless every embedding of the `[row][question]` grid `g` is non-empty,
+ * finite and as long as `g[0][0]` (the embedder's dimension); returns it.
+ */
+function checkEmbeddings(fn: string, name: string, g: readonly (readonly Embedding[])[]): number {
+  const d = g[0][0].length;
+  g.forEach((row, s) =>
+    row.forEach((e, q) => {
+      if (e.length !== d || d === 0) {
+        throw new RangeError(
+          `${fn}: ${name}[${s}][${q}] has ${e.length} dimensions, ${name}[0][0] ${d}: ` +
+            "embed every answer with the same (non-empty) embedder.",
+        );
+      }
+      for (let j = 0; j < d; j++) {
+        if (!Number.isFinite(e[j])) {
+          throw new RangeError(
+            `${fn}: ${name}[${s}][${q}][${j}] is ${e[j]}: embeddings must be finite.`,
+          );
+        }
+      }
+    })
+  );
+  return d;
+}
+
+/**
  * A mean with its SE two ways: across students (or models) and across
  * questions.
  *
@@ -457,7 +483,7 @@ export interface InterStudentVariance {
   mean: number;
   /** SE across questions (sd of the per-question values / √Q). */
   seQuestions: number;
-  /** SE across students: jackknife (leave one student out) of the mean. */
+  /** SE across students: jackknife (leave one student out) of the mean; NaN for 2 students. */
   seStudents: number;
   /** Per question: variance across students per dimension, averaged over dimensions. */
   perQuestion: number[];
@@ -483,8 +509,12 @@ function dimVariance(e: readonly Embedding[], skip = -1): number {
  * dimension (unbiased, dividing by S − 1, so arms with different S compare),
  * averaged over dimensions; then averaged over questions.
  *
- * @param students `[student][question]` answer embeddings (at least 2 students).
- * @throws RangeError for fewer than 2 students or ragged inputs.
+ * @param students `[student][question]` answer embeddings (at least 2 students,
+ *   at least one question, all of one non-empty dimension, finite).
+ * @throws RangeError, before any work, naming the argument: for fewer than 2
+ *   students, no question, ragged rows, embeddings of different or zero
+ *   dimension, or a value that is not finite (the same checks as
+ *   `lib/uncertainty`'s `interStudentVariance`).
  *
  * @category Language-model experiments
  */
@@ -493,7 +523,13 @@ export function interStudentVariance(
 ): InterStudentVariance {
   const Q = checkGrid("interStudentVariance", "students", students);
   const S = students.length;
-  if (S < 2) throw new RangeError(`interStudentVariance: needs at least 2 students, got ${S}.`);
+  if (S < 2) {
+    throw new RangeError(
+      `interStudentVariance: students holds ${S} student(s); inter-student variance and its SE ` +
+        "need at least 2 students.",
+    );
+  }
+  checkEmbeddings("interStudentVariance", "students", students);
   const byQ = Array.from({ length: Q }, (_, q) => students.map((s) => s[q]));
   const perQuestion = byQ.map((e) => dimVariance(e));
   const m = meanSe(perQuestion);

@@ -17,12 +17,28 @@ export interface FileContent {
   data: Uint8Array | string;
 }
 
-/** A file name without folders: letters, digits, `.`, `_`, `-`, not starting with a dot. */
-export function checkFileName(fn: string, argName: string, name: string): void {
+/**
+ * The longest file name accepted, in characters: file systems allow 255 bytes,
+ * and the temporary name of {@link writeFilesAtomically} adds about 30.
+ */
+export const MAX_FILE_NAME = 200;
+
+/**
+ * A file name without folders: letters, digits, `.`, `_`, `-`, not starting
+ * with a dot, at most {@link MAX_FILE_NAME} characters (with any extension
+ * the caller adds).
+ */
+export function checkFileName(fn: string, argName: string, name: string, extra = 0): void {
   if (typeof name !== "string" || !/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name)) {
     throw new Error(
       `${fn}: ${argName} must be a plain file name (letters, digits, ".", "_", "-"; ` +
         `no slashes, not starting with "."); got ${JSON.stringify(name)}.`,
+    );
+  }
+  if (name.length + extra > MAX_FILE_NAME) {
+    throw new Error(
+      `${fn}: ${argName} is ${name.length} characters long; file names (with their extension) ` +
+        `are limited to ${MAX_FILE_NAME}: use a shorter name.`,
     );
   }
 }

@@ -53,6 +53,18 @@ export const VERDICTS: readonly Verdict[] = [
 ];
 
 /**
+ * The error every function of the claims ledger throws for bad input (a
+ * missing or empty field, a number that is not finite, a negative SE, numbers
+ * too large to compare, a malformed claims file), before anything is written.
+ * Its message starts with the function's name and names the field.
+ *
+ * @category Claims ledger
+ */
+export class ClaimError extends Error {
+  override name = "ClaimError";
+}
+
+/**
  * One claim of the paper with our evidence and the verdict.
  *
  * @category Claims ledger
@@ -96,20 +108,56 @@ export interface ClaimText {
   evidence?: string;
 }
 
-function checkText(fn: string, c: ClaimText): void {
-  for (const k of ["section", "id", "claim"] as const) {
-    if (typeof c[k] !== "string" || c[k].trim() === "") {
-      throw new Error(`${fn}: ${k} must be a non-empty string.`);
-    }
+function show(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number" || typeof v === "bigint" || v === null || v === undefined) {
+    return String(v);
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(c.id)) {
-    throw new Error(`${fn}: id "${c.id}" must use letters, digits, ".", "_" or "-" only.`);
+  return typeof v;
+}
+
+function checkObject(fn: string, name: string, c: unknown): void {
+  if (c === null || typeof c !== "object" || Array.isArray(c)) {
+    throw new ClaimError(`${fn}: ${name} must be an object, got ${show(c)}.`);
   }
 }
 
-function checkFinite(fn: string, name: string, v: number): void {
+function checkText(fn: string, c: ClaimText): void {
+  checkObject(fn, "the claim", c);
+  for (const k of ["section", "id", "claim"] as const) {
+    if (typeof c[k] !== "string" || c[k].trim() === "") {
+      throw new ClaimError(`${fn}: ${k} must be a non-empty string, got ${show(c[k])}.`);
+    }
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(c.id)) {
+    throw new ClaimError(
+      `${fn}: id ${JSON.stringify(c.id)} must use letters, digits, ".", "_" or "-" only.`,
+    );
+  }
+}
+
+function checkFinite(fn: string, name: string, v: unknown): asserts v is number {
   if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new Error(`${fn}: ${name} must be a finite number, got ${v}.`);
+    throw new ClaimError(`${fn}: ${name} must be a finite number, got ${show(v)}.`);
+  }
+}
+
+/** A claim's `paper` or `ours`: a finite number, a non-empty string, or null (or absent, if `optional`). */
+function checkValue(fn: string, name: string, v: unknown, optional: boolean): void {
+  if (v === null || (optional && v === undefined)) return;
+  if (typeof v === "number") return checkFinite(fn, name, v);
+  if (typeof v !== "string" || v.trim() === "") {
+    throw new ClaimError(
+      `${fn}: ${name} must be a finite number, a non-empty string or null, got ${show(v)}.`,
+    );
+  }
+}
+
+function checkFiniteResult(fn: string, what: string, v: number): void {
+  if (!Number.isFinite(v)) {
+    throw new ClaimError(
+      `${fn}: ${what} is ${v}: the numbers are too large to compare; give them in smaller units.`,
+    );
   }
 }
 
@@ -120,8 +168,9 @@ function checkFinite(fn: string, name: string, v: number): void {
  * `relTol` of it when one is given (for numbers the paper prints without an
  * error); otherwise differs.
  *
- * @throws Error when a text field is empty or a number is not finite, or
- *   `se`, `paperSe`, `k`, `relTol` is negative.
+ * @throws ClaimError when a text field is empty or a number is not finite, or
+ *   `se`, `paperSe`, `k`, `relTol` is negative, or the gap or the combined SE
+ *   overflows.
  *
  * @example
  * ```ts
@@ -152,14 +201,19 @@ export function claimVsNumber(
   const k = c.k ?? 2, paperSe = c.paperSe ?? 0;
   for (const [name, v] of [["se", c.se], ["paperSe", paperSe], ["k", k]] as const) {
     checkFinite(fn, name, v);
-    if (v < 0) throw new Error(`${fn}: ${name} must be >= 0, got ${v}.`);
+    if (v < 0) throw new ClaimError(`${fn}: ${name} must be >= 0, got ${v}.`);
+  }
+  if (c.relTol !== undefined) {
+    checkFinite(fn, "relTol", c.relTol);
+    if (c.relTol < 0) throw new ClaimError(`${fn}: relTol must be >= 0, got ${c.relTol}.`);
   }
   const gap = Math.abs(c.ours - c.paper);
   const combined = Math.hypot(c.se, paperSe);
+  checkFiniteResult(fn, "|ours − paper|", gap);
+  checkFiniteResult(fn, "the combined SE", combined);
+  checkFiniteResult(fn, "k × the combined SE", k * combined);
   let verdict: Verdict, rule: string;
   if (c.relTol !== undefined) {
-    checkFinite(fn, "relTol", c.relTol);
-    if (c.relTol < 0) throw new Error(`${fn}: relTol must be >= 0, got ${c.relTol}.`);
     const rel = gap / Math.abs(c.paper || 1);
     const within = rel <= c.relTol || gap <= k * combined;
     verdict = within ? "reproduced" : "differs";
@@ -188,8 +242,9 @@ export function claimVsNumber(
  * z ≥ `threshold` (default 2), `"less"` when z ≤ −threshold, `"zero"` (no
  * effect, e.g. "linear", "flat") when |z| < threshold. Otherwise differs.
  *
- * @throws Error when a text field is empty, `ours` or `se` is not finite,
- *   `se` is not positive, or `direction` is unknown.
+ * @throws ClaimError when a text field is empty, `ours` or `se` is not finite,
+ *   `se` is not positive, `threshold` is not a finite number >= 0, `paper` is
+ *   neither a finite number, a non-empty string nor null, or `direction` is unknown.
  *
  * @example
  * ```ts
@@ -214,11 +269,18 @@ export function claimFromTest(
 ): Claim {
   const fn = "claimFromTest";
   checkText(fn, c);
+  checkValue(fn, "paper", c.paper, true);
   checkFinite(fn, "ours", c.ours);
   checkFinite(fn, "se", c.se);
-  if (c.se <= 0) throw new Error(`${fn}: se must be > 0, got ${c.se}.`);
+  if (c.se <= 0) throw new ClaimError(`${fn}: se must be > 0, got ${c.se}.`);
   const t = c.threshold ?? 2;
   checkFinite(fn, "threshold", t);
+  if (t < 0) throw new ClaimError(`${fn}: threshold must be >= 0 (default 2), got ${t}.`);
+  if (!["greater", "less", "zero"].includes(c.direction)) {
+    throw new ClaimError(
+      `${fn}: direction must be "greater", "less" or "zero", got ${show(c.direction)}.`,
+    );
+  }
   const z = c.ours / c.se;
   let ok: boolean, rule: string;
   switch (c.direction) {
@@ -235,7 +297,7 @@ export function claimFromTest(
       rule = `|z| = ${sig(Math.abs(z), 2)} ${ok ? "<" : ">="} ${t}`;
       break;
     default:
-      throw new Error(`${fn}: direction must be "greater", "less" or "zero".`);
+      throw new ClaimError(`${fn}: direction must be "greater", "less" or "zero".`);
   }
   return {
     section: c.section,
@@ -252,7 +314,8 @@ export function claimFromTest(
 /**
  * A claim we cannot test in this setting; `why` says what is missing.
  *
- * @throws Error when a text field or `why` is empty.
+ * @throws ClaimError when a text field or `why` is empty, or `paper` is
+ *   neither a finite number, a non-empty string nor null.
  *
  * @category Claims ledger
  */
@@ -261,8 +324,9 @@ export function claimNotTestable(
 ): Claim {
   const fn = "claimNotTestable";
   checkText(fn, c);
+  checkValue(fn, "paper", c.paper, true);
   if (typeof c.why !== "string" || c.why.trim() === "") {
-    throw new Error(`${fn}: why must say what is missing.`);
+    throw new ClaimError(`${fn}: why must say what is missing, got ${show(c.why)}.`);
   }
   return {
     section: c.section,
@@ -281,17 +345,17 @@ function checkTested(fn: string, c: ClaimText & { ours: number; se: number; seOv
   checkText(fn, c);
   checkFinite(fn, "ours", c.ours);
   checkFinite(fn, "se", c.se);
-  if (c.se <= 0) throw new Error(`${fn}: se must be > 0, got ${c.se}.`);
+  if (c.se <= 0) throw new ClaimError(`${fn}: se must be > 0, got ${c.se}.`);
   if (typeof c.seOver !== "string" || c.seOver.trim() === "") {
-    throw new Error(`${fn}: seOver must say what the SE is over (e.g. "10 students").`);
+    throw new ClaimError(`${fn}: seOver must say what the SE is over (e.g. "10 students").`);
   }
 }
 
 function checkMargin(fn: string, margin: number, why: string) {
   checkFinite(fn, "margin", margin);
-  if (margin <= 0) throw new Error(`${fn}: margin must be > 0, got ${margin}.`);
+  if (margin <= 0) throw new ClaimError(`${fn}: margin must be > 0, got ${margin}.`);
   if (typeof why !== "string" || why.trim() === "") {
-    throw new Error(`${fn}: marginWhy must say why the margin is what it is.`);
+    throw new ClaimError(`${fn}: marginWhy must say why the margin is what it is.`);
   }
 }
 
@@ -352,7 +416,7 @@ export function claimMatches(
   checkMargin(fn, c.margin, c.marginWhy);
   const paperSe = c.paperSe ?? 0;
   checkFinite(fn, "paperSe", paperSe);
-  if (paperSe < 0) throw new Error(`${fn}: paperSe must be >= 0, got ${paperSe}.`);
+  if (paperSe < 0) throw new ClaimError(`${fn}: paperSe must be >= 0, got ${paperSe}.`);
   return tested(c, {
     kind: "equivalence",
     estimate: c.ours,
@@ -396,7 +460,7 @@ export function claimDirection(
   const fn = "claimDirection";
   checkTested(fn, c);
   if (c.direction !== "greater" && c.direction !== "less") {
-    throw new Error(`${fn}: direction must be "greater" or "less", got ${c.direction}.`);
+    throw new ClaimError(`${fn}: direction must be "greater" or "less", got ${c.direction}.`);
   }
   return tested(c, {
     kind: "direction",
@@ -465,9 +529,9 @@ export function claimIdentity(
   checkFinite(fn, "ours", c.ours);
   checkFinite(fn, "reference", c.reference);
   checkFinite(fn, "tolerance", c.tolerance);
-  if (c.tolerance < 0) throw new Error(`${fn}: tolerance must be >= 0, got ${c.tolerance}.`);
+  if (c.tolerance < 0) throw new ClaimError(`${fn}: tolerance must be >= 0, got ${c.tolerance}.`);
   if (typeof c.why !== "string" || c.why.trim() === "") {
-    throw new Error(`${fn}: why must say why this holds by construction.`);
+    throw new ClaimError(`${fn}: why must say why this holds by construction.`);
   }
   const gap = Math.abs(c.ours - c.reference);
   const holds = gap <= c.tolerance;
@@ -504,6 +568,89 @@ export function applyHolm(claims: readonly Claim[], alpha = CLAIM_ALPHA): Claim[
   return out;
 }
 
+/**
+ * Throw a ClaimError unless `c` is a well-formed {@link Claim}: text fields
+ * non-empty, `paper` and `ours` finite numbers, non-empty strings or null,
+ * `se` a finite number >= 0 or null, a known verdict, a non-empty rule; and a
+ * verdict other than "not testable here" only with our number present and a
+ * rule that shows no NaN.
+ */
+function checkClaim(fn: string, where: string, c: unknown): asserts c is Claim {
+  checkObject(fn, where, c);
+  const claim = c as Claim;
+  try {
+    checkText(fn, claim);
+  } catch (e) {
+    throw new ClaimError(`${(e as Error).message} (${where})`);
+  }
+  const at = `${where}, id ${JSON.stringify(claim.id)}`;
+  checkValue(fn, `paper (${at})`, claim.paper, false);
+  checkValue(fn, `ours (${at})`, claim.ours, false);
+  if (claim.se !== null) {
+    checkFinite(fn, `se (${at})`, claim.se);
+    if (claim.se < 0) throw new ClaimError(`${fn}: se (${at}) must be >= 0, got ${claim.se}.`);
+  }
+  if (!VERDICTS.includes(claim.verdict)) {
+    throw new ClaimError(`${fn}: ${at} has an unknown verdict ${show(claim.verdict)}.`);
+  }
+  if (claim.verdict !== "not testable here" && claim.ours === null) {
+    throw new ClaimError(`${fn}: ${at} has the verdict "${claim.verdict}" but no number of ours.`);
+  }
+  if (typeof claim.rule !== "string" || claim.rule.trim() === "") {
+    throw new ClaimError(
+      `${fn}: rule (${at}) must be a non-empty string, got ${show(claim.rule)}.`,
+    );
+  }
+  if (claim.evidence !== undefined && (typeof claim.evidence !== "string" || !claim.evidence)) {
+    throw new ClaimError(
+      `${fn}: evidence (${at}) must be an export's name, got ${show(claim.evidence)}.`,
+    );
+  }
+  if (claim.test !== undefined) checkRecordedTest(fn, at, claim.test);
+  if (claim.verdict !== "not testable here" && /\bNaN\b/.test(claim.rule)) {
+    throw new ClaimError(
+      `${fn}: ${at} has the verdict "${claim.verdict}" from a rule showing NaN ` +
+        `(${JSON.stringify(claim.rule)}): a verdict must not be computed from NaN.`,
+    );
+  }
+}
+
+/** Throw a ClaimError unless `t` is a rule record a verdict can be re-derived from. */
+function checkRecordedTest(fn: string, at: string, t: unknown): void {
+  checkObject(fn, `test (${at})`, t);
+  const r = t as ClaimTest;
+  if (!["equivalence", "direction", "no-effect"].includes(r.kind)) {
+    throw new ClaimError(`${fn}: test.kind (${at}) is unknown: ${show(r.kind)}.`);
+  }
+  for (const k of ["estimate", "se", "reference"] as const) {
+    checkFinite(fn, `test.${k} (${at})`, r[k]);
+  }
+  if (!(r.se > 0)) throw new ClaimError(`${fn}: test.se (${at}) must be > 0, got ${r.se}.`);
+  if (typeof r.seOver !== "string" || r.seOver.trim() === "") {
+    throw new ClaimError(`${fn}: test.seOver (${at}) must say what the SE is over.`);
+  }
+  if (r.kind === "direction" && r.direction !== "greater" && r.direction !== "less") {
+    throw new ClaimError(`${fn}: test.direction (${at}) must be "greater" or "less".`);
+  }
+  if (r.kind !== "direction") {
+    checkFinite(fn, `test.margin (${at})`, r.margin);
+    if (!(r.margin! > 0)) throw new ClaimError(`${fn}: test.margin (${at}) must be > 0.`);
+  }
+}
+
+function checkClaims(fn: string, claims: unknown, allowEmpty: boolean): asserts claims is Claim[] {
+  if (!Array.isArray(claims)) {
+    throw new ClaimError(`${fn}: claims must be an array of claims, got ${show(claims)}.`);
+  }
+  if (!allowEmpty && claims.length === 0) throw new ClaimError(`${fn}: claims is empty.`);
+  const seen = new Set<string>();
+  claims.forEach((c, i) => {
+    checkClaim(fn, `claims[${i}]`, c);
+    if (seen.has(c.id)) throw new ClaimError(`${fn}: claim id "${c.id}" repeats.`);
+    seen.add(c.id);
+  });
+}
+
 function cell(v: number | string | null): string | number | null {
   return typeof v === "number" ? Number(v.toPrecision(4)) : v;
 }
@@ -537,13 +684,15 @@ function ledgerRow(c: Claim) {
 /**
  * The claims as a table (one row per claim), shown at the end of a notebook.
  *
- * @throws Error when `claims` is empty.
+ * @throws ClaimError when `claims` is empty or a claim is malformed or
+ *   repeats an id.
  *
  * @category Claims ledger
  */
 export function claimsTable(claims: readonly Claim[], caption = "Claims ledger."): Table {
-  if (!Array.isArray(claims) || claims.length === 0) {
-    throw new Error("claimsTable: claims is empty.");
+  checkClaims("claimsTable", claims, false);
+  if (typeof caption !== "string") {
+    throw new ClaimError(`claimsTable: caption must be a string, got ${show(caption)}.`);
   }
   return table({ columns: LEDGER_COLUMNS, rows: applyHolm(claims).map(ledgerRow), caption });
 }
@@ -563,8 +712,8 @@ export interface ClaimsFileOptions {
 /**
  * Record a notebook's claims as `<dir>/claims/<notebook>.json`, atomically.
  *
- * @throws Error when `notebook` is not a plain file name, ids repeat, or a
- *   claim is malformed.
+ * @throws ClaimError, before anything is written, when `notebook` is not a
+ *   plain file name, ids repeat, or a claim is malformed (see {@link Claim}).
  *
  * @category Claims ledger
  */
@@ -573,16 +722,12 @@ export async function saveClaims(
   claims: readonly Claim[],
   opts: ClaimsFileOptions = {},
 ): Promise<string> {
-  checkFileName("saveClaims", "notebook", notebook);
-  const seen = new Set<string>();
-  for (const c of claims) {
-    checkText("saveClaims", c);
-    if (seen.has(c.id)) throw new Error(`saveClaims: claim id "${c.id}" repeats.`);
-    seen.add(c.id);
-    if (!VERDICTS.includes(c.verdict)) {
-      throw new Error(`saveClaims: claim "${c.id}" has an unknown verdict "${c.verdict}".`);
-    }
+  try {
+    checkFileName("saveClaims", "notebook", notebook, ".json".length);
+  } catch (e) {
+    throw new ClaimError((e as Error).message);
   }
+  checkClaims("saveClaims", claims, true);
   const dir = `${opts.dir ?? figuresDir()}/claims`;
   const stamp = Object.fromEntries(runStamp(opts.meta));
   const decided = applyHolm(claims);
@@ -632,8 +777,8 @@ export function countsLine(c: ClaimCounts): string {
  * `<dir>/claims.md` (one row per claim, grouped by notebook, with the counts
  * per notebook first). Returns the counts per notebook.
  *
- * @throws Error when a claims file is not valid JSON of the shape
- *   {@link saveClaims} writes.
+ * @throws ClaimError, before anything is written, when a claims file is not
+ *   valid JSON of the shape {@link saveClaims} writes.
  *
  * @category Claims ledger
  */
@@ -653,10 +798,18 @@ export async function gatherClaims(opts: ClaimsFileOptions = {}): Promise<ClaimC
   const rows: (Claim & { notebook: string })[] = [];
   const counts: ClaimCounts[] = [];
   for (const f of files) {
-    const parsed = JSON.parse(await Deno.readTextFile(`${dir}/claims/${f}`));
-    if (!parsed || !Array.isArray(parsed.claims)) {
-      throw new Error(`gatherClaims: ${dir}/claims/${f} has no "claims" array.`);
+    const path = `${dir}/claims/${f}`;
+    let parsed;
+    try {
+      parsed = JSON.parse(await Deno.readTextFile(path));
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      throw new ClaimError(`gatherClaims: ${path} is not valid JSON (${e.message}).`);
     }
+    if (!parsed || typeof parsed !== "object" || !Array.isArray(parsed.claims)) {
+      throw new ClaimError(`gatherClaims: ${path} has no "claims" array.`);
+    }
+    checkClaims(`gatherClaims: ${path}`, parsed.claims, true);
     const nb = String(parsed.notebook ?? f.replace(/\.json$/, ""));
     const cs = parsed.claims as Claim[];
     counts.push({
@@ -694,7 +847,7 @@ export async function gatherClaims(opts: ClaimsFileOptions = {}): Promise<ClaimC
     {
       name: "claims.md",
       data: `<!-- ${stamp.replace(/--/g, "- -")} -->\n# Claims ledger\n\n${summary}\n\n${
-        tableToMarkdown(
+        counted.length === 0 ? "" : tableToMarkdown(
           ledger(
             counted,
             "Claims ledger: every claim the notebooks test, with the verdict computed from the run.",

@@ -45,6 +45,7 @@ export {
   type Claim,
   type ClaimCounts,
   claimDirection,
+  ClaimError,
   claimFromTest,
   claimIdentity,
   claimMatches,

@@ -14,12 +14,18 @@ export function checkFinite(a: ArrayLike<number>, name: string): void {
 }
 
 /**
- * Validate student-major S x m predictions against a test-set size m (> 0)
- * and return S.
+ * Validate student-major S x m predictions against a test-set size m (a
+ * positive integer) and return S.
  */
 export function studentsOf(predictions: ArrayLike<number>, m: number, what: string): number {
+  if (m === 0) {
+    throw new RangeError(`the test set is empty (${what} = 0): pass at least one test input.`);
+  }
   if (!Number.isInteger(m) || m < 1) {
-    throw new RangeError(`the test set is empty (${what} = ${m}): pass at least one test input.`);
+    throw new RangeError(
+      `${what} must be a positive integer, the number of test inputs (predictions are ` +
+        `student-major S x ${what}); got ${m}.`,
+    );
   }
   if (predictions.length === 0 || predictions.length % m !== 0) {
     throw new RangeError(

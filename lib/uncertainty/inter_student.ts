@@ -20,7 +20,8 @@ export interface InterStudentVariance {
   readonly mean: number;
   /**
    * Monte Carlo standard error of `mean` as an estimate over the students
-   * (NaN when S < 2). `mean` = (1/S) sum_s d_s with
+   * (S >= 2 always: one student is rejected, since neither the variance nor
+   * its SE is defined for it). `mean` = (1/S) sum_s d_s with
    * d_s = (1/m) sum_j (p_sj - pbar_j)^2, a mean of S terms that are i.i.d. up
    * to the O(1/S) coupling through pbar; so SE = sd(d_s) / sqrt(S), with the
    * sample standard deviation (divide by S - 1).
@@ -35,10 +36,13 @@ export interface InterStudentVariance {
  * prediction; then averaged over the test inputs. Population variance (divide
  * by S), numpy's default, so its expectation is (S-1)/S times the true variance.
  *
- * @param predictions student-major S x m: `predictions[s*m + j]`.
- * @param m number of test inputs (so S = predictions.length / m).
- * @throws RangeError when m < 1 (empty test set), the length is not a positive
- *   multiple of m, or a prediction is not finite.
+ * @param predictions student-major S x m: `predictions[s*m + j]`, S >= 2.
+ * @param m number of test inputs, a positive integer (so S = predictions.length / m).
+ * @throws RangeError, before any work, when m is not a positive integer (0: an
+ *   empty test set), the length is not a multiple of m holding at least 2
+ *   students (one student has no inter-student variance and no SE), or a
+ *   prediction is not finite; after the work, when the predictions are so large
+ *   that their squared spread overflows.
  *
  * @example
  * ```ts
@@ -55,6 +59,12 @@ export function interStudentVariance(
   m: number,
 ): InterStudentVariance {
   const s = studentsOf(predictions, m, "m");
+  if (s < 2) {
+    throw new RangeError(
+      `predictions hold one student (predictions.length = m = ${m}): inter-student variance ` +
+        `and its SE need at least 2 students; pass S >= 2 students' predictions, student-major.`,
+    );
+  }
   const mean = new Float64Array(m);
   for (let t = 0; t < s; t++) for (let j = 0; j < m; j++) mean[j] += predictions[t * m + j];
   for (let j = 0; j < m; j++) mean[j] /= s;
@@ -75,11 +85,14 @@ export function interStudentVariance(
     avg += perInput[j];
   }
   avg /= m;
-  let se = NaN;
-  if (s >= 2) {
-    let ss = 0;
-    for (let t = 0; t < s; t++) ss += (dev[t] - avg) ** 2; // avg is the mean of the d_s
-    se = Math.sqrt(ss / (s - 1) / s);
+  let ss = 0;
+  for (let t = 0; t < s; t++) ss += (dev[t] - avg) ** 2; // avg is the mean of the d_s
+  const se = Math.sqrt(ss / (s - 1) / s);
+  if (!Number.isFinite(avg) || !Number.isFinite(se)) {
+    throw new RangeError(
+      `the squared spread of the predictions overflows (mean ${avg}, se ${se}): ` +
+        "rescale the predictions (e.g. to standardized units) before measuring their variance.",
+    );
   }
   return { perInput, mean: avg, se };
 }

@@ -37,7 +37,15 @@ function differences(teacher: ArrayLike<number>, student: ArrayLike<number>): Fl
   checkFinite(teacher, "teacher");
   checkFinite(student, "student");
   const d = new Float64Array(teacher.length);
-  for (let i = 0; i < d.length; i++) d[i] = teacher[i] - student[i];
+  for (let i = 0; i < d.length; i++) {
+    d[i] = teacher[i] - student[i];
+    if (!Number.isFinite(d[i])) {
+      throw new RangeError(
+        `teacher[${i}] - student[${i}] overflows (${teacher[i]} - ${student[i]}): ` +
+          "rescale both samples before comparing them.",
+      );
+    }
+  }
   return d;
 }
 
@@ -55,11 +63,14 @@ export interface PairedTTest {
   readonly stdDifference: number;
   /** Standard error of the mean difference, stdDifference / sqrt(n). */
   readonly standardError: number;
-  /** t = dbar / standardError (±Infinity when all differences are equal and nonzero; NaN when all are 0). */
+  /**
+   * t = dbar / standardError; 0 when every difference is 0 (identical inputs: no
+   * evidence of a difference), ±Infinity when all differences are equal and nonzero.
+   */
   readonly statistic: number;
   /** Degrees of freedom n - 1. */
   readonly df: number;
-  /** Two-sided p-value P(|T_{n-1}| >= |t|) (0 for infinite t, NaN for NaN t). */
+  /** Two-sided p-value P(|T_{n-1}| >= |t|): 1 when every difference is 0, 0 for infinite t. */
   readonly pValue: number;
 }
 
@@ -69,11 +80,17 @@ export interface PairedTTest {
  * Student's t distribution with n - 1 degrees of freedom, computed from the
  * regularized incomplete beta function.
  *
- * @throws RangeError when the lengths differ, n < 2, or a value is not finite.
+ * Identical inputs (every difference exactly 0, where 0/0 leaves t undefined)
+ * give statistic 0 and p-value 1: no evidence of a difference, never NaN.
+ * (scipy returns NaN there.)
+ *
+ * @throws RangeError, before any work, when the lengths differ, n < 2, a value
+ *   is not finite, or a difference overflows (values near ±1.8e308).
  *
  * @example
  * ```ts
  * pairedTTest([1, 2, 3], [0, 2, 2]); // dbar = 2/3, t = 2/3 / sqrt((1/3)/3) = 2, df 2, p ≈ 0.184
+ * pairedTTest([1, 2], [1, 2]);       // statistic 0, pValue 1
  * ```
  *
  * @category Section 6: student output uncertainty
@@ -87,7 +104,13 @@ export function pairedTTest(teacher: ArrayLike<number>, student: ArrayLike<numbe
   // Not simple-statistics' tTest: it divides by the population standard deviation
   // (t = 2.449 instead of scipy's 2 on the example above).
   const dbar = mean(x);
-  const t = dbar / se;
+  const t = x.every((v) => v === 0) ? 0 : dbar / se;
+  if (Number.isNaN(t)) {
+    throw new RangeError(
+      `the differences teacher - student are too large to average (mean ${dbar}, sd ${std}): ` +
+        "rescale both samples before comparing them.",
+    );
+  }
   return {
     count: n,
     meanDifference: dbar,

@@ -1,5 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
 import {
+  MAX_TEACHER_RESPONSES,
   noiseVariance,
   noisyTeacherLabels,
   noisyTeacherResponses,
@@ -112,4 +113,20 @@ Deno.test("bad teacher noise input throws an error naming the argument", () => {
   );
   assertThrows(() => noisyTeacherLabels([1, NaN], { variance: 1 }, ok), RangeError, "mu[1]");
   assertThrows(() => noisyTeacherLabels([], { variance: 1 }, ok), RangeError, "mu is empty");
+});
+
+Deno.test("a request for more responses than the stated limit throws, saying the size, before allocating", () => {
+  const mu = [1, 2, 3];
+  const err = assertThrows(
+    () => noisyTeacherResponses(mu, { variance: 1 }, { students: 1e12, seed: 1 }),
+    RangeError,
+    "exceeds the limit",
+  );
+  assert(err.message.includes("1000000000000 x 1 x 3 = 3.000e+12 values"), err.message);
+  assert(err.message.includes(String(MAX_TEACHER_RESPONSES)), err.message);
+  assertThrows(
+    () => noisyTeacherLabels(mu, { variance: 1 }, { students: MAX_TEACHER_RESPONSES / 2, seed: 1 }),
+    RangeError,
+    "students x k x n",
+  );
 });

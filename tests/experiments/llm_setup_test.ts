@@ -50,6 +50,22 @@ Deno.test("interStudentVariance: per-dimension variance across students (n − 1
   assertThrows(() => interStudentVariance([[v(1)]]), RangeError, "at least 2 students");
 });
 
+Deno.test("the language-model interStudentVariance rejects bad embeddings before any work, naming them", () => {
+  assertThrows(() => interStudentVariance([]), RangeError, "at least one row");
+  assertThrows(() => interStudentVariance([[], []]), RangeError, "students[0] is empty");
+  assertThrows(
+    () => interStudentVariance([[v(1, 0)], [v(NaN, 0)]]),
+    RangeError,
+    "students[1][0][0] is NaN",
+  );
+  assertThrows(
+    () => interStudentVariance([[v(1, 0)], [v(1, 0, 2)]]),
+    RangeError,
+    "students[1][0] has 3 dimensions",
+  );
+  assertThrows(() => interStudentVariance([[v()], [v()]]), RangeError, "non-empty");
+});
+
 Deno.test("promptNoise: mean pairwise cosine distance per question", () => {
   const r = promptNoise([[v(1, 0), v(0, 1)], [v(1, 0), v(1, 0), v(2, 0)]]);
   assertEquals(r.perQuestion, [1, 0]);

@@ -254,3 +254,178 @@ Deno.test("the README's claims summary is rewritten between its markers, one lin
     await Deno.remove(file);
   }
 });
+
+/**
+ * The processes whose command line contains one of `needles`, with their parent's pid:
+ * `ps` reads them from each /proc/PID/cmdline (Deno itself may read /proc only with --allow-all).
+ */
+async function processesMentioning(
+  needles: string[],
+): Promise<{ pid: number; ppid: number; cmd: string }[]> {
+  const out = await new Deno.Command("ps", {
+    args: ["-e", "-ww", "-o", "pid=,ppid=,args="],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").flatMap((line) => {
+    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+    if (!m || !needles.some((n) => m[3].includes(n)) || m[3].startsWith("ps ")) return [];
+    return [{ pid: Number(m[1]), ppid: Number(m[2]), cmd: m[3] }];
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/**
+ * Run the runner on tests/notebooks/fixtures/slow.ipynb, send `signal` during its
+ * slow cell to the runner's pid alone ("pid") or to its whole process group, as
+ * Ctrl-C in a terminal does ("group"), and check that it exits within 5 s with
+ * 128 + the signal's number, one `interrupted:` line, no process left that it
+ * started and no file written to the output folder, even after the slow cell
+ * would have ended. Returns the output folder (empty) and the kill-to-exit time.
+ */
+async function interruptSlowNotebook(signal: "SIGINT" | "SIGTERM", target: "pid" | "group") {
+  if (missing) throw new Error(`cannot run notebooks here: ${missing}`);
+  const out = await Deno.makeTempDir({ prefix: "kd_interrupt_out_" });
+  const flags = await Deno.makeTempDir({ prefix: "kd_interrupt_flags_" });
+  const slowMs = 5000;
+  const base = Deno.env.toObject();
+  delete base.KD_SCALE;
+  delete base.INIT_CWD;
+  const runner = [
+    Deno.execPath(),
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--allow-run",
+    `${REPO}/tools/run_notebooks.ts`,
+    "--out-dir",
+    out,
+    `${FIXTURES}/slow.ipynb`,
+  ];
+  // In its own process group for "group", so that signalling the group spares this test.
+  const [cmd, ...args] = target === "group" ? ["setsid", ...runner] : runner;
+  const child = new Deno.Command(cmd, {
+    args,
+    cwd: REPO,
+    clearEnv: true,
+    env: {
+      ...base,
+      NO_COLOR: "1",
+      KD_SLOW_MS: String(slowMs),
+      KD_SLOW_STARTED: `${flags}/started`,
+      KD_SLOW_MARKER: `${out}/finished.txt`,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output = Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]).then(([o, e]) => o + e);
+  try {
+    // Wait for the first cell, then find the executor and its kernel's connection file.
+    const waitUntil = Date.now() + 120_000;
+    while (!isFile(`${flags}/started`)) {
+      assert(Date.now() < waitUntil, "the slow notebook's first cell never ran");
+      await sleep(100);
+    }
+    const startedAt = Date.now();
+    const executor = (await processesMentioning([out])).find((p) =>
+      p.cmd.includes("execute_notebook.py")
+    );
+    assert(executor, "no executor process found");
+    const kernel = (await processesMentioning(["--conn"])).find((p) => p.ppid === executor.pid);
+    assert(kernel, "no kernel process found under the executor");
+    const connectionFile = kernel.cmd.split(" ").at(-1)!;
+    assert(connectionFile.endsWith(".json"), kernel.cmd);
+    await sleep(500); // inside the slow cell now
+
+    const killedAt = performance.now();
+    Deno.kill(target === "group" ? -child.pid : child.pid, signal);
+    const status = await child.status;
+    const seconds = (performance.now() - killedAt) / 1000;
+    const text = await output;
+    assert(seconds < 5, `the runner took ${seconds.toFixed(2)} s to exit:\n${text}`);
+    assertEquals(status.code, signal === "SIGINT" ? 130 : 143, text);
+    const lines = text.split("\n").filter((l) => l.startsWith("interrupted:"));
+    assertEquals(lines.length, 1, text);
+    assert(lines[0].includes(signal) && lines[0].includes("slow.ipynb"), lines[0]);
+    assert(!text.includes("AssertionError"), text);
+
+    // Every process it started is gone within 5 s of the signal.
+    let left = await processesMentioning([out, connectionFile]);
+    while (left.length > 0 && performance.now() - killedAt < 5000) {
+      await sleep(100);
+      left = await processesMentioning([out, connectionFile]);
+    }
+    assertEquals(left, [], "processes the runner started outlived it");
+    // And nothing is written after it "ended", even once the slow cell would have finished.
+    await sleep(startedAt + slowMs + 2000 - Date.now());
+    assertEquals([...Deno.readDirSync(out)].map((e) => e.name), [], "files in the output folder");
+    assert(!isFile(connectionFile), `the kernel's connection file ${connectionFile} was left`);
+    return { out, seconds };
+  } catch (err) {
+    try {
+      Deno.kill(target === "group" ? -child.pid : child.pid, "SIGKILL");
+    } catch {
+      // already exited
+    }
+    await Deno.remove(out, { recursive: true });
+    throw err;
+  } finally {
+    await Deno.remove(flags, { recursive: true });
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name: "SIGINT to the runner's pid alone stops it and every process it started within 5 s",
+  ignore: ignoreRuns,
+  async fn() {
+    const { out, seconds } = await interruptSlowNotebook("SIGINT", "pid");
+    console.log(`SIGINT to the runner's pid: exited ${seconds.toFixed(2)} s after the signal`);
+    await Deno.remove(out, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "SIGTERM to the runner's pid alone stops everything, and a rerun then runs cleanly",
+  ignore: ignoreRuns,
+  async fn() {
+    const { out, seconds } = await interruptSlowNotebook("SIGTERM", "pid");
+    console.log(`SIGTERM to the runner's pid: exited ${seconds.toFixed(2)} s after the signal`);
+    try {
+      const { code, text } = await runRunner(["--out-dir", out, `${FIXTURES}/slow.ipynb`], {
+        KD_SLOW_MS: "0",
+        KD_SLOW_MARKER: `${out}/finished.txt`,
+      });
+      assertEquals(code, 0, text);
+      assertEquals(
+        [...Deno.readDirSync(out)].map((e) => e.name).sort(),
+        ["finished.txt", "slow.ipynb"],
+      );
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "Ctrl-C to the runner's process group stops it cleanly, without an empty AssertionError",
+  ignore: ignoreRuns,
+  async fn() {
+    const { out, seconds } = await interruptSlowNotebook("SIGINT", "group");
+    console.log(`SIGINT to the runner's group: exited ${seconds.toFixed(2)} s after the signal`);
+    await Deno.remove(out, { recursive: true });
+  },
+});

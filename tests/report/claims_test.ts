@@ -1,4 +1,5 @@
 import {
+  ClaimError,
   claimFromTest,
   claimNotTestable,
   claimsTable,
@@ -61,6 +62,29 @@ Deno.test("bad claims are refused, naming the field", () => {
   assertThrows(() => claimNotTestable({ ...text, why: " " }), Error, "why");
   assertThrows(() => claimVsNumber({ ...text, id: "a b", paper: 1, ours: 1, se: 1 }), Error, "id");
   assertThrows(() => claimsTable([]), Error, "empty");
+});
+
+Deno.test("numbers too large to compare are refused with a ClaimError, never judged from NaN", () => {
+  const big = Number.MAX_VALUE;
+  // |ours − paper| overflows to Infinity.
+  assertThrows(
+    () => claimVsNumber({ ...text, paper: big, ours: -big, se: 1 }),
+    ClaimError,
+    "|ours − paper|",
+  );
+  // hypot(se, paperSe) overflows, and Infinity / Infinity would have been a NaN z.
+  assertThrows(
+    () => claimVsNumber({ ...text, paper: big, ours: big / 2, se: big, paperSe: big }),
+    ClaimError,
+    "combined SE",
+  );
+  assertThrows(
+    () => claimFromTest({ ...text, paper: NaN, ours: 1, se: 1, direction: "greater" }),
+    ClaimError,
+    "paper",
+  );
+  assertThrows(() => claimVsNumber(undefined as never), ClaimError, "must be an object");
+  assertThrows(() => claimsTable([{} as never]), ClaimError, "claims[0]");
 });
 
 Deno.test("saved claims are gathered into one ledger with counts per notebook", async () => {

@@ -9,10 +9,23 @@ Deno.test("inter-student variance is the population variance across students, av
   assertAlmostEquals(v.mean, 7 / 3, 1e-14);
 });
 
-Deno.test("one student has zero inter-student variance and an undefined standard error", () => {
-  const v = interStudentVariance([1, 2, 3], 3);
-  assertArrayClose(v.perInput, [0, 0, 0], 0);
-  assert(Number.isNaN(v.se));
+Deno.test("one student is rejected before any work: it has no inter-student variance or SE", () => {
+  assertThrows(() => interStudentVariance([1, 2, 3], 3), RangeError, "at least 2 students");
+  const two = interStudentVariance([1, 2, 3, 3, 2, 1], 3);
+  assert(Number.isFinite(two.se), `se ${two.se}`);
+});
+
+Deno.test("a test-set size that is not a positive integer is named, with the fix", () => {
+  for (const m of [-2, NaN, 1.5, Infinity]) {
+    const err = assertThrows(() => interStudentVariance([1, 2, 3, 4], m), RangeError);
+    assert(err.message.includes(`m must be a positive integer`), err.message);
+    assert(err.message.includes(`got ${m}`), err.message);
+    assert(!err.message.includes("empty"), err.message);
+  }
+});
+
+Deno.test("predictions whose squared spread overflows are rejected, not averaged to NaN", () => {
+  assertThrows(() => interStudentVariance([1e300, -1e300], 1), RangeError, "overflows");
 });
 
 Deno.test("the standard error of the averaged variance matches its spread over repeated cohorts", () => {

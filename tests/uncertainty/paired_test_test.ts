@@ -41,9 +41,9 @@ Deno.test("the paired t-test agrees with scipy's ttest_rel", () => {
   assertAlmostEquals(r.pValue, 0.05625038194209664, 1e-12);
 });
 
-Deno.test("identical values give an undefined t; equal nonzero differences an infinite one", () => {
+Deno.test("identical values give t = 0 and p = 1; equal nonzero differences an infinite t", () => {
   const same = pairedTTest([1, 2, 3], [1, 2, 3]);
-  assert(Number.isNaN(same.statistic) && Number.isNaN(same.pValue));
+  assertEquals([same.statistic, same.pValue, same.meanDifference], [0, 1, 0]);
   const shifted = pairedTTest([2, 3, 4], [1, 2, 3]);
   assertEquals([shifted.statistic, shifted.pValue], [Infinity, 0]);
 });
@@ -136,6 +136,9 @@ Deno.test("bad paired input throws naming the argument", () => {
   assertThrows(() => pairedTTest([1, 2, 3], [1, 2]), RangeError, "teacher.length (3)");
   assertThrows(() => pairedTTest([1], [2]), RangeError, "at least 2");
   assertThrows(() => pairedTTest([1, NaN], [1, 2]), RangeError, "teacher[1]");
+  assertThrows(() => pairedTTest([1, 2], [2, NaN]), RangeError, "student[1]");
+  assertThrows(() => pairedTTest([], []), RangeError, "at least 2");
+  assertThrows(() => pairedTTest([1.7e308, 0], [-1.7e308, 0]), RangeError, "overflows");
   assertThrows(() => wilcoxonSignedRank([1, 2], [Infinity, 2]), RangeError, "student[0]");
   assertThrows(
     () => bootstrapMeanDifference([1, 2], [1, 3], { seed: 1, resamples: 1 }),

@@ -73,10 +73,47 @@ async function* lines(
 ): AsyncGenerator<string> {
   let file: Deno.FsFile;
   try {
+    const st = await Deno.stat(path);
+    if (st.isDirectory) {
+      throw new TeacherOutputError(0, "--in", `${path} is a folder; give the teacher-output file.`);
+    }
     file = await Deno.open(path, { read: true });
   } catch (e) {
-    throw new TeacherOutputError(0, "--in", `cannot open ${path}: ${(e as Error).message}`);
+    if (e instanceof TeacherOutputError) throw e;
+    throw new TeacherOutputError(0, "--in", `cannot open ${path}: ${oneLine(e)}`);
   }
+  try {
+    yield* decodedLines(file, path, stats);
+  } catch (e) {
+    if (e instanceof TeacherOutputError) throw e;
+    throw new TeacherOutputError(
+      0,
+      "--in",
+      `cannot read ${path}: ${oneLine(e)}` +
+        (/gzip|deflate|compress|checksum|eof|unexpected end/i.test(oneLine(e))
+          ? " (a truncated or corrupt gzip file?)"
+          : ""),
+    );
+  } finally {
+    try {
+      file.close();
+    } catch {
+      // closed by its stream already
+    }
+  }
+}
+
+/** The first line of an error's message (no stack). */
+export function oneLine(e: unknown): string {
+  const m = e instanceof Error ? `${e.message}` : String(e);
+  return m.split("\n")[0].slice(0, 200);
+}
+
+async function* decodedLines(
+  file: Deno.FsFile,
+  path: string,
+  stats: ReadStats,
+): AsyncGenerator<string> {
   // Gzip is recognised by its magic bytes, whatever the name.
   const head = new Uint8Array(2);
   const got = await file.read(head);
@@ -132,6 +169,8 @@ export async function* readTeacherOutputs(
   }
   const stats = opts.stats ?? newReadStats();
   const ctx: RecordContext = {};
+  // Ids must be unique; 1 and "1" count as the same id (a join on id could not tell them apart).
+  const seen = new Map<string, number>();
   let lineNo = 0;
   for await (const text of lines(path, stats)) {
     lineNo++;
@@ -145,6 +184,17 @@ export async function* readTeacherOutputs(
     let rec: TeacherRecord;
     try {
       rec = format === "csv" ? parseCsvLine(text, ctx, lineNo) : parseRecordLine(text, ctx, lineNo);
+      const key = String(rec.id);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        throw new TeacherOutputError(
+          lineNo,
+          "id",
+          `${JSON.stringify(rec.id)} repeats the id of line ${first} (ids must be unique; ` +
+            `1 and "1" count as the same id).`,
+        );
+      }
+      seen.set(key, lineNo);
     } catch (e) {
       if (!opts.skipBad || !(e instanceof TeacherOutputError)) throw e;
       stats.skipped++;

@@ -237,8 +237,8 @@ export function targetReport(r: DistillTargetsResult, opts: ReportOptions): Targ
       "(too few inputs at each k for a standard error).";
   } else if (fewest < 30) {
     curveText = `; over k = 1…${curve.k[curve.k.length - 1]} ${ratioText}. With as few as ` +
-      `${fmt(fewest)} inputs at a k the Monte Carlo SE is itself rough, so no SE comparison ` +
-      `is claimed (largest |measured − expected| / SE: ${fmt(worstZ, 2)}).`;
+      `${fmt(fewest)} inputs at a k the Monte Carlo SE is itself too uncertain (it can come ` +
+      "out near 0), so no comparison in SE units is made.";
   } else {
     curveText = `; over k = 1…${curve.k[curve.k.length - 1]} the measured curve is within ` +
       `${fmt(worstZ, 2)} SE of it (at least ${fmt(fewest)} inputs at each k).`;

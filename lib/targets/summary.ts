@@ -221,7 +221,9 @@ export class TargetSummary {
     this.#count.forEach((c, i) => {
       if (!c) return;
       const mean = this.#sum[i] / c;
-      const varr = c > 1 ? (this.#sumSq[i] / c - mean * mean) * c / (c - 1) : NaN;
+      let varr = c > 1 ? (this.#sumSq[i] / c - mean * mean) * c / (c - 1) : NaN;
+      // Equal draws: what is left of the difference is rounding, not spread.
+      if (varr <= 1e-12 * mean * mean) varr = 0;
       out.k.push(i + 1);
       out.measured.push(mean);
       out.se.push(Math.sqrt(Math.max(varr, 0) / c));

@@ -227,7 +227,11 @@ export async function run(args: string[], hooks: RunHooks = {}): Promise<number>
       : "no input flagged (fewer than 4 inputs have a teacher variance, too few for the fence)";
     console.log(
       `${fmt(s.inputs)} targets written to ${values.out} (${values.method}; ${result.kind} ` +
-        `responses${result.space ? `, read as ${result.space}s` : ""}) in ` +
+        `responses${
+          result.space
+            ? `, read as ${result.space === "probability" ? "probabilities" : "logits"}`
+            : ""
+        }) in ` +
         `${result.seconds.toFixed(2)} s: ${fmt(result.responses / result.seconds)} ` +
         `responses/s; ${flags}` +
         (result.stats.skipped ? `; ${fmt(result.stats.skipped)} bad lines skipped` : ""),

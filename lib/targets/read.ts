@@ -106,7 +106,7 @@ async function* lines(
 /** The first line of an error's message (no stack). */
 export function oneLine(e: unknown): string {
   const m = e instanceof Error ? `${e.message}` : String(e);
-  return m.split("\n")[0].slice(0, 200);
+  return m.split("\n")[0].slice(0, 600);
 }
 
 async function* decodedLines(

@@ -487,7 +487,9 @@ export async function distillTargets(opts: DistillTargetsOptions): Promise<Disti
       threshold,
       flagged,
       kind,
-      space: kind === "vector" ? (targetOpts.space === "probability" ? "probability" : "logit") : null,
+      space: kind === "vector"
+        ? (targetOpts.space === "probability" ? "probability" : "logit")
+        : null,
       seconds: (performance.now() - started) / 1000,
     };
     await opts.beforeCommit?.(result);

@@ -294,9 +294,7 @@ export function frame(
   const layout: ChartLayout = {
     yAxisWidth: Math.ceil(yAxis + 0.5),
     yTopOverhang: extents ? yTopOverhang(extents.y) : Math.ceil(0.5 * FONT_SIZES.label),
-    ...(xs.length
-      ? { x: { lo: minOf(xs), hi: maxOf(xs), log: extents?.x?.log ?? false } }
-      : {}),
+    ...(xs.length ? { x: { lo: minOf(xs), hi: maxOf(xs), log: extents?.x?.log ?? false } } : {}),
   };
   return { spec, layout };
 }

@@ -137,17 +137,19 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
   };
   const yScale = opts.logY ? { type: "log", nice: false } : { zero: false };
   const yValues = theoryRows.flatMap((r) => theory.map((t) => r[t] as number));
-  for (const v of rows.flatMap((r) => {
-    const y = r[opts.y] as number;
-    const out = [y];
-    if (opts.band !== undefined) {
-      out.push(y - (r[opts.band] as number), y + (r[opts.band] as number));
-    }
-    if (opts.lower !== undefined && opts.upper !== undefined) {
-      out.push(r[opts.lower] as number, r[opts.upper] as number);
-    }
-    return out;
-  })) yValues.push(v);
+  for (
+    const v of rows.flatMap((r) => {
+      const y = r[opts.y] as number;
+      const out = [y];
+      if (opts.band !== undefined) {
+        out.push(y - (r[opts.band] as number), y + (r[opts.band] as number));
+      }
+      if (opts.lower !== undefined && opts.upper !== undefined) {
+        out.push(r[opts.lower] as number, r[opts.upper] as number);
+      }
+      return out;
+    })
+  ) yValues.push(v);
   const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
   const yTitle = (opts.yTitle ?? opts.y) + exponentSuffix(power);
   const yAxis = power === 0 ? {} : { axis: { labelExpr: exponentLabels(power, yValues) } };

@@ -258,7 +258,13 @@ export async function removeStaleTemporaries(output: string): Promise<string[]> 
   return removed;
 }
 
-function writeError(path: string, e: unknown): TeacherOutputError {
+/**
+ * The one-line error for an output that cannot be written: a missing
+ * folder, a path through a file, no permission, a read-only file system.
+ *
+ * @category Variance-aware targets for your teacher
+ */
+export function outputWriteError(path: string, e: unknown): TeacherOutputError {
   const why = e instanceof Deno.errors.NotFound
     ? "its folder does not exist"
     : e instanceof Deno.errors.NotADirectory || /not a directory/i.test(oneLine(e))
@@ -370,7 +376,7 @@ export async function distillTargets(opts: DistillTargetsOptions): Promise<Disti
     file = await Deno.open(tmp1, { write: true, create: true, truncate: true });
   } catch (e) {
     temps.delete(tmp1);
-    throw writeError(opts.output, e);
+    throw outputWriteError(opts.output, e);
   }
   if (outStat !== null) {
     opts.onNotice?.(`${opts.output} exists: it is replaced when the run succeeds`);
@@ -496,7 +502,7 @@ export async function distillTargets(opts: DistillTargetsOptions): Promise<Disti
     try {
       await Deno.rename(tmp2, opts.output);
     } catch (e) {
-      throw writeError(opts.output, e);
+      throw outputWriteError(opts.output, e);
     }
     temps.delete(tmp2);
     await removeQuietly(tmp1);
@@ -517,7 +523,7 @@ export async function distillTargets(opts: DistillTargetsOptions): Promise<Disti
     temps.delete(tmp2);
     if (e instanceof TeacherOutputError || e instanceof TargetOptionError) throw e;
     if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.PermissionDenied) {
-      throw writeError(opts.output, e);
+      throw outputWriteError(opts.output, e);
     }
     throw e;
   }

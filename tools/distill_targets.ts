@@ -238,10 +238,18 @@ export async function run(args: string[], hooks: RunHooks = {}): Promise<number>
     );
     const single = s.variances.length - s.sortedVariances().length;
     if (single) {
-      console.log(`${fmt(single)} inputs have one response: teacher_variance is null for them`);
+      console.log(
+        `${fmt(single)} ${single === 1 ? "input has" : "inputs have"} one response: ` +
+          "teacher_variance is null (no variance from one response)",
+      );
     }
     for (const e of result.stats.errors.slice(0, 3)) console.log(`  skipped: ${e.message}`);
-    if (targetNoise !== undefined) {
+    if (targetNoise !== undefined && s.sortedVariances().length === 0) {
+      console.log(
+        `for label noise <= ${fmt(targetNoise)}: no recommendation, as no input has two or ` +
+          "more responses (no teacher variance)",
+      );
+    } else if (targetNoise !== undefined) {
       const rk = s.recommendK(targetNoise);
       console.log(
         `for label noise <= ${fmt(targetNoise)}: average k = ${rk.k} responses ` +

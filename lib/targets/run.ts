@@ -522,9 +522,11 @@ export async function distillTargets(opts: DistillTargetsOptions): Promise<Disti
     temps.delete(tmp1);
     temps.delete(tmp2);
     if (e instanceof TeacherOutputError || e instanceof TargetOptionError) throw e;
-    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.PermissionDenied) {
-      throw outputWriteError(opts.output, e);
-    }
+    // The reader wraps its own file errors; what is left from the file system is the output's
+    // (a full disk, a read-only file system, a folder removed meanwhile).
+    const fsError = Object.values(Deno.errors).some((c) => e instanceof c) ||
+      (e instanceof Error && /\(os error \d+\)/.test(e.message));
+    if (fsError) throw outputWriteError(opts.output, e);
     throw e;
   }
 }

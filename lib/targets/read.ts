@@ -67,10 +67,11 @@ export function formatOf(path: string): "jsonl" | "csv" {
   return /\.csv(\.gz)?$/i.test(path) ? "csv" : "jsonl";
 }
 
+/** The file's lines, a batch per chunk read (one await per chunk, not per line). */
 async function* lines(
   path: string,
   stats: ReadStats,
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   let file: Deno.FsFile;
   try {
     const st = await Deno.stat(path);
@@ -113,7 +114,7 @@ async function* decodedLines(
   file: Deno.FsFile,
   path: string,
   stats: ReadStats,
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   // Gzip is recognised by its magic bytes, whatever the name.
   const head = new Uint8Array(2);
   const got = await file.read(head);
@@ -136,14 +137,67 @@ async function* decodedLines(
   let rest = "";
   for await (const chunk of bytes.pipeThrough(new TextDecoderStream())) {
     const text = rest + chunk;
+    const batch: string[] = [];
     let start = 0;
     for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", start)) {
-      yield text.charCodeAt(i - 1) === 13 ? text.slice(start, i - 1) : text.slice(start, i);
+      batch.push(text.charCodeAt(i - 1) === 13 ? text.slice(start, i - 1) : text.slice(start, i));
       start = i + 1;
     }
     rest = text.slice(start);
+    if (batch.length) yield batch;
   }
-  if (rest !== "") yield rest;
+  if (rest !== "") yield [rest];
+}
+
+/**
+ * The ids seen so far, with their lines; a number and its decimal text are
+ * the same id. While the ids are increasing numbers (the common case) no
+ * repeat is possible and they are only appended to an array; the maps are
+ * built from it the first time an id breaks the order.
+ */
+class IdSet {
+  #increasing = true;
+  #last = -Infinity;
+  #ids = new Float64Array(1024);
+  #lines = new Float64Array(1024);
+  #n = 0;
+  #numbers = new Map<number, number>();
+  #strings = new Map<string, number>();
+
+  /** The line of an earlier equal id, or undefined (then `id` is recorded at `line`). */
+  check(id: string | number, line: number): number | undefined {
+    if (this.#increasing) {
+      if (typeof id === "number" && id > this.#last) {
+        if (this.#n === this.#ids.length) {
+          const ids = new Float64Array(2 * this.#n), lines = new Float64Array(2 * this.#n);
+          ids.set(this.#ids);
+          lines.set(this.#lines);
+          this.#ids = ids;
+          this.#lines = lines;
+        }
+        this.#ids[this.#n] = id;
+        this.#lines[this.#n++] = line;
+        this.#last = id;
+        return undefined;
+      }
+      this.#increasing = false;
+      for (let i = 0; i < this.#n; i++) this.#numbers.set(this.#ids[i], this.#lines[i]);
+      this.#ids = this.#lines = new Float64Array(0);
+    }
+    if (typeof id === "number") {
+      const first = this.#numbers.get(id) ??
+        (this.#strings.size ? this.#strings.get(String(id)) : undefined);
+      if (first === undefined) this.#numbers.set(id, line);
+      return first;
+    }
+    let first = this.#strings.get(id);
+    if (first === undefined && this.#numbers.size) {
+      const n = Number(id);
+      if (id.trim() !== "" && String(n) === id) first = this.#numbers.get(n);
+    }
+    if (first === undefined) this.#strings.set(id, line);
+    return first;
+  }
 }
 
 /**
@@ -170,39 +224,42 @@ export async function* readTeacherOutputs(
   const stats = opts.stats ?? newReadStats();
   const ctx: RecordContext = {};
   // Ids must be unique; 1 and "1" count as the same id (a join on id could not tell them apart).
-  const seen = new Map<string, number>();
+  const seen = new IdSet();
   let lineNo = 0;
-  for await (const text of lines(path, stats)) {
-    lineNo++;
-    stats.lines = lineNo;
-    if (text.trim() === "") continue;
-    if (
-      format === "csv" && stats.records === 0 && stats.skipped === 0 && /^\s*"?id"?\s*,/.test(text)
-    ) {
-      continue; // header
-    }
-    let rec: TeacherRecord;
-    try {
-      rec = format === "csv" ? parseCsvLine(text, ctx, lineNo) : parseRecordLine(text, ctx, lineNo);
-      const key = String(rec.id);
-      const first = seen.get(key);
-      if (first !== undefined) {
-        throw new TeacherOutputError(
-          lineNo,
-          "id",
-          `${JSON.stringify(rec.id)} repeats the id of line ${first} (ids must be unique; ` +
-            `1 and "1" count as the same id).`,
-        );
+  for await (const batch of lines(path, stats)) {
+    for (const text of batch) {
+      lineNo++;
+      stats.lines = lineNo;
+      if (text.trim() === "") continue;
+      if (
+        format === "csv" && stats.records === 0 && stats.skipped === 0 &&
+        /^\s*"?id"?\s*,/.test(text)
+      ) {
+        continue; // header
       }
-      seen.set(key, lineNo);
-    } catch (e) {
-      if (!opts.skipBad || !(e instanceof TeacherOutputError)) throw e;
-      stats.skipped++;
-      if (stats.errors.length < 10) stats.errors.push(e);
-      continue;
+      let rec: TeacherRecord;
+      try {
+        rec = format === "csv"
+          ? parseCsvLine(text, ctx, lineNo)
+          : parseRecordLine(text, ctx, lineNo);
+        const first = seen.check(rec.id, lineNo);
+        if (first !== undefined) {
+          throw new TeacherOutputError(
+            lineNo,
+            "id",
+            `${JSON.stringify(rec.id)} repeats the id of line ${first} (ids must be unique; ` +
+              `1 and "1" count as the same id).`,
+          );
+        }
+      } catch (e) {
+        if (!opts.skipBad || !(e instanceof TeacherOutputError)) throw e;
+        stats.skipped++;
+        if (stats.errors.length < 10) stats.errors.push(e);
+        continue;
+      }
+      stats.records++;
+      yield rec;
     }
-    stats.records++;
-    yield rec;
   }
   if (stats.records === 0) {
     throw new TeacherOutputError(

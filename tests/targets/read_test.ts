@@ -187,6 +187,21 @@ Deno.test('item 4: the reader refuses a repeated id (1 against "1"), naming both
     const ids = [];
     for await (const r of readTeacherOutputs(`${dir}/in.jsonl`, { skipBad: true })) ids.push(r.id);
     assertEquals(ids, [1, "a"]);
+    // Increasing numbers first (kept without a map), then a repeat of an earlier one, or its text.
+    for (const [later, line] of [["2", 4], ['"3"', 4], ["1.5", 0]] as const) {
+      await Deno.writeTextFile(
+        `${dir}/inc.jsonl`,
+        `{"id":1,"responses":[1]}\n{"id":2,"responses":[1]}\n{"id":3,"responses":[1]}\n` +
+          `{"id":${later},"responses":[1]}\n`,
+      );
+      const got = [];
+      try {
+        for await (const r of readTeacherOutputs(`${dir}/inc.jsonl`)) got.push(r.id);
+        assertEquals([line, got.length], [0, 4]);
+      } catch (e) {
+        assert((e as Error).message.startsWith(`line ${line}, id`), (e as Error).message);
+      }
+    }
   });
 });
 

@@ -9,6 +9,7 @@
  */
 import { textWidth } from "./fonts.ts";
 import { FONT_SIZES } from "./theme.ts";
+import { maxOf, minOf } from "./min_max.ts";
 
 /** Axis geometry of the theme (themeConfig's axis block), in points. */
 export const AXIS_GEOMETRY = { tickSize: 3, labelPadding: 2, titlePadding: 4 } as const;
@@ -105,7 +106,7 @@ export function logTickLabels(lo: number, hi: number): string[] {
 export function yTickLabels(y: YExtent): string[] {
   const vs = y.values.filter((v) => Number.isFinite(v) && (!y.log || v > 0));
   if (vs.length === 0) return ["0.0", "1.0"];
-  let lo = Math.min(...vs), hi = Math.max(...vs);
+  let lo = minOf(vs), hi = maxOf(vs);
   if (y.log) return logTickLabels(lo, hi);
   if (y.zero) lo = Math.min(lo, 0), hi = Math.max(hi, 0);
   return linearTickLabels(lo, hi);
@@ -118,7 +119,7 @@ export function yTickLabels(y: YExtent): string[] {
 export function yTopOverhang(y: YExtent): number {
   const vs = y.values.filter((v) => Number.isFinite(v) && (!y.log || v > 0));
   if (vs.length === 0 || y.log) return 0;
-  let lo = Math.min(...vs), hi = Math.max(...vs);
+  let lo = minOf(vs), hi = maxOf(vs);
   if (y.zero) lo = Math.min(lo, 0), hi = Math.max(hi, 0);
   if (lo === hi) return 0;
   const [a, b] = niceDomain(lo, hi);

@@ -17,6 +17,7 @@ import {
   themeConfig,
   VEGA_LITE_V5_SCHEMA,
 } from "./theme.ts";
+import { maxOf, minOf } from "./min_max.ts";
 
 /**
  * One row of plain data: field name to value.
@@ -293,9 +294,7 @@ export function frame(
   const layout: ChartLayout = {
     yAxisWidth: Math.ceil(yAxis + 0.5),
     yTopOverhang: extents ? yTopOverhang(extents.y) : Math.ceil(0.5 * FONT_SIZES.label),
-    ...(xs.length
-      ? { x: { lo: Math.min(...xs), hi: Math.max(...xs), log: extents?.x?.log ?? false } }
-      : {}),
+    ...(xs.length ? { x: { lo: minOf(xs), hi: maxOf(xs), log: extents?.x?.log ?? false } } : {}),
   };
   return { spec, layout };
 }

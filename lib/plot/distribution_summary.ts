@@ -5,6 +5,7 @@
  * @module
  */
 import { type Category, fmt, type Row } from "./chart.ts";
+import { maxOf, minOf } from "./min_max.ts";
 
 /** One line per series (or one line in all): n, mean, sample sd, min, max of `field`. */
 export function describeField(
@@ -22,6 +23,6 @@ export function describeField(
     const mean = v.reduce((s, a) => s + a, 0) / n;
     const sd = n > 1 ? Math.sqrt(v.reduce((s, a) => s + (a - mean) ** 2, 0) / (n - 1)) : 0;
     return `${g === undefined ? "" : `${series} = ${g}: `}n = ${n}, mean ${fmt(mean)}, ` +
-      `sd ${fmt(sd)}, range [${fmt(Math.min(...v))}, ${fmt(Math.max(...v))}].`;
+      `sd ${fmt(sd)}, range [${fmt(minOf(v))}, ${fmt(maxOf(v))}].`;
   });
 }

@@ -22,6 +22,7 @@ import {
 } from "./chart.ts";
 import { exponentSuffix, figureWidth } from "./theme.ts";
 import { checkExponent, exponentLabels } from "./line_band.ts";
+import { minOf } from "./min_max.ts";
 
 /**
  * What {@link groupedBars} draws. Fields name keys of the rows.
@@ -132,7 +133,7 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
   const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
   // Unstacked: a stack starts at 0, which a log scale cannot show; the bars rise from the axis.
   // The axis starts at the power of ten below the lowest value, so the shortest bar shows.
-  const floor = opts.logY ? 10 ** Math.floor(Math.log10(Math.min(...yValues)) - 1e-9) : 0;
+  const floor = opts.logY ? 10 ** Math.floor(Math.log10(minOf(yValues)) - 1e-9) : 0;
   const yScale = opts.logY
     ? { scale: { type: "log", nice: false, domainMin: floor }, stack: null }
     : {};

@@ -24,6 +24,7 @@ import {
   vlField,
 } from "./chart.ts";
 import { axisExponent, BAND_STYLE, DASHES, exponentSuffix, figureWidth } from "./theme.ts";
+import { maxOf, minOf } from "./min_max.ts";
 
 /**
  * What {@link lineBand} draws. Fields name keys of the rows.
@@ -136,17 +137,19 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
   };
   const yScale = opts.logY ? { type: "log", nice: false } : { zero: false };
   const yValues = theoryRows.flatMap((r) => theory.map((t) => r[t] as number));
-  yValues.push(...rows.flatMap((r) => {
-    const y = r[opts.y] as number;
-    const out = [y];
-    if (opts.band !== undefined) {
-      out.push(y - (r[opts.band] as number), y + (r[opts.band] as number));
-    }
-    if (opts.lower !== undefined && opts.upper !== undefined) {
-      out.push(r[opts.lower] as number, r[opts.upper] as number);
-    }
-    return out;
-  }));
+  for (
+    const v of rows.flatMap((r) => {
+      const y = r[opts.y] as number;
+      const out = [y];
+      if (opts.band !== undefined) {
+        out.push(y - (r[opts.band] as number), y + (r[opts.band] as number));
+      }
+      if (opts.lower !== undefined && opts.upper !== undefined) {
+        out.push(r[opts.lower] as number, r[opts.upper] as number);
+      }
+      return out;
+    })
+  ) yValues.push(v);
   const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
   const yTitle = (opts.yTitle ?? opts.y) + exponentSuffix(power);
   const yAxis = power === 0 ? {} : { axis: { labelExpr: exponentLabels(power, yValues) } };
@@ -296,7 +299,7 @@ export function checkExponent(
  */
 export function exponentLabels(power: number, values: readonly number[], zero = false): string {
   const scaled = values.filter(Number.isFinite).map((v) => v / 10 ** power);
-  let lo = Math.min(...scaled), hi = Math.max(...scaled);
+  let lo = minOf(scaled), hi = maxOf(scaled);
   if (zero) lo = Math.min(lo, 0), hi = Math.max(hi, 0);
   const digits = tickDigits(lo, hi);
   return `format(datum.value / ${10 ** power}, ",.${digits}f")`;

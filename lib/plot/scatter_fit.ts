@@ -21,6 +21,7 @@ import {
 } from "./chart.ts";
 import { fitLine } from "./least_squares.ts";
 import { figureWidth } from "./theme.ts";
+import { maxOf, minOf } from "./min_max.ts";
 
 /**
  * What {@link scatterFit} draws. Fields name keys of the rows.
@@ -62,7 +63,7 @@ export function scatterFit(rows: readonly Row[], opts: ScatterFitOptions): Chart
   if (rows.length < 2) throw new Error(`${fn}: rows must hold at least 2 points to fit a line.`);
   const xs = rows.map((r) => r[opts.x] as number), ys = rows.map((r) => r[opts.y] as number);
   const fit = fitLine(xs, ys);
-  const x0 = Math.min(...xs), x1 = Math.max(...xs);
+  const x0 = minOf(xs), x1 = maxOf(xs);
   const width = figureWidth(opts.width);
   const seriesValues = opts.series ? uniqueValues(rows, opts.series) : [];
   const xEnc = {

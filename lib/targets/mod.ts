@@ -25,23 +25,30 @@ export {
   type ResponseKind,
   type SparseResponse,
   type StudentEstimate,
+  TargetOptionError,
   TeacherOutputError,
   type TeacherRecord,
 } from "./records.ts";
 export {
   formatOf,
   newReadStats,
+  oneLine,
   type ReadOptions,
   type ReadStats,
   readTeacherOutputs,
 } from "./read.ts";
 export {
+  checkedRecordTarget,
+  checkTargetOptions,
   closestRowByCosine,
+  looksLikeProbability,
   matrixTarget,
   medoidIndex,
+  PROBABILITY_TOLERANCE,
   recordTarget,
   type ResponseMatrix,
   responseMatrix,
+  SpaceDetector,
   spread,
   type StudentSide,
   studentSide,
@@ -59,9 +66,17 @@ export {
   type SummaryOptions,
   TargetSummary,
 } from "./summary.ts";
-export { distillTargets, type DistillTargetsOptions, type DistillTargetsResult } from "./run.ts";
+export {
+  distillTargets,
+  type DistillTargetsOptions,
+  type DistillTargetsResult,
+  outputWriteError,
+  removeStaleTemporaries,
+  sameFile,
+} from "./run.ts";
 export {
   type ReportBlock,
+  reportFiles,
   type ReportOptions,
   type TargetReport,
   targetReport,

@@ -67,16 +67,54 @@ export function formatOf(path: string): "jsonl" | "csv" {
   return /\.csv(\.gz)?$/i.test(path) ? "csv" : "jsonl";
 }
 
+/** The file's lines, a batch per chunk read (one await per chunk, not per line). */
 async function* lines(
   path: string,
   stats: ReadStats,
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   let file: Deno.FsFile;
   try {
+    const st = await Deno.stat(path);
+    if (st.isDirectory) {
+      throw new TeacherOutputError(0, "--in", `${path} is a folder; give the teacher-output file.`);
+    }
     file = await Deno.open(path, { read: true });
   } catch (e) {
-    throw new TeacherOutputError(0, "--in", `cannot open ${path}: ${(e as Error).message}`);
+    if (e instanceof TeacherOutputError) throw e;
+    throw new TeacherOutputError(0, "--in", `cannot open ${path}: ${oneLine(e)}`);
   }
+  try {
+    yield* decodedLines(file, path, stats);
+  } catch (e) {
+    if (e instanceof TeacherOutputError) throw e;
+    throw new TeacherOutputError(
+      0,
+      "--in",
+      `cannot read ${path}: ${oneLine(e)}` +
+        (/gzip|deflate|compress|checksum|eof|unexpected end/i.test(oneLine(e))
+          ? " (a truncated or corrupt gzip file?)"
+          : ""),
+    );
+  } finally {
+    try {
+      file.close();
+    } catch {
+      // closed by its stream already
+    }
+  }
+}
+
+/** The first line of an error's message (no stack). */
+export function oneLine(e: unknown): string {
+  const m = e instanceof Error ? `${e.message}` : String(e);
+  return m.split("\n")[0].slice(0, 600);
+}
+
+async function* decodedLines(
+  file: Deno.FsFile,
+  path: string,
+  stats: ReadStats,
+): AsyncGenerator<string[]> {
   // Gzip is recognised by its magic bytes, whatever the name.
   const head = new Uint8Array(2);
   const got = await file.read(head);
@@ -99,14 +137,67 @@ async function* lines(
   let rest = "";
   for await (const chunk of bytes.pipeThrough(new TextDecoderStream())) {
     const text = rest + chunk;
+    const batch: string[] = [];
     let start = 0;
     for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", start)) {
-      yield text.charCodeAt(i - 1) === 13 ? text.slice(start, i - 1) : text.slice(start, i);
+      batch.push(text.charCodeAt(i - 1) === 13 ? text.slice(start, i - 1) : text.slice(start, i));
       start = i + 1;
     }
     rest = text.slice(start);
+    if (batch.length) yield batch;
   }
-  if (rest !== "") yield rest;
+  if (rest !== "") yield [rest];
+}
+
+/**
+ * The ids seen so far, with their lines; a number and its decimal text are
+ * the same id. While the ids are increasing numbers (the common case) no
+ * repeat is possible and they are only appended to an array; the maps are
+ * built from it the first time an id breaks the order.
+ */
+class IdSet {
+  #increasing = true;
+  #last = -Infinity;
+  #ids = new Float64Array(1024);
+  #lines = new Float64Array(1024);
+  #n = 0;
+  #numbers = new Map<number, number>();
+  #strings = new Map<string, number>();
+
+  /** The line of an earlier equal id, or undefined (then `id` is recorded at `line`). */
+  check(id: string | number, line: number): number | undefined {
+    if (this.#increasing) {
+      if (typeof id === "number" && id > this.#last) {
+        if (this.#n === this.#ids.length) {
+          const ids = new Float64Array(2 * this.#n), lines = new Float64Array(2 * this.#n);
+          ids.set(this.#ids);
+          lines.set(this.#lines);
+          this.#ids = ids;
+          this.#lines = lines;
+        }
+        this.#ids[this.#n] = id;
+        this.#lines[this.#n++] = line;
+        this.#last = id;
+        return undefined;
+      }
+      this.#increasing = false;
+      for (let i = 0; i < this.#n; i++) this.#numbers.set(this.#ids[i], this.#lines[i]);
+      this.#ids = this.#lines = new Float64Array(0);
+    }
+    if (typeof id === "number") {
+      const first = this.#numbers.get(id) ??
+        (this.#strings.size ? this.#strings.get(String(id)) : undefined);
+      if (first === undefined) this.#numbers.set(id, line);
+      return first;
+    }
+    let first = this.#strings.get(id);
+    if (first === undefined && this.#numbers.size) {
+      const n = Number(id);
+      if (id.trim() !== "" && String(n) === id) first = this.#numbers.get(n);
+    }
+    if (first === undefined) this.#strings.set(id, line);
+    return first;
+  }
 }
 
 /**
@@ -132,27 +223,43 @@ export async function* readTeacherOutputs(
   }
   const stats = opts.stats ?? newReadStats();
   const ctx: RecordContext = {};
+  // Ids must be unique; 1 and "1" count as the same id (a join on id could not tell them apart).
+  const seen = new IdSet();
   let lineNo = 0;
-  for await (const text of lines(path, stats)) {
-    lineNo++;
-    stats.lines = lineNo;
-    if (text.trim() === "") continue;
-    if (
-      format === "csv" && stats.records === 0 && stats.skipped === 0 && /^\s*"?id"?\s*,/.test(text)
-    ) {
-      continue; // header
+  for await (const batch of lines(path, stats)) {
+    for (const text of batch) {
+      lineNo++;
+      stats.lines = lineNo;
+      if (text.trim() === "") continue;
+      if (
+        format === "csv" && stats.records === 0 && stats.skipped === 0 &&
+        /^\s*"?id"?\s*,/.test(text)
+      ) {
+        continue; // header
+      }
+      let rec: TeacherRecord;
+      try {
+        rec = format === "csv"
+          ? parseCsvLine(text, ctx, lineNo)
+          : parseRecordLine(text, ctx, lineNo);
+        const first = seen.check(rec.id, lineNo);
+        if (first !== undefined) {
+          throw new TeacherOutputError(
+            lineNo,
+            "id",
+            `${JSON.stringify(rec.id)} repeats the id of line ${first} (ids must be unique; ` +
+              `1 and "1" count as the same id).`,
+          );
+        }
+      } catch (e) {
+        if (!opts.skipBad || !(e instanceof TeacherOutputError)) throw e;
+        stats.skipped++;
+        if (stats.errors.length < 10) stats.errors.push(e);
+        continue;
+      }
+      stats.records++;
+      yield rec;
     }
-    let rec: TeacherRecord;
-    try {
-      rec = format === "csv" ? parseCsvLine(text, ctx, lineNo) : parseRecordLine(text, ctx, lineNo);
-    } catch (e) {
-      if (!opts.skipBad || !(e instanceof TeacherOutputError)) throw e;
-      stats.skipped++;
-      if (stats.errors.length < 10) stats.errors.push(e);
-      continue;
-    }
-    stats.records++;
-    yield rec;
   }
   if (stats.records === 0) {
     throw new TeacherOutputError(

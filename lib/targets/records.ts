@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { csvParseRows } from "d3-dsv";
 
 /**
  * The kind of the responses in a file.
@@ -91,6 +92,24 @@ export class TeacherOutputError extends Error {
     super(line > 0 ? `line ${line}, ${field}: ${message}` : `${field}: ${message}`);
     this.line = line;
     this.field = field;
+  }
+}
+
+/**
+ * A bad option or argument (a missing --k for average-k, an unknown method,
+ * the output naming the input file): the command exits with status 2.
+ *
+ * @category Variance-aware targets for your teacher
+ */
+export class TargetOptionError extends Error {
+  /** Always "TargetOptionError". */
+  override name = "TargetOptionError";
+  /** The option at fault, e.g. `--k`. */
+  readonly option: string;
+  /** An error in `option`, saying `message`. */
+  constructor(option: string, message: string) {
+    super(`${option}: ${message}`);
+    this.option = option;
   }
 }
 
@@ -278,15 +297,26 @@ export function parseRecordLine(text: string, ctx: RecordContext, line: number):
 
 /**
  * Parse one CSV line of the numeric layout `id,response_1,...,response_k`
- * (empty trailing cells allowed, so inputs may have different k).
+ * (empty trailing cells allowed, so inputs may have different k). Cells are
+ * split by d3-dsv, so a quoted cell may hold commas and doubled quotes
+ * (`"x,1",1,2`); a quoted cell may not span lines. The id is kept as text.
  *
- * @throws TeacherOutputError for an empty id, no responses, or a cell that
- *   is not a finite number.
+ * @throws TeacherOutputError for an empty id, an unbalanced quote, no
+ *   responses, or a cell that is not a finite number.
  *
  * @category Variance-aware targets for your teacher
  */
 export function parseCsvLine(text: string, ctx: RecordContext, line: number): TeacherRecord {
-  const cells = text.split(",");
+  let quotes = 0;
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) quotes++;
+  if (quotes % 2 === 1) {
+    throw new TeacherOutputError(
+      line,
+      "record",
+      "has an unbalanced quote (a quoted cell may not span lines; double a quote inside one).",
+    );
+  }
+  const cells = quotes === 0 ? text.split(",") : csvParseRows(text)[0] ?? [""];
   const id = cells[0].trim();
   if (id === "") throw new TeacherOutputError(line, "id", "is empty: give each input an id.");
   const responses: number[] = [];
@@ -295,7 +325,11 @@ export function parseCsvLine(text: string, ctx: RecordContext, line: number): Te
     if (c === "") continue;
     const v = Number(c);
     if (!Number.isFinite(v)) {
-      throw new TeacherOutputError(line, `response_${j}`, `"${c}" is not a finite number.`);
+      throw new TeacherOutputError(
+        line,
+        `response_${j}`,
+        `${JSON.stringify(c.slice(0, 40))} is not a finite number.`,
+      );
     }
     responses.push(v);
   }

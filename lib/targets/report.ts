@@ -17,6 +17,7 @@ import { writeFilesAtomically } from "../plot/write_files.ts";
 import { fmt, pm } from "../report/prose.ts";
 import { tableToMarkdown } from "../report/formats.ts";
 import { cellText, headerText, type Table, table } from "../report/table.ts";
+import { TargetOptionError } from "./records.ts";
 import type { DistillTargetsResult } from "./run.ts";
 import { quantileSorted } from "./summary.ts";
 
@@ -102,17 +103,27 @@ export function targetReport(r: DistillTargetsResult, opts: ReportOptions): Targ
       width: "column",
     },
   );
+  // At a k where a single input contributes, the Monte Carlo SE is unknown (NaN); it is drawn
+  // without a band (zero width) and the text says so.
+  const noBand = curve.k.filter((_, i) => !Number.isFinite(curve.se[i]));
   if (curve.k.some((_, i) => curve.measured[i] > 0 && curve.theory[i] > 0)) {
     charts.averaging = lineBand(
-      curve.k.map((k, i) => ({
-        k,
-        measured: curve.measured[i],
-        // On the log axis the band is clipped below at a tenth of the value.
-        lower: Math.max(curve.measured[i] - 2 * curve.se[i], curve.measured[i] / 10),
-        upper: curve.measured[i] + 2 * curve.se[i],
-        finite: curve.theory[i],
-        law: mean / k,
-      })).filter((row) => row.measured > 0 && row.finite > 0),
+      curve.k.map((k, i) => {
+        const m = curve.measured[i], se = curve.se[i];
+        const band = Number.isFinite(se);
+        return {
+          k,
+          measured: m,
+          // On the log axis the band is clipped below at a tenth of the value.
+          lower: band ? Math.max(m - 2 * se, m / 10) : m,
+          upper: band ? m + 2 * se : m,
+          finite: curve.theory[i],
+          law: mean / k,
+        };
+      }).filter((row) =>
+        row.measured > 0 && row.finite > 0 && Number.isFinite(row.measured) &&
+        Number.isFinite(row.upper) && Number.isFinite(row.finite) && Number.isFinite(row.law)
+      ),
       {
         x: "k",
         y: "measured",
@@ -201,10 +212,46 @@ export function targetReport(r: DistillTargetsResult, opts: ReportOptions): Targ
     skipped: r.stats.skipped,
     seconds: r.seconds,
   };
-  const worstZ = curve.k.reduce(
-    (m, _, i) => Math.max(m, Math.abs(curve.measured[i] - curve.theory[i]) / (curve.se[i] || 1)),
-    0,
+  // The comparison in SE units only where the SE is known (two or more inputs at that k).
+  const zs = curve.k.map((_, i) =>
+    Number.isFinite(curve.se[i]) && curve.se[i] > 0 && curve.inputs[i] >= 2
+      ? Math.abs(curve.measured[i] - curve.theory[i]) / curve.se[i]
+      : NaN
   );
+  const withSe = zs.flatMap((z, i) => Number.isFinite(z) ? [i] : []);
+  const worstZ = withSe.reduce((m, i) => Math.max(m, zs[i]), 0);
+  const fewest = withSe.reduce((m, i) => Math.min(m, curve.inputs[i]), Infinity);
+  const ratios = curve.k.flatMap((_, i) =>
+    curve.theory[i] > 0 && Number.isFinite(curve.measured[i])
+      ? [curve.measured[i] / curve.theory[i]]
+      : []
+  );
+  const ratioText = ratios.length
+    ? `the measured/expected ratio runs from ${fmt(ratios.reduce((a, b) => Math.min(a, b)), 2)} ` +
+      `to ${fmt(ratios.reduce((a, b) => Math.max(a, b)), 2)}`
+    : "";
+  let curveText: string;
+  if (!curve.k.length) curveText = " (no input has two or more responses).";
+  else if (withSe.length === 0) {
+    curveText = `; over k = 1…${curve.k[curve.k.length - 1]} ${ratioText || "no comparison"} ` +
+      "(too few inputs at each k for a standard error).";
+  } else if (fewest < 30) {
+    curveText = `; over k = 1…${curve.k[curve.k.length - 1]} ${ratioText}. With as few as ` +
+      `${fmt(fewest)} inputs at a k the Monte Carlo SE is itself too uncertain (it can come ` +
+      "out near 0), so no comparison in SE units is made.";
+  } else {
+    curveText = `; over k = 1…${curve.k[curve.k.length - 1]} the measured curve is within ` +
+      `${fmt(worstZ, 2)} SE of it (at least ${fmt(fewest)} inputs at each k).`;
+  }
+  if (noBand.length) {
+    curveText += ` At k = ${noBand.join(", ")} a single input contributes, so there is no ` +
+      "standard error: drawn without a band and left out of the comparison.";
+  }
+  const fence = Number.isFinite(r.threshold)
+    ? `${fmt(r.flagged)} inputs are flagged as extreme (s² above Tukey's far-out fence ` +
+      `Q3 + 3·IQR = ${fmt(r.threshold)}).`
+    : `No input is flagged: fewer than 4 inputs have a variance, too few for Tukey's fence.`;
+  const oneResponse = s.variances.length - sorted.length;
   const blocks: ReportBlock[] = [
     { h1: `Teacher uncertainty report: ${opts.input}` },
     {
@@ -216,19 +263,18 @@ export function targetReport(r: DistillTargetsResult, opts: ReportOptions): Targ
     { h2: "The teacher's variance per input" },
     {
       p: `Mean s² ${fmt(mean)}, median ${fmt(quantileSorted(sorted, 0.5))}, 90th percentile ` +
-        `${fmt(quantileSorted(sorted, 0.9))}. ${fmt(r.flagged)} inputs are flagged as extreme ` +
-        `(s² above Tukey's far-out fence Q3 + 3·IQR = ${fmt(r.threshold)}).`,
+        `${fmt(quantileSorted(sorted, 0.9))}. ${fence}` +
+        (oneResponse
+          ? ` ${fmt(oneResponse)} inputs have one response and so no variance (null in the ` +
+            "targets); they are left out here."
+          : ""),
     },
     { chart: "variance" },
     { h2: "What averaging k responses buys" },
     {
       p: "Theorem 7.1: the label noise of the average of k responses is s²/k. Sub-sampling k of " +
         "the n responses given, the squared distance of the k-average to the n-average should be " +
-        "s²(1/k − 1/n)" +
-        (curve.k.length
-          ? `; over k = 1…${curve.k[curve.k.length - 1]} the measured curve is within ` +
-            `${fmt(worstZ, 2)} SE of it.`
-          : " (no input has two or more responses)."),
+        "s²(1/k − 1/n)" + curveText,
     },
     ...(charts.averaging ? [{ chart: "averaging" }] : []),
     { table: "recommend" },
@@ -281,10 +327,43 @@ function inlineMarkdown(s: string): string {
 }
 
 /**
+ * The files a report path writes: `.html` (or `.htm`) writes that page with
+ * the charts inline, plus `<base>.md` and its charts `<base>_<chart>.svg`
+ * beside it; `.md` writes the Markdown and its charts only.
+ *
+ * @throws TargetOptionError for any other ending.
+ *
+ * @category Variance-aware targets for your teacher
+ */
+export function reportFiles(
+  path: string,
+  charts: readonly string[],
+): { dir: string; base: string; html: string | null; names: string[] } {
+  const m = /^(.*?)([^/]+)\.(html?|md)$/i.exec(path);
+  if (!m || m[2] === "") {
+    throw new TargetOptionError(
+      "--report",
+      `must end in .html (page, Markdown and charts) or .md (Markdown and charts); got "${path}".`,
+    );
+  }
+  const dir = m[1] === "" ? "." : m[1] === "/" ? "/" : m[1].slice(0, -1);
+  const base = m[2];
+  const html = /^html?$/i.test(m[3]) ? `${base}.${m[3]}` : null;
+  const names = [
+    ...(html ? [html] : []),
+    `${base}.md`,
+    ...charts.map((c) => `${base}_${c}.svg`),
+  ];
+  return { dir, base, html, names };
+}
+
+/**
  * Write the report: `<base>.md` with the charts as `<base>_<chart>.svg`
- * beside it, and `<base>.html` with the charts inline. All files or none.
+ * beside it, and, when the path ends in `.html`, that page with the charts
+ * inline (see {@link reportFiles}). All files or none.
  *
  * @returns the paths written.
+ * @throws TargetOptionError when the path ends in neither `.html` nor `.md`.
  * @throws Error when writing fails (nothing new is then left behind).
  *
  * @example
@@ -298,8 +377,7 @@ export async function writeTargetReport(
   rep: TargetReport,
   htmlPath: string,
 ): Promise<string[]> {
-  const dir = htmlPath.includes("/") ? htmlPath.slice(0, htmlPath.lastIndexOf("/")) : ".";
-  const base = htmlPath.slice(dir.length + 1).replace(/\.html?$/i, "");
+  const { dir, base, html: htmlName } = reportFiles(htmlPath, Object.keys(rep.charts));
   const svgs: Record<string, string> = {};
   for (const [name, chart] of Object.entries(rep.charts)) svgs[name] = await renderSvg(chart);
   let md = rep.markdown;
@@ -327,10 +405,10 @@ ${html.join("\n")}
 </body></html>
 `;
   const files = [
-    { name: `${base}.html`, data: page },
+    ...(htmlName ? [{ name: htmlName, data: page }] : []),
     { name: `${base}.md`, data: md },
     ...Object.entries(svgs).map(([n, svg]) => ({ name: `${base}_${n}.svg`, data: svg })),
   ];
   await writeFilesAtomically(dir, files);
-  return files.map((f) => `${dir}/${f.name}`);
+  return files.map((f) => dir === "/" ? `/${f.name}` : `${dir}/${f.name}`);
 }

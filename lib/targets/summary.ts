@@ -152,17 +152,28 @@ export class TargetSummary {
   }
 
   #subsample(m: ResponseMatrix): void {
-    const { n, d, values } = m;
+    const { n, d } = m;
+    let values = m.values;
     if (n < 2) return;
     const full = this.#buf(0, d);
-    full.fill(0);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) full[j] += values[i * d + j];
-    let ss = 0;
-    for (let j = 0; j < d; j++) full[j] /= n;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) ss += (values[i * d + j] - full[j]) ** 2;
+    // Values near 1e308 overflow the sums: then work on the values divided by their largest
+    // absolute value, and scale the squared distances back by its square (`unit`).
+    let unit = 1, ss = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      full.fill(0);
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) full[j] += values[i * d + j];
+      ss = 0;
+      for (let j = 0; j < d; j++) full[j] /= n;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < d; j++) ss += (values[i * d + j] - full[j]) ** 2;
+      }
+      if (Number.isFinite(ss)) break;
+      let scale = 0;
+      for (const v of m.values) scale = Math.max(scale, Math.abs(v));
+      values = m.values.map((v) => v / scale);
+      unit = scale * scale;
     }
-    const s2 = ss / (n - 1) / d;
+    const s2 = ss / (n - 1) / d * unit;
     // One random permutation per input: its first k entries are a uniform random k-subset for
     // every k at once (the subsets of one input are nested; inputs stay independent).
     if (this.#perm.length < n) this.#perm = new Int32Array(n);
@@ -181,7 +192,7 @@ export class TargetSummary {
         sub[j] += values[pick * d + j];
         dist += (sub[j] / k - full[j]) ** 2;
       }
-      dist /= d;
+      dist = dist / d * unit;
       this.#sum[k - 1] += dist;
       this.#sumSq[k - 1] += dist * dist;
       this.#theory[k - 1] += s2 * (1 / k - 1 / n);
@@ -210,7 +221,9 @@ export class TargetSummary {
     this.#count.forEach((c, i) => {
       if (!c) return;
       const mean = this.#sum[i] / c;
-      const varr = c > 1 ? (this.#sumSq[i] / c - mean * mean) * c / (c - 1) : NaN;
+      let varr = c > 1 ? (this.#sumSq[i] / c - mean * mean) * c / (c - 1) : NaN;
+      // Equal draws: what is left of the difference is rounding, not spread.
+      if (varr <= 1e-12 * mean * mean) varr = 0;
       out.k.push(i + 1);
       out.measured.push(mean);
       out.se.push(Math.sqrt(Math.max(varr, 0) / c));

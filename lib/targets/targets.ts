@@ -36,7 +36,7 @@
  */
 import { optimalCombination } from "../linear/theory_averaging.ts";
 import type { Response, SparseResponse, StudentEstimate, TeacherRecord } from "./records.ts";
-import { TeacherOutputError } from "./records.ts";
+import { checkRecord, TargetOptionError, TeacherOutputError } from "./records.ts";
 
 /**
  * The target-making methods.
@@ -74,7 +74,11 @@ export interface TargetOptions {
   method: TargetMethod;
   /** Responses to use (required for `average-k`; for the others, the first k, default all). */
   k?: number;
-  /** How vector responses are read (default `auto`: a non-negative vector summing to 1 is a probability vector, anything else logits). */
+  /**
+   * How vector responses are read (default `auto`: decided once for all the
+   * vectors at hand, see {@link SpaceDetector}; `distillTargets` decides once
+   * for the whole file).
+   */
   space?: VectorSpace;
 }
 
@@ -129,21 +133,90 @@ function softmaxInto(logits: readonly number[], out: Float64Array, off: number):
   for (let j = 0; j < logits.length; j++) out[off + j] /= s;
 }
 
-function isProbability(v: readonly number[]): boolean {
+/**
+ * How far from 1 the sum of a probability vector may be (rounded
+ * probabilities, e.g. to 3 decimals, sum to 0.999 or 1.001): 1e-2.
+ *
+ * @category Variance-aware targets for your teacher
+ */
+export const PROBABILITY_TOLERANCE = 1e-2;
+
+/**
+ * Whether `v` can be a probability vector: every entry >= 0 and the sum
+ * within {@link PROBABILITY_TOLERANCE} of 1.
+ *
+ * @category Variance-aware targets for your teacher
+ */
+export function looksLikeProbability(v: readonly number[]): boolean {
   let s = 0;
   for (const x of v) {
-    if (x < 0) return false;
+    if (!(x >= 0)) return false;
     s += x;
   }
-  return Math.abs(s - 1) <= 1e-6;
+  return Math.abs(s - 1) <= PROBABILITY_TOLERANCE;
+}
+
+/**
+ * The `--space auto` rule, applied once to every vector of a file (or of one
+ * record, for {@link recordTarget}): when every vector is non-negative and
+ * sums to 1 within {@link PROBABILITY_TOLERANCE}, the vectors are
+ * probabilities; when none is, they are logits; a mix is an error (pass
+ * `--space probability` or `--space logit`).
+ *
+ * @category Variance-aware targets for your teacher
+ */
+export class SpaceDetector {
+  #prob: { line: number; field: string } | undefined;
+  #logit: { line: number; field: string } | undefined;
+  /** Look at one vector (`line` and `field` name it in the error). */
+  add(v: readonly number[], line: number, field: string): void {
+    if (looksLikeProbability(v)) this.#prob ??= { line, field };
+    else this.#logit ??= { line, field };
+  }
+  /**
+   * The space of all the vectors seen (`logit` when none was seen).
+   *
+   * @throws TeacherOutputError when some vectors are probabilities and some cannot be.
+   */
+  space(): "probability" | "logit" {
+    if (this.#prob && this.#logit) {
+      const p = this.#prob, l = this.#logit;
+      const where = (x: { line: number; field: string }) =>
+        x.line > 0 ? `line ${x.line}, ${x.field}` : x.field;
+      throw new TeacherOutputError(
+        Math.max(p.line, l.line),
+        p.line > l.line ? p.field : l.field,
+        `--space auto: ${where(p)} is a probability vector (non-negative, summing to 1 within ` +
+          `${PROBABILITY_TOLERANCE}) but ${where(l)} is not, and one space holds for the whole ` +
+          "file; pass --space probability or --space logit.",
+      );
+    }
+    return this.#prob ? "probability" : "logit";
+  }
+}
+
+function resolveSpace(
+  vectors: readonly (readonly number[])[],
+  space: VectorSpace,
+  line: number,
+  field = "responses",
+): "probability" | "logit" {
+  if (space !== "auto") return space;
+  const d = new SpaceDetector();
+  vectors.forEach((v, i) => d.add(v, line, `${field}[${i}]`));
+  return d.space();
 }
 
 /**
  * Numeric responses (numbers, vectors, top-k logits) as a dense matrix in
- * probability space (vectors) or as they are (numbers).
+ * probability space (vectors) or as they are (numbers). Probability vectors
+ * are divided by their sum (rounding leaves it within
+ * {@link PROBABILITY_TOLERANCE} of 1); logit vectors go through a softmax.
+ * With `space` `auto` the space is decided once for all of `responses`
+ * (see {@link SpaceDetector}).
  *
  * @throws TeacherOutputError when `space` is `probability` and a vector is
- *   not a probability vector.
+ *   not a probability vector, or `auto` finds a mix.
  *
  * @category Variance-aware targets for your teacher
  */
@@ -160,17 +233,21 @@ export function responseMatrix(
   if (Array.isArray(first)) {
     const d = first.length;
     const values = new Float64Array(n * d);
-    (responses as number[][]).forEach((v, i) => {
-      const prob = space === "probability" || (space === "auto" && isProbability(v));
+    const vectors = responses as number[][];
+    const prob = resolveSpace(vectors, space, line) === "probability";
+    vectors.forEach((v, i) => {
       if (prob) {
-        if (space === "probability" && !isProbability(v)) {
+        if (!looksLikeProbability(v)) {
           throw new TeacherOutputError(
             line,
             `responses[${i}]`,
-            "is not a probability vector (non-negative, summing to 1); use --space logit.",
+            "is not a probability vector (non-negative, summing to 1 within " +
+              `${PROBABILITY_TOLERANCE}); use --space logit.`,
           );
         }
-        values.set(v, i * d);
+        let sum = 0;
+        for (const x of v) sum += x;
+        for (let j = 0; j < d; j++) values[i * d + j] = v[j] / sum;
       } else softmaxInto(v, values, i * d);
     });
     return { n, d, values };
@@ -191,17 +268,31 @@ export function responseMatrix(
   throw new TeacherOutputError(line, "responses", "text responses need an embedder.");
 }
 
-/** Column means of rows `0..k-1`. */
+/**
+ * Column means of rows `0..k-1`; a column whose plain sum overflows (values
+ * near 1e308) is summed again divided by its largest absolute value.
+ */
 function meanRow(m: ResponseMatrix, k: number): Float64Array {
   const out = new Float64Array(m.d);
   for (let i = 0; i < k; i++) for (let j = 0; j < m.d; j++) out[j] += m.values[i * m.d + j];
-  for (let j = 0; j < m.d; j++) out[j] /= k;
+  for (let j = 0; j < m.d; j++) {
+    out[j] /= k;
+    if (!Number.isFinite(out[j])) {
+      let scale = 0, sum = 0;
+      for (let i = 0; i < k; i++) scale = Math.max(scale, Math.abs(m.values[i * m.d + j]));
+      for (let i = 0; i < k; i++) sum += m.values[i * m.d + j] / scale;
+      out[j] = sum / k * scale;
+    }
+  }
   return out;
 }
 
 /**
  * s²: the unbiased sample variance of rows `0..k-1`, averaged over columns
- * (NaN when k < 2).
+ * (NaN when k < 2). When the plain sum of squares overflows (values near
+ * 1e308) it is computed again on the values divided by their largest
+ * absolute value; the result is Infinity only when s² itself is beyond the
+ * largest double.
  *
  * @category Variance-aware targets for your teacher
  */
@@ -215,7 +306,14 @@ export function spread(
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < m.d; j++) ss += (m.values[i * m.d + j] - mu[j]) ** 2;
   }
-  return ss / (k - 1) / m.d;
+  if (Number.isFinite(ss)) return ss / (k - 1) / m.d;
+  let scale = 0;
+  for (let i = 0; i < k * m.d; i++) scale = Math.max(scale, Math.abs(m.values[i]));
+  ss = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < m.d; j++) ss += (m.values[i * m.d + j] / scale - mu[j] / scale) ** 2;
+  }
+  return ss / (k - 1) / m.d * scale * scale;
 }
 
 /**
@@ -321,11 +419,38 @@ export function weightsWithError(
   return { weightTeacher: c.weightTeacher, weightTeacherSe: se, variance: c.variance };
 }
 
+/**
+ * Check the options of {@link recordTarget}.
+ *
+ * @throws TargetOptionError for an unknown method or space, a k that is not
+ *   an integer >= 1, or `average-k` without k.
+ *
+ * @category Variance-aware targets for your teacher
+ */
+export function checkTargetOptions(opts: TargetOptions): void {
+  if (!opts || !(TARGET_METHODS as readonly unknown[]).includes(opts.method)) {
+    throw new TargetOptionError(
+      "--method",
+      `must be one of ${TARGET_METHODS.join(", ")}; got ${JSON.stringify(opts?.method)}.`,
+    );
+  }
+  if (opts.k !== undefined && !(Number.isInteger(opts.k) && opts.k >= 1)) {
+    throw new TargetOptionError("--k", `must be an integer >= 1; got ${opts.k}.`);
+  }
+  if (opts.method === "average-k" && opts.k === undefined) {
+    throw new TargetOptionError("--k", "average-k needs k: pass --k N.");
+  }
+  if (opts.space !== undefined && !["auto", "probability", "logit"].includes(opts.space)) {
+    throw new TargetOptionError(
+      "--space",
+      `must be auto, probability or logit; got ${JSON.stringify(opts.space)}.`,
+    );
+  }
+}
+
 function kUsed(rec: TeacherRecord, opts: TargetOptions): number {
   const n = rec.responses.length;
-  if (opts.method === "average-k" && opts.k === undefined) {
-    throw new TeacherOutputError(0, "--k", "average-k needs k: pass --k N.");
-  }
+  checkTargetOptions(opts);
   const k = opts.k ?? n;
   if (k > n) {
     throw new TeacherOutputError(
@@ -365,6 +490,14 @@ export function matrixTarget(
   const text = typeof rec.responses[0] === "string";
   const muT = meanRow(m, k);
   const s2 = spread(m, k, muT);
+  if (s2 === Infinity) {
+    throw new TeacherOutputError(
+      rec.line ?? 0,
+      "responses",
+      "are so large that their variance is beyond the largest double (about 1.8e308); " +
+        "rescale them (e.g. divide by 1e10) and scale the targets back.",
+    );
+  }
   const teacherVariance = Number.isNaN(s2) ? null : s2;
   let vec: Float64Array | null = null, chosen: number | null = null;
   let targetVariance: number | null = teacherVariance === null ? null : teacherVariance / k;
@@ -429,10 +562,12 @@ export function matrixTarget(
 
 /**
  * The target of one numeric input (numbers, probability or logit vectors,
- * top-k logits).
+ * top-k logits). The record is checked first, as the reader checks a line.
  *
- * @throws TeacherOutputError as {@link matrixTarget}, and for text
- *   responses (use the text path, which embeds them).
+ * @throws TeacherOutputError for a bad record (a missing id, no responses,
+ *   a NaN or infinite value, mixed kinds), as {@link matrixTarget}, and for
+ *   text responses (use the text path, which embeds them).
+ * @throws TargetOptionError for an unknown method, a bad k or space.
  *
  * @example
  * ```ts
@@ -445,12 +580,41 @@ export function matrixTarget(
 export function recordTarget(
   rec: TeacherRecord,
   opts: TargetOptions,
-  m: ResponseMatrix = responseMatrix(rec.responses, opts.space, rec.line),
+  m?: ResponseMatrix,
 ): Target {
+  checkTargetOptions(opts);
+  const line = typeof rec?.line === "number" && rec.line > 0 ? rec.line : 0;
+  const checked = checkRecord(rec, {}, line);
+  if (rec.line === undefined) delete checked.line;
+  return checkedRecordTarget(checked, opts, m);
+}
+
+/**
+ * {@link recordTarget} for a record the reader has already checked (no second check).
+ *
+ * @category Variance-aware targets for your teacher
+ */
+export function checkedRecordTarget(
+  rec: TeacherRecord,
+  opts: TargetOptions,
+  m?: ResponseMatrix,
+): Target {
+  const space = opts.space ?? "auto";
+  let resolved: VectorSpace = space;
+  if (space === "auto" && Array.isArray(rec.responses[0])) {
+    // One space for the record's responses and the student's samples together.
+    const d = new SpaceDetector();
+    (rec.responses as number[][]).forEach((v, i) => d.add(v, rec.line ?? 0, `responses[${i}]`));
+    if (Array.isArray(rec.student) && opts.method === "variance-weighted") {
+      (rec.student as number[][]).forEach((v, i) => d.add(v, rec.line ?? 0, `student[${i}]`));
+    }
+    resolved = d.space();
+  }
+  m ??= responseMatrix(rec.responses, resolved, rec.line);
   let student: StudentSide | undefined;
   if (rec.student && opts.method === "variance-weighted") {
     student = Array.isArray(rec.student)
-      ? studentSide(responseMatrix(rec.student, opts.space, rec.line), rec.line)
+      ? studentSide(responseMatrix(rec.student, resolved, rec.line), rec.line)
       : studentSide(rec.student, rec.line);
   }
   return matrixTarget(rec, m, opts, student);

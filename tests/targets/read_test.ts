@@ -173,3 +173,54 @@ Deno.test("targets carry their variance, k and the extreme-spread flag; the repo
     );
   });
 });
+
+Deno.test('item 4: the reader refuses a repeated id (1 against "1"), naming both lines; --skip-bad skips it', async () => {
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(
+      `${dir}/in.jsonl`,
+      `{"id":1,"responses":[1]}\n{"id":"a","responses":[2]}\n{"id":"1","responses":[3]}\n`,
+    );
+    const m = await rejects(async () => {
+      for await (const _ of readTeacherOutputs(`${dir}/in.jsonl`)) { /* read all */ }
+    }, "line 3, id");
+    assert(m.includes("line 1"), m);
+    const ids = [];
+    for await (const r of readTeacherOutputs(`${dir}/in.jsonl`, { skipBad: true })) ids.push(r.id);
+    assertEquals(ids, [1, "a"]);
+    // Increasing numbers first (kept without a map), then a repeat of an earlier one, or its text.
+    for (const [later, line] of [["2", 4], ['"3"', 4], ["1.5", 0]] as const) {
+      await Deno.writeTextFile(
+        `${dir}/inc.jsonl`,
+        `{"id":1,"responses":[1]}\n{"id":2,"responses":[1]}\n{"id":3,"responses":[1]}\n` +
+          `{"id":${later},"responses":[1]}\n`,
+      );
+      const got = [];
+      try {
+        for await (const r of readTeacherOutputs(`${dir}/inc.jsonl`)) got.push(r.id);
+        assertEquals([line, got.length], [0, 4]);
+      } catch (e) {
+        assert((e as Error).message.startsWith(`line ${line}, id`), (e as Error).message);
+      }
+    }
+  });
+});
+
+Deno.test("items 6 and 7: a folder or a cut gzip is a one-line TeacherOutputError; quoted CSV cells", async () => {
+  await withDir(async (dir) => {
+    const read = async (p: string) => {
+      const out = [];
+      for await (const r of readTeacherOutputs(p)) out.push([r.id, r.responses]);
+      return out;
+    };
+    await Deno.mkdir(`${dir}/folder`);
+    await rejects(() => read(`${dir}/folder`), "is a folder");
+    const gz = await gzip(
+      Array.from({ length: 3000 }, (_, i) => `{"id":${i},"responses":[${i},2]}\n`).join(""),
+    );
+    await Deno.writeFile(`${dir}/cut.jsonl.gz`, gz.subarray(0, gz.length - 9));
+    const m = await rejects(() => read(`${dir}/cut.jsonl.gz`), "cannot read");
+    assert(!m.includes("\n"), m);
+    await Deno.writeTextFile(`${dir}/q.csv`, `"id","r1"\n"x,1",1,2\n"a ""b""", 3\n`);
+    assertEquals(await read(`${dir}/q.csv`), [["x,1", [1, 2]], ['a "b"', [3]]]);
+  });
+});

@@ -1,6 +1,13 @@
 import { recordTarget } from "../../lib/targets/targets.ts";
 import { TargetSummary } from "../../lib/targets/summary.ts";
-import { responseMatrix } from "../../lib/targets/targets.ts";
+import {
+  looksLikeProbability,
+  PROBABILITY_TOLERANCE,
+  responseMatrix,
+  SpaceDetector,
+  spread,
+} from "../../lib/targets/targets.ts";
+import { TargetOptionError, TeacherOutputError } from "../../lib/targets/records.ts";
 import { Rng } from "../../lib/random.ts";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
 
@@ -125,4 +132,70 @@ Deno.test("the flag fence is Q3 + 3 IQR of the per-input variances", () => {
   // variances 0.5, 0.5, 0.5, 2, 50: Q1 0.5, Q3 2, fence 2 + 3·1.5 = 6.5.
   assertEquals(s.flagThreshold(), 6.5);
   assertEquals(s.top[0].teacherVariance, 50);
+});
+
+Deno.test("item 15: recordTarget refuses NaN responses, a missing id and an unknown method by name", () => {
+  assertThrows(
+    () => recordTarget(rec([1, NaN, 3]), { method: "mean" }),
+    TeacherOutputError,
+    "line 7, responses[1]: NaN is not a finite number",
+  );
+  assertThrows(
+    () => recordTarget({ responses: [1, 2] } as never, { method: "mean" }),
+    TeacherOutputError,
+    "id: is missing",
+  );
+  assertThrows(
+    () => recordTarget(rec([1, 2]), { method: "mode" as never }),
+    TargetOptionError,
+    '--method: must be one of mean, average-k, variance-weighted, medoid; got "mode"',
+  );
+  assertThrows(() => recordTarget(rec([1, 2]), { method: "average-k" }), TargetOptionError, "--k");
+  assertThrows(
+    () => recordTarget(rec([1, 2]), { method: "mean", k: 1.5 }),
+    TargetOptionError,
+    "--k",
+  );
+  assertThrows(
+    () => recordTarget(rec([[1, 2], [1]]), { method: "mean" }),
+    TeacherOutputError,
+    "has length 1",
+  );
+});
+
+Deno.test("item 5: --space auto reads all vectors in one space (rounded probabilities, a mix is an error)", () => {
+  assertEquals(PROBABILITY_TOLERANCE, 1e-2);
+  assert(looksLikeProbability([0.7, 0.2, 0.099]) && !looksLikeProbability([0.7, 0.2, 0.05]));
+  assert(!looksLikeProbability([1.2, -0.2]));
+  // Sums 0.999 and 1.000: both probabilities, divided by their sums.
+  const t = recordTarget(rec([[0.7, 0.2, 0.099], [0.7, 0.2, 0.1]]), { method: "mean" });
+  const target = t.target as number[];
+  assertAlmostEquals(target[0], (0.7 / 0.999 + 0.7) / 2, 1e-12);
+  assertAlmostEquals(target.reduce((a, b) => a + b), 1, 1e-12);
+  assertThrows(
+    () => recordTarget(rec([[0.7, 0.2, 0.1], [2, -1, 0.5]]), { method: "mean" }),
+    TeacherOutputError,
+    "--space auto",
+  );
+  // Forced: --space logit reads the same vectors as logits.
+  const l = recordTarget(rec([[0.7, 0.2, 0.1], [2, -1, 0.5]]), { method: "mean", space: "logit" });
+  assertAlmostEquals((l.target as number[]).reduce((a, b) => a + b), 1, 1e-12);
+  const d = new SpaceDetector();
+  d.add([0.5, 0.5], 1, "responses[0]");
+  d.add([3, 1], 4, "responses[2]");
+  assertThrows(() => d.space(), TeacherOutputError, "line 4, responses[2]");
+  assertEquals(new SpaceDetector().space(), "logit");
+});
+
+Deno.test("item 9: the mean and s² of values near 1e308 are computed without overflow", () => {
+  const t = recordTarget(rec([1.7e308, 1.7e308]), { method: "mean" });
+  assertEquals([t.target, t.teacherVariance], [1.7e308, 0]);
+  // The plain sum of squares overflows, the scaled one gives 1e600, beyond doubles: Infinity.
+  assertEquals(spread(responseMatrix([1e300, 3e300, 2e300])), Infinity);
+  assertEquals(spread(responseMatrix([1.5e308, 1.5e308, 1.5e308])), 0);
+  assertThrows(
+    () => recordTarget(rec([1.7e308, -1.7e308]), { method: "mean" }),
+    TeacherOutputError,
+    "beyond the largest double",
+  );
 });

@@ -5,6 +5,7 @@
  */
 import { loadUseEmbedder } from "../../lib/llm/embed/use.ts";
 import { distillTargets } from "../../lib/targets/run.ts";
+import { targetReport, writeTargetReport } from "../../lib/targets/report.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 Deno.test("text targets: the answer nearest the mean embedding, and variance weighting with the student's samples", async () => {
@@ -39,6 +40,13 @@ Deno.test("text targets: the answer nearest the mean embedding, and variance wei
         embedder: use,
       });
       assertEquals(r.kind, "text");
+      if (method === "mean") {
+        // Issue 26 item 1: q1 alone has more than 2 responses, so k = 2 and 3 have one input each
+        // (no SE); the report used to crash on the NaN band.
+        await writeTargetReport(targetReport(r, { method, input: "in.jsonl" }), `${dir}/r.html`);
+        const md = await Deno.readTextFile(`${dir}/r.md`);
+        assert(md.includes("a single input contributes"), md);
+      }
       const out = (await Deno.readTextFile(`${dir}/out.jsonl`)).trim().split("\n").map((l) =>
         JSON.parse(l)
       );

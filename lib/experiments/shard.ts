@@ -34,7 +34,7 @@ import type { Chart } from "../plot/chart.ts";
 import type { Claim } from "../report/claims.ts";
 import { tableToCsv, tableToLatex, tableToMarkdown } from "../report/formats.ts";
 import type { Table } from "../report/table.ts";
-import { decodeValue, encodeValue, hashValue, sha256 } from "./shard_codec.ts";
+import { decodeValue, encodeValue, hashValue, sha256, ShardCodecError } from "./shard_codec.ts";
 import { type PlainSweep, type SweepStep, withSweepInterceptor } from "./shard_hook.ts";
 import type { SweepOptions } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
@@ -73,6 +73,21 @@ export class ShardCorruptError extends ShardError {
 export class ShardPlanMismatchError extends ShardError {
   override name = "ShardPlanMismatchError";
 }
+/**
+ * The output folder already holds another run's shard under this shard's
+ * name (another experiment, scale, configuration or commit): a usage error,
+ * refused before any work (use another folder, or `--restart` to replace it).
+ */
+export class ShardConflictError extends ShardArgumentError {
+  override name = "ShardConflictError";
+}
+/** Another process holds this shard's lock (the same shard is already running). */
+export class ShardLockedError extends ShardError {
+  override name = "ShardLockedError";
+}
+
+/** The most shards a run may have (a Slurm array is far smaller; a bigger count is a typo). */
+export const MAX_SHARDS = 100_000;
 
 // ------------------------------------------------------------------ the experiment contract
 
@@ -175,7 +190,11 @@ export interface ShardManifest {
   configHash: string;
   /** SHA-256 of the identity fields above: the resume key. */
   key: string;
-  status: "running" | "complete" | "failed";
+  /**
+   * "interrupted": stopped by SIGINT or SIGTERM (tools/shard.ts records it), or
+   * read back as such when a "running" shard's process is gone from this host.
+   */
+  status: "running" | "complete" | "failed" | "interrupted";
   started: string;
   updated: string;
   /** Seconds since the shard started. */
@@ -197,6 +216,8 @@ export interface ShardManifest {
    */
   stoppedBy?: string;
   host: string;
+  /** The process that ran (or runs) the shard, on `host`. */
+  pid?: number;
 }
 
 interface ResultsFile {
@@ -245,19 +266,141 @@ export async function gitState(): Promise<{ commit: string; dirty: boolean }> {
   }
 }
 
+/**
+ * The temporary file a write to `path` goes through (renamed over `path`
+ * when complete): `<path>.tmp-<pid>`, so an interrupted process's leftovers
+ * are its own (tools/shard.ts removes them on SIGINT/SIGTERM).
+ */
+export function tempPath(path: string, pid = Deno.pid): string {
+  return `${path}.tmp-${pid}`;
+}
+
+/**
+ * Set while this process is being interrupted (tools/shard.ts's signal
+ * guard): no write may then replace a file, so the manifest the guard marks
+ * "interrupted" stays so.
+ */
+export const interruption = { stopped: false };
+
 async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}`;
+  if (interruption.stopped) return;
+  const tmp = tempPath(path);
   await Deno.writeTextFile(tmp, text);
+  if (interruption.stopped) {
+    await Deno.remove(tmp).catch(() => {});
+    return;
+  }
   await Deno.rename(tmp, path);
 }
 
-async function readJson<T>(path: string): Promise<T | null> {
+/**
+ * A JSON file's value, or null when there is no such file.
+ *
+ * @throws ShardCorruptError naming the file when it is not JSON (`fix` says what to do).
+ */
+async function readJsonFile(path: string, fix: string): Promise<unknown> {
+  let text: string;
   try {
-    return JSON.parse(await Deno.readTextFile(path)) as T;
+    text = await Deno.readTextFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ShardCorruptError(
+      `${path} is not valid JSON (${e instanceof Error ? e.message : e}); ${fix}.`,
+    );
+  }
+}
+
+const isInt = (x: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): x is number =>
+  Number.isSafeInteger(x) && (x as number) >= min && (x as number) <= max;
+const isStr = (x: unknown): x is string => typeof x === "string";
+const STATUSES = ["running", "complete", "failed", "interrupted"] as const;
+
+/**
+ * Check that `data` (read from `path`) is a shard manifest of format 1:
+ * every field of the right type, the index within the shard count, the
+ * sweeps' offsets consecutive.
+ *
+ * @throws ShardCorruptError naming the file and the first bad field.
+ *
+ * @category Sharding
+ */
+export function parseManifest(data: unknown, path: string): ShardManifest {
+  const bad = (what: string) =>
+    new ShardCorruptError(
+      `${path} is not a shard manifest (format 1): ${what}; remove it or rerun that shard.`,
+    );
+  if (data === null || typeof data !== "object" || Array.isArray(data)) throw bad("not an object");
+  const m = data as Record<string, unknown>;
+  if (m.format !== 1) throw bad(`format is ${JSON.stringify(m.format)}`);
+  for (const f of ["experiment", "commit", "configHash", "key", "started", "updated", "host"]) {
+    if (!isStr(m[f])) throw bad(`${f} is not a string`);
+  }
+  if (!(SCALES as readonly unknown[]).includes(m.scale)) {
+    throw bad(`scale ${JSON.stringify(m.scale)} is not one of ${SCALES.join(", ")}`);
+  }
+  if (typeof m.seed !== "number" || !Number.isFinite(m.seed)) throw bad("seed is not a number");
+  if (!isInt(m.shards, 1, MAX_SHARDS)) throw bad(`shards is not a whole number 1..${MAX_SHARDS}`);
+  if (!isInt(m.index, 0, (m.shards as number) - 1)) throw bad("index is not within 0..shards-1");
+  if (typeof m.dirty !== "boolean") throw bad("dirty is not true or false");
+  if (!(STATUSES as readonly unknown[]).includes(m.status)) {
+    throw bad(`status ${JSON.stringify(m.status)} is not one of ${STATUSES.join(", ")}`);
+  }
+  if (typeof m.seconds !== "number" || !(m.seconds >= 0)) throw bad("seconds is not a number");
+  if (!isInt(m.unitsDone) || !isInt(m.unitsOwned)) throw bad("unitsDone or unitsOwned");
+  if (!Array.isArray(m.sweeps)) throw bad("sweeps is not a list");
+  let offset = 0;
+  for (const [c, sw] of (m.sweeps as unknown[]).entries()) {
+    const w = sw as Record<string, unknown> | null;
+    if (
+      w === null || typeof w !== "object" || !isStr(w.label) || !isInt(w.items, 1) ||
+      !isStr(w.itemsHash) || w.offset !== offset
+    ) throw bad(`sweep ${c} is not {label, items, itemsHash, offset ${offset}}`);
+    offset += w.items as number;
+  }
+  for (const f of ["resultsHash", "error", "stoppedBy"]) {
+    if (m[f] !== undefined && !isStr(m[f])) throw bad(`${f} is not a string`);
+  }
+  if (m.status === "complete" && !isStr(m.resultsHash)) throw bad("complete without resultsHash");
+  if (m.pid !== undefined && !isInt(m.pid, 1)) throw bad("pid is not a process id");
+  return m as unknown as ShardManifest;
+}
+
+/**
+ * Whether process `pid` on `host` still runs: false when `host` is this
+ * machine and no such Deno process exists (a PID reused by another program
+ * counts as gone), null when it cannot be told (another host, no /proc).
+ *
+ * @category Sharding
+ */
+export function processAlive(pid: number, host: string): boolean | null {
+  if (host !== Deno.hostname()) return null;
+  try {
+    Deno.statSync("/proc/self");
+  } catch {
+    return null;
+  }
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes("deno");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The manifest's status as it stands: "interrupted" for a "running" shard
+ * whose process is gone from this host (killed without a chance to say so).
+ *
+ * @category Sharding
+ */
+export function liveStatus(m: ShardManifest): ShardManifest["status"] {
+  return m.status === "running" && m.pid !== undefined && processAlive(m.pid, m.host) === false
+    ? "interrupted"
+    : m.status;
 }
 
 const SCALES: readonly Scale[] = ["smoke", "default", "paper"];
@@ -273,8 +416,10 @@ export function checkShardArgs(scale: string, shards: number, index?: number): v
       `--scale must be one of ${SCALES.join(", ")}; got "${scale}".`,
     );
   }
-  if (!Number.isInteger(shards) || shards < 1) {
-    throw new ShardArgumentError(`--shards must be a whole number >= 1; got ${shards}.`);
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+    throw new ShardArgumentError(
+      `--shards must be a whole number from 1 to ${MAX_SHARDS}; got ${shards}.`,
+    );
   }
   if (index !== undefined && (!Number.isInteger(index) || index < 0 || index >= shards)) {
     throw new ShardArgumentError(
@@ -333,7 +478,9 @@ export async function completeManifest(
   key: string,
 ): Promise<ShardManifest | null> {
   const stem = `${out}/${shardStem(index, shards)}`;
-  const m = await readJson<ShardManifest>(`${stem}.manifest.json`).catch(() => null);
+  const m = await readJsonFile(`${stem}.manifest.json`, "").catch(() => null) as
+    | ShardManifest
+    | null;
   if (m?.status !== "complete" || m.key !== key) return null;
   const text = await Deno.readTextFile(`${stem}.results.json`).catch(() => null);
   return text !== null && await sha256(text) === m.resultsHash ? m : null;
@@ -566,6 +713,28 @@ interface ShardFile {
   manifest: ShardManifest;
 }
 
+/** A results file's content, checked for shape. @throws ShardCorruptError naming the file. */
+function parseResults(text: string, path: string): ResultsFile {
+  const bad = (what: string) =>
+    new ShardCorruptError(`${path} is not a shard results file: ${what}; rerun that shard.`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw bad(`not valid JSON (${e instanceof Error ? e.message : e})`);
+  }
+  const r = data as Partial<ResultsFile> | null;
+  if (r === null || typeof r !== "object" || !isStr(r.key) || !Array.isArray(r.records)) {
+    throw bad("not {key, records}");
+  }
+  for (const x of r.records) {
+    if (x === null || typeof x !== "object" || !isInt(x.sweep) || !isInt(x.index)) {
+      throw bad("a record is not {sweep, index, value}");
+    }
+  }
+  return r as ResultsFile;
+}
+
 async function readManifests(dir: string): Promise<ShardFile[]> {
   let entries: Deno.DirEntry[];
   try {
@@ -582,13 +751,10 @@ async function readManifests(dir: string): Promise<ShardFile[]> {
     .map((e) => e.name).sort();
   const out: ShardFile[] = [];
   for (const file of files) {
-    const manifest = await readJson<ShardManifest>(`${dir}/${file}`);
-    if (!manifest || manifest.format !== 1) {
-      throw new ShardCorruptError(
-        `${dir}/${file} is not a shard manifest (format 1); remove it or rerun that shard.`,
-      );
-    }
-    out.push({ file, manifest });
+    const path = `${dir}/${file}`;
+    const data = await readJsonFile(path, "remove it or rerun that shard");
+    if (data === null) continue; // removed since the listing
+    out.push({ file, manifest: parseManifest(data, path) });
   }
   return out;
 }
@@ -663,17 +829,26 @@ export async function checkShards(dir: string): Promise<CheckedShards> {
     byIndex.set(manifest.index, file);
   }
   const missing: string[] = [];
-  for (let i = 0; i < N; i++) {
+  let notComplete = N - files.filter((f) => f.manifest.status === "complete").length;
+  for (let i = 0; i < N && missing.length < 20; i++) {
     const file = byIndex.get(i);
     const m = files.find((f) => f.file === file)?.manifest;
     if (!m) missing.push(`${i} (no manifest)`);
     else if (m.status !== "complete") {
-      missing.push(`${i} (${m.status}${m.error ? `: ${m.error}` : ""})`);
+      const st = liveStatus(m);
+      const why = st !== m.status
+        ? `: its process ${m.pid} is gone`
+        : m.error
+        ? `: ${m.error}`
+        : "";
+      missing.push(`${i} (${st}${why})`);
     }
   }
+  if (notComplete > missing.length) missing.push(`... (${notComplete - missing.length} more)`);
+  notComplete = Math.max(notComplete, missing.length);
   if (missing.length > 0) {
     throw new ShardMissingError(
-      `${dir}: ${missing.length} of ${N} shards are not complete: ${
+      `${dir}: ${notComplete} of ${N} shards are not complete: ${
         missing.join(", ")
       }; run them (deno task shard ${first.experiment} --scale ${first.scale} --shards ${N} --index I --out ${dir}) and merge again.`,
     );
@@ -699,7 +874,7 @@ export async function checkShards(dir: string): Promise<CheckedShards> {
         }; rerun shard ${manifest.index} with --force.`,
       );
     }
-    const res = JSON.parse(text) as ResultsFile;
+    const res = parseResults(text, `${dir}/${file.replace(/manifest\.json$/, "results.json")}`);
     if (res.key !== manifest.key) {
       throw new ShardCorruptError(
         `${file}: its results were written under another key; rerun shard ${manifest.index} with --force.`,
@@ -716,6 +891,14 @@ export async function checkShards(dir: string): Promise<CheckedShards> {
       if (records.has(k)) {
         throw new ShardDuplicateError(
           `step ${k} is recorded twice (again in ${file}); rerun shard ${manifest.index} with --force.`,
+        );
+      }
+      try {
+        decodeValue(r.value);
+      } catch (e) {
+        if (!(e instanceof ShardCodecError)) throw e;
+        throw new ShardCorruptError(
+          `${file}: step ${k} cannot be decoded (${e.message}); rerun shard ${manifest.index} with --force.`,
         );
       }
       records.set(k, r.value);
@@ -802,8 +985,13 @@ export async function mergeShards<C extends ExperimentConfig, R>(
       }.`,
     );
   }
-  const here = await gitState();
-  if (!opts.allowOtherCommit && here.commit !== identity.commit) {
+  if (config.seed !== identity.seed) {
+    throw new ShardMismatchError(
+      `the shards' seed ${identity.seed} is not ${exp.name}'s ${identity.scale} seed at this checkout (${config.seed}); merge at the shards' commit ${identity.commit}.`,
+    );
+  }
+  const here = opts.allowOtherCommit ? null : await gitState();
+  if (here && here.commit !== identity.commit) {
     throw new ShardCommitMismatchError(
       `the shards were made at commit ${identity.commit} but this checkout is at ${here.commit}; merge at the shards' commit (git checkout ${identity.commit}) or pass --allow-other-commit.`,
     );
@@ -872,8 +1060,9 @@ export async function mergeShards<C extends ExperimentConfig, R>(
   }
   const target = opts.outDir ?? `${dir}/merged`;
   if (opts.dryRun) return { result, files: [], checked };
-  // Write into a fresh folder beside the target, then swap it in: all or nothing.
-  const tmp = `${target}.tmp-${Deno.pid}`;
+  // Write into a fresh folder beside the target, then swap it in: all or nothing. An earlier
+  // merge is moved aside first and removed after, so the target is always one whole merge.
+  const tmp = tempPath(target), old = `${target}.old-${Deno.pid}`;
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
   await Deno.mkdir(tmp, { recursive: true });
   try {
@@ -882,8 +1071,17 @@ export async function mergeShards<C extends ExperimentConfig, R>(
       const { save } = await import("../plot/save.ts");
       for (const [name, ch] of charts) await save(ch, name, { dir: tmp, meta });
     }
-    await Deno.remove(target, { recursive: true }).catch(() => {});
-    await Deno.rename(tmp, target);
+    const hadOld = await Deno.rename(target, old).then(() => true, (e) => {
+      if (e instanceof Deno.errors.NotFound) return false;
+      throw e;
+    });
+    try {
+      await Deno.rename(tmp, target);
+    } catch (e) {
+      if (hadOld) await Deno.rename(old, target).catch(() => {});
+      throw e;
+    }
+    if (hadOld) await Deno.remove(old, { recursive: true }).catch(() => {});
   } catch (e) {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     throw e;
@@ -895,10 +1093,31 @@ export async function mergeShards<C extends ExperimentConfig, R>(
 /**
  * Read a merged (or single-run) result.json back.
  *
+ * @throws ShardArgumentError when there is no such file; ShardCorruptError
+ *   when it is not a result in the lossless encoding.
+ *
  * @category Sharding
  */
 export async function readResult(path: string): Promise<unknown> {
-  return decodeValue(JSON.parse(await Deno.readTextFile(path)));
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
+      throw new ShardArgumentError(
+        `${path}: no such result file; pass the result.json of a run (deno task shard <experiment> --single --out DIR writes DIR/result.json, a merge DIR/merged/result.json).`,
+      );
+    }
+    throw e;
+  }
+  try {
+    return decodeValue(JSON.parse(text));
+  } catch (e) {
+    if (!(e instanceof SyntaxError || e instanceof ShardCodecError)) throw e;
+    throw new ShardCorruptError(
+      `${path} is not a result file (${e.message}); rerun the run that wrote it.`,
+    );
+  }
 }
 
 /**
@@ -949,7 +1168,11 @@ export function firstDifference(
  */
 export interface ShardState {
   index: number;
-  state: "done" | "running" | "failed" | "not started";
+  /**
+   * "interrupted": stopped by a signal, or "running" in its manifest while its
+   * process is gone from this host (rerun it).
+   */
+  state: "done" | "running" | "failed" | "interrupted" | "not started";
   unitsDone: number;
   /** Steps it owns (estimated from a complete shard's sweeps when known), or null. */
   unitsOwned: number | null;
@@ -1006,9 +1229,12 @@ export async function shardStatus(dir: string): Promise<{
       });
       continue;
     }
-    const state = m.status === "complete" ? "done" : m.status;
+    const live = liveStatus(m);
+    const state = live === "complete" ? "done" : live;
     const left = state === "done"
       ? 0
+      : state === "failed" || state === "interrupted"
+      ? null
       : owned !== null && perStep !== null
       ? Math.max(0, owned - m.unitsDone) * perStep
       : null;
@@ -1020,18 +1246,23 @@ export async function shardStatus(dir: string): Promise<{
       seconds: m.seconds,
       sinceUpdate: (nowMs - Date.parse(m.updated)) / 1000,
       leftSeconds: left,
-      error: m.error,
+      error: live !== m.status ? `its process ${m.pid} on ${m.host} is gone` : m.error,
     });
   }
   const count = (s: ShardState["state"]) => states.filter((x) => x.state === s).length;
+  const stopped = states.filter((x) => x.state === "failed" || x.state === "interrupted");
   const lefts = states.map((s) => s.leftSeconds);
   const leftSeconds = lefts.some((x) => x === null) ? null : Math.max(0, ...(lefts as number[]));
   const summary = `${files[0].manifest.experiment} (${files[0].manifest.scale}), ${N} shards: ${
     count("done")
   } done, ${count("running")} running, ${count("failed")} failed, ${
     count("not started")
-  } not started; ${
-    leftSeconds === null
+  } not started${count("interrupted") > 0 ? `, ${count("interrupted")} interrupted` : ""}; ${
+    stopped.length > 0
+      ? `time left unknown until shard${stopped.length > 1 ? "s" : ""} ${
+        stopped.map((x) => x.index).join(", ")
+      } ${stopped.length > 1 ? "are" : "is"} rerun`
+      : leftSeconds === null
       ? "time left unknown (no step finished yet)"
       : `about ${leftSeconds.toFixed(0)} s left`
   }`;

@@ -276,17 +276,19 @@ export function tempPath(path: string, pid = Deno.pid): string {
 }
 
 /**
- * Set while this process is being interrupted (tools/shard.ts's signal
- * guard): no write may then replace a file, so the manifest the guard marks
- * "interrupted" stays so.
+ * Set (to 1, from another thread: tools/shard_guard.ts) while this process
+ * is being interrupted: no write may then replace a file, so the manifest the
+ * guard marks "interrupted" stays so.
  */
-export const interruption = { stopped: false };
+export const interruptionFlag: Int32Array = new Int32Array(new SharedArrayBuffer(4));
+
+const interrupted = () => Atomics.load(interruptionFlag, 0) !== 0;
 
 async function writeAtomic(path: string, text: string): Promise<void> {
-  if (interruption.stopped) return;
+  if (interrupted()) return;
   const tmp = tempPath(path);
   await Deno.writeTextFile(tmp, text);
-  if (interruption.stopped) {
+  if (interrupted()) {
     await Deno.remove(tmp).catch(() => {});
     return;
   }
@@ -501,6 +503,214 @@ export interface RunShardOptions {
   progress?: SweepOptions<unknown>["progress"];
   /** Rerun even when complete results with the same key exist (default false). */
   force?: boolean;
+  /**
+   * Replace what `out` holds under this shard's name even when it is another
+   * run's shard (another experiment, scale, seed, configuration or commit),
+   * and run from the start (default false: such a folder is refused with
+   * {@link ShardConflictError}, since the rerun would overwrite a good shard).
+   */
+  restart?: boolean;
+  /** Where notices go (a stale lock taken over); default console.warn. */
+  notice?: (line: string) => void;
+}
+
+/** The lock file of shard `index` of `shards` in `out` (it holds the running process's id). */
+export function lockPath(out: string, shards: number, index: number): string {
+  return `${out}/${shardStem(index, shards)}.lock`;
+}
+
+interface LockHolder {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+async function readLock(path: string): Promise<LockHolder | "unreadable" | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  try {
+    const h = JSON.parse(text) as LockHolder;
+    return isInt(h?.pid, 1) && isStr(h.host) ? h : "unreadable";
+  } catch {
+    return "unreadable";
+  }
+}
+
+/**
+ * Take shard's lock: create `path` exclusively (`createNew`) holding this
+ * process's id. A lock whose process is gone from this host is taken over
+ * (with a notice), and that process's temporary files are removed.
+ *
+ * @throws ShardLockedError when a live process (or one on another host,
+ *   which cannot be checked) holds it.
+ */
+async function acquireLock(
+  path: string,
+  what: string,
+  notice: (line: string) => void,
+): Promise<void> {
+  const mine = JSON.stringify(
+    {
+      pid: Deno.pid,
+      host: Deno.hostname(),
+      started: new Date().toISOString(),
+    } satisfies LockHolder,
+  ) + "\n";
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const f = await Deno.open(path, { write: true, createNew: true });
+      try {
+        await f.write(new TextEncoder().encode(mine));
+      } finally {
+        f.close();
+      }
+      return;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    }
+    const holder = await readLock(path);
+    if (holder === null) continue; // released meanwhile
+    let stale: string;
+    if (holder === "unreadable") {
+      // Being written by the process that just created it, or left empty by a crash.
+      const age = Date.now() - ((await Deno.stat(path).catch(() => null))?.mtime?.getTime() ?? 0);
+      if (age < 5000) {
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      stale = `${path} is unreadable and ${(age / 1000).toFixed(0)} s old`;
+    } else {
+      const alive = processAlive(holder.pid, holder.host);
+      if (alive === true) {
+        throw new ShardLockedError(
+          `${what} is already running: process ${holder.pid} on this host holds ${path} (since ${holder.started}). Wait for it to finish, or stop it (kill ${holder.pid}: it records the shard as interrupted); two runs of one shard would both do all its work.`,
+        );
+      }
+      if (alive === null) {
+        throw new ShardLockedError(
+          `${what} is locked by process ${holder.pid} on host ${holder.host} (since ${holder.started}), which cannot be checked from here. If that process no longer runs, remove ${path} and run again.`,
+        );
+      }
+      stale = `process ${holder.pid} that held it is no longer running`;
+    }
+    // Take it over: move it aside (atomic: of two processes doing this, one wins), check that
+    // what was moved is the stale lock and not a fresh one, then create ours.
+    const aside = `${path}.stale-${Deno.pid}`;
+    try {
+      await Deno.rename(path, aside);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) continue;
+      throw e;
+    }
+    const moved = await readLock(aside);
+    const same = holder === "unreadable"
+      ? moved === "unreadable"
+      : moved !== null && moved !== "unreadable" && moved.pid === holder.pid &&
+        moved.started === holder.started;
+    if (!same) {
+      await Deno.link(aside, path).catch(() => {}); // put the fresh lock back
+      await Deno.remove(aside).catch(() => {});
+      continue;
+    }
+    await Deno.remove(aside).catch(() => {});
+    if (holder !== "unreadable") {
+      const stem = path.replace(/\.lock$/, "");
+      for (const f of [`${stem}.manifest.json`, `${stem}.results.json`]) {
+        await Deno.remove(tempPath(f, holder.pid)).catch(() => {});
+      }
+    }
+    notice(`${what}: taking over its stale lock (${stale}).`);
+  }
+  throw new ShardLockedError(
+    `${what}: could not take ${path} (other processes keep taking it); run one process per shard.`,
+  );
+}
+
+/** Remove the lock at `path` if this process holds it. */
+async function releaseLock(path: string): Promise<void> {
+  const h = await readLock(path).catch(() => null);
+  if (h && h !== "unreadable" && h.pid === Deno.pid && h.host === Deno.hostname()) {
+    await Deno.remove(path).catch(() => {});
+  }
+}
+
+/**
+ * Refuse to run where the folder holds another run's shard: this shard's
+ * own manifest under another key, or another shard of another experiment,
+ * scale, seed, shard count, configuration or commit (the merge would refuse
+ * the mix). With `restart`, this shard's own files are replaced and the
+ * others are only reported.
+ */
+async function checkFolder(
+  out: string,
+  own: string,
+  mine: Pick<
+    ShardManifest,
+    "experiment" | "scale" | "seed" | "shards" | "index" | "commit" | "configHash" | "key"
+  >,
+  restart: boolean,
+  notice: (line: string) => void,
+): Promise<void> {
+  const fix = `use another --out folder for this run, or pass --restart to replace it`;
+  const names = Array.from(Deno.readDirSync(out)).filter((e) =>
+    e.isFile && /^shard-.*\.manifest\.json$/.test(e.name)
+  ).map((e) => e.name).sort();
+  const fields = ["experiment", "scale", "seed", "shards", "configHash", "commit"] as const;
+  const show = (f: typeof fields[number], v: unknown) =>
+    f === "configHash" || f === "commit" ? String(v).slice(0, 12) : JSON.stringify(v);
+  const describe = (m: ShardManifest) =>
+    fields.filter((f) => m[f] !== mine[f]).map((f) =>
+      `${f === "configHash" ? "configuration" : f} ${show(f, m[f])} (this run: ${show(f, mine[f])})`
+    ).join(", ");
+  const others: string[] = [];
+  for (const name of names) {
+    const path = `${out}/${name}`;
+    let m: ShardManifest;
+    try {
+      const data = await readJsonFile(path, "");
+      if (data === null) continue;
+      m = parseManifest(data, path);
+    } catch (e) {
+      if (!(e instanceof ShardCorruptError)) throw e;
+      if (path === own && !restart) {
+        throw new ShardConflictError(`${path} is not a shard manifest; ${fix}.`);
+      }
+      continue; // another shard's damage is the merge's to name
+    }
+    if (path === own) {
+      if (m.key !== mine.key && !restart) {
+        const diff = describe(m);
+        throw new ShardConflictError(
+          `${path} holds another run's shard (${
+            diff || "other identity"
+          }; status ${m.status}): running here would overwrite it. ${
+            fix[0].toUpperCase() + fix.slice(1)
+          }.`,
+        );
+      }
+      continue;
+    }
+    const diff = describe(m);
+    if (diff) others.push(`${name}: ${diff}`);
+  }
+  if (others.length === 0) return;
+  if (!restart) {
+    throw new ShardConflictError(
+      `${out} holds shards of another run (${others[0]}${
+        others.length > 1 ? `; and ${others.length - 1} more` : ""
+      }); the merge would refuse the mix. Use another --out folder for this run, or rerun every shard here with --restart.`,
+    );
+  }
+  notice(
+    `${out} still holds ${others.length} shard(s) of another run (${
+      others[0]
+    }): rerun them with --restart too before merging.`,
+  );
 }
 
 /**
@@ -534,8 +744,36 @@ export async function runShard<C extends ExperimentConfig, R>(
   const { config, configHash, commit, dirty, key } = await shardIdentity(exp, scale, shards, index);
   await Deno.mkdir(out, { recursive: true });
   const stem = `${out}/${shardStem(index, shards)}`;
-  const old = await completeManifest(out, shards, index, key);
-  if (!opts.force && old) return { skipped: true, manifest: old };
+  const notice = opts.notice ?? ((line: string) => console.warn(line));
+  const lock = lockPath(out, shards, index);
+  await acquireLock(lock, `shard ${index} of ${shards} in ${out}`, notice);
+  try {
+    const mine = {
+      experiment: exp.name,
+      scale,
+      seed: config.seed,
+      shards,
+      index,
+      commit,
+      configHash,
+      key,
+    };
+    await checkFolder(out, `${stem}.manifest.json`, mine, opts.restart ?? false, notice);
+    const old = await completeManifest(out, shards, index, key);
+    if (!opts.force && !opts.restart && old) return { skipped: true, manifest: old };
+    return await runLocked(exp, opts, { config, configHash, commit, dirty, key, stem });
+  } finally {
+    await releaseLock(lock);
+  }
+}
+
+async function runLocked<C extends ExperimentConfig, R>(
+  exp: ShardableExperiment<C, R>,
+  opts: RunShardOptions,
+  id: { config: C; configHash: string; commit: string; dirty: boolean; key: string; stem: string },
+): Promise<RunShardResult> {
+  const { scale, shards, index } = opts;
+  const { config, configHash, commit, dirty, key, stem } = id;
   const t0 = performance.now();
   const now = () => new Date().toISOString();
   const manifest: ShardManifest = {
@@ -557,6 +795,7 @@ export async function runShard<C extends ExperimentConfig, R>(
     unitsOwned: 0,
     sweeps: [],
     host: Deno.hostname(),
+    pid: Deno.pid,
   };
   // Saves run one after another: a sweep with several lanes finishes steps concurrently, and two
   // writes through the same temporary file would race.

@@ -212,6 +212,25 @@ Deno.test("merge property: any damage to a shard folder is a named error (exit 1
   const fourDir = await shardAll(toy, 4);
   const work = await Deno.makeTempDir({ prefix: "merge_property_" });
   try {
+    // The same bytes every run (no times, host or process id), so a seed names one set of cases.
+    for (const d of [base, otherDir, fourDir]) {
+      for (const e of Deno.readDirSync(d)) {
+        if (!e.name.endsWith(".manifest.json")) continue;
+        const m = JSON.parse(await Deno.readTextFile(`${d}/${e.name}`));
+        Object.assign(m, {
+          started: "2026-01-01T00:00:00.000Z",
+          updated: "2026-01-01T00:00:01.000Z",
+        });
+        Object.assign(m, {
+          seconds: 1,
+          host: "node-1",
+          pid: 4242,
+          commit: "c".repeat(40),
+          dirty: false,
+        });
+        await Deno.writeTextFile(`${d}/${e.name}`, JSON.stringify(m, null, 1) + "\n");
+      }
+    }
     const original = await filesOf(base);
     const foreign = { other: await filesOf(otherDir), four: await filesOf(fourDir) };
     const single = await toy.run(toy.config("smoke"), { progress: false });

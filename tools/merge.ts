@@ -75,7 +75,7 @@ export function main(args: string[]): Promise<number> {
         const tail = st.state === "done"
           ? ""
           : st.state === "interrupted" || st.state === "failed"
-          ? ` (rerun it${st.state === "interrupted" ? ": it starts over" : ""})`
+          ? ` (rerun it: it resumes from the steps done)`
           : `, ${fmtSeconds(st.leftSeconds)} left`;
         console.log(
           `  shard ${st.index}: ${st.state}, ${st.unitsDone}/${st.unitsOwned ?? "?"} steps, ${

@@ -13,8 +13,9 @@
  * from this host is taken over, with a notice. On SIGINT or SIGTERM the
  * shard stops at once (tools/shard_guard.ts: its child processes too),
  * records `"status": "interrupted"` in its manifest, removes its temporary
- * files and its lock, and exits 130 or 143; run the same command again to
- * run it (it starts over).
+ * files and its lock, and exits 130 or 143. Run the same command again: it
+ * resumes, taking over the steps done from the shard's checkpoint
+ * (`shard-<i>-of-<N>.steps.jsonl`, removed once the shard completes).
  *
  * `--index` may be left out under a scheduler: it is then read from
  * `SLURM_ARRAY_TASK_ID` (a Slurm array task) or `JOB_COMPLETION_INDEX` (a
@@ -40,6 +41,7 @@ import {
   runShard,
   ShardArgumentError,
   shardStem,
+  stepsPath,
   tempPath,
 } from "../lib/experiments/shard.ts";
 import { resolveExperiment, shardableNames } from "../lib/experiments/shard_registry.ts";
@@ -141,7 +143,9 @@ function command(args: string[], guardFiles: (f: object) => void): Promise<numbe
     guardFiles({
       manifest: `${stem}.manifest.json`,
       lock: lockPath(v.out, shards, index),
-      temps: [tempPath(`${stem}.manifest.json`), tempPath(`${stem}.results.json`)],
+      temps: [`${stem}.manifest.json`, `${stem}.results.json`, stepsPath(stem)].map((f) =>
+        tempPath(f)
+      ),
     });
     const r = await runShard(exp, {
       scale,

@@ -121,7 +121,7 @@ function onSignal(sig: "SIGINT" | "SIGTERM"): void {
       (performance.now() - t0).toFixed(0)
     } ms${
       marked ? `; ${files.manifest} says "interrupted"` : ""
-    }; run the same command again to run the shard (it starts over).`,
+    }; run the same command again to finish the shard (it resumes from its checkpoint).`,
   );
   exitNow(sig === "SIGINT" ? 130 : 143);
 }

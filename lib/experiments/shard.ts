@@ -199,8 +199,13 @@ export interface ShardManifest {
   updated: string;
   /** Seconds since the shard started. */
   seconds: number;
-  /** Steps run so far. */
+  /** Steps run so far (those taken over from an interrupted run included). */
   unitsDone: number;
+  /**
+   * Steps taken over from an earlier, interrupted or failed run of this shard
+   * under the same key (its `.steps.jsonl` checkpoint) instead of run again.
+   */
+  unitsResumed?: number;
   /** Steps this shard owns in the sweeps seen so far (all of them once complete). */
   unitsOwned: number;
   /** The sweeps seen so far (all of them once complete). */
@@ -369,6 +374,7 @@ export function parseManifest(data: unknown, path: string): ShardManifest {
   }
   if (m.status === "complete" && !isStr(m.resultsHash)) throw bad("complete without resultsHash");
   if (m.pid !== undefined && !isInt(m.pid, 1)) throw bad("pid is not a process id");
+  if (m.unitsResumed !== undefined && !isInt(m.unitsResumed)) throw bad("unitsResumed");
   return m as unknown as ShardManifest;
 }
 
@@ -811,6 +817,24 @@ async function runLocked<C extends ExperimentConfig, R>(
     return p;
   };
   await Deno.remove(`${stem}.results.json`).catch(() => {});
+  // The checkpoint: every step's result as it is recorded, so a rerun under the same key after an
+  // interruption or a failure takes the steps done over instead of running them again.
+  const stepsFile = stepsPath(stem);
+  const prior = opts.force || opts.restart ? new Map() : await readSteps(stepsFile, key);
+  await writeAtomic(
+    stepsFile,
+    [JSON.stringify({ key }), ...Array.from(prior.values(), (p) => JSON.stringify(p))]
+      .map((l) => l + "\n").join(""),
+  );
+  const checkpoint = (line: StepLine): Promise<void> => {
+    const p = saving.then(() =>
+      interrupted()
+        ? undefined
+        : Deno.writeTextFile(stepsFile, JSON.stringify(line) + "\n", { append: true })
+    );
+    saving = p.catch(() => {});
+    return p;
+  };
   await save();
   const records: ResultsFile["records"] = [];
   try {
@@ -833,6 +857,7 @@ async function runLocked<C extends ExperimentConfig, R>(
         save,
         exp.sweeps?.(config) ?? null,
         fatal,
+        { prior, checkpoint },
       );
       try {
         await withSweepInterceptor(hook, () => exp.run(config, { progress: opts.progress }));
@@ -851,6 +876,7 @@ async function runLocked<C extends ExperimentConfig, R>(
     manifest.resultsHash = await sha256(text);
     manifest.status = "complete";
     await save();
+    if (!interrupted()) await Deno.remove(stepsFile).catch(() => {});
   } catch (e) {
     manifest.status = "failed";
     manifest.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -858,6 +884,46 @@ async function runLocked<C extends ExperimentConfig, R>(
     throw e;
   }
   return { skipped: false, manifest };
+}
+
+/** One line of a shard's checkpoint: sweep, index, the sweep's settings hash, the encoded value. */
+interface StepLine {
+  s: number;
+  i: number;
+  h: string;
+  v: unknown;
+}
+
+/** The checkpoint file of a shard (`<stem>.steps.jsonl`: a key line, then one line per step). */
+export function stepsPath(stem: string): string {
+  return `${stem}.steps.jsonl`;
+}
+
+/**
+ * The steps recorded in a checkpoint under `key` (empty when there is none,
+ * or it is another run's). A damaged line (a write cut short by a kill) ends
+ * the reading: the steps before it are kept.
+ */
+async function readSteps(path: string, key: string): Promise<Map<string, StepLine>> {
+  const out = new Map<string, StepLine>();
+  const text = await Deno.readTextFile(path).catch(() => "");
+  const lines = text.split("\n");
+  try {
+    if (JSON.parse(lines[0]).key !== key) return out;
+  } catch {
+    return out;
+  }
+  for (const line of lines.slice(1)) {
+    try {
+      const x = JSON.parse(line) as StepLine;
+      if (!isInt(x.s) || !isInt(x.i) || !isStr(x.h)) break;
+      decodeValue(x.v);
+      out.set(`${x.s}:${x.i}`, x);
+    } catch {
+      break;
+    }
+  }
+  return out;
 }
 
 /** Thrown after a shard's last sweep (when the experiment says how many it makes). */
@@ -873,6 +939,7 @@ function recordingInterceptor(
   save: () => Promise<void>,
   lastSweep: number | null,
   fatal: WeakSet<object>,
+  steps: { prior: Map<string, StepLine>; checkpoint: (line: StepLine) => Promise<void> },
 ) {
   let depth = 0, offset = 0;
   const hook = async <T, R>(
@@ -884,7 +951,8 @@ function recordingInterceptor(
     if (depth > 0) return plain(items, step, options); // a sweep inside a step runs whole
     const c = manifest.sweeps.length;
     const label = options.label ?? "sweep";
-    manifest.sweeps.push({ label, items: items.length, itemsHash: await hashValue(items), offset });
+    const itemsHash = await hashValue(items);
+    manifest.sweeps.push({ label, items: items.length, itemsHash, offset });
     const owned: number[] = [];
     for (let j = 0; j < items.length; j++) {
       if (ownerOf(offset + j, shards) === index) owned.push(j);
@@ -903,8 +971,20 @@ function recordingInterceptor(
     const values = new Map<number, R>();
     if (owned.length > 0) {
       const got = await plain(owned.map((j) => items[j]), async (item, k) => {
-        const v = await run(item, owned[k]);
-        records.push({ sweep: c, index: owned[k], value: encodeValue(v) });
+        const j = owned[k];
+        const done = steps.prior.get(`${c}:${j}`);
+        let v: R, value: unknown;
+        if (done && done.h === itemsHash) {
+          // Taken over from the interrupted run: the same bits the step would return.
+          value = done.v;
+          v = decodeValue(value) as R;
+          manifest.unitsResumed = (manifest.unitsResumed ?? 0) + 1;
+        } else {
+          v = await run(item, j);
+          value = encodeValue(v);
+          await steps.checkpoint({ s: c, i: j, h: itemsHash, v: value });
+        }
+        records.push({ sweep: c, index: j, value });
         manifest.unitsDone++;
         await save();
         return v;

@@ -8,14 +8,17 @@
 import {
   firstDifference,
   mergeShards,
+  runShard,
   ShardMissingError,
   shardStatus,
 } from "../../lib/experiments/shard.ts";
+import { sweep } from "../../lib/experiments/sweep.ts";
+import type { RunOptions } from "../../lib/experiments/types.ts";
 import { resolveExperiment } from "../../lib/experiments/shard_registry.ts";
 import { main as mergeMain } from "../../tools/merge.ts";
 import { descendants } from "../../tools/processes.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
-import { shardAll, toy } from "./toy_fixture.ts";
+import { shardAll, toy, type ToyConfig } from "./toy_fixture.ts";
 
 const SHARD = new URL("../../tools/shard.ts", import.meta.url).pathname;
 const FLAGS = [
@@ -70,8 +73,12 @@ Deno.test("SIGTERM to a running shard: exit 143 within 5 s, manifest interrupted
     const m = (await readManifest(manifest))!;
     assertEquals(m.status, "interrupted");
     assert((m.unitsDone as number) < 30, "it was stopped before the end");
-    const names = Array.from(Deno.readDirSync(out)).map((e) => e.name);
-    assertEquals(names, ["shard-0-of-1.manifest.json"], "no temp file, no lock, no results");
+    const names = Array.from(Deno.readDirSync(out)).map((e) => e.name).sort();
+    assertEquals(
+      names,
+      ["shard-0-of-1.manifest.json", "shard-0-of-1.steps.jsonl"],
+      "no temp file, no lock, no results: the manifest and the checkpoint",
+    );
     // merge --status says so, and the merge refuses it by name.
     const lines: string[] = [];
     const log = console.log;
@@ -88,14 +95,60 @@ Deno.test("SIGTERM to a running shard: exit 143 within 5 s, manifest interrupted
       ShardMissingError,
       "interrupted",
     );
-    // A rerun runs it again (from the start) and the merge is the single run's, bit for bit.
+    // A rerun resumes (the steps done are taken over) and the merge is the single run's, bit for bit.
     const rerun = shardProcess([...args, "--out", out, "--quiet"]);
     const done = await rerun.output();
     assertEquals(done.code, 0, new TextDecoder().decode(done.stderr));
+    const after = (await readManifest(manifest))!;
+    assertEquals(after.status, "complete");
+    assert((after.unitsResumed as number) >= (m.unitsDone as number), JSON.stringify(after));
+    assertEquals(after.unitsDone, 30);
+    assertEquals(
+      Array.from(Deno.readDirSync(out)).map((e) => e.name).sort(),
+      ["shard-0-of-1.manifest.json", "shard-0-of-1.results.json"],
+      "the checkpoint is gone once the shard is complete",
+    );
     const { result } = await mergeShards(out, resolveExperiment);
     const exp = await resolveExperiment("teacher_output");
     const single = await exp.run(exp.config("smoke"), { progress: false });
     assertEquals(firstDifference(single, result, exp.measured ?? []), null);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("a failed shard rerun resumes: the steps done are not run again, and the merge is exact", async () => {
+  let calls = 0, failAt: number | null = 3;
+  const flaky = {
+    ...toy,
+    name: "toy",
+    run: async (c: ToyConfig, o: RunOptions) => {
+      const a = await sweep(c.levels, (x: number, i: number) => {
+        calls++;
+        if (i === failAt) throw new Error("node lost");
+        return { x, y: Math.sin(x * 1e3 + i) / 3 };
+      }, { progress: o.progress, label: "a" });
+      return { a };
+    },
+  };
+  const out = await Deno.makeTempDir({ prefix: "shard_resume_" });
+  try {
+    const opts = { scale: "smoke" as const, shards: 1, index: 0, out, progress: false as const };
+    await assertRejects(() => runShard(flaky, opts), Error, "node lost");
+    assertEquals(calls, 4);
+    failAt = null;
+    calls = 0;
+    const r = await runShard(flaky, opts);
+    assertEquals(calls, 2, "only the steps not done ran");
+    assertEquals([r.manifest.unitsResumed, r.manifest.unitsDone], [3, 5]);
+    const { result } = await mergeShards(out, () => Promise.resolve(flaky));
+    calls = 0;
+    const single = await flaky.run(flaky.config("smoke"), { progress: false });
+    assertEquals(firstDifference(single, result), null);
+    // --force starts over.
+    calls = 0;
+    await runShard(flaky, { ...opts, force: true });
+    assertEquals(calls, 5);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

@@ -75,7 +75,7 @@ export interface SlurmPlan {
   time: string;
   partition?: string;
   account?: string;
-  /** The deno executable on the nodes when not `$KD_DENO` or on their PATH (`--deno`). */
+  /** The deno executable on the nodes unless `$KD_DENO` is set there (`--deno`; default: PATH). */
   deno?: string;
   /** DENO_DIR on the nodes when not `$KD_DENO_DIR` (`--deno-dir`). */
   denoDir?: string;

@@ -734,10 +734,17 @@ export interface RunShardResult {
  * Run shard `index` of `shards` of an experiment and write its manifest and
  * results into `out`. Resumable: when `out` already holds this shard's
  * complete results under the same key (experiment, scale, seed, shard count,
- * index, commit, configuration hash) and their hash checks, nothing runs.
+ * index, commit, configuration hash) and their hash checks, nothing runs;
+ * when it holds the checkpoint of an interrupted or failed run under that
+ * key (`<stem>.steps.jsonl`), the steps it records are taken over, not rerun
+ * (`force` and `restart` start over). The shard's lock file
+ * (`<stem>.lock`, created exclusively with this process's id) is held
+ * throughout; a lock whose process is gone from this host is taken over.
  *
- * @throws ShardArgumentError on bad arguments (before any work); whatever the
- *   run throws (after writing a manifest with status "failed").
+ * @throws ShardArgumentError on bad arguments (before any work);
+ *   ShardConflictError when `out` holds another run's shard (unless
+ *   `restart`); ShardLockedError when another process runs this shard;
+ *   whatever the run throws (after writing a manifest with status "failed").
  *
  * @category Sharding
  */

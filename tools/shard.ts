@@ -73,7 +73,7 @@ export function indexFrom(given: string | undefined): number {
  * is doing. Returns a function that tells it the shard's files, and one that
  * stops it.
  */
-async function startGuard(): Promise<{ files: (f: object) => void; stop: () => void }> {
+export async function startGuard(): Promise<{ files: (f: object) => void; stop: () => void }> {
   const w = new Worker(new URL("./shard_guard.ts", import.meta.url).href, { type: "module" });
   await new Promise<void>((resolve, reject) => {
     w.onmessage = () => resolve();

@@ -381,22 +381,47 @@ export function parseManifest(data: unknown, path: string): ShardManifest {
 /**
  * Whether process `pid` on `host` still runs: false when `host` is this
  * machine and no such Deno process exists (a PID reused by another program
- * counts as gone), null when it cannot be told (another host, no /proc).
+ * counts as gone), null when it cannot be told (another host, neither /proc
+ * nor `ps`). Reads /proc where the permissions allow it (Deno asks
+ * `--allow-all` for /proc), else asks `ps` (`--allow-run`).
  *
  * @category Sharding
  */
 export function processAlive(pid: number, host: string): boolean | null {
   if (host !== Deno.hostname()) return null;
+  if (procReadable()) {
+    try {
+      return Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes("deno");
+    } catch {
+      return false;
+    }
+  }
   try {
-    Deno.statSync("/proc/self");
+    const o = new Deno.Command("ps", {
+      args: ["-o", "comm=", "-p", String(pid)],
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
+    // ps exits 1 when there is no such process.
+    return o.success && new TextDecoder().decode(o.stdout).includes("deno");
   } catch {
     return null;
   }
-  try {
-    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes("deno");
-  } catch {
-    return false;
+}
+
+let procOk: boolean | undefined;
+
+/** Whether /proc can be read here (Linux, and permissions that include it). */
+function procReadable(): boolean {
+  if (procOk === undefined) {
+    try {
+      Deno.statSync("/proc/self");
+      procOk = true;
+    } catch {
+      procOk = false;
+    }
   }
+  return procOk;
 }
 
 /**

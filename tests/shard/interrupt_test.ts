@@ -178,6 +178,70 @@ Deno.test("a 'running' manifest whose process is gone reads as interrupted (stat
   }
 });
 
+Deno.test("SIGTERM while the main thread is blocked in a long step: the guard still exits 143 within 5 s, marks the manifest, removes the temp file and lock, and stops the child process", async () => {
+  const out = await Deno.makeTempDir({ prefix: "shard_guard_" });
+  try {
+    const manifest = `${out}/shard-0-of-1.manifest.json`, lock = `${out}/shard-0-of-1.lock`;
+    const running = { format: 1, status: "running", unitsDone: 2, seconds: 1 };
+    await Deno.writeTextFile(
+      manifest,
+      JSON.stringify({ ...running, started: new Date().toISOString() }),
+    );
+    const proc = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        ...FLAGS,
+        new URL("./guard_fixture.ts", import.meta.url).pathname,
+        manifest,
+        lock,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // The first line is the child's PID, printed just before the main thread blocks.
+    const reader = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    const childPid = Number(text.trim().split("\n")[0]);
+    assert(childPid > 0 && descendants(proc.pid).includes(childPid), `child ${text}`);
+    await new Promise((r) => setTimeout(r, 300)); // well inside the busy loop
+    const t0 = performance.now();
+    Deno.kill(proc.pid, "SIGTERM");
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+    const status = await proc.status;
+    clearTimeout(timer);
+    const seconds = (performance.now() - t0) / 1000;
+    let gone = false;
+    for (let i = 0; i < 40 && !gone; i++) {
+      try {
+        gone = !/^\d+ \(sleep\) [^Z]/.test(Deno.readTextFileSync(`/proc/${childPid}/stat`));
+      } catch {
+        gone = true; // reaped
+      }
+      if (!gone) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert(gone, `the child process ${childPid} still runs`);
+    reader.releaseLock();
+    await proc.stdout.cancel().catch(() => {});
+    const stderr = new TextDecoder().decode(
+      await new Response(proc.stderr).arrayBuffer().catch(() => new ArrayBuffer(0)),
+    );
+    console.log(`SIGTERM to exit, main thread blocked: ${(seconds * 1000).toFixed(0)} ms`);
+    assertEquals(status.code, 143, stderr);
+    assert(seconds < 5, `exited after ${seconds.toFixed(2)} s`);
+    assertEquals(JSON.parse(await Deno.readTextFile(manifest)).status, "interrupted");
+    assertEquals(Array.from(Deno.readDirSync(out)).map((e) => e.name), [
+      "shard-0-of-1.manifest.json",
+    ]);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
 Deno.test("the guard finds the child processes a process started (what it stops on a signal)", async () => {
   const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
   try {

@@ -126,7 +126,7 @@ function prelude(plan: SlurmPlan): string[] {
     "# Deno: $KD_DENO, else --deno, else deno on PATH, else ~/.deno/bin/deno.",
     `DENO="\${KD_DENO:-${baked(plan.deno)}}"`,
     'if [ -z "$DENO" ]; then DENO="$(command -v deno || true)"; fi',
-    'if [ -z "$DENO" ] && [ -x "$HOME/.deno/bin/deno" ]; then DENO="$HOME/.deno/bin/deno"; fi',
+    'if [ -z "$DENO" ] && [ -x "${HOME:-}/.deno/bin/deno" ]; then DENO="$HOME/.deno/bin/deno"; fi',
     'if [ -z "$DENO" ]; then',
     '  echo "deno not found on $(hostname): put it on PATH or set KD_DENO=/path/to/deno" >&2',
     "  exit 2",
@@ -281,7 +281,7 @@ export function main(args: string[]): Promise<number> {
       );
       console.log(`# ${shown(mergeFile)}\n${mergeScript(plan)}`);
       console.log(
-        `# submit (${indices.length} of ${shards} shards to run${
+        `# submit from the checkout (${indices.length} of ${shards} shards to run${
           skipped ? `, ${skipped} complete` : ""
         }):\n` +
           (indices.length > 0

@@ -9,6 +9,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ShardArgumentError, ShardError } from "../lib/experiments/shard.ts";
+import { ShardCodecError } from "../lib/experiments/shard_codec.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 type Parsed<O extends Options> = ReturnType<
@@ -46,18 +47,31 @@ export function parseCommand<O extends Options>(
 }
 
 /**
- * Run a command's body; a sharding error becomes its name and message on
- * stderr and exit status 2 (bad usage) or 1 (the run failed). Other errors
- * propagate.
+ * The exit status a sharding error maps to: 2 for bad usage
+ * (ShardArgumentError and its kinds, e.g. ShardConflictError), 1 for bad
+ * data or a failed run (every other ShardError, and ShardCodecError: a value
+ * that cannot be recorded or read back); null for any other error (a bug,
+ * which propagates with its stack).
+ */
+export function exitStatusOf(e: unknown): 1 | 2 | null {
+  if (e instanceof ShardArgumentError) return 2;
+  if (e instanceof ShardError || e instanceof ShardCodecError) return 1;
+  return null;
+}
+
+/**
+ * Run a command's body; a sharding error becomes one line, its name and
+ * message, on stderr and exit status 2 (bad usage) or 1 (the run failed;
+ * {@link exitStatusOf}). Other errors propagate.
  */
 export async function runCommand(body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof ShardError) {
-      console.error(`${e.name}: ${e.message}`);
-      return e instanceof ShardArgumentError ? 2 : 1;
-    }
-    throw e;
+    const status = exitStatusOf(e);
+    if (status === null) throw e;
+    const err = e as Error;
+    console.error(`${err.name}: ${err.message}`);
+    return status;
   }
 }

@@ -11,13 +11,22 @@
  * HH:MM:SS` per shard (default by scale: smoke 00:15:00, default 02:00:00,
  * paper 12:00:00); an experiment may state its own defaults (its registry
  * entry's `resources`: the language-model ones do, lib/experiments/llm_shard.ts),
- * `--partition P`, `--account A`, `--deno PATH` (default:
- * this Deno), `--dry-run` (print the scripts and the sbatch commands; submit
- * and write nothing), `--wait` (block until the merge job ends; exit status
- * is the merge's).
+ * `--partition P`, `--account A`, `--deno PATH` (the nodes' deno, unless
+ * `$KD_DENO` says otherwise; default: deno on their PATH), `--deno-dir DIR`
+ * (the nodes' DENO_DIR, Deno's cache, unless `$KD_DENO_DIR` says otherwise), `--dry-run` (print the scripts and the sbatch
+ * commands; submit and write nothing), `--wait` (block until the merge job
+ * ends; exit status is the merge's).
  *
- * The cluster's nodes must see the repository and `<out>` at the same paths
- * (a shared file system) and run the same commit: each shard records it and
+ * The scripts name no path of the submitting machine's checkout: each job
+ * changes to `$KD_CHECKOUT` (the checkout's path on the nodes; sbatch passes
+ * the submitting environment on, so `KD_CHECKOUT=/mnt/kd deno task slurm ...`
+ * sets it, and it also becomes the jobs' `--chdir`), else to the folder sbatch
+ * was run from (`$SLURM_SUBMIT_DIR`: this checkout, when the nodes mount it at
+ * the same path). Deno is `$KD_DENO`, else `--deno`, else `deno` on the
+ * node's PATH, else `~/.deno/bin/deno`; `DENO_DIR` is set from `$KD_DENO_DIR`
+ * or `--deno-dir` when given. An output folder inside the checkout is written
+ * relative to it; one outside must be on a file system the nodes share, at the
+ * same path. The nodes must run the same commit: each shard records it and
  * the merge refuses a mix.
  *
  * @module
@@ -33,8 +42,9 @@ import {
 import { resolveExperiment, shardableNames } from "../lib/experiments/shard_registry.ts";
 
 const USAGE =
-  `usage: deno task slurm <experiment> --scale smoke|default|paper --shards N [--out DIR] [--cpus C] [--mem M] [--time HH:MM:SS] [--partition P] [--account A] [--deno PATH] [--dry-run] [--wait]
-experiments: ${shardableNames().join(", ")}`;
+  `usage: deno task slurm <experiment> --scale smoke|default|paper --shards N [--out DIR] [--cpus C] [--mem M] [--time HH:MM:SS] [--partition P] [--account A] [--deno PATH] [--deno-dir DIR] [--dry-run] [--wait]
+experiments: ${shardableNames().join(", ")}
+On the nodes: $KD_CHECKOUT (the checkout's path there; default the submit folder), $KD_DENO, $KD_DENO_DIR.`;
 
 const REPO = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -53,7 +63,10 @@ export interface SlurmPlan {
   experiment: string;
   scale: Scale;
   shards: number;
-  /** Absolute output folder. */
+  /**
+   * The output folder: relative to the checkout when inside it (the jobs run
+   * in the checkout, wherever the nodes mount it), else absolute.
+   */
   out: string;
   /** Array indices to run (all, or those not yet complete). */
   indices: number[];
@@ -62,10 +75,10 @@ export interface SlurmPlan {
   time: string;
   partition?: string;
   account?: string;
-  /** Absolute path of the deno executable on the nodes. */
-  deno: string;
-  /** Absolute path of the repository on the nodes. */
-  repo: string;
+  /** The deno executable on the nodes unless `$KD_DENO` is set there (`--deno`; default: PATH). */
+  deno?: string;
+  /** DENO_DIR on the nodes when not `$KD_DENO_DIR` (`--deno-dir`). */
+  denoDir?: string;
 }
 
 /** Shell-quote one word. */
@@ -101,6 +114,31 @@ function header(plan: SlurmPlan, name: string, log: string): string[] {
 }
 
 /**
+ * The lines both scripts start their work with: go to the checkout, find
+ * deno, set DENO_DIR. No path of the submitting checkout is written.
+ */
+function prelude(plan: SlurmPlan): string[] {
+  const baked = (v: string | undefined) => v === undefined ? "" : q(v);
+  return [
+    "set -euo pipefail",
+    "# The checkout on this node: $KD_CHECKOUT, else the folder sbatch was run from.",
+    'cd "${KD_CHECKOUT:-${SLURM_SUBMIT_DIR:-$PWD}}"',
+    "# Deno: $KD_DENO, else --deno, else deno on PATH, else ~/.deno/bin/deno.",
+    `DENO="\${KD_DENO:-${baked(plan.deno)}}"`,
+    'if [ -z "$DENO" ]; then DENO="$(command -v deno || true)"; fi',
+    'if [ -z "$DENO" ] && [ -x "${HOME:-}/.deno/bin/deno" ]; then DENO="$HOME/.deno/bin/deno"; fi',
+    'if [ -z "$DENO" ]; then',
+    '  echo "deno not found on $(hostname): put it on PATH or set KD_DENO=/path/to/deno" >&2',
+    "  exit 2",
+    "fi",
+    "# Deno's cache: $KD_DENO_DIR, else --deno-dir, else as the environment has it.",
+    `if [ -n "\${KD_DENO_DIR:-${baked(plan.denoDir)}}" ]; then`,
+    `  export DENO_DIR="\${KD_DENO_DIR:-${baked(plan.denoDir)}}"`,
+    "fi",
+  ];
+}
+
+/**
  * The array job's script: one shard per task, the index from
  * `SLURM_ARRAY_TASK_ID`.
  *
@@ -112,11 +150,8 @@ export function shardScript(plan: SlurmPlan): string {
     `#SBATCH --array=${arraySpec(plan.indices)}`,
     `# ${plan.experiment} at ${plan.scale} scale as ${plan.shards} shards, one per array task;`,
     `# each task runs one shard (resources above are per shard) and skips it when complete.`,
-    "set -euo pipefail",
-    `cd ${q(plan.repo)}`,
-    `exec ${
-      q(plan.deno)
-    } task -q shard ${plan.experiment} --scale ${plan.scale} --shards ${plan.shards} \\`,
+    ...prelude(plan),
+    `exec "$DENO" task -q shard ${plan.experiment} --scale ${plan.scale} --shards ${plan.shards} \\`,
     `  --index "$SLURM_ARRAY_TASK_ID" --out ${q(plan.out)}`,
     "",
   ].join("\n");
@@ -131,18 +166,24 @@ export function mergeScript(plan: SlurmPlan): string {
   return [
     ...header({ ...plan, cpus: 1 }, `kd-${plan.experiment}-merge`, "merge.out"),
     `# Merge the ${plan.shards} shards of ${plan.experiment} (${plan.scale}) into ${plan.out}/merged.`,
-    "set -euo pipefail",
-    `cd ${q(plan.repo)}`,
-    `${q(plan.deno)} task -q merge --status ${q(plan.out)}`,
-    `exec ${q(plan.deno)} task -q merge ${q(plan.out)}`,
+    ...prelude(plan),
+    `"$DENO" task -q merge --status ${q(plan.out)}`,
+    `exec "$DENO" task -q merge ${q(plan.out)}`,
     "",
   ].join("\n");
 }
 
+/** Run sbatch from the checkout (relative paths in the scripts are the checkout's). */
 async function sbatch(args: string[]): Promise<{ ok: boolean; out: string; err: string }> {
   let o;
+  const node = Deno.env.get("KD_CHECKOUT");
   try {
-    o = await new Deno.Command("sbatch", { args, stdout: "piped", stderr: "piped" }).output();
+    o = await new Deno.Command("sbatch", {
+      args: [...(node ? [`--chdir=${node}`] : []), ...args],
+      cwd: REPO,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new ShardArgumentError(
@@ -170,6 +211,7 @@ export function main(args: string[]): Promise<number> {
         partition: { type: "string" },
         account: { type: "string" },
         deno: { type: "string" },
+        "deno-dir": { type: "string" },
         "dry-run": { type: "boolean", default: false },
         wait: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
@@ -202,6 +244,8 @@ export function main(args: string[]): Promise<number> {
     const time = v.time ?? res.time?.[scale] ?? TIME_BY_SCALE[scale];
     const outRel = v.out ?? `build/shards/${exp.name}-${scale}-${shards}`;
     const out = outRel.startsWith("/") ? outRel : `${Deno.cwd()}/${outRel}`;
+    // Inside the checkout, the scripts name it relative to the checkout (the jobs run there).
+    const outInScript = out.startsWith(`${REPO}/`) ? out.slice(REPO.length + 1) : out;
     if (!/^[\w@%+=:,./-]+$/.test(out)) {
       throw new ShardArgumentError(
         `--out must be a path without spaces or quotes (it goes into #SBATCH lines); got "${out}".`,
@@ -223,25 +267,27 @@ export function main(args: string[]): Promise<number> {
       time,
       partition: v.partition,
       account: v.account,
-      deno: v.deno ?? Deno.execPath(),
-      repo: REPO,
+      deno: v.deno,
+      denoDir: v["deno-dir"],
     };
+    plan.out = outInScript;
     const dir = `${out}/slurm`;
     const shardsFile = `${dir}/shards.sbatch`, mergeFile = `${dir}/merge.sbatch`;
+    const shown = (f: string) => f.startsWith(`${REPO}/`) ? f.slice(REPO.length + 1) : f;
     const skipped = shards - indices.length;
     if (v["dry-run"]) {
       console.log(
-        `# ${shardsFile}\n${indices.length > 0 ? shardScript(plan) : "(all complete)\n"}`,
+        `# ${shown(shardsFile)}\n${indices.length > 0 ? shardScript(plan) : "(all complete)\n"}`,
       );
-      console.log(`# ${mergeFile}\n${mergeScript(plan)}`);
+      console.log(`# ${shown(mergeFile)}\n${mergeScript(plan)}`);
       console.log(
-        `# submit (${indices.length} of ${shards} shards to run${
+        `# submit from the checkout (${indices.length} of ${shards} shards to run${
           skipped ? `, ${skipped} complete` : ""
         }):\n` +
           (indices.length > 0
-            ? `jobid=$(sbatch --parsable ${shardsFile})\n` +
-              `sbatch --dependency=afterok:$jobid --kill-on-invalid-dep=yes ${mergeFile}`
-            : `sbatch ${mergeFile}`),
+            ? `jobid=$(sbatch --parsable ${shown(shardsFile)})\n` +
+              `sbatch --dependency=afterok:$jobid --kill-on-invalid-dep=yes ${shown(mergeFile)}`
+            : `sbatch ${shown(mergeFile)}`),
       );
       return 0;
     }

@@ -34,7 +34,7 @@ import type { Chart } from "../plot/chart.ts";
 import type { Claim } from "../report/claims.ts";
 import { tableToCsv, tableToLatex, tableToMarkdown } from "../report/formats.ts";
 import type { Table } from "../report/table.ts";
-import { decodeValue, encodeValue, hashValue, sha256 } from "./shard_codec.ts";
+import { decodeValue, encodeValue, hashValue, sha256, ShardCodecError } from "./shard_codec.ts";
 import { type PlainSweep, type SweepStep, withSweepInterceptor } from "./shard_hook.ts";
 import type { SweepOptions } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./types.ts";
@@ -73,6 +73,21 @@ export class ShardCorruptError extends ShardError {
 export class ShardPlanMismatchError extends ShardError {
   override name = "ShardPlanMismatchError";
 }
+/**
+ * The output folder already holds another run's shard under this shard's
+ * name (another experiment, scale, configuration or commit): a usage error,
+ * refused before any work (use another folder, or `--restart` to replace it).
+ */
+export class ShardConflictError extends ShardArgumentError {
+  override name = "ShardConflictError";
+}
+/** Another process holds this shard's lock (the same shard is already running). */
+export class ShardLockedError extends ShardError {
+  override name = "ShardLockedError";
+}
+
+/** The most shards a run may have (a Slurm array is far smaller; a bigger count is a typo). */
+export const MAX_SHARDS = 100_000;
 
 // ------------------------------------------------------------------ the experiment contract
 
@@ -175,13 +190,22 @@ export interface ShardManifest {
   configHash: string;
   /** SHA-256 of the identity fields above: the resume key. */
   key: string;
-  status: "running" | "complete" | "failed";
+  /**
+   * "interrupted": stopped by SIGINT or SIGTERM (tools/shard.ts records it), or
+   * read back as such when a "running" shard's process is gone from this host.
+   */
+  status: "running" | "complete" | "failed" | "interrupted";
   started: string;
   updated: string;
   /** Seconds since the shard started. */
   seconds: number;
-  /** Steps run so far. */
+  /** Steps run so far (those taken over from an interrupted run included). */
   unitsDone: number;
+  /**
+   * Steps taken over from an earlier, interrupted or failed run of this shard
+   * under the same key (its `.steps.jsonl` checkpoint) instead of run again.
+   */
+  unitsResumed?: number;
   /** Steps this shard owns in the sweeps seen so far (all of them once complete). */
   unitsOwned: number;
   /** The sweeps seen so far (all of them once complete). */
@@ -197,6 +221,8 @@ export interface ShardManifest {
    */
   stoppedBy?: string;
   host: string;
+  /** The process that ran (or runs) the shard, on `host`. */
+  pid?: number;
 }
 
 interface ResultsFile {
@@ -245,19 +271,169 @@ export async function gitState(): Promise<{ commit: string; dirty: boolean }> {
   }
 }
 
+/**
+ * The temporary file a write to `path` goes through (renamed over `path`
+ * when complete): `<path>.tmp-<pid>`, so an interrupted process's leftovers
+ * are its own (tools/shard.ts removes them on SIGINT/SIGTERM).
+ */
+export function tempPath(path: string, pid = Deno.pid): string {
+  return `${path}.tmp-${pid}`;
+}
+
+/**
+ * Set (to 1, from another thread: tools/shard_guard.ts) while this process
+ * is being interrupted: no write may then replace a file, so the manifest the
+ * guard marks "interrupted" stays so.
+ */
+export const interruptionFlag: Int32Array = new Int32Array(new SharedArrayBuffer(4));
+
+const interrupted = () => Atomics.load(interruptionFlag, 0) !== 0;
+
 async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}`;
+  if (interrupted()) return;
+  const tmp = tempPath(path);
   await Deno.writeTextFile(tmp, text);
+  if (interrupted()) {
+    await Deno.remove(tmp).catch(() => {});
+    return;
+  }
   await Deno.rename(tmp, path);
 }
 
-async function readJson<T>(path: string): Promise<T | null> {
+/**
+ * A JSON file's value, or null when there is no such file.
+ *
+ * @throws ShardCorruptError naming the file when it is not JSON (`fix` says what to do).
+ */
+async function readJsonFile(path: string, fix: string): Promise<unknown> {
+  let text: string;
   try {
-    return JSON.parse(await Deno.readTextFile(path)) as T;
+    text = await Deno.readTextFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ShardCorruptError(
+      `${path} is not valid JSON (${e instanceof Error ? e.message : e}); ${fix}.`,
+    );
+  }
+}
+
+const isInt = (x: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): x is number =>
+  Number.isSafeInteger(x) && (x as number) >= min && (x as number) <= max;
+const isStr = (x: unknown): x is string => typeof x === "string";
+const STATUSES = ["running", "complete", "failed", "interrupted"] as const;
+
+/**
+ * Check that `data` (read from `path`) is a shard manifest of format 1:
+ * every field of the right type, the index within the shard count, the
+ * sweeps' offsets consecutive.
+ *
+ * @throws ShardCorruptError naming the file and the first bad field.
+ *
+ * @category Sharding
+ */
+export function parseManifest(data: unknown, path: string): ShardManifest {
+  const bad = (what: string) =>
+    new ShardCorruptError(
+      `${path} is not a shard manifest (format 1): ${what}; remove it or rerun that shard.`,
+    );
+  if (data === null || typeof data !== "object" || Array.isArray(data)) throw bad("not an object");
+  const m = data as Record<string, unknown>;
+  if (m.format !== 1) throw bad(`format is ${JSON.stringify(m.format)}`);
+  for (const f of ["experiment", "commit", "configHash", "key", "started", "updated", "host"]) {
+    if (!isStr(m[f])) throw bad(`${f} is not a string`);
+  }
+  if (!(SCALES as readonly unknown[]).includes(m.scale)) {
+    throw bad(`scale ${JSON.stringify(m.scale)} is not one of ${SCALES.join(", ")}`);
+  }
+  if (typeof m.seed !== "number" || !Number.isFinite(m.seed)) throw bad("seed is not a number");
+  if (!isInt(m.shards, 1, MAX_SHARDS)) throw bad(`shards is not a whole number 1..${MAX_SHARDS}`);
+  if (!isInt(m.index, 0, (m.shards as number) - 1)) throw bad("index is not within 0..shards-1");
+  if (typeof m.dirty !== "boolean") throw bad("dirty is not true or false");
+  if (!(STATUSES as readonly unknown[]).includes(m.status)) {
+    throw bad(`status ${JSON.stringify(m.status)} is not one of ${STATUSES.join(", ")}`);
+  }
+  if (typeof m.seconds !== "number" || !(m.seconds >= 0)) throw bad("seconds is not a number");
+  if (!isInt(m.unitsDone) || !isInt(m.unitsOwned)) throw bad("unitsDone or unitsOwned");
+  if (!Array.isArray(m.sweeps)) throw bad("sweeps is not a list");
+  let offset = 0;
+  for (const [c, sw] of (m.sweeps as unknown[]).entries()) {
+    const w = sw as Record<string, unknown> | null;
+    if (
+      w === null || typeof w !== "object" || !isStr(w.label) || !isInt(w.items, 1) ||
+      !isStr(w.itemsHash) || w.offset !== offset
+    ) throw bad(`sweep ${c} is not {label, items, itemsHash, offset ${offset}}`);
+    offset += w.items as number;
+  }
+  for (const f of ["resultsHash", "error", "stoppedBy"]) {
+    if (m[f] !== undefined && !isStr(m[f])) throw bad(`${f} is not a string`);
+  }
+  if (m.status === "complete" && !isStr(m.resultsHash)) throw bad("complete without resultsHash");
+  if (m.pid !== undefined && !isInt(m.pid, 1)) throw bad("pid is not a process id");
+  if (m.unitsResumed !== undefined && !isInt(m.unitsResumed)) throw bad("unitsResumed");
+  return m as unknown as ShardManifest;
+}
+
+/**
+ * Whether process `pid` on `host` still runs: false when `host` is this
+ * machine and no such Deno process exists (a PID reused by another program
+ * counts as gone), null when it cannot be told (another host, neither /proc
+ * nor `ps`). Reads /proc where the permissions allow it (Deno asks
+ * `--allow-all` for /proc), else asks `ps` (`--allow-run`).
+ *
+ * @category Sharding
+ */
+export function processAlive(pid: number, host: string): boolean | null {
+  if (host !== Deno.hostname()) return null;
+  if (procReadable()) {
+    try {
+      return Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes("deno");
+    } catch {
+      return false;
+    }
+  }
+  try {
+    const o = new Deno.Command("ps", {
+      args: ["-o", "comm=", "-p", String(pid)],
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
+    // ps exits 1 when there is no such process.
+    return o.success && new TextDecoder().decode(o.stdout).includes("deno");
+  } catch {
+    return null;
+  }
+}
+
+let procOk: boolean | undefined;
+
+/** Whether /proc can be read here (Linux, and permissions that include it). */
+function procReadable(): boolean {
+  if (procOk === undefined) {
+    try {
+      Deno.statSync("/proc/self");
+      procOk = true;
+    } catch {
+      procOk = false;
+    }
+  }
+  return procOk;
+}
+
+/**
+ * The manifest's status as it stands: "interrupted" for a "running" shard
+ * whose process is gone from this host (killed without a chance to say so).
+ *
+ * @category Sharding
+ */
+export function liveStatus(m: ShardManifest): ShardManifest["status"] {
+  return m.status === "running" && m.pid !== undefined && processAlive(m.pid, m.host) === false
+    ? "interrupted"
+    : m.status;
 }
 
 const SCALES: readonly Scale[] = ["smoke", "default", "paper"];
@@ -273,8 +449,10 @@ export function checkShardArgs(scale: string, shards: number, index?: number): v
       `--scale must be one of ${SCALES.join(", ")}; got "${scale}".`,
     );
   }
-  if (!Number.isInteger(shards) || shards < 1) {
-    throw new ShardArgumentError(`--shards must be a whole number >= 1; got ${shards}.`);
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+    throw new ShardArgumentError(
+      `--shards must be a whole number from 1 to ${MAX_SHARDS}; got ${shards}.`,
+    );
   }
   if (index !== undefined && (!Number.isInteger(index) || index < 0 || index >= shards)) {
     throw new ShardArgumentError(
@@ -333,7 +511,9 @@ export async function completeManifest(
   key: string,
 ): Promise<ShardManifest | null> {
   const stem = `${out}/${shardStem(index, shards)}`;
-  const m = await readJson<ShardManifest>(`${stem}.manifest.json`).catch(() => null);
+  const m = await readJsonFile(`${stem}.manifest.json`, "").catch(() => null) as
+    | ShardManifest
+    | null;
   if (m?.status !== "complete" || m.key !== key) return null;
   const text = await Deno.readTextFile(`${stem}.results.json`).catch(() => null);
   return text !== null && await sha256(text) === m.resultsHash ? m : null;
@@ -354,6 +534,214 @@ export interface RunShardOptions {
   progress?: SweepOptions<unknown>["progress"];
   /** Rerun even when complete results with the same key exist (default false). */
   force?: boolean;
+  /**
+   * Replace what `out` holds under this shard's name even when it is another
+   * run's shard (another experiment, scale, seed, configuration or commit),
+   * and run from the start (default false: such a folder is refused with
+   * {@link ShardConflictError}, since the rerun would overwrite a good shard).
+   */
+  restart?: boolean;
+  /** Where notices go (a stale lock taken over); default console.warn. */
+  notice?: (line: string) => void;
+}
+
+/** The lock file of shard `index` of `shards` in `out` (it holds the running process's id). */
+export function lockPath(out: string, shards: number, index: number): string {
+  return `${out}/${shardStem(index, shards)}.lock`;
+}
+
+interface LockHolder {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+async function readLock(path: string): Promise<LockHolder | "unreadable" | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  try {
+    const h = JSON.parse(text) as LockHolder;
+    return isInt(h?.pid, 1) && isStr(h.host) ? h : "unreadable";
+  } catch {
+    return "unreadable";
+  }
+}
+
+/**
+ * Take shard's lock: create `path` exclusively (`createNew`) holding this
+ * process's id. A lock whose process is gone from this host is taken over
+ * (with a notice), and that process's temporary files are removed.
+ *
+ * @throws ShardLockedError when a live process (or one on another host,
+ *   which cannot be checked) holds it.
+ */
+async function acquireLock(
+  path: string,
+  what: string,
+  notice: (line: string) => void,
+): Promise<void> {
+  const mine = JSON.stringify(
+    {
+      pid: Deno.pid,
+      host: Deno.hostname(),
+      started: new Date().toISOString(),
+    } satisfies LockHolder,
+  ) + "\n";
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const f = await Deno.open(path, { write: true, createNew: true });
+      try {
+        await f.write(new TextEncoder().encode(mine));
+      } finally {
+        f.close();
+      }
+      return;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    }
+    const holder = await readLock(path);
+    if (holder === null) continue; // released meanwhile
+    let stale: string;
+    if (holder === "unreadable") {
+      // Being written by the process that just created it, or left empty by a crash.
+      const age = Date.now() - ((await Deno.stat(path).catch(() => null))?.mtime?.getTime() ?? 0);
+      if (age < 5000) {
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      stale = `${path} is unreadable and ${(age / 1000).toFixed(0)} s old`;
+    } else {
+      const alive = processAlive(holder.pid, holder.host);
+      if (alive === true) {
+        throw new ShardLockedError(
+          `${what} is already running: process ${holder.pid} on this host holds ${path} (since ${holder.started}). Wait for it to finish, or stop it (kill ${holder.pid}: it records the shard as interrupted); two runs of one shard would both do all its work.`,
+        );
+      }
+      if (alive === null) {
+        throw new ShardLockedError(
+          `${what} is locked by process ${holder.pid} on host ${holder.host} (since ${holder.started}), which cannot be checked from here. If that process no longer runs, remove ${path} and run again.`,
+        );
+      }
+      stale = `process ${holder.pid} that held it is no longer running`;
+    }
+    // Take it over: move it aside (atomic: of two processes doing this, one wins), check that
+    // what was moved is the stale lock and not a fresh one, then create ours.
+    const aside = `${path}.stale-${Deno.pid}`;
+    try {
+      await Deno.rename(path, aside);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) continue;
+      throw e;
+    }
+    const moved = await readLock(aside);
+    const same = holder === "unreadable"
+      ? moved === "unreadable"
+      : moved !== null && moved !== "unreadable" && moved.pid === holder.pid &&
+        moved.started === holder.started;
+    if (!same) {
+      await Deno.link(aside, path).catch(() => {}); // put the fresh lock back
+      await Deno.remove(aside).catch(() => {});
+      continue;
+    }
+    await Deno.remove(aside).catch(() => {});
+    if (holder !== "unreadable") {
+      const stem = path.replace(/\.lock$/, "");
+      for (const f of [`${stem}.manifest.json`, `${stem}.results.json`]) {
+        await Deno.remove(tempPath(f, holder.pid)).catch(() => {});
+      }
+    }
+    notice(`${what}: taking over its stale lock (${stale}).`);
+  }
+  throw new ShardLockedError(
+    `${what}: could not take ${path} (other processes keep taking it); run one process per shard.`,
+  );
+}
+
+/** Remove the lock at `path` if this process holds it. */
+async function releaseLock(path: string): Promise<void> {
+  const h = await readLock(path).catch(() => null);
+  if (h && h !== "unreadable" && h.pid === Deno.pid && h.host === Deno.hostname()) {
+    await Deno.remove(path).catch(() => {});
+  }
+}
+
+/**
+ * Refuse to run where the folder holds another run's shard: this shard's
+ * own manifest under another key, or another shard of another experiment,
+ * scale, seed, shard count, configuration or commit (the merge would refuse
+ * the mix). With `restart`, this shard's own files are replaced and the
+ * others are only reported.
+ */
+async function checkFolder(
+  out: string,
+  own: string,
+  mine: Pick<
+    ShardManifest,
+    "experiment" | "scale" | "seed" | "shards" | "index" | "commit" | "configHash" | "key"
+  >,
+  restart: boolean,
+  notice: (line: string) => void,
+): Promise<void> {
+  const fix = `use another --out folder for this run, or pass --restart to replace it`;
+  const names = Array.from(Deno.readDirSync(out)).filter((e) =>
+    e.isFile && /^shard-.*\.manifest\.json$/.test(e.name)
+  ).map((e) => e.name).sort();
+  const fields = ["experiment", "scale", "seed", "shards", "configHash", "commit"] as const;
+  const show = (f: typeof fields[number], v: unknown) =>
+    f === "configHash" || f === "commit" ? String(v).slice(0, 12) : JSON.stringify(v);
+  const describe = (m: ShardManifest) =>
+    fields.filter((f) => m[f] !== mine[f]).map((f) =>
+      `${f === "configHash" ? "configuration" : f} ${show(f, m[f])} (this run: ${show(f, mine[f])})`
+    ).join(", ");
+  const others: string[] = [];
+  for (const name of names) {
+    const path = `${out}/${name}`;
+    let m: ShardManifest;
+    try {
+      const data = await readJsonFile(path, "");
+      if (data === null) continue;
+      m = parseManifest(data, path);
+    } catch (e) {
+      if (!(e instanceof ShardCorruptError)) throw e;
+      if (path === own && !restart) {
+        throw new ShardConflictError(`${path} is not a shard manifest; ${fix}.`);
+      }
+      continue; // another shard's damage is the merge's to name
+    }
+    if (path === own) {
+      if (m.key !== mine.key && !restart) {
+        const diff = describe(m);
+        throw new ShardConflictError(
+          `${path} holds another run's shard (${
+            diff || "other identity"
+          }; status ${m.status}): running here would overwrite it. ${
+            fix[0].toUpperCase() + fix.slice(1)
+          }.`,
+        );
+      }
+      continue;
+    }
+    const diff = describe(m);
+    if (diff) others.push(`${name}: ${diff}`);
+  }
+  if (others.length === 0) return;
+  if (!restart) {
+    throw new ShardConflictError(
+      `${out} holds shards of another run (${others[0]}${
+        others.length > 1 ? `; and ${others.length - 1} more` : ""
+      }); the merge would refuse the mix. Use another --out folder for this run, or rerun every shard here with --restart.`,
+    );
+  }
+  notice(
+    `${out} still holds ${others.length} shard(s) of another run (${
+      others[0]
+    }): rerun them with --restart too before merging.`,
+  );
 }
 
 /**
@@ -371,10 +759,17 @@ export interface RunShardResult {
  * Run shard `index` of `shards` of an experiment and write its manifest and
  * results into `out`. Resumable: when `out` already holds this shard's
  * complete results under the same key (experiment, scale, seed, shard count,
- * index, commit, configuration hash) and their hash checks, nothing runs.
+ * index, commit, configuration hash) and their hash checks, nothing runs;
+ * when it holds the checkpoint of an interrupted or failed run under that
+ * key (`<stem>.steps.jsonl`), the steps it records are taken over, not rerun
+ * (`force` and `restart` start over). The shard's lock file
+ * (`<stem>.lock`, created exclusively with this process's id) is held
+ * throughout; a lock whose process is gone from this host is taken over.
  *
- * @throws ShardArgumentError on bad arguments (before any work); whatever the
- *   run throws (after writing a manifest with status "failed").
+ * @throws ShardArgumentError on bad arguments (before any work);
+ *   ShardConflictError when `out` holds another run's shard (unless
+ *   `restart`); ShardLockedError when another process runs this shard;
+ *   whatever the run throws (after writing a manifest with status "failed").
  *
  * @category Sharding
  */
@@ -387,8 +782,36 @@ export async function runShard<C extends ExperimentConfig, R>(
   const { config, configHash, commit, dirty, key } = await shardIdentity(exp, scale, shards, index);
   await Deno.mkdir(out, { recursive: true });
   const stem = `${out}/${shardStem(index, shards)}`;
-  const old = await completeManifest(out, shards, index, key);
-  if (!opts.force && old) return { skipped: true, manifest: old };
+  const notice = opts.notice ?? ((line: string) => console.warn(line));
+  const lock = lockPath(out, shards, index);
+  await acquireLock(lock, `shard ${index} of ${shards} in ${out}`, notice);
+  try {
+    const mine = {
+      experiment: exp.name,
+      scale,
+      seed: config.seed,
+      shards,
+      index,
+      commit,
+      configHash,
+      key,
+    };
+    await checkFolder(out, `${stem}.manifest.json`, mine, opts.restart ?? false, notice);
+    const old = await completeManifest(out, shards, index, key);
+    if (!opts.force && !opts.restart && old) return { skipped: true, manifest: old };
+    return await runLocked(exp, opts, { config, configHash, commit, dirty, key, stem });
+  } finally {
+    await releaseLock(lock);
+  }
+}
+
+async function runLocked<C extends ExperimentConfig, R>(
+  exp: ShardableExperiment<C, R>,
+  opts: RunShardOptions,
+  id: { config: C; configHash: string; commit: string; dirty: boolean; key: string; stem: string },
+): Promise<RunShardResult> {
+  const { scale, shards, index } = opts;
+  const { config, configHash, commit, dirty, key, stem } = id;
   const t0 = performance.now();
   const now = () => new Date().toISOString();
   const manifest: ShardManifest = {
@@ -410,6 +833,7 @@ export async function runShard<C extends ExperimentConfig, R>(
     unitsOwned: 0,
     sweeps: [],
     host: Deno.hostname(),
+    pid: Deno.pid,
   };
   // Saves run one after another: a sweep with several lanes finishes steps concurrently, and two
   // writes through the same temporary file would race.
@@ -425,6 +849,24 @@ export async function runShard<C extends ExperimentConfig, R>(
     return p;
   };
   await Deno.remove(`${stem}.results.json`).catch(() => {});
+  // The checkpoint: every step's result as it is recorded, so a rerun under the same key after an
+  // interruption or a failure takes the steps done over instead of running them again.
+  const stepsFile = stepsPath(stem);
+  const prior = opts.force || opts.restart ? new Map() : await readSteps(stepsFile, key);
+  await writeAtomic(
+    stepsFile,
+    [JSON.stringify({ key }), ...Array.from(prior.values(), (p) => JSON.stringify(p))]
+      .map((l) => l + "\n").join(""),
+  );
+  const checkpoint = (line: StepLine): Promise<void> => {
+    const p = saving.then(() =>
+      interrupted()
+        ? undefined
+        : Deno.writeTextFile(stepsFile, JSON.stringify(line) + "\n", { append: true })
+    );
+    saving = p.catch(() => {});
+    return p;
+  };
   await save();
   const records: ResultsFile["records"] = [];
   try {
@@ -447,6 +889,7 @@ export async function runShard<C extends ExperimentConfig, R>(
         save,
         exp.sweeps?.(config) ?? null,
         fatal,
+        { prior, checkpoint },
       );
       try {
         await withSweepInterceptor(hook, () => exp.run(config, { progress: opts.progress }));
@@ -465,6 +908,7 @@ export async function runShard<C extends ExperimentConfig, R>(
     manifest.resultsHash = await sha256(text);
     manifest.status = "complete";
     await save();
+    if (!interrupted()) await Deno.remove(stepsFile).catch(() => {});
   } catch (e) {
     manifest.status = "failed";
     manifest.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -472,6 +916,46 @@ export async function runShard<C extends ExperimentConfig, R>(
     throw e;
   }
   return { skipped: false, manifest };
+}
+
+/** One line of a shard's checkpoint: sweep, index, the sweep's settings hash, the encoded value. */
+interface StepLine {
+  s: number;
+  i: number;
+  h: string;
+  v: unknown;
+}
+
+/** The checkpoint file of a shard (`<stem>.steps.jsonl`: a key line, then one line per step). */
+export function stepsPath(stem: string): string {
+  return `${stem}.steps.jsonl`;
+}
+
+/**
+ * The steps recorded in a checkpoint under `key` (empty when there is none,
+ * or it is another run's). A damaged line (a write cut short by a kill) ends
+ * the reading: the steps before it are kept.
+ */
+async function readSteps(path: string, key: string): Promise<Map<string, StepLine>> {
+  const out = new Map<string, StepLine>();
+  const text = await Deno.readTextFile(path).catch(() => "");
+  const lines = text.split("\n");
+  try {
+    if (JSON.parse(lines[0]).key !== key) return out;
+  } catch {
+    return out;
+  }
+  for (const line of lines.slice(1)) {
+    try {
+      const x = JSON.parse(line) as StepLine;
+      if (!isInt(x.s) || !isInt(x.i) || !isStr(x.h)) break;
+      decodeValue(x.v);
+      out.set(`${x.s}:${x.i}`, x);
+    } catch {
+      break;
+    }
+  }
+  return out;
 }
 
 /** Thrown after a shard's last sweep (when the experiment says how many it makes). */
@@ -487,6 +971,7 @@ function recordingInterceptor(
   save: () => Promise<void>,
   lastSweep: number | null,
   fatal: WeakSet<object>,
+  steps: { prior: Map<string, StepLine>; checkpoint: (line: StepLine) => Promise<void> },
 ) {
   let depth = 0, offset = 0;
   const hook = async <T, R>(
@@ -498,7 +983,8 @@ function recordingInterceptor(
     if (depth > 0) return plain(items, step, options); // a sweep inside a step runs whole
     const c = manifest.sweeps.length;
     const label = options.label ?? "sweep";
-    manifest.sweeps.push({ label, items: items.length, itemsHash: await hashValue(items), offset });
+    const itemsHash = await hashValue(items);
+    manifest.sweeps.push({ label, items: items.length, itemsHash, offset });
     const owned: number[] = [];
     for (let j = 0; j < items.length; j++) {
       if (ownerOf(offset + j, shards) === index) owned.push(j);
@@ -517,8 +1003,20 @@ function recordingInterceptor(
     const values = new Map<number, R>();
     if (owned.length > 0) {
       const got = await plain(owned.map((j) => items[j]), async (item, k) => {
-        const v = await run(item, owned[k]);
-        records.push({ sweep: c, index: owned[k], value: encodeValue(v) });
+        const j = owned[k];
+        const done = steps.prior.get(`${c}:${j}`);
+        let v: R, value: unknown;
+        if (done && done.h === itemsHash) {
+          // Taken over from the interrupted run: the same bits the step would return.
+          value = done.v;
+          v = decodeValue(value) as R;
+          manifest.unitsResumed = (manifest.unitsResumed ?? 0) + 1;
+        } else {
+          v = await run(item, j);
+          value = encodeValue(v);
+          await steps.checkpoint({ s: c, i: j, h: itemsHash, v: value });
+        }
+        records.push({ sweep: c, index: j, value });
         manifest.unitsDone++;
         await save();
         return v;
@@ -566,6 +1064,28 @@ interface ShardFile {
   manifest: ShardManifest;
 }
 
+/** A results file's content, checked for shape. @throws ShardCorruptError naming the file. */
+function parseResults(text: string, path: string): ResultsFile {
+  const bad = (what: string) =>
+    new ShardCorruptError(`${path} is not a shard results file: ${what}; rerun that shard.`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw bad(`not valid JSON (${e instanceof Error ? e.message : e})`);
+  }
+  const r = data as Partial<ResultsFile> | null;
+  if (r === null || typeof r !== "object" || !isStr(r.key) || !Array.isArray(r.records)) {
+    throw bad("not {key, records}");
+  }
+  for (const x of r.records) {
+    if (x === null || typeof x !== "object" || !isInt(x.sweep) || !isInt(x.index)) {
+      throw bad("a record is not {sweep, index, value}");
+    }
+  }
+  return r as ResultsFile;
+}
+
 async function readManifests(dir: string): Promise<ShardFile[]> {
   let entries: Deno.DirEntry[];
   try {
@@ -582,13 +1102,10 @@ async function readManifests(dir: string): Promise<ShardFile[]> {
     .map((e) => e.name).sort();
   const out: ShardFile[] = [];
   for (const file of files) {
-    const manifest = await readJson<ShardManifest>(`${dir}/${file}`);
-    if (!manifest || manifest.format !== 1) {
-      throw new ShardCorruptError(
-        `${dir}/${file} is not a shard manifest (format 1); remove it or rerun that shard.`,
-      );
-    }
-    out.push({ file, manifest });
+    const path = `${dir}/${file}`;
+    const data = await readJsonFile(path, "remove it or rerun that shard");
+    if (data === null) continue; // removed since the listing
+    out.push({ file, manifest: parseManifest(data, path) });
   }
   return out;
 }
@@ -663,17 +1180,26 @@ export async function checkShards(dir: string): Promise<CheckedShards> {
     byIndex.set(manifest.index, file);
   }
   const missing: string[] = [];
-  for (let i = 0; i < N; i++) {
+  let notComplete = N - files.filter((f) => f.manifest.status === "complete").length;
+  for (let i = 0; i < N && missing.length < 20; i++) {
     const file = byIndex.get(i);
     const m = files.find((f) => f.file === file)?.manifest;
     if (!m) missing.push(`${i} (no manifest)`);
     else if (m.status !== "complete") {
-      missing.push(`${i} (${m.status}${m.error ? `: ${m.error}` : ""})`);
+      const st = liveStatus(m);
+      const why = st !== m.status
+        ? `: its process ${m.pid} is gone`
+        : m.error
+        ? `: ${m.error}`
+        : "";
+      missing.push(`${i} (${st}${why})`);
     }
   }
+  if (notComplete > missing.length) missing.push(`... (${notComplete - missing.length} more)`);
+  notComplete = Math.max(notComplete, missing.length);
   if (missing.length > 0) {
     throw new ShardMissingError(
-      `${dir}: ${missing.length} of ${N} shards are not complete: ${
+      `${dir}: ${notComplete} of ${N} shards are not complete: ${
         missing.join(", ")
       }; run them (deno task shard ${first.experiment} --scale ${first.scale} --shards ${N} --index I --out ${dir}) and merge again.`,
     );
@@ -699,7 +1225,7 @@ export async function checkShards(dir: string): Promise<CheckedShards> {
         }; rerun shard ${manifest.index} with --force.`,
       );
     }
-    const res = JSON.parse(text) as ResultsFile;
+    const res = parseResults(text, `${dir}/${file.replace(/manifest\.json$/, "results.json")}`);
     if (res.key !== manifest.key) {
       throw new ShardCorruptError(
         `${file}: its results were written under another key; rerun shard ${manifest.index} with --force.`,
@@ -716,6 +1242,14 @@ export async function checkShards(dir: string): Promise<CheckedShards> {
       if (records.has(k)) {
         throw new ShardDuplicateError(
           `step ${k} is recorded twice (again in ${file}); rerun shard ${manifest.index} with --force.`,
+        );
+      }
+      try {
+        decodeValue(r.value);
+      } catch (e) {
+        if (!(e instanceof ShardCodecError)) throw e;
+        throw new ShardCorruptError(
+          `${file}: step ${k} cannot be decoded (${e.message}); rerun shard ${manifest.index} with --force.`,
         );
       }
       records.set(k, r.value);
@@ -802,8 +1336,13 @@ export async function mergeShards<C extends ExperimentConfig, R>(
       }.`,
     );
   }
-  const here = await gitState();
-  if (!opts.allowOtherCommit && here.commit !== identity.commit) {
+  if (config.seed !== identity.seed) {
+    throw new ShardMismatchError(
+      `the shards' seed ${identity.seed} is not ${exp.name}'s ${identity.scale} seed at this checkout (${config.seed}); merge at the shards' commit ${identity.commit}.`,
+    );
+  }
+  const here = opts.allowOtherCommit ? null : await gitState();
+  if (here && here.commit !== identity.commit) {
     throw new ShardCommitMismatchError(
       `the shards were made at commit ${identity.commit} but this checkout is at ${here.commit}; merge at the shards' commit (git checkout ${identity.commit}) or pass --allow-other-commit.`,
     );
@@ -872,8 +1411,9 @@ export async function mergeShards<C extends ExperimentConfig, R>(
   }
   const target = opts.outDir ?? `${dir}/merged`;
   if (opts.dryRun) return { result, files: [], checked };
-  // Write into a fresh folder beside the target, then swap it in: all or nothing.
-  const tmp = `${target}.tmp-${Deno.pid}`;
+  // Write into a fresh folder beside the target, then swap it in: all or nothing. An earlier
+  // merge is moved aside first and removed after, so the target is always one whole merge.
+  const tmp = tempPath(target), old = `${target}.old-${Deno.pid}`;
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
   await Deno.mkdir(tmp, { recursive: true });
   try {
@@ -882,8 +1422,17 @@ export async function mergeShards<C extends ExperimentConfig, R>(
       const { save } = await import("../plot/save.ts");
       for (const [name, ch] of charts) await save(ch, name, { dir: tmp, meta });
     }
-    await Deno.remove(target, { recursive: true }).catch(() => {});
-    await Deno.rename(tmp, target);
+    const hadOld = await Deno.rename(target, old).then(() => true, (e) => {
+      if (e instanceof Deno.errors.NotFound) return false;
+      throw e;
+    });
+    try {
+      await Deno.rename(tmp, target);
+    } catch (e) {
+      if (hadOld) await Deno.rename(old, target).catch(() => {});
+      throw e;
+    }
+    if (hadOld) await Deno.remove(old, { recursive: true }).catch(() => {});
   } catch (e) {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     throw e;
@@ -895,10 +1444,31 @@ export async function mergeShards<C extends ExperimentConfig, R>(
 /**
  * Read a merged (or single-run) result.json back.
  *
+ * @throws ShardArgumentError when there is no such file; ShardCorruptError
+ *   when it is not a result in the lossless encoding.
+ *
  * @category Sharding
  */
 export async function readResult(path: string): Promise<unknown> {
-  return decodeValue(JSON.parse(await Deno.readTextFile(path)));
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
+      throw new ShardArgumentError(
+        `${path}: no such result file; pass the result.json of a run (deno task shard <experiment> --single --out DIR writes DIR/result.json, a merge DIR/merged/result.json).`,
+      );
+    }
+    throw e;
+  }
+  try {
+    return decodeValue(JSON.parse(text));
+  } catch (e) {
+    if (!(e instanceof SyntaxError || e instanceof ShardCodecError)) throw e;
+    throw new ShardCorruptError(
+      `${path} is not a result file (${e.message}); rerun the run that wrote it.`,
+    );
+  }
 }
 
 /**
@@ -949,7 +1519,11 @@ export function firstDifference(
  */
 export interface ShardState {
   index: number;
-  state: "done" | "running" | "failed" | "not started";
+  /**
+   * "interrupted": stopped by a signal, or "running" in its manifest while its
+   * process is gone from this host (rerun it).
+   */
+  state: "done" | "running" | "failed" | "interrupted" | "not started";
   unitsDone: number;
   /** Steps it owns (estimated from a complete shard's sweeps when known), or null. */
   unitsOwned: number | null;
@@ -1006,9 +1580,12 @@ export async function shardStatus(dir: string): Promise<{
       });
       continue;
     }
-    const state = m.status === "complete" ? "done" : m.status;
+    const live = liveStatus(m);
+    const state = live === "complete" ? "done" : live;
     const left = state === "done"
       ? 0
+      : state === "failed" || state === "interrupted"
+      ? null
       : owned !== null && perStep !== null
       ? Math.max(0, owned - m.unitsDone) * perStep
       : null;
@@ -1020,18 +1597,23 @@ export async function shardStatus(dir: string): Promise<{
       seconds: m.seconds,
       sinceUpdate: (nowMs - Date.parse(m.updated)) / 1000,
       leftSeconds: left,
-      error: m.error,
+      error: live !== m.status ? `its process ${m.pid} on ${m.host} is gone` : m.error,
     });
   }
   const count = (s: ShardState["state"]) => states.filter((x) => x.state === s).length;
+  const stopped = states.filter((x) => x.state === "failed" || x.state === "interrupted");
   const lefts = states.map((s) => s.leftSeconds);
   const leftSeconds = lefts.some((x) => x === null) ? null : Math.max(0, ...(lefts as number[]));
   const summary = `${files[0].manifest.experiment} (${files[0].manifest.scale}), ${N} shards: ${
     count("done")
   } done, ${count("running")} running, ${count("failed")} failed, ${
     count("not started")
-  } not started; ${
-    leftSeconds === null
+  } not started${count("interrupted") > 0 ? `, ${count("interrupted")} interrupted` : ""}; ${
+    stopped.length > 0
+      ? `time left unknown until shard${stopped.length > 1 ? "s" : ""} ${
+        stopped.map((x) => x.index).join(", ")
+      } ${stopped.length > 1 ? "are" : "is"} rerun`
+      : leftSeconds === null
       ? "time left unknown (no step finished yet)"
       : `about ${leftSeconds.toFixed(0)} s left`
   }`;

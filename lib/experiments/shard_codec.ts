@@ -129,7 +129,9 @@ export function encodeValue(value: unknown, lenient = false, path = "result"): J
 /**
  * Invert {@link encodeValue}.
  *
- * @throws ShardCodecError on a tag it does not know (a file from a newer format).
+ * @throws ShardCodecError on a tag it does not know (a file from a newer
+ *   format) or a tagged value that is malformed (a damaged or hand-edited
+ *   file): never another kind of error, whatever JSON it is given.
  *
  * @category Sharding
  */
@@ -138,33 +140,64 @@ export function decodeValue(data: unknown): unknown {
   if (Array.isArray(data)) return data.map(decodeValue);
   const o = data as Record<string, unknown>;
   const keys = Object.keys(o);
-  if (keys.length >= 1 && keys[0].startsWith("$")) {
-    const tag = keys[0];
-    if (tag === "$n") {
-      const n = o.$n as string;
-      return n === "NaN" ? NaN : n === "Infinity" ? Infinity : n === "-Infinity" ? -Infinity : -0;
+  if (keys.length >= 1 && keys[0].startsWith("$")) return decodeTagged(keys[0], o);
+  // Own data properties (a "__proto__" key stays a key, never a prototype).
+  return Object.fromEntries(keys.map((k) => [k, decodeValue(o[k])]));
+}
+
+function malformed(tag: string, what: string): ShardCodecError {
+  return new ShardCodecError(`decodeValue: a malformed "${tag}" value (${what}): a damaged file?`);
+}
+
+function decodeTagged(tag: string, o: Record<string, unknown>): unknown {
+  const v = o[tag];
+  switch (tag) {
+    case "$n":
+      if (v === "NaN") return NaN;
+      if (v === "Infinity") return Infinity;
+      if (v === "-Infinity") return -Infinity;
+      if (v === "-0") return -0;
+      throw malformed(tag, `${JSON.stringify(v)} is not NaN, Infinity, -Infinity or -0`);
+    case "$u":
+      return undefined;
+    case "$b":
+      if (typeof v !== "string" || !/^-?\d+$/.test(v)) throw malformed(tag, "not an integer");
+      return BigInt(v);
+    case "$t": {
+      const ctor = Object.hasOwn(TYPED, v as string) ? TYPED[v as TypedName] : undefined;
+      if (!ctor) throw new ShardCodecError(`decodeValue: unknown typed array "${v}".`);
+      if (typeof o.b64 !== "string") throw malformed(tag, "no base64 bytes");
+      let buf: ArrayBuffer;
+      try {
+        buf = fromBase64(o.b64);
+      } catch {
+        throw malformed(tag, "bytes not in base64");
+      }
+      if (buf.byteLength % ctor.BYTES_PER_ELEMENT !== 0) {
+        throw malformed(tag, `${buf.byteLength} bytes do not make whole ${v} elements`);
+      }
+      return new (ctor as unknown as new (b: ArrayBuffer) => ArrayBufferView)(buf);
     }
-    if (tag === "$u") return undefined;
-    if (tag === "$b") return BigInt(o.$b as string);
-    if (tag === "$t") {
-      const ctor = TYPED[o.$t as TypedName];
-      if (!ctor) throw new ShardCodecError(`decodeValue: unknown typed array "${o.$t}".`);
-      return new (ctor as new (b: ArrayBuffer) => ArrayBufferView)(fromBase64(o.b64 as string));
-    }
-    if (tag === "$map") {
-      return new Map((o.$map as unknown[][]).map(([k, v]) => [decodeValue(k), decodeValue(v)]));
-    }
-    if (tag === "$set") return new Set((o.$set as unknown[]).map(decodeValue));
-    if (tag === "$date") return new Date(o.$date as number);
-    if (tag === "$o") {
-      const inner = o.$o as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(inner).map((k) => [k, decodeValue(inner[k])]));
-    }
-    throw new ShardCodecError(`decodeValue: unknown tag "${tag}" (a file from another format?).`);
+    case "$map":
+      if (!Array.isArray(v) || !v.every((e) => Array.isArray(e) && e.length === 2)) {
+        throw malformed(tag, "not a list of [key, value] pairs");
+      }
+      return new Map((v as unknown[][]).map(([k, x]) => [decodeValue(k), decodeValue(x)]));
+    case "$set":
+      if (!Array.isArray(v)) throw malformed(tag, "not a list");
+      return new Set(v.map(decodeValue));
+    case "$date":
+      if (typeof v !== "number") throw malformed(tag, "not a number");
+      return new Date(v);
+    case "$o":
+      if (v === null || typeof v !== "object" || Array.isArray(v)) {
+        throw malformed(tag, "not an object");
+      }
+      return Object.fromEntries(
+        Object.keys(v).map((k) => [k, decodeValue((v as Record<string, unknown>)[k])]),
+      );
   }
-  const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = decodeValue(o[k]);
-  return out;
+  throw new ShardCodecError(`decodeValue: unknown tag "${tag}" (a file from another format?).`);
 }
 
 /** Encode and stringify (compact). */
@@ -172,9 +205,19 @@ export function serialize(value: unknown): string {
   return JSON.stringify(encodeValue(value));
 }
 
-/** Parse and decode. */
+/**
+ * Parse and decode.
+ *
+ * @throws ShardCodecError when `text` is not JSON or not an encoded value.
+ */
 export function deserialize(text: string): unknown {
-  return decodeValue(JSON.parse(text));
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ShardCodecError(`deserialize: not JSON (${(e as Error).message}).`);
+  }
+  return decodeValue(data);
 }
 
 /**

@@ -88,3 +88,25 @@ Deno.test("firstDifference finds a one-ulp change and skips measured paths with 
   assertEquals(firstDifference(a, b, ["seconds", "rows.*.seconds"]), "rows.1.x");
   assertEquals(firstDifference({ z: -0 }, { z: 0 }), "z");
 });
+
+Deno.test("malformed tagged values and non-JSON text are ShardCodecError, never another error", () => {
+  for (
+    const bad of [
+      { $n: "zero" },
+      { $b: "1.5" },
+      { $t: "Float64Array", b64: "AAA" },
+      { $t: "Float64Array", b64: "!!" },
+      { $t: "toString", b64: "" },
+      { $map: [1, 2] },
+      { $map: "x" },
+      { $set: {} },
+      { $date: "today" },
+      { $o: [1] },
+      { $what: 1 },
+    ]
+  ) assertThrows(() => decodeValue(bad), ShardCodecError);
+  assertThrows(() => deserialize("{garbage"), ShardCodecError, "not JSON");
+  const o = decodeValue(JSON.parse('{"__proto__": {"x": 1}}')) as Record<string, unknown>;
+  assertEquals(Object.getPrototypeOf(o), Object.prototype);
+  assertEquals(Object.keys(o), ["__proto__"]);
+});

@@ -6,7 +6,6 @@
  * experiment module's numbers.
  */
 import type { Scale } from "../../lib/config.ts";
-import { sweep } from "../../lib/experiments/sweep.ts";
 import {
   checkShards,
   firstDifference,
@@ -24,59 +23,8 @@ import {
   shardStatus,
 } from "../../lib/experiments/shard.ts";
 import { ShardCodecError } from "../../lib/experiments/shard_codec.ts";
-import type { ExperimentConfig } from "../../lib/experiments/types.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
-
-interface ToyConfig extends ExperimentConfig {
-  levels: number[];
-}
-
-/** A toy experiment: two sweeps, the second's settings from the configuration only. */
-const toy: ShardableExperiment<ToyConfig, unknown> = {
-  name: "toy",
-  config: (scale: Scale) => ({ scale, seed: 7, levels: [0, 0.5, 1, 2, 4] }),
-  run: async (c, o) => {
-    const a = await sweep(c.levels, (x, i) => ({
-      x,
-      y: Math.sin(x * 1e3 + i) / 3,
-      z: x === 0 ? -0 : 1 / x,
-      v: new Float64Array([x, NaN]),
-    }), { progress: o.progress, label: "a" });
-    const b = await sweep(c.levels.map((x) => x + 10), (x) => Math.sqrt(x), {
-      progress: o.progress,
-      label: "b",
-    });
-    return { a, b, total: a.reduce((s, r) => s + r.y, 0) + b.reduce((s, r) => s + r, 0) };
-  },
-};
-
-/** Its second sweep's settings come from the first's results: not shardable. */
-const dependent: ShardableExperiment<ToyConfig, unknown> = {
-  ...toy,
-  name: "dependent",
-  run: async (c, o) => {
-    const a = await sweep(c.levels, (x) => x * x, { progress: o.progress, label: "a" });
-    return await sweep(a, (y) => y + 1, { progress: o.progress, label: "b" });
-  },
-};
-
-/** A step that returns a class instance. */
-const unplain: ShardableExperiment<ToyConfig, unknown> = {
-  ...toy,
-  name: "unplain",
-  run: (c, o) => sweep(c.levels, () => new (class Fit {})(), { progress: o.progress }),
-};
-
-const EXPS = [toy, dependent, unplain];
-const resolve = (name: string) => Promise.resolve(EXPS.find((e) => e.name === name)!);
-
-async function shardAll(exp: ShardableExperiment<ToyConfig, unknown>, shards: number) {
-  const out = await Deno.makeTempDir({ prefix: "shard_errors_" });
-  for (let i = 0; i < shards; i++) {
-    await runShard(exp, { scale: "smoke", shards, index: i, out, progress: false });
-  }
-  return out;
-}
+import { dependent, resolve, shardAll, toy, type ToyConfig, unplain } from "./toy_fixture.ts";
 
 const manifestPath = (out: string, i: number, n = 3) => `${out}/shard-${i}-of-${n}.manifest.json`;
 

@@ -42,8 +42,6 @@ const plan: SlurmPlan = {
   mem: "4G",
   time: "12:00:00",
   partition: "cpu",
-  deno: "/opt/deno",
-  repo: "/shared/kd",
 };
 
 Deno.test("array specs compress runs of indices", () => {
@@ -62,13 +60,15 @@ Deno.test("the array script runs one shard per task with its resources; the merg
       "#SBATCH --time=12:00:00",
       "#SBATCH --partition=cpu",
       "#SBATCH --output=/shared/runs/t1/logs/shard-%a.out",
-      "cd /shared/kd",
+      'cd "${KD_CHECKOUT:-${SLURM_SUBMIT_DIR:-$PWD}}"',
       `--index "$SLURM_ARRAY_TASK_ID" --out /shared/runs/t1`,
     ]
   ) assert(s.includes(line), `missing ${line} in\n${s}`);
-  assert(s.includes("task -q shard teacher_output --scale paper --shards 8"));
+  assert(s.includes('exec "$DENO" task -q shard teacher_output --scale paper --shards 8'));
   const m = mergeScript(plan);
-  assert(m.includes("#SBATCH --cpus-per-task=1") && m.includes("task -q merge /shared/runs/t1"));
+  assert(
+    m.includes("#SBATCH --cpus-per-task=1") && m.includes('"$DENO" task -q merge /shared/runs/t1'),
+  );
   assert(!m.includes("--array"));
 });
 
@@ -115,6 +115,95 @@ Deno.test("slurm: bad arguments exit 2 and --dry-run submits and writes nothing"
     assertEquals(Array.from(Deno.readDirSync(out)).length, 0);
   } finally {
     await Deno.remove(out, { recursive: true });
+  }
+});
+
+const REPO = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+/** A fake `deno` that records its working folder, DENO_DIR and arguments in `log`. */
+async function fakeDeno(path: string, log: string, tag: string): Promise<void> {
+  await Deno.writeTextFile(
+    path,
+    `#!/bin/bash\necho "${tag} cwd=$PWD denodir=\${DENO_DIR:-unset} args=$*" >> ${log}\n`,
+  );
+  await Deno.chmod(path, 0o755);
+}
+
+Deno.test("slurm --dry-run scripts name no path of this checkout and run from a checkout anywhere, with deno found on PATH or via KD_DENO", async () => {
+  // The dry run with the default --out (inside the checkout) prints nothing of this checkout's path.
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => printed.push(a.join(" "));
+  try {
+    assertEquals(
+      await slurmMain(["teacher_output", "--scale", "smoke", "--shards", "3", "--dry-run"]),
+      0,
+    );
+  } finally {
+    console.log = log;
+  }
+  const text = printed.join("\n");
+  assert(!text.includes(REPO), `the checkout's path ${REPO} appears in\n${text}`);
+  assert(!text.includes(Deno.execPath()), `this deno's path appears in\n${text}`);
+  assert(text.includes("--out build/shards/teacher_output-smoke-3"), text);
+
+  // The scripts run with bash from another folder against a checkout elsewhere.
+  const tmp = await Deno.makeTempDir({ prefix: "slurm_scripts_" });
+  try {
+    const checkout = `${tmp}/mounted/elsewhere/kd`, bin = `${tmp}/bin`, cwd = `${tmp}/cwd`;
+    for (const d of [checkout, bin, cwd]) await Deno.mkdir(d, { recursive: true });
+    const calls = `${tmp}/calls.log`;
+    await fakeDeno(`${bin}/deno`, calls, "path");
+    await fakeDeno(`${tmp}/kd-deno`, calls, "kd_deno");
+    const p: SlurmPlan = { ...plan, scale: "smoke", out: "build/shards/t", indices: [0, 1, 2] };
+    await Deno.writeTextFile(`${tmp}/shards.sbatch`, shardScript(p));
+    await Deno.writeTextFile(`${tmp}/merge.sbatch`, mergeScript(p));
+    const run = async (script: string, env: Record<string, string>) => {
+      const o = await new Deno.Command("bash", {
+        args: [`${tmp}/${script}`],
+        cwd,
+        clearEnv: true,
+        env: { HOME: tmp, ...env },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return { code: o.code, err: new TextDecoder().decode(o.stderr) };
+    };
+    const PATH = `${bin}:/usr/bin:/bin`;
+    // KD_CHECKOUT names the checkout on the node; deno is found on PATH; no DENO_DIR is invented.
+    let r = await run("shards.sbatch", { PATH, KD_CHECKOUT: checkout, SLURM_ARRAY_TASK_ID: "2" });
+    assertEquals(r.code, 0, r.err);
+    // Without it, the submit folder; KD_DENO and KD_DENO_DIR win.
+    r = await run("merge.sbatch", {
+      PATH,
+      SLURM_SUBMIT_DIR: checkout,
+      KD_DENO: `${tmp}/kd-deno`,
+      KD_DENO_DIR: `${tmp}/cache`,
+    });
+    assertEquals(r.code, 0, r.err);
+    const lines = (await Deno.readTextFile(calls)).trim().split("\n");
+    assertEquals(lines, [
+      `path cwd=${checkout} denodir=unset args=task -q shard teacher_output --scale smoke --shards 8 --index 2 --out build/shards/t`,
+      `kd_deno cwd=${checkout} denodir=${tmp}/cache args=task -q merge --status build/shards/t`,
+      `kd_deno cwd=${checkout} denodir=${tmp}/cache args=task -q merge build/shards/t`,
+    ]);
+    // No deno anywhere: a clear message and exit 2, not "command not found".
+    r = await run("shards.sbatch", {
+      PATH: "/usr/bin:/bin",
+      KD_CHECKOUT: checkout,
+      SLURM_ARRAY_TASK_ID: "0",
+    });
+    assertEquals(r.code, 2, r.err);
+    assert(r.err.includes("KD_DENO"), r.err);
+    // --deno and --deno-dir given at submission are the defaults the scripts fall back on.
+    const baked = shardScript({ ...p, deno: `${tmp}/kd-deno`, denoDir: `${tmp}/cache2` });
+    await Deno.writeTextFile(`${tmp}/baked.sbatch`, baked);
+    r = await run("baked.sbatch", { PATH, KD_CHECKOUT: checkout, SLURM_ARRAY_TASK_ID: "1" });
+    assertEquals(r.code, 0, r.err);
+    const last = (await Deno.readTextFile(calls)).trim().split("\n").at(-1);
+    assert(last?.startsWith(`kd_deno cwd=${checkout} denodir=${tmp}/cache2 `), last);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
   }
 });
 

@@ -7,6 +7,7 @@
  */
 import type { Embedder } from "../llm/embed/embedder.ts";
 import { newReadStats, oneLine, type ReadStats, readTeacherOutputs } from "./read.ts";
+import { processAlive } from "../process_alive.ts";
 import {
   type Response,
   TargetOptionError,
@@ -210,20 +211,6 @@ export async function sameFile(a: string, b: string): Promise<boolean> {
   return sa !== null && sb !== null && sa.ino !== null && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 
-function processAlive(pid: number): boolean | undefined {
-  try {
-    Deno.statSync("/proc/self");
-  } catch {
-    return undefined; // no /proc here: cannot tell
-  }
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Remove the temporary files an interrupted run left beside `output`
  * (`.NAME.part1-PID`, `.NAME.part2-PID`) whose process is no longer alive.
@@ -247,7 +234,7 @@ export async function removeStaleTemporaries(output: string): Promise<string[]> 
     const m = /^part[12]-(\d+)$/.exec(e.name.slice(prefix.length - "part".length));
     if (!m) continue;
     const pid = Number(m[1]);
-    if (pid === Deno.pid || processAlive(pid) !== false) continue;
+    if (pid === Deno.pid || processAlive(pid, Deno.hostname()) !== false) continue;
     try {
       await Deno.remove(`${dir}/${e.name}`);
       removed.push(`${dir}/${e.name}`);

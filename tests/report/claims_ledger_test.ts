@@ -106,7 +106,7 @@ Deno.test("identity checks are listed apart from the counted claims in claims.md
   if (identities.length === 0) return;
   const [countedPart, identityPart] = md.split("## Identity checks");
   assert(identityPart !== undefined, "claims.md has an Identity checks section");
-  const rows = identityPart.split("\n").filter((l) => l.startsWith("| ")).length - 1; // less the header
+  const rows = identityPart.split("\n").filter((l) => l.startsWith("| ")).length - 2; // less header and rule line
   assertEquals(rows, identities.length, "one row per identity check");
   assert(!/\| identity check \|/.test(countedPart), "no identity check among the counted rows");
 });

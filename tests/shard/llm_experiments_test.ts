@@ -263,7 +263,7 @@ Deno.test("shards made with other models are refused at the merge (the identity 
       index: 1,
       out,
       progress: false,
-      force: true,
+      restart: true, // another configuration's shard is replaced only when asked to
     });
     await assertRejects(
       () => mergeShards(out, () => Promise.resolve(exp), { dryRun: true }),
@@ -271,7 +271,14 @@ Deno.test("shards made with other models are refused at the merge (the identity 
       "configHash",
     );
     // Rerun with the first models: it completes again and the merge goes through.
-    await runShard(exp, { scale: "smoke", shards: 2, index: 1, out, progress: false, force: true });
+    await runShard(exp, {
+      scale: "smoke",
+      shards: 2,
+      index: 1,
+      out,
+      progress: false,
+      restart: true,
+    });
     const { result } = await mergeShards(out, () => Promise.resolve(exp), { dryRun: true });
     assert((result as { rows: unknown[] }).rows.length >= 2);
   } finally {

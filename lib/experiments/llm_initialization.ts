@@ -21,12 +21,7 @@ import type { Scale } from "../config.ts";
 import type { Chart } from "../plot/chart.ts";
 import { facet, hconcat } from "../plot/compose.ts";
 import { lineBand } from "../plot/line_band.ts";
-import {
-  type Claim,
-  claimDirection,
-  claimIdentity,
-  claimNotTestable,
-} from "../report/claims.ts";
+import { type Claim, claimDirection, claimIdentity, claimNotTestable } from "../report/claims.ts";
 import { type Table, table } from "../report/table.ts";
 import { Rng } from "../random.ts";
 import { cloneGpt, disposeGpt, gptValues } from "../llm/model.ts";

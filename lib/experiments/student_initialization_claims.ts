@@ -185,7 +185,9 @@ export function studentInitializationClaims(
   const jackOver = `${S} students (jackknife; the same students at every level)`;
   const flatMargin = (level0: number) => FLAT_FRACTION * level0 / range;
   const flatWhy = (what: string) =>
-    `${100 * FLAT_FRACTION}% of the ${what} at s = 0 across s ≤ ${sMax}: a change a plot would show`;
+    `${
+      100 * FLAT_FRACTION
+    }% of the ${what} at s = 0 across s ≤ ${sMax}: a change a plot would show`;
   const { fixedVarSlope, fixedAfterSlope, fixedKept: kept } = st;
   const x0 = fixed[0];
   const claims: Claim[] = [
@@ -299,7 +301,8 @@ export function studentInitializationClaims(
     ours: worst,
     reference: 0,
     tolerance: THEOREM51_TOLERANCE,
-    why: "OLS fitted to a linear function's own values on a full-rank design returns it (algebra; " +
+    why:
+      "OLS fitted to a linear function's own values on a full-rank design returns it (algebra; " +
       "float64 round-off): checks our solver",
   }));
   const B = boot.linear.filter((r) => r.variant.startsWith("B"));

@@ -10,8 +10,10 @@
  *
  * Student s draws its perturbation from `new Rng(seed).child(s).child(1)`
  * at every level (common random numbers: the same direction, scaled), so
- * trends in s are tested paired over students as well as over questions.
- * At s = 0 every student is the same network (a built-in check).
+ * trends in s are tested paired over students (the claims' SEs are over
+ * students; the SEs over questions are kept for the prose). At s = 0 every
+ * student is the same network (a built-in check, shown as an identity check),
+ * so the variance trend is tested over s > 0.
  *
  * @module
  */
@@ -19,7 +21,7 @@ import type { Scale } from "../config.ts";
 import type { Chart } from "../plot/chart.ts";
 import { facet, hconcat } from "../plot/compose.ts";
 import { lineBand } from "../plot/line_band.ts";
-import type { Claim } from "../report/claims.ts";
+import { type Claim, claimDirection, claimIdentity, claimNotTestable } from "../report/claims.ts";
 import { type Table, table } from "../report/table.ts";
 import { Rng } from "../random.ts";
 import { cloneGpt, disposeGpt, gptValues } from "../llm/model.ts";
@@ -37,9 +39,9 @@ import {
   sampleAnswers,
   slopeAcrossUnits,
   type SlopeTest,
-  trendClaim,
   type TwoWaySe,
 } from "./llm_setup.ts";
+import { KEPT_FRACTION, SECTION5_PAPER } from "./student_initialization_claims.ts";
 import { sweep } from "./sweep.ts";
 import type { RunOptions } from "./types.ts";
 
@@ -141,6 +143,8 @@ export interface LlmInitializationLevel {
   paramVarAfter: number;
   /** After minus before, with its jackknife SE over students. */
   paramVarGrowth: { value: number; se: number };
+  /** After − KEPT_FRACTION × before (> 0: fine-tuning keeps more than that share of the spread), jackknife SE over students. */
+  paramVarKept: { value: number; se: number };
   /** Per student: the tracked weight at the start and after every update. */
   trajectories: number[][];
 }
@@ -166,6 +170,11 @@ export interface LlmInitializationResult {
     alignment: { questions: SlopeTest; students: SlopeTest };
     /** Inter-student variance in s: paired over questions; over students by a jackknife. */
     inter: { questions: SlopeTest; students: SlopeTest };
+    /**
+     * Inter-student variance in s over the levels s > 0 only (it is 0 at s = 0 by design),
+     * jackknife over students; null with fewer than two levels s > 0.
+     */
+    interPositive: SlopeTest | null;
     /** Hallucination in s, paired over questions. */
     hallucination: SlopeTest;
   };
@@ -319,9 +328,10 @@ export async function runLlmInitialization(
     const emb = await Promise.all(answers.map((a) => setup.embed(a)));
     const [b1, b2] = sums(before), [a1, a2] = sums(after);
     const vb = meanVariance(b1, b2, before), va = meanVariance(a1, a2, after);
-    const loo = before.map((_, k) =>
-      meanVariance(a1, a2, after, k) - meanVariance(b1, b2, before, k)
-    );
+    const looAfter = after.map((_, k) => meanVariance(a1, a2, after, k));
+    const looBefore = before.map((_, k) => meanVariance(b1, b2, before, k));
+    const loo = looAfter.map((a, k) => a - looBefore[k]);
+    const looKept = looAfter.map((a, k) => a - KEPT_FRACTION * looBefore[k]);
     return {
       s,
       alignment: alignment(teacherEmb, emb),
@@ -331,6 +341,7 @@ export async function runLlmInitialization(
       paramVarBefore: vb,
       paramVarAfter: va,
       paramVarGrowth: jackknife(loo, va - vb),
+      paramVarKept: jackknife(looKept, va - KEPT_FRACTION * vb),
       trajectories,
       // for the students' jackknife of the variance trend
       looInter: emb.map((_, k) =>
@@ -355,6 +366,17 @@ export async function runLlmInitialization(
     (_, k) => slopeOf(raw.map((r) => r.looInter[k])),
   );
   const jk = jackknife(looSlopes, fullSlope);
+  const pos = x.map((_s, i) => i).filter((i) => x[i] > 0);
+  let interPositive: SlopeTest | null = null;
+  if (new Set(pos.map((i) => x[i])).size >= 2) {
+    const xp = pos.map((i) => x[i]);
+    const slopeP = (ys: number[]) => slopeAcrossUnits(xp, [ys, ys]).slope;
+    const jp = jackknife(
+      Array.from({ length: c.students }, (_, k) => slopeP(pos.map((i) => raw[i].looInter[k]))),
+      slopeP(pos.map((i) => levels[i].inter.mean)),
+    );
+    interPositive = { slope: jp.value, se: jp.se, z: jp.value / jp.se };
+  }
   const perStudent = Array.from(
     { length: c.students },
     (_, k) => levels.map((l) => l.alignment.perStudent[k]),
@@ -379,6 +401,7 @@ export async function runLlmInitialization(
         questions: slopeAcrossUnits(x, byQ((l) => l.inter.perQuestion)),
         students: { slope: jk.value, se: jk.se, z: jk.value / jk.se },
       },
+      interPositive,
       hallucination: slopeAcrossUnits(x, byQ((l) => l.hallucination.perQuestion)),
     },
   };
@@ -393,60 +416,101 @@ function offsetOf(model: { params: Map<string, { size: number }> }, name: string
   throw new RangeError(`offsetOf: no parameter ${name}.`);
 }
 
-function conservative(t: { questions: SlopeTest; students: SlopeTest }): SlopeTest {
-  return !isFinite(t.questions.se) || t.students.se > t.questions.se ? t.students : t.questions;
+/**
+ * A one-sided claim, or `not testable here` when the SE is 0 or undefined
+ * (at a tiny scale the students' answers may not differ at all).
+ */
+function directionOr(
+  c: Parameters<typeof claimDirection>[0],
+): Claim {
+  if (Number.isFinite(c.ours) && Number.isFinite(c.se) && c.se > 0) return claimDirection(c);
+  return claimNotTestable({
+    section: c.section,
+    id: c.id,
+    claim: c.claim,
+    paper: c.paper,
+    why: `no test at this scale: estimate ${c.ours}, SE ${c.se} over ${c.seOver}`,
+  });
 }
 
 /**
- * The language-model claims of Section 5.1 and Appendix D: trends in s are
- * z-tests of the slope with the larger of its two SEs (paired over questions;
- * over students); "distinct optima" asks the across-student parameter
- * variance not to shrink in fine-tuning at the largest s (after − before,
- * jackknife SE over students, z > −2) while the students reach the same
- * training loss.
+ * The language-model claims of Section 5.1 and Appendix D, by the rules of
+ * claim_rules.ts, each with its SE over students (the same students, with
+ * the same perturbation direction, at every level):
+ *
+ * - alignment drops with s: one-sided test of the slope (each student's
+ *   slope, SE across students);
+ * - inter-student variance rises with s: one-sided test of the slope over
+ *   the levels s > 0 (jackknife over students); at s = 0 it is 0 by design,
+ *   shown as an identity check;
+ * - distinct optima: one-sided test that fine-tuning keeps more than
+ *   `KEPT_FRACTION` of the parameter spread across students at the largest s
+ *   (after − KEPT_FRACTION × before, jackknife over students).
  *
  * @category Section 5: student initialization uncertainty
  */
 export function llmInitializationClaims(r: LlmInitializationResult): Claim[] {
-  const al = conservative(r.trends.alignment), iv = conservative(r.trends.inter);
+  const n = r.config.students;
   const top = r.levels[r.levels.length - 1];
-  const g = top.paramVarGrowth;
-  const rel = top.paramVarBefore > 0 ? g.value / top.paramVarBefore : 0;
-  // "Does not shrink": reproduced unless after − before is significantly negative (z <= −2).
-  const z = g.se > 0 ? g.value / g.se : g.value < 0 ? -Infinity : 0;
-  const distinctOptima: Claim = {
-    section: "5.1, App. D Fig. 12",
-    id: "lm-distinct-optima",
-    claim: `LM students settle in distinct optima: parameter variance across students after − ` +
-      `before fine-tuning at s = ${top.s} (${(100 * rel).toFixed(1)}% of before; must not shrink)`,
-    paper: "distinct optima",
-    ours: g.value,
-    se: g.se,
-    verdict: z <= -2 ? "differs" : "reproduced",
-    rule: `z = ${isFinite(z) ? z.toFixed(2) : z} ${z <= -2 ? "<=" : ">"} −2 (not pulled together)`,
-  };
-  return [
-    trendClaim({
+  const kept = top.paramVarKept;
+  const rel = top.paramVarBefore > 0 ? top.paramVarAfter / top.paramVarBefore : NaN;
+  const over = `${n} students (the same students at every level)`;
+  const al = r.trends.alignment.students, iv = r.trends.interPositive;
+  const claims: Claim[] = [];
+  const l0 = r.levels.find((l) => l.s === 0);
+  if (l0) {
+    claims.push(claimIdentity({
+      section: "5.1, Fig. 6 (LM)",
+      id: "lm-s0-identical",
+      claim: "LM students at s = 0: inter-student variance of the answers is 0 (one network)",
+      evidence: "05_llm_init_summary",
+      ours: l0.inter.mean,
+      reference: 0,
+      tolerance: 1e-12,
+      why: "at s = 0 every student is the base fine-tuned on the same answers in the same " +
+        "order: equal by design",
+    }));
+  }
+  claims.push(
+    directionOr({
       section: "5.1, Fig. 6 (LM)",
       id: "lm-alignment-drops",
       claim:
         "LM students: alignment with the teacher drops as the init noise grows (slope per unit s)",
-      paper: "drops",
+      evidence: "05_fig6_llm_init",
+      paper: SECTION5_PAPER.lmAlignment,
       ours: al.slope,
       se: al.se,
+      seOver: `${over}; each student's slope`,
       direction: "less",
     }),
-    trendClaim({
+    directionOr({
       section: "5.1, Fig. 6 (LM)",
       id: "lm-variance-rises",
-      claim: "LM students: inter-student variance rises with the init noise (slope per unit s)",
-      paper: "rises",
-      ours: iv.slope,
-      se: iv.se,
+      claim: "LM students: inter-student variance rises with the init noise (slope per unit s " +
+        "over s > 0; it is 0 at s = 0 by design)",
+      evidence: "05_fig6_llm_init",
+      paper: SECTION5_PAPER.lmVariance,
+      ours: iv?.slope ?? NaN,
+      se: iv?.se ?? NaN,
+      seOver: `${over}; jackknife`,
       direction: "greater",
     }),
-    distinctOptima,
-  ];
+    directionOr({
+      section: "5.1, App. D Fig. 12",
+      id: "lm-distinct-optima",
+      claim: `LM students settle in distinct optima: fine-tuning keeps more than ` +
+        `${100 * KEPT_FRACTION}% of the parameter variance across students at s = ${top.s} ` +
+        `(after − ${KEPT_FRACTION} × before; after/before = ${rel.toFixed(2)})`,
+      evidence: "05_llm_init_summary",
+      paper: SECTION5_PAPER.distinctOptima,
+      ours: kept.value,
+      se: kept.se,
+      seOver: `${over}; jackknife`,
+      direction: "greater",
+    }),
+  );
+  return claims;
 }
 
 /**
@@ -551,7 +615,8 @@ export function llmInitializationTable(r: LlmInitializationResult): Table {
       "fine-tuned on the teacher's greedy answers.",
     note: `${c.students} students per level, ${c.trainQuestions} training and ` +
       `${c.evalQuestions} test questions, ${c.epochs} epoch(s), seed ${c.seed}, scale ${c.scale}. ` +
-      `SEs across students (alignment) and by a jackknife over students (variance). Param var: ` +
+      `SEs over the ${c.students} students of a level: across students (alignment) and by a ` +
+      `jackknife over students (inter-student variance). Param var: ` +
       `mean over the ${
         r.parameters.toLocaleString("en-US")
       } parameters of the variance across students.`,

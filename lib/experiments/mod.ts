@@ -113,8 +113,12 @@ export {
   type Theorem51Row,
 } from "./student_initialization.ts";
 export {
+  FLAT_FRACTION,
   initStatistics,
+  KEPT_FRACTION,
+  SECTION5_PAPER,
   studentInitializationClaims,
+  THEOREM_FRACTION,
   variantLevels,
 } from "./student_initialization_claims.ts";
 export {

@@ -204,6 +204,7 @@ export function initSummaryTable(init: InitPerturbationResult): Table {
     caption: `Section 5.1 on Boston (${init.d}-${init.hidden}-1 students trained on the ground ` +
       "truth): test MSE and parameter spread across students at each perturbation level s.",
     note: `${c.students} students per row; ${c.epochs} epochs; seed ${c.seed}; scale ${c.scale}. ` +
+      `SE: Monte Carlo SE over the ${c.students} students of the row. ` +
       "Param var: mean over the parameters of the across-student variance. SD b1[0]: " +
       "across-student SD of the first hidden bias at the init and after training.",
   });
@@ -288,11 +289,13 @@ export function bootstrapLinearTable(boot: BootstrapResult): Table {
     columns: [
       { name: "m", label: "m" },
       { name: "variance", label: "Var. (sim.)", format: sci(4) },
+      { name: "seVariance", label: "SE", format: sci(2) },
       { name: "thm52", label: "Thm 5.2", format: sci(4) },
       { name: "ratio", label: "Sim. / Thm 5.2", digits: 2 },
       { name: "robust", label: "Robust form", format: sci(4) },
       { name: "ratioRobust", label: "Sim. / robust", digits: 2 },
       { name: "mse", label: "Test MSE (sim.)", digits: 4 },
+      { name: "seMse", label: "SE", format: sci(2) },
       { name: "theoryMse", label: "Thm 5.3", digits: 4 },
       { name: "ratioMse", label: "Sim. / Thm 5.3", digits: 3 },
     ],
@@ -306,7 +309,8 @@ export function bootstrapLinearTable(boot: BootstrapResult): Table {
       "Theorems 5.2 and 5.3.",
     note: `${c.linearStudents} students per m; σ̂² = ${fmt(boot.sigma2, 4)} (RSS / (n − ` +
       `${boot.p})); teacher test MSE ${fmt(boot.teacherMse, 4)}; seed ${c.seed}; scale ` +
-      `${c.scale}. Variances averaged over the ${boot.nTest} test inputs.`,
+      `${c.scale}. Variances averaged over the ${boot.nTest} test inputs. SE: Monte Carlo SE ` +
+      `over the ${c.linearStudents} bootstrap students of the row (one fixed test split).`,
   });
 }
 
@@ -359,6 +363,7 @@ export function bootstrapNnTable(boot: BootstrapResult): Table {
       `13-${c.teacherHidden}-1 teacher) on Boston, split seed 1.`,
     note: `${c.neuralStudents} students per row, all from one init (seed ${c.studentInitSeed}); ` +
       `teacher test MSE ${fmt(boot.neuralTeacher.testMse, 4)}; ${c.epochs} epochs; seed ` +
-      `${c.seed}; scale ${c.scale}.`,
+      `${c.seed}; scale ${c.scale}. SD: across the students; SE: Monte Carlo SE of the ` +
+      `inter-student variance over the ${c.neuralStudents} students of the row.`,
   });
 }

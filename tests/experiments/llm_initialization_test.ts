@@ -5,7 +5,8 @@ import {
   llmTrajectoryFigure,
   runLlmInitialization,
 } from "../../lib/experiments/llm_initialization.ts";
-import { assert, assertEquals, assertRejects } from "../assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
+import { KEPT_FRACTION } from "../../lib/experiments/student_initialization_claims.ts";
 import { assertSnapshot } from "./snapshot.ts";
 import { TINY_CONFIGS, tinySetup } from "./llm_fixture.ts";
 
@@ -67,11 +68,33 @@ Deno.test("bad configurations are named before any work", async () => {
 Deno.test("claims, table and figure specs", async () => {
   const claims = llmInitializationClaims(first);
   assertEquals(claims.map((c) => c.id), [
+    "lm-s0-identical",
     "lm-alignment-drops",
     "lm-variance-rises",
     "lm-distinct-optima",
   ]);
   assert(claims.every((c) => c.verdict !== "not testable here"));
+  assert(claims.every((c) => c.evidence), "every claim names its evidence");
+  // s = 0 is one network by design: an identity check, never counted.
+  const s0 = claims[0];
+  assertEquals(s0.verdict, "identity check");
+  assert(s0.rule.startsWith("holds"), s0.rule);
+  const test = (id: string) => claims.find((c) => c.id === id)!.test!;
+  // The variance trend is fitted over s > 0 only (here s = 0.05 and 0.2), so the s = 0 point
+  // cannot carry it; SEs over students.
+  const [, l1, l2] = first.levels;
+  const rises = test("lm-variance-rises");
+  assertAlmostEquals(rises.estimate, (l2.inter.mean - l1.inter.mean) / (l2.s - l1.s), 1e-9);
+  assertEquals([rises.kind, rises.direction], ["direction", "greater"]);
+  assertEquals(test("lm-alignment-drops").direction, "less");
+  assertEquals(test("lm-alignment-drops").se, first.trends.alignment.students.se);
+  // Distinct optima: after − ½ before at the largest s, one-sided (can differ: pulled together).
+  const kept = test("lm-distinct-optima");
+  assertAlmostEquals(kept.estimate, l2.paramVarAfter - KEPT_FRACTION * l2.paramVarBefore, 1e-15);
+  assertEquals(kept.direction, "greater");
+  for (const id of ["lm-alignment-drops", "lm-variance-rises", "lm-distinct-optima"]) {
+    assert(/3 students/.test(test(id).seOver), `${id}: ${test(id).seOver}`);
+  }
   assertEquals(llmInitializationTable(first).rows.length, 3);
   await assertSnapshot("llm_initialization_figure", llmInitializationFigure(first).spec);
   await assertSnapshot("llm_trajectory_figure", llmTrajectoryFigure(first).spec);

@@ -61,8 +61,10 @@ export function regressionTable(result: GaussianDistillationResult): Table {
     ],
     rows,
     caption:
-      `Regression, ${result.config.teachers} teachers, mean ± SE over ${splits} 90/10 splits ` +
-      `(original units of y; lower is better except coverage, whose target is 0.95).`,
+      `Regression, ${result.config.teachers} teachers, mean ± SE over ${splits} 90/10 splits, ` +
+      `each method on its own (unpaired: the split-to-split spread is in every SE; contrasts ` +
+      `between methods, paired over splits, are in 08_paired_contrasts). Original units of y; ` +
+      `lower is better except coverage, whose target is 0.95.`,
     note: `Paper RMSE: Park et al. (2025), Table 1, Boston (teachers 2 x 100 MLPs; ours ${
       result.config.teacherLayers === 2
         ? `${result.config.teacherHidden} x ${result.config.teacherHidden}`
@@ -121,7 +123,7 @@ export function ablationTable(result: GaussianDistillationResult): Table {
       paper: a.paper,
     })),
     caption:
-      `Design-point ablation on Boston (4.5:4.5:1 split), mean ± SE over ${result.config.ablationSplits} splits; the teachers' own RMSE here is ${
+      `Design-point ablation on Boston (4.5:4.5:1 split), mean ± SE over ${result.config.ablationSplits} splits (unpaired; the paired contrasts between designs are in 08_paired_contrasts); the teachers' own RMSE here is ${
         tm.toFixed(2)
       }.`,
     note: "Paper: Park et al. (2025), design-point ablation on Boston.",
@@ -656,7 +658,7 @@ export function gaussianDistillationClaims(result: GaussianDistillationResult): 
       kind: "direction",
       units: c.units,
       args: {
-        section: "premise",
+        section: "abstract",
         id: c.id,
         claim: `Boston: the DLF keeps more of the teachers' spread than ${method} (a smaller ` +
           `student ensemble reduces variation; ln member variance, DLF − ${method})`,

@@ -6,7 +6,14 @@
  */
 import { type Chart, fmt, frame, type Row } from "../plot/chart.ts";
 import { reliabilityDiagram } from "../plot/reliability.ts";
-import { type Claim, claimFromTest, claimVsNumber } from "../report/claims.ts";
+import {
+  type Claim,
+  claimDirection,
+  claimIdentity,
+  claimMatches,
+  claimNotTestable,
+} from "../report/claims.ts";
+import { CLAIM_ALPHA, normalCdf, sig } from "../report/claim_rules.ts";
 import { type Table, table } from "../report/table.ts";
 import { reliabilityBins } from "../uncertainty/calibration.ts";
 import { CLASSIFICATION_BOOTSTRAP } from "./gaussian_distillation_classification.ts";
@@ -14,7 +21,9 @@ import {
   bridgeShares,
   type DesignPoints,
   type GaussianDistillationResult,
+  PAPER_BOSTON_NLL,
   PAPER_BOSTON_RMSE,
+  PAPER_CLASSIFICATION_FINDINGS,
   PAPER_DESIGN_ABLATION_RMSE,
   type RegressionSummary,
 } from "./gaussian_distillation.ts";
@@ -52,8 +61,10 @@ export function regressionTable(result: GaussianDistillationResult): Table {
     ],
     rows,
     caption:
-      `Regression, ${result.config.teachers} teachers, mean ± SE over ${splits} 90/10 splits ` +
-      `(original units of y; lower is better except coverage, whose target is 0.95).`,
+      `Regression, ${result.config.teachers} teachers, mean ± SE over ${splits} 90/10 splits, ` +
+      `each method on its own (unpaired: the split-to-split spread is in every SE; contrasts ` +
+      `between methods, paired over splits, are in 08_paired_contrasts). Original units of y; ` +
+      `lower is better except coverage, whose target is 0.95.`,
     note: `Paper RMSE: Park et al. (2025), Table 1, Boston (teachers 2 x 100 MLPs; ours ${
       result.config.teacherLayers === 2
         ? `${result.config.teacherHidden} x ${result.config.teacherHidden}`
@@ -112,7 +123,7 @@ export function ablationTable(result: GaussianDistillationResult): Table {
       paper: a.paper,
     })),
     caption:
-      `Design-point ablation on Boston (4.5:4.5:1 split), mean ± SE over ${result.config.ablationSplits} splits; the teachers' own RMSE here is ${
+      `Design-point ablation on Boston (4.5:4.5:1 split), mean ± SE over ${result.config.ablationSplits} splits (unpaired; the paired contrasts between designs are in 08_paired_contrasts); the teachers' own RMSE here is ${
         tm.toFixed(2)
       }.`,
     note: "Paper: Park et al. (2025), design-point ablation on Boston.",
@@ -322,157 +333,528 @@ export function digitsReliabilityFigure(result: GaussianDistillationResult): Cha
 }
 
 /**
- * The claims ledger of notebook 08. Verdict rules: paper numbers are matched
- * within 2 SE over splits plus a 10% relative allowance (fewer teachers and
- * splits than the paper's at default scale); "DLF wins" claims are paired
- * tests (z = mean difference / SE of the differences, 2 required): over
- * splits for regression, over bootstrap resamples of the test images for
- * classification (ECE, AUROC), where the paper's tables are CIFAR's.
+ * A test over splits needs at least this many: the rules use a normal z, and
+ * an SE estimated from fewer splits (2 or 3 degrees of freedom) makes that
+ * test far too liberal. With fewer, the claim is not testable at that scale.
+ *
+ * @category Gaussian distillation
+ */
+export const GD_MIN_SPLITS = 5;
+
+/**
+ * One contrast between two methods, a − b: per split on the same split (same
+ * teachers, same test rows) for regression, the mean and the paired SE over
+ * splits; per classification set, the paired bootstrap over test images.
+ *
+ * @category Gaussian distillation
+ */
+export interface PairedContrast {
+  /** The claim that tests it. */
+  id: string;
+  dataset: string;
+  /** "a − b" in words. */
+  contrast: string;
+  /** What is differenced. */
+  metric: string;
+  difference: number;
+  se: number;
+  /** Independent units the SE is over (splits, or test images). */
+  units: number;
+  /** What the SE is over, for the table and the claim. */
+  seOver: string;
+  /** The paper's a − b from its two printed cells, or null when it gives none. */
+  paper: number | null;
+}
+
+function pairedMeanSe(d: readonly number[]): [number, number] {
+  const m = d.reduce((a, b) => a + b, 0) / Math.max(d.length, 1);
+  if (d.length < 2) return [m, 0];
+  const v = d.reduce((a, b) => a + (b - m) ** 2, 0) / (d.length - 1);
+  return [m, Math.sqrt(v / d.length)];
+}
+
+/**
+ * Every contrast the ledger tests, paired over the unit that is independent:
+ * Boston splits (both methods scored on the same split), the ablation's
+ * splits, and for Digits and MNIST the paired bootstrap over test images (one
+ * training run: the SE leaves out the spread over retrained models).
+ *
+ * @category Gaussian distillation
+ */
+export function pairedContrasts(result: GaussianDistillationResult): PairedContrast[] {
+  const out: PairedContrast[] = [];
+  const rows = result.rows.filter((r) => r.dataset.startsWith("Boston"));
+  const splits = [...new Set(rows.map((r) => r.split))].sort((a, b) => a - b);
+  const at = (split: number, method: string) =>
+    rows.find((r) => r.split === split && r.method === method);
+  const overSplits = (
+    id: string,
+    contrast: string,
+    metric: string,
+    f: (split: number) => number | undefined,
+    paper: number | null,
+  ) => {
+    const d = splits.map(f).filter((x): x is number => x !== undefined && Number.isFinite(x));
+    if (d.length === 0) return;
+    const [difference, se] = pairedMeanSe(d);
+    const seOver = `${d.length} Boston 90/10 splits, paired`;
+    out.push({
+      id,
+      dataset: "Boston",
+      contrast,
+      metric,
+      difference,
+      se,
+      units: d.length,
+      seOver,
+      paper,
+    });
+  };
+  const T = PAPER_BOSTON_RMSE.Teachers;
+  for (const method of ["DLF", "Hydra"]) {
+    overSplits(
+      `boston-rmse-${method.toLowerCase()}-over-teachers`,
+      `${method} ÷ Teachers − 1`,
+      "RMSE",
+      (s) => {
+        const a = at(s, method), t = at(s, "Teachers");
+        return a && t ? a.rmse / t.rmse - 1 : undefined;
+      },
+      PAPER_BOSTON_RMSE[method] / T - 1,
+    );
+  }
+  overSplits("boston-rmse-dlf-vs-hydra", "DLF − Hydra", "RMSE", (s) => {
+    const a = at(s, "DLF"), b = at(s, "Hydra");
+    return a && b ? a.rmse - b.rmse : undefined;
+  }, PAPER_BOSTON_RMSE.DLF - PAPER_BOSTON_RMSE.Hydra);
+  overSplits("boston-nll-smallens-vs-dlf", "small-Ens − DLF", "NLL", (s) => {
+    const a = at(s, "small-Ens"), b = at(s, "DLF");
+    return a && b ? a.nll - b.nll : undefined;
+  }, PAPER_BOSTON_NLL["small-Ens"] - PAPER_BOSTON_NLL.DLF);
+  for (const method of ["Hydra", "small-Ens"]) {
+    overSplits(
+      `boston-spread-dlf-vs-${method.toLowerCase().replace(/[^a-z]/g, "")}`,
+      `DLF − ${method}`,
+      "ln member variance",
+      (s) => {
+        const a = at(s, "DLF"), b = at(s, method);
+        return a && b && a.memberVariance > 0 && b.memberVariance > 0
+          ? Math.log(a.memberVariance) - Math.log(b.memberVariance)
+          : undefined;
+      },
+      null,
+    );
+  }
+  const abl = result.ablation;
+  const ablSplits = [...new Set(abl.map((r) => r.split))].sort((a, b) => a - b);
+  const ablPair = (id: string, a: DesignPoints, b: DesignPoints) => {
+    const d = ablSplits.map((s) => {
+      const x = abl.find((r) => r.split === s && r.design === a);
+      const y = abl.find((r) => r.split === s && r.design === b);
+      return x && y ? x.rmse - y.rmse : NaN;
+    }).filter((x) => Number.isFinite(x));
+    if (d.length === 0) return;
+    const [difference, se] = pairedMeanSe(d);
+    out.push({
+      id,
+      dataset: "Boston (4.5:4.5:1)",
+      contrast: `${a} − ${b}`,
+      metric: "DLF RMSE",
+      difference,
+      se,
+      units: d.length,
+      seOver: `${d.length} ablation splits, paired`,
+      paper: PAPER_DESIGN_ABLATION_RMSE[a] - PAPER_DESIGN_ABLATION_RMSE[b],
+    });
+  };
+  ablPair("ablation-fresh-vs-teacher-data", "fresh data", "teacher data");
+  ablPair("ablation-mixup-teacher-vs-teacher-data", "mixup of teacher data", "teacher data");
+  for (const dataset of ["Digits", "MNIST"]) {
+    const images = result.reliability.find((r) => r.dataset === dataset)?.labels.length ?? 0;
+    for (const metric of ["ece", "oodAuroc"] as const) {
+      const x = result.differences.find((d) =>
+        d.dataset === dataset && d.metric === metric && d.a === "Proxy-EnD²" && d.b === "DLF"
+      );
+      if (!x) continue;
+      out.push({
+        id: `${dataset.toLowerCase()}-proxy-endd-${metric === "ece" ? "ece" : "ood"}`,
+        dataset,
+        contrast: "Proxy-EnD² − DLF",
+        metric: metric === "ece" ? "ECE" : "OOD AUROC",
+        difference: x.difference,
+        se: x.se,
+        units: images,
+        seOver: `${images} ${dataset} test images, paired bootstrap (${CLASSIFICATION_BOOTSTRAP} ` +
+          `resamples); one training run, so not the spread over retrained models`,
+        paper: null,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The paired contrasts as a table: each row says what its SE is over.
+ *
+ * @category Gaussian distillation
+ */
+export function pairedContrastsTable(result: GaussianDistillationResult): Table {
+  const rows = pairedContrasts(result).map((c) => ({
+    dataset: c.dataset,
+    contrast: c.contrast,
+    metric: c.metric,
+    ours: pmText(c.difference, c.se, 3),
+    paper: c.paper === null ? null : Number(c.paper.toFixed(3)),
+    seOver: c.seOver,
+  }));
+  return table({
+    columns: [
+      "dataset",
+      { name: "contrast", label: "contrast (a − b)" },
+      "metric",
+      { name: "ours", label: "ours, mean ± SE" },
+      { name: "paper", label: "paper" },
+      { name: "seOver", label: "SE over" },
+    ],
+    rows: rows.length ? rows : [{
+      dataset: "(not run)",
+      contrast: null,
+      metric: null,
+      ours: null,
+      paper: null,
+      seOver: null,
+    }],
+    caption: "Contrasts between methods, paired: regression per split on the same split (same " +
+      "teachers, same test rows), mean ± SE of the per-split differences; Digits and MNIST by a " +
+      "paired bootstrap over test images. Each row's SE is over the unit its last column names.",
+    note: "Paper: the difference of its two printed cells (Park et al. 2025, Table 1 and the " +
+      "design-point ablation; Boston RMSE ratios to the teachers' 2.58); – where it gives none.",
+  });
+}
+
+/** The z a claim needs to be decided after Holm over `family` claims: Φ⁻¹(1 − α / (2 family)). */
+function holmZ(family: number, alpha = CLAIM_ALPHA): number {
+  const p = alpha / (2 * Math.max(family, 1));
+  let lo = 0, hi = 40;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (1 - normalCdf(mid) > p) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+type Planned =
+  | { kind: "match"; units: number; args: Parameters<typeof claimMatches>[0] }
+  | { kind: "direction"; units: number; args: Parameters<typeof claimDirection>[0] }
+  | { kind: "fixed"; claim: Claim };
+
+/**
+ * The claims ledger of notebook 08, worded as the DLF paper states each
+ * claim, comparing only numbers the paper prints. Rules:
+ *
+ * - Contrasts between methods are paired: over Boston splits (each split's
+ *   a − b), over the ablation's splits, or for Digits and MNIST over test
+ *   images by a paired bootstrap (one training run). A direction the paper's
+ *   cells show (DLF below Hydra in RMSE; small-Ens below DLF in NLL; fresh
+ *   design points better than the teachers' own data, mixup of it worse) is a
+ *   one-sided test ({@link claimDirection}).
+ * - A size the paper prints is tested by equivalence ({@link claimMatches})
+ *   within a stated margin: how far the DLF's and Hydra's Boston RMSE lie
+ *   above the teachers' (ratios per split, margin 5 points: under the
+ *   paper's 6-point gap between the two), and the ablation's four RMSEs
+ *   (margin 10%: the size of the gaps the paper reads as its finding).
+ * - Tests over fewer than {@link GD_MIN_SPLITS} splits, and equivalences too
+ *   underpowered to reach a match even were ours equal to the paper's (margin
+ *   below the z Holm needs over the notebook times the SE), are reported as
+ *   not testable at this scale, with our number and SE in the reason.
+ * - Standard KD and DEGU have no counterpart in the paper: no claim.
+ *   Standard KD's collapsed spread is an identity check (one member).
+ *
+ * Decide the returned claims together with `applyHolm` (as `claimsTable` and
+ * `saveClaims` do) before reading a verdict.
  *
  * @category Gaussian distillation
  */
 export function gaussianDistillationClaims(result: GaussianDistillationResult): Claim[] {
-  const claims: Claim[] = [];
-  const boston = result.summary.filter((s) => s.dataset.startsWith("Boston"));
-  const get = (method: string) => boston.find((s) => s.method === method);
-  for (const method of ["Teachers", "DLF", "Hydra"]) {
-    const s = get(method);
-    if (!s) continue;
-    claims.push(claimVsNumber({
-      section: "Table 1",
-      id: `boston-rmse-${method.toLowerCase()}`,
-      claim: `Boston RMSE of ${method}`,
-      paper: PAPER_BOSTON_RMSE[method],
-      ours: s.rmse,
-      se: s.rmseSe,
-      relTol: 0.1,
-    }));
-  }
-  // Paired comparisons of DLF against each baseline, per metric, on Boston.
-  const rows = result.rows.filter((r) => r.dataset.startsWith("Boston"));
-  const paired = (method: string, key: "rmse" | "nll" | "crps") => {
-    const splits = [...new Set(rows.map((r) => r.split))];
-    const diffs = splits.map((s) => {
-      const a = rows.find((r) => r.split === s && r.method === "DLF")!;
-      const b = rows.find((r) => r.split === s && r.method === method)!;
-      return a[key] - b[key];
-    });
-    const m = diffs.reduce((x, y) => x + y, 0) / diffs.length;
-    const sd = diffs.length > 1
-      ? Math.sqrt(diffs.reduce((x, y) => x + (y - m) ** 2, 0) / (diffs.length - 1))
-      : 0;
-    return { m, se: Math.max(sd / Math.sqrt(diffs.length), 1e-12) };
-  };
-  for (const method of ["Standard KD", "small-Ens", "Hydra", "DEGU"]) {
-    for (const key of ["nll", "crps"] as const) {
-      const { m, se } = paired(method, key);
-      claims.push(claimFromTest({
+  const contrasts = pairedContrasts(result);
+  const byId = (id: string) => contrasts.find((c) => c.id === id);
+  const plan: Planned[] = [];
+  const EVIDENCE_PAIRED = "08_paired_contrasts";
+  const fmtPaper = (v: number) => Number(v.toFixed(4));
+
+  // Boston, Table 1: how far above the teachers (paired per split), DLF against Hydra, NLL.
+  for (const method of ["DLF", "Hydra"]) {
+    const c = byId(`boston-rmse-${method.toLowerCase()}-over-teachers`);
+    if (!c) continue;
+    plan.push({
+      kind: "match",
+      units: c.units,
+      args: {
         section: "Table 1",
-        id: `boston-dlf-vs-${method.toLowerCase().replace(/[^a-z]/g, "")}-${key}`,
-        claim: `DLF has lower ${key.toUpperCase()} than ${method} (Boston; DLF − ${method})`,
-        paper: "DLF best",
-        ours: m,
-        se,
-        direction: "less",
-      }));
-    }
+        id: c.id,
+        claim:
+          `Boston: ${method}'s RMSE lies ${(100 * c.paper!).toFixed(1)}% above the teachers' ` +
+          `(${
+            PAPER_BOSTON_RMSE[method]
+          } vs ${PAPER_BOSTON_RMSE.Teachers}; ours: per-split ratio − 1)`,
+        evidence: EVIDENCE_PAIRED,
+        paper: fmtPaper(c.paper!),
+        ours: c.difference,
+        se: c.se,
+        seOver: c.seOver,
+        margin: 0.05,
+        marginWhy: "5 points: under the paper's 6-point gap between Hydra (9.7% above) and the " +
+          "DLF (3.5%), so a match tells the two apart",
+      },
+    });
   }
-  const cov = get("DLF");
-  if (cov) {
-    claims.push(claimVsNumber({
-      section: "Table 1",
-      id: "boston-dlf-coverage",
-      claim: "DLF's 95% intervals are calibrated on Boston (paper column: the nominal level)",
-      paper: 0.95,
-      ours: cov.coverage95,
-      se: cov.coverage95Se,
-    }));
+  const dh = byId("boston-rmse-dlf-vs-hydra");
+  if (dh) {
+    plan.push({
+      kind: "direction",
+      units: dh.units,
+      args: {
+        section: "Table 1",
+        id: dh.id,
+        claim: `Boston: the DLF's RMSE is below Hydra's (paper ${PAPER_BOSTON_RMSE.DLF} < ` +
+          `${PAPER_BOSTON_RMSE.Hydra}; DLF − Hydra)`,
+        evidence: EVIDENCE_PAIRED,
+        paper: fmtPaper(dh.paper!),
+        ours: dh.difference,
+        se: dh.se,
+        seOver: dh.seOver,
+        direction: "less",
+      },
+    });
+  }
+  const nll = byId("boston-nll-smallens-vs-dlf");
+  if (nll) {
+    plan.push({
+      kind: "direction",
+      units: nll.units,
+      args: {
+        section: "Table 1",
+        id: nll.id,
+        claim:
+          `Boston: small-Ens has a lower NLL than the DLF (paper ${
+            PAPER_BOSTON_NLL["small-Ens"]
+          } ` +
+          `< ${PAPER_BOSTON_NLL.DLF}; small-Ens − DLF)`,
+        evidence: EVIDENCE_PAIRED,
+        paper: fmtPaper(nll.paper!),
+        ours: nll.difference,
+        se: nll.se,
+        seOver: nll.seOver,
+        direction: "less",
+      },
+    });
+  }
+  // The paper's premise: student ensembles reduce the teachers' variation, the DLF keeps it.
+  for (const method of ["Hydra", "small-Ens"]) {
+    const c = byId(`boston-spread-dlf-vs-${method.toLowerCase().replace(/[^a-z]/g, "")}`);
+    if (!c) continue;
+    plan.push({
+      kind: "direction",
+      units: c.units,
+      args: {
+        section: "abstract",
+        id: c.id,
+        claim: `Boston: the DLF keeps more of the teachers' spread than ${method} (a smaller ` +
+          `student ensemble reduces variation; ln member variance, DLF − ${method})`,
+        evidence: EVIDENCE_PAIRED,
+        paper: "students reduce variation (no number)",
+        ours: c.difference,
+        se: c.se,
+        seOver: c.seOver,
+        direction: "greater",
+      },
+    });
   }
   const shares = bridgeShares(result.bridge);
-  const dlfShare = shares.find((s) => s.method === "DLF");
-  if (dlfShare) {
-    claims.push(claimFromTest({
-      section: "bridge",
-      id: "bridge-dlf-keeps-spread",
-      claim: "DLF keeps the teachers' spread: share of inputs under-stated minus ½",
-      paper: "spread kept",
-      ours: dlfShare.share - 0.5,
-      se: Math.max(dlfShare.se, 1e-12),
-      direction: "zero",
-    }));
-  }
   const kd = shares.find((s) => s.method === "Standard KD");
   if (kd) {
-    claims.push(claimVsNumber({
-      section: "bridge",
-      id: "bridge-kd-collapses",
-      claim: "Standard distillation collapses the spread (share under-stated)",
-      paper: 1,
-      ours: kd.share,
-      se: kd.se,
-    }));
+    plan.push({
+      kind: "fixed",
+      claim: claimIdentity({
+        section: "bridge",
+        id: "bridge-kd-collapses",
+        claim: "Standard distillation collapses the spread: share of inputs under-stated",
+        evidence: "08_bridge",
+        ours: kd.share,
+        reference: 1,
+        tolerance: 0,
+        why: "one student has zero member variance at every input, so the share is 1 by " +
+          "construction",
+      }),
+    });
   }
+  // The design-point ablation: the paper's four RMSEs and its two orderings.
+  const ablSplits = new Set(result.ablation.map((r) => r.split)).size;
   for (const a of ablationSummary(result)) {
     if (a.splits === 0) continue;
-    claims.push(claimVsNumber({
-      section: "ablation",
-      id: `ablation-${a.design.replace(/[^a-z]+/g, "-")}`,
-      claim: `DLF RMSE with design points: ${a.design}`,
-      paper: a.paper,
-      ours: a.rmse,
-      se: a.se,
-      relTol: 0.1,
-    }));
+    plan.push({
+      kind: "match",
+      units: a.splits,
+      args: {
+        section: "ablation",
+        id: `ablation-${a.design.replace(/[^a-z]+/g, "-")}`,
+        claim: `Boston ablation: the DLF's RMSE with design points from ${a.design}`,
+        evidence: "08_design_points",
+        paper: a.paper,
+        ours: a.rmse,
+        se: a.se,
+        seOver: `${ablSplits} ablation splits`,
+        margin: 0.1 * a.paper,
+        marginWhy: "10% of the paper's value: the size of the gaps the paper reads as its " +
+          "finding (fresh 2.88 against 3.18 to 3.59)",
+      },
+    });
+  }
+  for (
+    const [id, claim, direction] of [
+      [
+        "ablation-fresh-vs-teacher-data",
+        "Boston ablation: fresh design points beat the teachers' own data (paper 2.88 < 3.23)",
+        "less",
+      ],
+      [
+        "ablation-mixup-teacher-vs-teacher-data",
+        "Boston ablation: mixup of the teachers' data is worse than the data itself (paper 3.59 > 3.23)",
+        "greater",
+      ],
+    ] as const
+  ) {
+    const c = byId(id);
+    if (!c) continue;
+    plan.push({
+      kind: "direction",
+      units: c.units,
+      args: {
+        section: "ablation",
+        id,
+        claim: `${claim}; ${c.contrast}`,
+        evidence: EVIDENCE_PAIRED,
+        paper: fmtPaper(c.paper!),
+        ours: c.difference,
+        se: c.se,
+        seOver: c.seOver,
+        direction,
+      },
+    });
+  }
+  // Classification: the paper's tables show no single winner; its per-set rankings are on sets
+  // we do not run, so we test its contrast with Proxy-EnD² on ours, worded per set as it states it.
+  const F = PAPER_CLASSIFICATION_FINDINGS;
+  if (result.classification?.length) {
+    plan.push({
+      kind: "fixed",
+      claim: claimNotTestable({
+        section: "Table 2",
+        id: "dlf-lowest-ece",
+        claim: `The DLF has the lowest ECE of the students only on ${F.dlfLowestEce.join(", ")}`,
+        paper: `only on ${F.dlfLowestEce.join(", ")}`,
+        why: "a per-data-set ranking on image sets we do not run (ours: Digits and MNIST with " +
+          "MLPs); the paper's Proxy-EnD² − DLF contrast is tested on ours instead",
+      }),
+    });
+    plan.push({
+      kind: "fixed",
+      claim: claimNotTestable({
+        section: "Table 2",
+        id: "dlf-highest-ood",
+        claim: `The DLF has the highest OOD AUROC of the students only on ${
+          F.dlfHighestAuroc.join(", ")
+        }`,
+        paper: `only on ${F.dlfHighestAuroc.join(", ")}`,
+        why:
+          "a per-data-set ranking on image sets we do not run (ours: rotated Digits and MNIST); " +
+          "the paper's Proxy-EnD² − DLF contrast is tested on ours instead",
+      }),
+    });
   }
   for (const dataset of ["Digits", "MNIST"]) {
-    const rows = (result.classification ?? []).filter((r) => r.dataset === dataset);
-    if (rows.length === 0) continue;
-    const key = dataset.toLowerCase();
-    const students = rows.filter((r) => r.method !== "Teachers" && r.method !== "DLF");
-    const diff = (metric: "ece" | "oodAuroc", a: string, b: string) =>
-      result.differences.find((x) =>
-        x.dataset === dataset && x.metric === metric && x.a === a && x.b === b
-      )!;
-    // DLF against the best other student on each metric (paired bootstrap over test images).
-    const bestEce = students.reduce((a, b) => (b.ece < a.ece ? b : a));
-    const e = diff("ece", "DLF", bestEce.method);
-    claims.push(claimFromTest({
-      section: "Table 2",
-      id: `${key}-dlf-ece`,
-      claim: `${dataset}: DLF has lower ECE than the best other student (DLF − ${bestEce.method})`,
-      paper: "CIFAR: not on every set",
-      ours: e.difference,
-      se: Math.max(e.se, 1e-12),
-      direction: "less",
-    }));
-    // Standard KD has one member, so its MI is 0 everywhere and its AUROC ½ by construction:
-    // not a competitor for the OOD claim.
-    const bestRoc = students.filter((r) => r.method !== "Standard KD")
-      .reduce((a, b) => (b.oodAuroc > a.oodAuroc ? b : a));
-    const r = diff("oodAuroc", "DLF", bestRoc.method);
-    claims.push(claimFromTest({
-      section: "Table 2",
-      id: `${key}-dlf-ood`,
-      claim:
-        `${dataset}: DLF has higher OOD AUROC than the best other student (DLF − ${bestRoc.method})`,
-      paper: "DLF best",
-      ours: r.difference,
-      se: Math.max(r.se, 1e-12),
-      direction: "greater",
-    }));
-    // The paper's own cell where DLF loses: Proxy-EnD² has the lower ECE on both CIFAR sets.
-    const p = diff("ece", "Proxy-EnD²", "DLF");
-    if (p) {
-      claims.push(claimFromTest({
-        section: "Table 2",
-        id: `${key}-proxy-endd-ece`,
-        claim: `${dataset}: Proxy-EnD² has lower ECE than DLF (Proxy-EnD² − DLF)`,
-        paper: "Proxy-EnD² lower (CIFAR-10 and -100)",
-        ours: p.difference,
-        se: Math.max(p.se, 1e-12),
-        direction: "less",
-      }));
+    for (const metric of ["ece", "ood"] as const) {
+      const c = byId(`${dataset.toLowerCase()}-proxy-endd-${metric}`);
+      if (!c) continue;
+      const claim = metric === "ece"
+        ? `${dataset}: Proxy-EnD² has a lower ECE than the DLF (as on the paper's ${
+          F.proxyLowerEce.join(" and ")
+        }; not on ${F.dlfLowestEce.join(", ")}); Proxy-EnD² − DLF`
+        : `${dataset}: Proxy-EnD² has a higher OOD AUROC than the DLF (as on the paper's ${
+          F.proxyHigherAuroc.join(" and ")
+        }; not on ${F.dlfHighestAuroc.join(", ")}); Proxy-EnD² − DLF`;
+      const paper = metric === "ece"
+        ? `lower on ${F.proxyLowerEce.join(", ")}`
+        : `higher on ${F.proxyHigherAuroc.join(", ")}`;
+      if (!(c.se > 0)) {
+        plan.push({
+          kind: "fixed",
+          claim: claimNotTestable({
+            section: "Table 2",
+            id: c.id,
+            claim,
+            paper,
+            why: `no spread over the bootstrap resamples (difference ${
+              sig(c.difference)
+            }, SE 0): nothing to test at this scale`,
+          }),
+        });
+        continue;
+      }
+      plan.push({
+        kind: "direction",
+        units: Infinity,
+        args: {
+          section: "Table 2",
+          id: c.id,
+          claim,
+          evidence: EVIDENCE_PAIRED,
+          paper,
+          ours: c.difference,
+          se: c.se,
+          seOver: c.seOver,
+          direction: metric === "ece" ? "less" : "greater",
+        },
+      });
     }
   }
-  return claims;
+
+  // Power and units, decided before any verdict: the family is every claim with enough splits.
+  const enough = (p: Planned) => p.kind === "fixed" || p.units >= GD_MIN_SPLITS;
+  const family = plan.filter((p) => p.kind !== "fixed" && enough(p)).length;
+  const z = holmZ(family);
+  return plan.map((p): Claim => {
+    if (p.kind === "fixed") return p.claim;
+    const a = p.args;
+    const numbers = `ours ${sig(a.ours)} ± ${sig(a.se, 2)} (SE over ${a.seOver})`;
+    if (!enough(p)) {
+      return claimNotTestable({
+        section: a.section,
+        id: a.id,
+        claim: a.claim,
+        paper: a.paper,
+        why: `not testable at this scale: ${p.units} split${p.units === 1 ? "" : "s"}, fewer ` +
+          `than ${GD_MIN_SPLITS} (a z test on an SE from so few is far too liberal); ${numbers}; ` +
+          `the paper scale runs 10`,
+      });
+    }
+    if (p.kind === "direction") return claimDirection(p.args);
+    if (!(a.se > 0) || p.args.margin < z * a.se) {
+      return claimNotTestable({
+        section: a.section,
+        id: a.id,
+        claim: a.claim,
+        paper: a.paper,
+        why:
+          `underpowered at this scale: ${numbers}; the margin ${
+            sig(p.args.margin, 2)
+          } (${p.args.marginWhy}) is under ${
+            sig(z, 3)
+          } SE (Holm over ${family} claims), so not even ours = paper ` +
+          `could be called a match; more splits (paper scale) shrink the SE`,
+      });
+    }
+    return claimMatches(p.args);
+  });
 }

@@ -44,7 +44,7 @@ Deno.test("the index lists figures and tables with their stamp and chapter", asy
   try {
     const w = (n: string, t: string) => Deno.writeTextFileSync(`${dir}/${n}`, t);
     w("04_fig2_a.vl.json", "{}");
-    w("04_fig2_a.csv", "# scale=default, seed=4\nx\n1\n");
+    w("04_fig2_a.csv", "# scale=default, seed=4, commit=0123abc\nx\n1\n");
     w("06_table3_b.md", "| a |\n| - |\n| 1 |\n");
     w("06_table3_b.csv", "# scale=default, seed=1, paper=Table 3 (logistic)\na\n1\n");
     w("notes.md", "not a table: no CSV beside it");
@@ -54,6 +54,7 @@ Deno.test("the index lists figures and tables with their stamp and chapter", asy
         kind: "figure",
         scale: "default",
         seed: "4",
+        commit: "0123abc",
         paper: "Figure 2",
         chapter: "04_teacher",
       },
@@ -62,6 +63,7 @@ Deno.test("the index lists figures and tables with their stamp and chapter", asy
         kind: "table",
         scale: "default",
         seed: "1",
+        commit: undefined,
         paper: "Table 3 (logistic)",
         chapter: "06_student",
       },

@@ -1347,37 +1347,39 @@ export function requiredZ(m: number): number {
  * {@link requiredZ} over the notebook's tested claims could never be shown
  * to agree: whatever our estimate, such a test can only say `differs` or
  * `inconclusive`. They get no verdict ("not testable here", with ours, the
- * SE and why). Decided from the margin and the SE alone, never from the
- * estimate; repeated until no claim changes (fewer tested claims lower the
- * bar). Apply it to the whole notebook's claims before `applyHolm`.
+ * SE and why). Decided from the margins and SEs alone, never from the
+ * estimates: the kept tests are the largest set, taken in order of margin /
+ * SE, in which every test's margin is at least {@link requiredZ} of the
+ * family it leaves (direction tests always stay). Apply it once, to the
+ * whole notebook's claims, before `applyHolm`.
  *
  * @category Section 6: student output uncertainty
  */
 export function powerGuard(claims: readonly Claim[]): Claim[] {
-  let out = claims.slice();
-  for (;;) {
-    const m = out.filter((c) => c.test).length;
-    const z = requiredZ(m);
-    let changed = false;
-    out = out.map((c) => {
-      const t = c.test;
-      if (!t || t.kind === "direction" || t.margin! / t.se >= z) return c;
-      changed = true;
-      const nt = claimNotTestable({
-        section: c.section,
-        id: c.id,
-        claim: c.claim,
-        paper: c.paper,
-        why: `underpowered at this scale: the margin ${sig(t.margin!, 2)} is ${
-          sig(t.margin! / t.se, 2)
-        } SE (SE over ${t.seOver}); among ${m} claims (Holm) agreement needs ${
-          sig(z, 2)
-        } SE, so no estimate could show it`,
-      });
-      return { ...nt, ours: t.estimate, se: t.se, ...(c.evidence ? { evidence: c.evidence } : {}) };
+  const ratio = (c: Claim) => c.test!.margin! / c.test!.se;
+  const gated = claims.filter((c) => c.test && c.test.kind !== "direction");
+  const fixed = claims.filter((c) => c.test && c.test.kind === "direction").length;
+  const sorted = gated.slice().sort((x, y) => ratio(y) - ratio(x));
+  let k = 0;
+  while (k < sorted.length && ratio(sorted[k]) >= requiredZ(fixed + k + 1)) k++;
+  const m = fixed + k, z = requiredZ(m);
+  const kept = new Set(sorted.slice(0, k));
+  return claims.map((c) => {
+    if (!c.test || c.test.kind === "direction" || kept.has(c)) return c;
+    const t = c.test;
+    const nt = claimNotTestable({
+      section: c.section,
+      id: c.id,
+      claim: c.claim,
+      paper: c.paper,
+      why: `underpowered at this scale: the margin ${sig(t.margin!, 2)} is ${
+        sig(ratio(c), 2)
+      } SE (SE over ${t.seOver}); with ${m} tested claims (Holm) agreement needs ${
+        sig(z, 2)
+      } SE, so no estimate could show it`,
     });
-    if (!changed) return out;
-  }
+    return { ...nt, ours: t.estimate, se: t.se, ...(c.evidence ? { evidence: c.evidence } : {}) };
+  });
 }
 
 /** Why a pair's cells get no verdict, or null when they can get one. */
@@ -1408,12 +1410,15 @@ function noRunsWhy(pr: PairResult, n: number): string | null {
  *   equivalent to 0 within the same margin.
  * Every SE is over runs (init x split seeds). Cells with fewer than
  * {@link MIN_RUNS} runs, or whose test is underpowered ({@link powerGuard},
- * applied here over these claims; the notebook applies it again over all
- * its claims), get no verdict.
+ * applied here over these claims unless `guard` is false: a notebook with
+ * more claims passes false and guards all its claims at once), get no verdict.
  *
  * @category Section 6: student output uncertainty
  */
-export function studentOutputClaims(result: StudentOutputResult): Claim[] {
+export function studentOutputClaims(
+  result: StudentOutputResult,
+  options: { guard?: boolean } = {},
+): Claim[] {
   const claims: Claim[] = [];
   const id = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   const tableOf = (f: StudentOutputFamily) => f === "logistic" ? "Table 3" : "Table 4";
@@ -1423,17 +1428,29 @@ export function studentOutputClaims(result: StudentOutputResult): Claim[] {
   for (const pr of result.pairs) {
     const paper = PAPER_SECTION6[pr.family][pr.set];
     const section = tableOf(pr.family);
-    claims.push(claimIdentity({
+    const sub = result.config.sets.find((x) => x.name === pr.set)?.rows;
+    const sizeText = {
       section,
       id: `${id(pr.set)}-${id(pr.family)}-test-size`,
       claim: `${pr.set}, ${pr.family}: test-set size N (All group)`,
       paper: paper.groups.All.nT,
-      ours: pr.nTest,
-      reference: paper.groups.All.nT,
-      tolerance: 0,
-      why: "the stratified 80/20 split of the same rows gives this size by construction",
-      evidence: tableExport(pr.family),
-    }));
+    };
+    if (sub !== undefined) {
+      claims.push(claimNotTestable({
+        ...sizeText,
+        why: `the run keeps ${sub} rows at this scale (test set ${pr.nTest})`,
+      }));
+    } else {claims.push(claimIdentity({
+        section,
+        id: `${id(pr.set)}-${id(pr.family)}-test-size`,
+        claim: `${pr.set}, ${pr.family}: test-set size N (All group)`,
+        paper: paper.groups.All.nT,
+        ours: pr.nTest,
+        reference: paper.groups.All.nT,
+        tolerance: 0,
+        why: "the stratified 80/20 split of the same rows gives this size by construction",
+        evidence: tableExport(pr.family),
+      }));}
     for (const [role, k] of [["teacher", 0], ["student", 1]] as const) {
       const st = runStats(pr.splits.map((s) => role === "teacher" ? s.accT : s.accS));
       const text = {
@@ -1451,13 +1468,19 @@ export function studentOutputClaims(result: StudentOutputResult): Claim[] {
         continue;
       }
       const margin = accuracyMargin(pr.nTest);
+      // A few runs of a discrete accuracy can agree exactly (SD 0): a run's SD is never taken
+      // below the binomial SD of one run's accuracy over its N test inputs.
+      const a = st.mean / 100;
+      const binomial = 100 * Math.sqrt(Math.max(a * (1 - a), 1 / pr.nTest) / pr.nTest);
+      const runSd = Math.max(st.sd, binomial);
       claims.push(claimMatches({
         ...text,
         paper: paper.accuracy[k],
         ours: st.mean,
-        se: Math.max(st.se, 1e-9),
-        paperSe: st.sd,
-        seOver: `${st.n} runs (init x split seeds); plus the paper's one run, SD over ours`,
+        se: runSd / Math.sqrt(st.n),
+        paperSe: runSd,
+        seOver: `${st.n} runs (init x split seeds), SD at least one run's binomial SD; ` +
+          `plus the paper's one run, that SD`,
         margin,
         marginWhy: margin > 1
           ? "one test input (100 / N points): the paper's single run moves by whole inputs"
@@ -1524,7 +1547,7 @@ export function studentOutputClaims(result: StudentOutputResult): Claim[] {
       marginWhy: "0.2 × the paper's teacher All-group SD across test inputs (Cohen's small effect)",
     }));
   }
-  return powerGuard(claims);
+  return options.guard === false ? claims : powerGuard(claims);
 }
 
 /**
@@ -1661,7 +1684,13 @@ export function studentOutputFindings(result: StudentOutputResult): StudentOutpu
  */
 export interface VerdictSummary {
   /** Per kind of claim (accuracy, entropy, teacher-student), counts of each verdict. */
-  counts: { kind: string; reproduced: number; differs: number; inconclusive: number; none: number }[];
+  counts: {
+    kind: string;
+    reproduced: number;
+    differs: number;
+    inconclusive: number;
+    none: number;
+  }[];
   /** One Markdown line per 6.1 claim that differs: what, ours, the paper's, and the investigation. */
   differLines: string[];
 }

@@ -165,8 +165,8 @@ export {
   type StudentOutputVariant,
   type TeacherStudentContrast,
   teacherStudentContrasts,
-  verdictSummary,
   type VerdictSummary,
+  verdictSummary,
 } from "./student_output.ts";
 export {
   entropyBarsFigure,

@@ -67,9 +67,7 @@ export function paperTable(result: StudentOutputResult, family: StudentOutputFam
       const p = paper.groups[ENTROPY_GROUPS[i]];
       return {
         data: i === 0 ? r.set : "",
-        acc: i === 0
-          ? `${s0.teacher.accuracy.toFixed(2)} / ${s0.student.accuracy.toFixed(2)}`
-          : "",
+        acc: i === 0 ? `${s0.teacher.accuracy.toFixed(2)} / ${s0.student.accuracy.toFixed(2)}` : "",
         paperAcc: i === 0
           ? `${paper.accuracy[0].toFixed(2)} / ${paper.accuracy[1].toFixed(2)}`
           : "",
@@ -80,12 +78,11 @@ export function paperTable(result: StudentOutputResult, family: StudentOutputFam
         student: ms(g.student),
         paperS: `${p.student.mean.toFixed(3)} (${p.student.std.toFixed(3)})`,
         nS: `${g.student.count} / ${p.nS}`,
-        significant:
-          Math.min(g.teacher.count, g.student.count) < minGroup || g.significant === null
-            ? "—"
-            : g.significant
-            ? "Yes"
-            : "No",
+        significant: Math.min(g.teacher.count, g.student.count) < minGroup || g.significant === null
+          ? "—"
+          : g.significant
+          ? "Yes"
+          : "No",
       };
     });
   });
@@ -301,9 +298,7 @@ export function investigationTable(result: StudentOutputResult): Table {
         hT: `${f4(r.hT)} ± ${f4(r.sdT)}`,
         hS: `${f4(r.hS)} ± ${f4(r.sdS)}`,
         acc: `${r.accT.toFixed(2)} / ${r.accS.toFixed(2)}`,
-        paper: first
-          ? `${f3(p.groups.All.teacher.mean)} / ${f3(p.groups.All.student.mean)}`
-          : "",
+        paper: first ? `${f3(p.groups.All.teacher.mean)} / ${f3(p.groups.All.student.mean)}` : "",
       };
     }),
     caption:

@@ -6,7 +6,6 @@ import {
   entropyCells,
   entropyComparisonTable,
   fitLogisticLbfgs,
-  PAPER_SECTION6,
   paperTable,
   powerGuard,
   predictLogistic,

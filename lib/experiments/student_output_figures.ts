@@ -177,8 +177,9 @@ export function reliabilityFigure(result: StudentOutputResult, family: StudentOu
 
 const f3 = (v: number) => v.toFixed(3);
 const f4 = (v: number) => v.toFixed(4);
-const pmSe = (m: number, se: number) =>
-  !Number.isFinite(m) ? "–" : Number.isFinite(se) ? `${f4(m)} ± ${f4(se)}` : `${f4(m)} (one run)`;
+const pmSe = (m: number, se: number, f = f4) =>
+  !Number.isFinite(m) ? "–" : Number.isFinite(se) ? `${f(m)} ± ${f(se)}` : `${f(m)} (one run)`;
+const f2 = (v: number) => v.toFixed(2);
 
 /**
  * The comparison behind the ledger, every cell of Tables 3 and 4: per data
@@ -200,9 +201,9 @@ export function entropyComparisonTable(result: StudentOutputResult): Table {
       data: pr.set,
       family: pr.family,
       group: "accuracy (%)",
-      teacher: pmSe(accT.mean, accT.se),
+      teacher: pmSe(accT.mean, accT.se, f2),
       paperT: paper.accuracy[0].toFixed(2),
-      student: pmSe(accS.mean, accS.se),
+      student: pmSe(accS.mean, accS.se, f2),
       paperS: paper.accuracy[1].toFixed(2),
       diff: "",
       paperDiff: "",

@@ -1390,7 +1390,10 @@ export function powerGuard(claims: readonly Claim[]): Claim[] {
 }
 
 /** Why a pair's cells get no verdict, or null when they can get one. */
-function noRunsWhy(pr: PairResult, n: number): string | null {
+function noRunsWhy(pr: PairResult, n: number, rows?: number): string | null {
+  if (rows !== undefined) {
+    return `the run keeps ${rows} rows of the data set at this scale, not the paper's data: no verdict`;
+  }
   if (pr.spreadOn) {
     return `the runs ran on a ${
       pr.spreadOn.rows.toLocaleString("en-US")
@@ -1432,6 +1435,7 @@ export function studentOutputClaims(
   const tableExport = (f: StudentOutputFamily) =>
     f === "logistic" ? "06_table3_logistic" : "06_table4_nn";
   const evidence = "06_entropy_comparison";
+  const rowsOf = (set: StudentOutputSet) => result.config.sets.find((x) => x.name === set)?.rows;
   for (const pr of result.pairs) {
     const paper = PAPER_SECTION6[pr.family][pr.set];
     const section = tableOf(pr.family);
@@ -1469,7 +1473,7 @@ export function studentOutputClaims(
         paper: paper.accuracy[k],
         evidence,
       };
-      const why = noRunsWhy(pr, st.n);
+      const why = noRunsWhy(pr, st.n, sub);
       if (why !== null) {
         claims.push({ ...claimNotTestable({ ...text, why }), ours: st.mean, evidence });
         continue;
@@ -1502,7 +1506,7 @@ export function studentOutputClaims(
       paper: c.paper.mean,
       evidence,
     };
-    const why = noRunsWhy(pr, c.runs.n);
+    const why = noRunsWhy(pr, c.runs.n, rowsOf(c.set));
     if (why !== null) {
       claims.push({
         ...claimNotTestable({ ...text, why }),
@@ -1534,7 +1538,7 @@ export function studentOutputClaims(
       paper: "no significant difference",
       evidence,
     };
-    const why = noRunsWhy(pr, c.diff.n);
+    const why = noRunsWhy(pr, c.diff.n, rowsOf(c.set));
     if (why !== null) {
       claims.push({
         ...claimNotTestable({ ...text, why }),

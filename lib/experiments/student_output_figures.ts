@@ -12,12 +12,15 @@ import { groupedBars } from "../plot/grouped_bars.ts";
 import { reliabilityDiagram } from "../plot/reliability.ts";
 import { type Table, table } from "../report/table.ts";
 import {
+  accuracyMargin,
+  ENTROPY_GROUPS,
   ENTROPY_RULE,
   entropyCells,
-  NO_PAPER_VALUE,
   PAPER_SECTION6,
+  runStats,
   type StudentOutputFamily,
   type StudentOutputResult,
+  teacherStudentContrasts,
 } from "./student_output.ts";
 
 const familyText = (f: StudentOutputFamily) =>
@@ -28,7 +31,7 @@ const familyText = (f: StudentOutputFamily) =>
 const ms = (g: { mean: number; std: number; count: number }) =>
   g.count === 0 ? "–" : `${g.mean.toFixed(3)} (${g.std.toFixed(3)})`;
 
-/** What the tables say about the run's data and seeds: which rows every number comes from. */
+/** What the tables say about the run's data and runs: which rows every number comes from. */
 function dataNote(result: StudentOutputResult): string {
   const c = result.config;
   const sub = result.pairs.filter((p, i, a) =>
@@ -37,18 +40,15 @@ function dataNote(result: StudentOutputResult): string {
   ).map((p) => {
     const all = (p.nTrain + p.nTest).toLocaleString("en-US");
     return p.spreadOn
-      ? `${p.dataName}: the table cells (first init seed, split seed 1) use all ${all} rows; ` +
-        `the spread over init seeds and split seeds runs on ${
-          p.spreadOn.dataName.replace(`${p.dataName}, `, "")
-        }`
+      ? `${p.dataName}: the headline run uses all ${all} rows; the runs ran on ${
+        p.spreadOn.dataName.replace(`${p.dataName}, `, "")
+      }`
       : `${p.dataName}: ${all} rows`;
   }).join("; ");
-  return `${sub}. Scale ${c.scale}; ${c.protocol.epochs} full-batch Adam epochs, lr ${c.protocol.lr}.`;
+  const runs = c.sets.map((x) => `${x.name} ${x.splitSeeds}`).join(", ");
+  return `${sub}. Runs (init x split seeds) per data set: ${runs}. Scale ${c.scale}; ` +
+    `${c.protocol.epochs} full-batch Adam epochs, lr ${c.protocol.lr}.`;
 }
-
-/** The note's words for a missing paper value. */
-const NA_NOTE =
-  `"n/a": ${NO_PAPER_VALUE} (our protocol notes, docs/protocols.md, and issue 13 do not record it)`;
 
 /**
  * Table 3 (`"logistic"`) or Table 4 (`"NN"`) in the paper's layout, at init
@@ -63,29 +63,28 @@ export function paperTable(result: StudentOutputResult, family: StudentOutputFam
   const minGroup = result.config.minGroup;
   const rows = result.pairs.filter((r) => r.family === family).flatMap((r) => {
     const s0 = r.seeds[0], paper = PAPER_SECTION6[family][r.set];
-    const paperH = (role: "teacher" | "student") => {
-      const p = paper[role];
-      return p
-        ? `${p.mean.toFixed(3)}${p.std === undefined ? "" : ` (${p.std.toFixed(3)})`}`
-        : "n/a";
-    };
-    return s0.rows.map((g, i) => ({
-      data: i === 0 ? r.set : "",
-      acc: i === 0 ? `${s0.teacher.accuracy.toFixed(2)} / ${s0.student.accuracy.toFixed(2)}` : "",
-      paperAcc: i === 0 ? `${paper.accuracy[0].toFixed(2)} / ${paper.accuracy[1].toFixed(2)}` : "",
-      group: g.group,
-      teacher: ms(g.teacher),
-      paperT: i === 0 ? paperH("teacher") : "",
-      nT: g.teacher.count,
-      student: ms(g.student),
-      paperS: i === 0 ? paperH("student") : "",
-      nS: g.student.count,
-      significant: Math.min(g.teacher.count, g.student.count) < minGroup || g.significant === null
-        ? "—"
-        : g.significant
-        ? "Yes"
-        : "No",
-    }));
+    return s0.rows.map((g, i) => {
+      const p = paper.groups[ENTROPY_GROUPS[i]];
+      return {
+        data: i === 0 ? r.set : "",
+        acc: i === 0 ? `${s0.teacher.accuracy.toFixed(2)} / ${s0.student.accuracy.toFixed(2)}` : "",
+        paperAcc: i === 0
+          ? `${paper.accuracy[0].toFixed(2)} / ${paper.accuracy[1].toFixed(2)}`
+          : "",
+        group: g.group,
+        teacher: ms(g.teacher),
+        paperT: `${p.teacher.mean.toFixed(3)} (${p.teacher.std.toFixed(3)})`,
+        nT: `${g.teacher.count} / ${p.nT}`,
+        student: ms(g.student),
+        paperS: `${p.student.mean.toFixed(3)} (${p.student.std.toFixed(3)})`,
+        nS: `${g.student.count} / ${p.nS}`,
+        significant: Math.min(g.teacher.count, g.student.count) < minGroup || g.significant === null
+          ? "—"
+          : g.significant
+          ? "Yes"
+          : "No",
+      };
+    });
   });
   return table({
     columns: [
@@ -95,21 +94,24 @@ export function paperTable(result: StudentOutputResult, family: StudentOutputFam
       { name: "group", label: "Group" },
       { name: "teacher", label: "Teacher H mean (std)" },
       { name: "paperT", label: "Paper T" },
-      { name: "nT", label: "N_T", latex: "$N_T$" },
+      { name: "nT", label: "N_T ours / paper", latex: "$N_T$ ours / paper" },
       { name: "student", label: "Student H mean (std)" },
       { name: "paperS", label: "Paper S" },
-      { name: "nS", label: "N_S", latex: "$N_S$" },
+      { name: "nS", label: "N_S ours / paper", latex: "$N_S$ ours / paper" },
       { name: "significant", label: "Significant?" },
     ],
     rows,
     caption: `Table ${family === "logistic" ? 3 : 4}: predictive entropy (nats) of ${
       familyText(family)
-    } on the test split, init seed ${result.config.seed} (the run's seed), split seed ${result.config.protocol.splitSeed}.`,
+    } on the test split, one run: init seed ${result.config.seed} (the run's seed), split seed ${result.config.protocol.splitSeed}.`,
     note:
-      `Student trained on the teacher's argmax labels. "Significant?": the paper's rule, mean ± std ` +
-      `intervals disjoint; "—" when the group has fewer than ${minGroup} test inputs for the teacher or ` +
-      `the student (the std of one or two inputs is no spread to compare). Paper T / S: the paper's ` +
-      `All-group entropy; ${NA_NOTE}. ${dataNote(result)}`,
+      `One run, as the paper's (std over the test inputs of the group, no SE: the SEs over runs are ` +
+      `in the entropy comparison table). Student trained on the teacher's argmax labels. ` +
+      `"Significant?": the paper's rule, mean ± std intervals disjoint (descriptive only: it cannot ` +
+      `separate when the std exceeds the mean; the ledger tests teacher − student by equivalence ` +
+      `over runs); "—" when the group has fewer than ${minGroup} test inputs for the teacher or the ` +
+      `student. Paper T / S and the paper's N: Appendix E, Tables 3 and 4, every cell. ` +
+      `${dataNote(result)}`,
   });
 }
 
@@ -175,75 +177,92 @@ export function reliabilityFigure(result: StudentOutputResult, family: StudentOu
 
 const f3 = (v: number) => v.toFixed(3);
 const f4 = (v: number) => v.toFixed(4);
+const pmSe = (m: number, se: number, f = f4) =>
+  !Number.isFinite(m) ? "–" : Number.isFinite(se) ? `${f(m)} ± ${f(se)}` : `${f(m)} (one run)`;
+const f2 = (v: number) => v.toFixed(2);
 
 /**
- * The entropy comparison, cell by cell: for every data set, family and role,
- * ours in one run (the first init seed; mean and std over test inputs) beside the paper's, the mean
- * ± SD over init seeds and over split seeds, the verdict by
- * {@link ENTROPY_RULE}, and which investigated choices reach the paper.
+ * The comparison behind the ledger, every cell of Tables 3 and 4: per data
+ * set, model and group, the teacher's and student's mean entropy over the
+ * runs (± SE over runs) beside the paper's, the teacher − student gap paired
+ * within runs, the equivalence margin, and per pair a row of accuracies.
+ * Verdicts: the claims ledger (Holm over the notebook).
  *
  * @category Section 6: student output uncertainty
  */
 export function entropyComparisonTable(result: StudentOutputResult): Table {
   const cells = entropyCells(result);
-  const drawText = (c: (typeof cells)[number]) =>
-    c.spread.drawRows === undefined
-      ? ""
-      : `; ${c.spread.drawRows.toLocaleString("en-US")}-row draw`;
+  const contrasts = teacherStudentContrasts(result);
+  const rows = result.pairs.flatMap((pr) => {
+    const paper = PAPER_SECTION6[pr.family][pr.set];
+    const accT = runStats(pr.splits.map((s) => s.accT));
+    const accS = runStats(pr.splits.map((s) => s.accS));
+    const acc = {
+      data: pr.set,
+      family: pr.family,
+      group: "accuracy (%)",
+      teacher: pmSe(accT.mean, accT.se, f2),
+      paperT: paper.accuracy[0].toFixed(2),
+      student: pmSe(accS.mean, accS.se, f2),
+      paperS: paper.accuracy[1].toFixed(2),
+      diff: "",
+      paperDiff: "",
+      margin: accuracyMargin(pr.nTest).toFixed(2),
+      runs: `${accT.n}`,
+    };
+    const groups = ENTROPY_GROUPS.map((group) => {
+      const at = (role: "teacher" | "student") =>
+        cells.find((c) =>
+          c.set === pr.set && c.family === pr.family && c.group === group && c.role === role
+        )!;
+      const t = at("teacher"), s = at("student");
+      const d = contrasts.find((c) =>
+        c.set === pr.set && c.family === pr.family && c.group === group
+      )!;
+      return {
+        data: "",
+        family: "",
+        group,
+        teacher: pmSe(t.runs.mean, t.runs.se),
+        paperT: `${f3(t.paper.mean)} (${f3(t.paper.std)})`,
+        student: pmSe(s.runs.mean, s.runs.se),
+        paperS: `${f3(s.paper.mean)} (${f3(s.paper.std)})`,
+        diff: pmSe(d.diff.mean, d.diff.se),
+        paperDiff: f3(d.paper),
+        margin: `${f4(t.margin)} / ${f4(s.margin)}`,
+        runs: t.runs.n === t.of && s.runs.n === s.of
+          ? `${t.of}`
+          : `${Math.min(t.runs.n, s.runs.n)} of ${t.of} (group empty in the others)`,
+      };
+    });
+    return [acc, ...groups];
+  });
   return table({
     columns: [
       { name: "data", label: "Data set" },
       { name: "family", label: "Model" },
-      { name: "role", label: "Role" },
-      { name: "ours", label: "Ours, one run: mean (std)" },
-      { name: "paper", label: "Paper: mean (std)" },
-      { name: "seeds", label: "Over init seeds" },
-      { name: "splits", label: "Over split seeds" },
-      { name: "verdict", label: "Verdict" },
-      { name: "movers", label: "Investigation: choices that reach the paper" },
+      { name: "group", label: "Group" },
+      { name: "teacher", label: "Teacher, mean ± SE over runs" },
+      { name: "paperT", label: "Paper T" },
+      { name: "student", label: "Student, mean ± SE over runs" },
+      { name: "paperS", label: "Paper S" },
+      { name: "diff", label: "T − S, paired ± SE over runs" },
+      { name: "paperDiff", label: "Paper T − S" },
+      { name: "margin", label: "Margin (T / S)" },
+      { name: "runs", label: "Runs" },
     ],
-    rows: cells.map((c) => ({
-      data: c.set,
-      family: c.family,
-      role: c.role,
-      ours: `${f3(c.ours.mean)} (${f3(c.ours.std)})`,
-      paper: c.paper
-        ? `${f3(c.paper.mean)}${c.paper.std === undefined ? "" : ` (${f3(c.paper.std)})`}`
-        : "not available to us",
-      seeds: `${f4(c.spread.meanSeeds)} ± ${f4(c.spread.sdSeeds)} (${c.spread.nSeeds}${
-        drawText(c)
-      })`,
-      splits: `${f4(c.spread.meanSplits)} ± ${f4(c.spread.sdSplits)} (${c.spread.nSplits}${
-        drawText(c)
-      })`,
-      verdict: c.verdict,
-      movers: c.movers === undefined
-        ? (c.paper && c.verdict === "differs"
-          ? (c.subsample === undefined
-            ? "not investigated at this scale"
-            : `${
-              c.subsample.toLocaleString("en-US")
-            }-row subsample here; paper scale uses all rows`)
-          : c.paper
-          ? ""
-          : "no verdict")
-        : c.movers.length
-        ? c.movers.join(", ")
-        : "none",
-    })),
+    rows,
     caption:
-      "Entropy (All group, nats), cell by cell: ours beside the paper's, with the spread over " +
-      "initialisation seeds and over split seeds.",
+      "Tables 3 and 4 cell by cell: mean entropy (nats) and accuracy, ours over runs beside the " +
+      "paper's one run.",
     note:
-      `One run: the first init seed (root seed ${result.config.seed}) at split seed ${result.config.protocol.splitSeed}, as the ` +
-      `paper's single run (std over test inputs). Over init seeds: mean ± SD of the mean entropy over ` +
-      `init seeds at split seed 1 (count in brackets, and the draw when the spread ran on fewer rows ` +
-      `than the one run); over split seeds: the same at the first init seed over ` +
-      `split seeds 1, 2, .... Verdict: ${ENTROPY_RULE}; "one run": a single init and split seed, no ` +
-      `spread to judge by; "${NO_PAPER_VALUE}": our protocol notes (docs/protocols.md) and issue 13 ` +
-      `record only the accuracies, the Digits entropies and four other cells, so the cell gets no ` +
-      `verdict. Investigation: variants (next table) whose mean lies within 2 × spread of the ` +
-      `paper; "none": no single choice does. ${dataNote(result)}`,
+      `SE over runs: each run is one teacher-student pair trained from its own init seeds on its ` +
+      `own split seed (run r: split seed 1 + r, init seed ${result.config.seed} + 2r), every row ` +
+      `of the data set; the SE is the SD over runs / √runs; "one run": no SE. Entropy cells: ` +
+      `${ENTROPY_RULE}. T − S: teacher minus student in the same run, tested for no difference ` +
+      `within 0.2 × the paper's teacher All-group SD. Accuracy: margin 1 point or one test input. ` +
+      `Paper (mean (std)): Appendix E, Tables 3 and 4. Verdicts: the claims ledger. ` +
+      `${dataNote(result)}`,
   });
 }
 
@@ -280,9 +299,7 @@ export function investigationTable(result: StudentOutputResult): Table {
         hT: `${f4(r.hT)} ± ${f4(r.sdT)}`,
         hS: `${f4(r.hS)} ± ${f4(r.sdS)}`,
         acc: `${r.accT.toFixed(2)} / ${r.accS.toFixed(2)}`,
-        paper: first
-          ? `${p.teacher ? f3(p.teacher.mean) : "n/a"} / ${p.student ? f3(p.student.mean) : "n/a"}`
-          : "",
+        paper: first ? `${f3(p.groups.All.teacher.mean)} / ${f3(p.groups.All.student.mean)}` : "",
       };
     }),
     caption:
@@ -291,8 +308,9 @@ export function investigationTable(result: StudentOutputResult): Table {
     note:
       `Each row changes one choice of the reference protocol and keeps the rest; the reference ` +
       `stays the default everywhere else. ${result.investigation[0].seeds} init seeds per row ` +
-      `(L-BFGS is deterministic: one fit). Soft labels: student trained on softmax(z_T / T), ` +
-      `deployed as softmax(T z_S). Paper H_T / H_S: ${NA_NOTE}. Scale ${result.config.scale}.`,
+      `(L-BFGS is deterministic: one fit); the SD is over those init seeds at split seed 1. Soft ` +
+      `labels: student trained on softmax(z_T / T), deployed as softmax(T z_S). Paper H_T / H_S: ` +
+      `the paper's All-group entropies. Scale ${result.config.scale}.`,
   });
 }
 
@@ -329,6 +347,8 @@ export function pairedTestsTable(result: StudentOutputResult): Table {
     caption: "Teacher against student entropy on the same test inputs (All group): paired tests.",
     note:
       `First init seed (root seed ${result.config.seed}), split seed ${result.config.protocol.splitSeed}; ` +
+      `the CI and p-values are over the test inputs of that one run (descriptive: they say nothing ` +
+      `of another init or split; the ledger's teacher − student claims use the SE over runs); ` +
       `bootstrap with ${result.config.resamples} resamples; the last column counts the init seeds on ` +
       `which the paired t-test rejects at 5%. ${dataNote(result)}`,
   });

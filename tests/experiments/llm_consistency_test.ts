@@ -75,17 +75,36 @@ Deno.test("a student's rows do not depend on how many students the run has", asy
   }
 });
 
-Deno.test("claims: every 6.2 claim once, with a verdict and a rule", () => {
+Deno.test("claims: per temperature, each SE over students, the identity apart", () => {
   const claims = llmConsistencyClaims(result);
+  const per = ["alignment-high", "inter-student-tiny", "delta-negative", "delta-negligible"];
   assertEquals(claims.map((c) => c.id), [
-    "llm-alignment-high",
-    "llm-inter-student-tiny",
-    "llm-delta-negative",
-    "llm-delta-negligible",
+    ...per.map((k) => `llm-${k}-T1`),
+    ...per.map((k) => `llm-${k}-T2`),
     "llm-same-seed-identical",
   ]);
-  assertEquals(claims[4].verdict, "reproduced");
-  for (const c of claims) assert(c.rule.length > 0);
+  // Bit-identical students by design: an identity check, never counted as reproduced.
+  assertEquals(claims[8].verdict, "identity check");
+  assert(claims[8].rule.startsWith("holds"), claims[8].rule);
+  for (const T of [1, 2]) {
+    const rows = result.rows.filter((r) => r.arm === "data order" && r.temperature === T);
+    const d = rows.map((r) => r.delta);
+    const m = d.reduce((a, b) => a + b, 0) / d.length;
+    const se = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / (d.length - 1) / d.length);
+    for (const id of [`llm-delta-negative-T${T}`, `llm-delta-negligible-T${T}`]) {
+      const c = claims.find((x) => x.id === id)!;
+      assert(c.test, id);
+      // δ of this temperature alone, SE over the 3 students (not over prompts, not pooled over T).
+      assertAlmostEquals(c.test.estimate, m, 1e-12);
+      assertAlmostEquals(c.test.se, se, 1e-12);
+      assertEquals(c.test.seOver, "3 students (data order)");
+      assertEquals(c.evidence, "06_fig10_llm_consistency_table");
+    }
+    const neg = claims.find((x) => x.id === `llm-delta-negligible-T${T}`)!.test!;
+    const tv = consistencySummary(result, "data order", T).teacherVariance;
+    assertAlmostEquals(neg.margin!, 0.1 * tv, 1e-15);
+    assertEquals(claims.find((x) => x.id === `llm-delta-negative-T${T}`)!.test!.direction, "less");
+  }
 });
 
 Deno.test("bad configurations are refused before any work, naming the field", async () => {

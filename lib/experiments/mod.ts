@@ -54,8 +54,11 @@ export { bonferroniZ } from "./bonferroni.ts";
 export {
   type CheckSummary,
   checkSummary,
+  LINEAR_MARGIN,
   PAPER_TABLE2_SHARE,
   teacherOutputClaims,
+  THEOREM_MARGIN,
+  theoremRatio,
   worstCheck,
 } from "./teacher_output_claims.ts";
 // Section 7 (notebook 07): averaging and variance-weighting, Theorems 7.1-7.4 and Figure 11.

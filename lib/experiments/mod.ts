@@ -291,6 +291,7 @@ export {
 export {
   conservativeTrend,
   firstComponentScores,
+  FLAT_MARGIN,
   llmPredictiveFigure,
   llmTable2,
   llmTable5,
@@ -301,12 +302,16 @@ export {
   llmTemperatureFigure,
   type LlmTemperatureResult,
   llmTemperatureSeconds,
+  NARROWER_THRESHOLD,
   noiseRegression,
   type NoiseTransfer,
+  noiseTransfer,
   PAPER_TABLE2,
   PAPER_TABLE5,
   runLlmTemperature,
+  TABLE5_MARGIN,
 } from "./llm_temperature.ts";
+export { couldReproduce, guardUnderpowered } from "./claim_power.ts";
 export {
   llmInitializationClaims,
   type LlmInitializationConfig,

@@ -19,9 +19,11 @@
  *
  * Every student s at every T draws its training answers from its own stream
  * (draw s of `teacherAnswers`), and its data order from `seed + 5`'s child s,
- * so a student is the same whatever the number of students. Arms share the
- * evaluation questions, so trends in T are tested paired over questions, and
- * across students from the arms' independent student means.
+ * so a student is the same whatever the number of students. Every SE behind a
+ * verdict is over students (the independent unit): Table 2 and Appendix F
+ * are computed per sampled student and then averaged, and trends in T are the
+ * slope of the arms' means with the SEs of their own students. The slopes
+ * paired over the shared evaluation questions are kept for reference.
  *
  * @module
  */

@@ -54,8 +54,11 @@ export { bonferroniZ } from "./bonferroni.ts";
 export {
   type CheckSummary,
   checkSummary,
+  LINEAR_MARGIN,
   PAPER_TABLE2_SHARE,
   teacherOutputClaims,
+  THEOREM_MARGIN,
+  theoremRatio,
   worstCheck,
 } from "./teacher_output_claims.ts";
 // Section 7 (notebook 07): averaging and variance-weighting, Theorems 7.1-7.4 and Figure 11.
@@ -311,6 +314,7 @@ export {
 export {
   conservativeTrend,
   firstComponentScores,
+  FLAT_MARGIN,
   llmPredictiveFigure,
   llmTable2,
   llmTable5,
@@ -321,12 +325,16 @@ export {
   llmTemperatureFigure,
   type LlmTemperatureResult,
   llmTemperatureSeconds,
+  NARROWER_THRESHOLD,
   noiseRegression,
   type NoiseTransfer,
+  noiseTransfer,
   PAPER_TABLE2,
   PAPER_TABLE5,
   runLlmTemperature,
+  TABLE5_MARGIN,
 } from "./llm_temperature.ts";
+export { couldReproduce, guardUnderpowered } from "./claim_power.ts";
 export {
   llmInitializationClaims,
   type LlmInitializationConfig,

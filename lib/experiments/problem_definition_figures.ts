@@ -80,6 +80,10 @@ export function variancesFigure(result: ProblemDefinitionResult): Chart {
   });
 }
 
+function fmtNum(v: number): string {
+  return Number(v.toPrecision(3)).toString();
+}
+
 /**
  * The three sources side by side: inter, intra, total, the inter share and the sampled variance.
  *
@@ -110,6 +114,10 @@ export function sourcesTable(result: ProblemDefinitionResult): Table {
       "Inter- and intra-student variance on the Boston test split, averaged over test inputs.",
     note: `${students} linear and ${neuralStudents} neural students; seed ${seed}; scale ` +
       `${scale}. Variances are in z-scored target units; MC SE is the Monte Carlo standard ` +
-      "error of the inter-student variance.",
+      "error of the inter-student variance, over the students of its row. Networks' own " +
+      "variance (training MSE) minus the OLS student's on the same labels (RSS/n): " +
+      `${fmtNum(result.nnMinusOls.mean)} ± ${fmtNum(result.nnMinusOls.se)} (SE over ` +
+      `${result.nnMinusOls.students} students, paired label sets). Teacher's σ²_T = ` +
+      `${fmtNum(result.sigma2T)}.`,
   });
 }

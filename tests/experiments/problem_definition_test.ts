@@ -10,7 +10,9 @@ import {
   variancesFigure,
   worstInput,
 } from "../../lib/experiments/mod.ts";
-import { assert, assertEquals, assertRejects } from "../assert.ts";
+import { applyHolm, claimMatches } from "../../lib/report/claims.ts";
+import { pValues } from "../../lib/report/claim_rules.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
 import { assertSnapshot } from "./snapshot.ts";
 
 /** A tiny seeded configuration: 300 linear students, 6 networks (13-16-1, 60 epochs). */
@@ -69,16 +71,58 @@ Deno.test("the same seed gives identical results, on the calling thread or split
   assertEquals(b.curves, a.curves);
 });
 
-Deno.test("the claims ledger of Section 2 has its five claims with distinct ids", async () => {
-  const claims = problemDefinitionClaims(await tiny());
+Deno.test("the claims ledger of Section 2: counted claims by rules that can fail, identities apart", async () => {
+  const r = await tiny();
+  const claims = applyHolm(problemDefinitionClaims(r));
   assertEquals(claims.map((c) => c.id), [
     "total-variance",
     "thm41-mean",
     "thm41-per-input",
+    "linear-own-variance",
     "init-source",
     "students-narrower",
   ]);
-  for (const c of claims.slice(0, 4)) assertEquals(c.verdict, "reproduced", c.id);
+  const by = (id: string) => claims.find((c) => c.id === id)!;
+  // True by construction: shown, never counted, and they hold on this run.
+  for (const id of ["total-variance", "thm41-per-input", "linear-own-variance"]) {
+    assertEquals(by(id).verdict, "identity check", id);
+    assert(by(id).rule.startsWith("holds"), `${id}: ${by(id).rule}`);
+    assertEquals(by(id).test, undefined);
+  }
+  // Thm 4.1 averaged: an equivalence within 5% of theory, SE over the 300 students.
+  const t = by("thm41-mean").test!;
+  assertEquals(t.kind, "equivalence");
+  assertAlmostEquals(t.margin!, 0.05 * r.theoryInter, 1e-15);
+  assertEquals(t.seOver, "300 students");
+  // At 300 students (relative SE about 2%) the two one-sided tests reject at 5% before Holm;
+  // the default's 1,000 students resolve it after Holm.
+  assert(pValues(t, t.estimate).reproduce < 0.05, by("thm41-mean").rule);
+  assert(by("thm41-mean").verdict !== "differs");
+  // The same claim with the simulation 20% off the closed form must differ.
+  const off = claimMatches({
+    section: "4.1",
+    id: "x",
+    claim: "x",
+    paper: r.theoryInter,
+    ours: 1.2 * r.theoryInter,
+    se: t.se,
+    seOver: t.seOver,
+    margin: t.margin!,
+    marginWhy: t.marginWhy!,
+  });
+  assertEquals(off.verdict, "differs");
+  // Initialization: one-sided, shown positive with 6 networks.
+  assertEquals(by("init-source").test!.direction, "greater");
+  assertEquals(by("init-source").verdict, "reproduced");
+  // Students narrower: the paired network − OLS training MSE on the same labels.
+  const n = by("students-narrower").test!;
+  assertEquals([n.kind, n.direction, n.seOver], [
+    "direction",
+    "less",
+    "6 students, paired label sets",
+  ]);
+  assertEquals(n.estimate, r.nnMinusOls.mean);
+  assert(r.nnMinusOls.se > 0);
 });
 
 Deno.test("a malformed configuration is refused before any work", async () => {

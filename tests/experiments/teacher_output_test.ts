@@ -2,18 +2,23 @@ import {
   bonferroniZ,
   checkSummary,
   interStudentFigure,
+  LINEAR_MARGIN,
   meanMseFigure,
   runTeacherOutput,
   teacherOutputClaims,
   type TeacherOutputConfig,
   teacherOutputConfig,
   type TeacherOutputResult,
+  THEOREM_MARGIN,
+  theoremRatio,
   THM41,
   THM42,
   THM43,
   varianceOfMseFigure,
   worstCheck,
 } from "../../lib/experiments/mod.ts";
+import { applyHolm } from "../../lib/report/claims.ts";
+import { decideAll } from "../../lib/report/claim_rules.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
 import { assertSnapshot } from "./snapshot.ts";
 
@@ -94,28 +99,70 @@ Deno.test("the same seed gives identical rows, on the calling thread or split ac
   assertEquals(b.trends, a.trends);
 });
 
-Deno.test("the claims ledger names every Section 4 claim once, with a verdict by its rule", async () => {
-  const claims = teacherOutputClaims(await tiny());
+Deno.test("the claims ledger names every Section 4 claim once, each by a rule that can fail", async () => {
+  const r = await tiny();
+  const claims = applyHolm(teacherOutputClaims(r));
   const ids = claims.map((c) => c.id);
   assertEquals(new Set(ids).size, ids.length);
+  assertEquals(ids, [
+    "thm41",
+    "thm42",
+    "thm43",
+    "thm41-slope",
+    "linear-inter-linear",
+    "linear-varmse-linear",
+    "neural-inter-superlinear",
+    "neural-varmse-superlinear",
+    "linear-mse-monotone",
+    "neural-mse-monotone",
+  ]);
+  const by = (id: string) => claims.find((c) => c.id === id)!;
+  for (const c of claims) {
+    assert(c.test, `${c.id} records its rule`);
+    assert(c.evidence?.startsWith("04_"), `${c.id} names its evidence`);
+  }
+  // Theorems: equivalence of the mean ratio sim / theory to 1 within 5%.
+  for (const [id, what] of [["thm41", THM41], ["thm42", THM42], ["thm43", THM43]] as const) {
+    const t = by(id).test!, ratio = theoremRatio(r, what);
+    assertEquals([t.kind, t.reference, t.margin], ["equivalence", 1, THEOREM_MARGIN]);
+    assertEquals(t.estimate, ratio.ratio);
+    assertEquals(ratio.levels, 14);
+    assertEquals(t.seOver, "200 students per level, 14 independent levels");
+    assert(by(id).verdict !== "differs", `${id}: ${by(id).rule}`);
+    // A simulation 15% off every closed form would differ.
+    const moved = decideAll([{ ...t, estimate: 1.15 }])[0].verdict;
+    assertEquals(moved, "differs", id);
+  }
+  // Theorem 4.1 is resolved at 200 students per level.
+  assertEquals(by("thm41").verdict, "reproduced", by("thm41").rule);
+  // "Linear": no-effect rule with the curvature's share at the largest σ² within 10%.
+  const lin = by("linear-inter-linear").test!;
+  assertEquals([lin.kind, lin.margin], ["no-effect", LINEAR_MARGIN]);
+  assert(by("linear-inter-linear").verdict !== "differs", by("linear-inter-linear").rule);
+  // At 200 students per level it is not resolved after Holm over 10 claims; with the default's
+  // 1,000 students per level (SE / √5) the same estimate is shown linear.
+  assertEquals(decideAll([{ ...lin, se: lin.se / Math.sqrt(5) }])[0].verdict, "reproduced");
+  // A curvature twice the margin would differ.
+  assertEquals(
+    decideAll([{ ...lin, estimate: 2 * LINEAR_MARGIN + 5 * lin.se }])[0].verdict,
+    "differs",
+  );
+  // Super-linear and monotone: one-sided, "greater".
   for (
     const id of [
-      "thm41",
-      "thm42",
-      "thm43",
-      "thm41-slope",
-      "linear-inter-linear",
-      "linear-varmse-linear",
       "neural-inter-superlinear",
       "neural-varmse-superlinear",
       "linear-mse-monotone",
       "neural-mse-monotone",
     ]
-  ) assert(ids.includes(id), `missing claim ${id}`);
-  assertEquals(claims.filter((c) => c.verdict === "not testable here").length, 0);
-  for (const id of ["thm41", "thm42", "thm43", "thm41-slope", "linear-inter-linear"]) {
-    assertEquals(claims.find((c) => c.id === id)!.verdict, "reproduced", id);
+  ) {
+    assertEquals([by(id).test!.kind, by(id).test!.direction], ["direction", "greater"], id);
   }
+  // Monotone: the step with the smallest z (intersection-union), not a threshold of 0.
+  const m = r.monotone.linear;
+  assertEquals(by("linear-mse-monotone").test!.estimate, m.smallest.diff);
+  const down = decideAll([{ ...by("linear-mse-monotone").test!, estimate: -5 * m.smallest.se }]);
+  assertEquals(down[0].verdict, "differs");
 });
 
 Deno.test("a malformed configuration is refused before any work", async () => {

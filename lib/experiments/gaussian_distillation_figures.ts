@@ -12,6 +12,7 @@ import {
   claimIdentity,
   claimMatches,
   claimNotTestable,
+  requiredZ,
 } from "../report/claims.ts";
 import { CLAIM_ALPHA, normalCdf, sig } from "../report/claim_rules.ts";
 import { type Table, table } from "../report/table.ts";
@@ -532,18 +533,6 @@ export function pairedContrastsTable(result: GaussianDistillationResult): Table 
   });
 }
 
-/** The z a claim needs to be decided after Holm over `family` claims: Φ⁻¹(1 − α / (2 family)). */
-function holmZ(family: number, alpha = CLAIM_ALPHA): number {
-  const p = alpha / (2 * Math.max(family, 1));
-  let lo = 0, hi = 40;
-  for (let i = 0; i < 200; i++) {
-    const mid = (lo + hi) / 2;
-    if (1 - normalCdf(mid) > p) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
-
 type Planned =
   | { kind: "match"; units: number; args: Parameters<typeof claimMatches>[0] }
   | { kind: "direction"; units: number; args: Parameters<typeof claimDirection>[0] }
@@ -823,7 +812,7 @@ export function gaussianDistillationClaims(result: GaussianDistillationResult): 
   // Power and units, decided before any verdict: the family is every claim with enough splits.
   const enough = (p: Planned) => p.kind === "fixed" || p.units >= GD_MIN_SPLITS;
   const family = plan.filter((p) => p.kind !== "fixed" && enough(p)).length;
-  const z = holmZ(family);
+  const z = requiredZ(family);
   return plan.map((p): Claim => {
     if (p.kind === "fixed") return p.claim;
     const a = p.args;

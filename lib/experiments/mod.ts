@@ -151,9 +151,7 @@ export {
   type PairResult,
   PAPER_SECTION6,
   type PaperGroupCell,
-  powerGuard,
   REFERENCE_PROTOCOL,
-  requiredZ,
   type RunScore,
   type RunStats,
   runStats,
@@ -334,7 +332,6 @@ export {
   runLlmTemperature,
   TABLE5_MARGIN,
 } from "./llm_temperature.ts";
-export { couldReproduce, guardUnderpowered } from "./claim_power.ts";
 export {
   llmInitializationClaims,
   type LlmInitializationConfig,

@@ -35,6 +35,7 @@ import {
   claimMatches,
   claimNoEffect,
   claimNotTestable,
+  powerGuard,
 } from "../report/claims.ts";
 import { CLAIM_ALPHA, normalCdf, sig } from "../report/claim_rules.ts";
 import { predictiveEntropy } from "../uncertainty/entropy.ts";
@@ -1328,65 +1329,6 @@ export function teacherStudentContrasts(result: StudentOutputResult): TeacherStu
  */
 export function accuracyMargin(nTest: number): number {
   return Math.max(1, 100 / nTest);
-}
-
-/**
- * The z a two-sided test must reach to be decided among `m` claims by Holm
- * at {@link CLAIM_ALPHA} when it is the smallest p: Φ⁻¹(1 − α / (2m)). An
- * equivalence whose margin is fewer SEs than this could never show agreement.
- *
- * @category Section 6: student output uncertainty
- */
-export function requiredZ(m: number): number {
-  // Bisection on the ledger's own normal CDF (simple-statistics' probit is off by ~0.006 here).
-  const tail = CLAIM_ALPHA / (2 * Math.max(1, m));
-  let lo = 0, hi = 40;
-  for (let i = 0; i < 100; i++) {
-    const mid = (lo + hi) / 2;
-    if (normalCdf(-mid) > tail) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
-
-/**
- * Equivalence and no-effect claims whose margin is fewer SEs than
- * {@link requiredZ} over the notebook's tested claims could never be shown
- * to agree: whatever our estimate, such a test can only say `differs` or
- * `inconclusive`. They get no verdict ("not testable here", with ours, the
- * SE and why). Decided from the margins and SEs alone, never from the
- * estimates: the kept tests are the largest set, taken in order of margin /
- * SE, in which every test's margin is at least {@link requiredZ} of the
- * family it leaves (direction tests always stay). Apply it once, to the
- * whole notebook's claims, before `applyHolm`.
- *
- * @category Section 6: student output uncertainty
- */
-export function powerGuard(claims: readonly Claim[]): Claim[] {
-  const ratio = (c: Claim) => c.test!.margin! / c.test!.se;
-  const gated = claims.filter((c) => c.test && c.test.kind !== "direction");
-  const fixed = claims.filter((c) => c.test && c.test.kind === "direction").length;
-  const sorted = gated.slice().sort((x, y) => ratio(y) - ratio(x));
-  let k = 0;
-  while (k < sorted.length && ratio(sorted[k]) >= requiredZ(fixed + k + 1)) k++;
-  const m = fixed + k, z = requiredZ(m);
-  const kept = new Set(sorted.slice(0, k));
-  return claims.map((c) => {
-    if (!c.test || c.test.kind === "direction" || kept.has(c)) return c;
-    const t = c.test;
-    const nt = claimNotTestable({
-      section: c.section,
-      id: c.id,
-      claim: c.claim,
-      paper: c.paper,
-      why: `underpowered at this scale: the margin ${sig(t.margin!, 2)} is ${
-        sig(ratio(c), 2)
-      } SE (SE over ${t.seOver}); with ${m} tested claims (Holm) agreement needs ${
-        sig(z, 2)
-      } SE, so no estimate could show it`,
-    });
-    return { ...nt, ours: t.estimate, se: t.se, ...(c.evidence ? { evidence: c.evidence } : {}) };
-  });
 }
 
 /** Why a pair's cells get no verdict, or null when they can get one. */

@@ -57,6 +57,8 @@ export {
   claimVsNumber,
   countsLine,
   gatherClaims,
+  powerGuard,
+  requiredZ,
   saveClaims,
   type Verdict,
   VERDICTS,

@@ -7,10 +7,8 @@ import {
   entropyComparisonTable,
   fitLogisticLbfgs,
   paperTable,
-  powerGuard,
   predictLogistic,
   reliabilityFigure,
-  requiredZ,
   runStudentOutput,
   studentOutputClaims,
   type StudentOutputConfig,
@@ -19,6 +17,7 @@ import {
   type StudentOutputResult,
   verdictSummary,
 } from "../../lib/experiments/mod.ts";
+import { powerGuard, requiredZ } from "../../lib/report/claims.ts";
 import { applyHolm, claimDirection, claimMatches } from "../../lib/report/claims.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
 import { assertSnapshot } from "./snapshot.ts";

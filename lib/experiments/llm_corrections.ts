@@ -242,7 +242,7 @@ export function llmCorrectionsSeconds(c: LlmCorrectionsConfig): number {
   const pairsPerQuestion = arms.reduce((a, r) => a + (r.method === "Multi-response" ? r.k : 1), 0);
   const pairs = pairsPerQuestion * c.trainQuestions * c.epochs * c.students;
   const sampled = 2 * kMax * c.trainQuestions +
-    arms.length * c.students * c.noisePrompts * c.noiseSamples;
+    (arms.length * c.students + 1) * c.noisePrompts * c.noiseSamples;
   const greedy = arms.length * c.students * c.testQuestions + c.testQuestions;
   return sampled * (u.sample + u.embed) + greedy * (u.greedy + u.embed) +
     2 * c.testQuestions * u.embed + pairs * u.pairEpoch;

@@ -35,6 +35,7 @@
  *
  * @module
  */
+import { probit } from "simple-statistics";
 import { byScale, type Scale } from "../config.ts";
 import type { QaPair } from "../llm/corpus/qa_build.ts";
 import { trainStudents } from "../llm/students.ts";
@@ -739,6 +740,56 @@ export function studentsSe(x: StudentsQuestions): number {
   return none ? x.seQuestions : x.seStudents;
 }
 
+/**
+ * Student's t upper tail P(T > t) for an integer number of degrees of
+ * freedom, from the closed forms in θ = atan(t/√df) (Abramowitz & Stegun
+ * 26.7.3-4).
+ *
+ * @throws RangeError when `df` is not an integer >= 1.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export function studentTUpper(t: number, df: number): number {
+  if (!Number.isInteger(df) || df < 1) {
+    throw new RangeError(`studentTUpper: df must be an integer >= 1, got ${df}.`);
+  }
+  if (t < 0) return 1 - studentTUpper(-t, df);
+  if (t === Infinity) return 0;
+  const th = Math.atan(t / Math.sqrt(df)), c = Math.cos(th), s = Math.sin(th), c2 = c * c;
+  let a: number;
+  if (df % 2 === 1) {
+    let sum = 0;
+    if (df >= 3) {
+      let term = c;
+      sum = c;
+      for (let j = 3; j <= df - 2; j += 2) sum += term *= (c2 * (j - 1)) / j;
+    }
+    a = (2 / Math.PI) * (th + s * sum);
+  } else {
+    let sum = 1, term = 1;
+    for (let j = 2; j <= df - 2; j += 2) sum += term *= (c2 * (j - 1)) / j;
+    a = s * sum;
+  }
+  return Math.min(0.5, Math.max(0, (1 - a) / 2));
+}
+
+/**
+ * The SE that makes the ledger's normal-theory test of `mean` agree with a
+ * t test on `df` degrees of freedom: |mean| / z, z the normal quantile of
+ * the t test's one-sided p (never below `se`). With 5 students (4 degrees of
+ * freedom) a z of 3 is a t of 3, one-sided p 0.02 rather than 0.0013: the
+ * plain SE would overstate the evidence.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export function tEquivalentSe(mean: number, se: number, df: number): number {
+  if (!(se > 0) || !(df >= 1) || mean === 0 || !Number.isFinite(mean)) return se;
+  const p = studentTUpper(Math.abs(mean) / se, df);
+  if (!(p > 0)) return se;
+  const z = -probit(p);
+  return z > 0 ? Math.max(se, Math.abs(mean) / z) : se;
+}
+
 /** The export names of Section 7.3's evidence (figures/ without extension). */
 export const LLM_EVIDENCE = {
   table: "07_table1_llm_corrections",
@@ -764,8 +815,11 @@ export const LLM_EVIDENCE = {
  *   Averaging and Variance-weighting lower the inter-student variance, the
  *   noise and the hallucination rate below Single's.
  *
- * A contrast whose SE is 0 or undefined (fewer than 2 students, fewer than
- * 3 for the jackknife, identical students) is `not testable here`, saying so.
+ * With few students the SE has S − 1 degrees of freedom: each contrast's SE
+ * is widened ({@link tEquivalentSe}) so that the ledger's normal-theory rule
+ * is the t test on S − 1 degrees of freedom. A contrast whose SE is 0 or
+ * undefined (fewer than 2 students, fewer than 3 for the jackknife, identical
+ * students) is `not testable here`, saying so.
  *
  * @category Section 7: correcting student uncertainty
  */
@@ -812,10 +866,11 @@ export function llmCorrectionsClaims(result: LlmCorrectionsResult): Claim[] {
       }));
     }
   }
+  const tNote = `; SE widened so the normal test is a t test with ${S - 1} df`;
   const seOver = (measure: CorrectionComparison["measure"]) =>
-    measure === "inter-student variance"
+    (measure === "inter-student variance"
       ? `${S} students, jackknife (leave one out of both arms)`
-      : `${S} students, paired by data-order stream`;
+      : `${S} students, paired by data-order stream`) + tNote;
   const test = (
     a: string,
     b: string,
@@ -846,7 +901,7 @@ export function llmCorrectionsClaims(result: LlmCorrectionsResult): Claim[] {
       evidence: LLM_EVIDENCE.contrasts,
       paper,
       ours: cmp.diff.mean,
-      se: cmp.diff.se,
+      se: tEquivalentSe(cmp.diff.mean, cmp.diff.se, S - 1),
       seOver: seOver(measure),
       direction,
     }));

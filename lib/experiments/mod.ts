@@ -282,6 +282,8 @@ export {
   runLlmCorrections,
   type StudentsQuestions,
   studentsSe,
+  studentTUpper,
+  tEquivalentSe,
 } from "./llm_corrections.ts";
 export {
   correctionsFigure,

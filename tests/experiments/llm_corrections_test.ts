@@ -23,6 +23,8 @@ import {
   rSquared,
   runLlmCorrections,
   sampleDraws,
+  studentTUpper,
+  tEquivalentSe,
 } from "../../lib/experiments/mod.ts";
 import { cosine, textAverage, textVarianceWeighting } from "../../lib/llm/mod.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
@@ -141,6 +143,21 @@ Deno.test("R² of a student's noise on the teacher's: a least-squares fit's R²"
   for (const r of result.rows) assertEquals(r.noiseR2.perStudent.length, tiny().students);
 });
 
+Deno.test("Student's t tail and the SE that makes a normal test a t test", () => {
+  // Tables: t(0.975; 1) = 12.706, t(0.975; 4) = 2.776, t(0.975; 30) = 2.042; t(0.95; 2) = 2.920.
+  assertAlmostEquals(studentTUpper(12.706, 1), 0.025, 1e-5);
+  assertAlmostEquals(studentTUpper(2.776, 4), 0.025, 1e-4);
+  assertAlmostEquals(studentTUpper(2.042, 30), 0.025, 1e-4);
+  assertAlmostEquals(studentTUpper(2.92, 2), 0.05, 1e-4);
+  assertAlmostEquals(studentTUpper(0, 5), 0.5, 1e-12);
+  assertAlmostEquals(studentTUpper(-2.776, 4), 0.975, 1e-4);
+  // The widened SE: a t of 2.776 on 4 df becomes a z of about 1.96; many df change nothing much.
+  assertAlmostEquals(2.776 / tEquivalentSe(2.776, 1, 4), 1.96, 0.01);
+  assertAlmostEquals(tEquivalentSe(2, 1, 10_000), 1, 0.01);
+  assertEquals(tEquivalentSe(0, 0.5, 4), 0.5);
+  assertEquals(tEquivalentSe(-3, 1, 4), tEquivalentSe(3, 1, 4));
+});
+
 Deno.test("Section 7.3 runs the teacher at T = 1.2, the temperature of Table 1's Single row", () => {
   for (const scale of ["smoke", "default", "paper"] as const) {
     assertEquals(llmCorrectionsConfig(scale).temperature, 1.2);
@@ -219,10 +236,15 @@ Deno.test("claims: Table 1's levels not testable, its contrasts by one-sided tes
     }
     assertEquals(c.test?.kind, "direction", id);
     assertEquals(c.test?.direction, direction, id);
-    assertEquals(c.test?.seOver, "2 students, paired by data-order stream", id);
+    assertEquals(
+      c.test?.seOver,
+      "2 students, paired by data-order stream; SE widened so the normal test is a t test with 1 df",
+      id,
+    );
+    const raw = result.comparisons.find((x) => x.diff.mean === c.ours)!;
+    assertAlmostEquals(c.test!.se, tEquivalentSe(raw.diff.mean, raw.diff.se, 1), 1e-15);
+    assert(c.test!.se >= raw.diff.se, id);
     assertEquals(c.evidence, "07_table1_llm_paired_tests", id);
-    const cmp = result.comparisons.find((x) => id.startsWith(`llm-`) && x.diff.mean === c.ours);
-    assert(cmp, id);
   }
   // Equal teacher cost: the paper's values beside each contrast.
   assertEquals(
@@ -260,8 +282,19 @@ Deno.test("claims at the paper's k quote Table 1's cosines beside each contrast"
   const by = (id: string) => claims.find((c) => c.id === id)!;
   const eq = by("llm-averaging-k-3-vs-multi-response-k-3-cosine");
   assertEquals(eq.paper, "higher (0.352 vs 0.346)");
-  assertEquals(eq.verdict, "reproduced");
-  assertEquals(eq.test?.seOver, "5 students, paired by data-order stream");
+  // z = 3 on 4 df: t test one-sided p 0.020, two-sided 0.040 <= 0.05 with 2 claims, Holm 0.08:
+  // inconclusive as a family, though the plain normal test would call it.
+  assert(eq.test!.se > 0.004);
+  assertEquals(eq.verdict, "reproduced", "alone: two-sided t p 0.040 <= 0.05");
+  const family = applyHolm(claims);
+  assertEquals(family.find((c) => c.id === eq.id)!.verdict, "inconclusive", "Holm over 2: 0.080");
+  // P(T_4 > 3) = (1 − sin θ (1 + cos²θ / 2)) / 2 with tan θ = 3/2: (1 − (3/√13)(15/13)) / 2.
+  assertAlmostEquals(
+    studentTUpper(0.012 / 0.004, 4),
+    (1 - (3 / Math.sqrt(13)) * (15 / 13)) / 2,
+    1e-12,
+  );
+  assertEquals(eq.test?.seOver.startsWith("5 students, paired by data-order stream"), true);
   const vw = by("llm-variance-weighting-k-3-vs-averaging-k-3-cosine");
   assertEquals(vw.paper, "largest and most consistent gains (0.353 vs 0.352)");
   assertEquals(vw.verdict, "inconclusive");

@@ -21,19 +21,27 @@
  * Our table has named columns (the printed Table 1's alignment is
  * ambiguous): cosine of the students' greedy answers to the ground truth,
  * inter-student variance, average noise (Appendix F's mean pairwise cosine
- * distance of sampled answers), systematic noise (minus Direct FT's) and the
- * hallucination rate (share of answers nearer another test question's true
- * answer than their own), each with SEs across students, and paired tests
- * between methods over the shared test questions.
+ * distance of sampled answers), its R² against the teacher's noise across
+ * prompts, systematic noise (minus Direct FT's) and the hallucination rate
+ * (share of answers nearer another test question's true answer than their
+ * own), each with SEs across students, and contrasts between methods paired
+ * by student (student s of every arm has data-order stream s), with SEs
+ * across the students: the students are the independent unit, not the test
+ * questions they all answer.
+ *
+ * The teacher samples at T = 1.2: Table 1's Single-response row (R² 0.071,
+ * noise 0.678, systematic 0.173) is Table 5's T = 1.2 row, so that is the
+ * temperature the paper's Section 7.3 ran at.
  *
  * @module
  */
+import { probit } from "simple-statistics";
 import { byScale, type Scale } from "../config.ts";
 import type { QaPair } from "../llm/corpus/qa_build.ts";
 import { trainStudents } from "../llm/students.ts";
 import { cosine, textAverage, textVarianceWeighting } from "../llm/text_average.ts";
 import { hallucinationRate, type MeanSe, meanSe } from "../llm/quality.ts";
-import { type Claim, claimFromTest, claimNotTestable, claimVsNumber } from "../report/claims.ts";
+import { type Claim, claimDirection, claimNotTestable } from "../report/claims.ts";
 import {
   hallucinationRates,
   type InterStudentVariance,
@@ -71,13 +79,60 @@ export interface CorrectionArm {
 }
 
 /**
+ * One row of the paper's Table 1; null where the paper prints "-" or nothing.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export interface PaperTable1Row {
+  /** Mean cosine similarity of the students' answers to the ground truth. */
+  cosine: number | null;
+  /** Inter-student variance. */
+  inter: number | null;
+  /** R² of the student's noise on the teacher's across prompts (Appendix F). */
+  r2: number | null;
+  /** Average noise (mean pairwise cosine distance of sampled answers). */
+  noise: number | null;
+  /** Average systematic noise (minus Direct FT's). */
+  systematic: number | null;
+}
+
+/**
+ * The paper's Table 1, cell by cell, as transcribed in /work/shared/PROTOCOLS.md
+ * ("7.3 LLMs (Table 1)"). Direct FT prints "0.151 / 0.505 / -": its cosine and
+ * inter-student variance cells are "-", and 0.151 / 0.505 / - are its R²,
+ * noise and systematic noise, exactly Table 5's Direct FT row (R² 0.151, noise
+ * 0.505, systematic "-"). Single response prints all five (0.319, 0.015,
+ * 0.071, 0.678, 0.173; its last three are Table 5's T = 1.2 row); the k = 3
+ * and k = 5 rows print the cosine only.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export const PAPER_TABLE1: Readonly<Record<string, PaperTable1Row>> = {
+  "Direct FT": { cosine: null, inter: null, r2: 0.151, noise: 0.505, systematic: null },
+  "Single response": { cosine: 0.319, inter: 0.015, r2: 0.071, noise: 0.678, systematic: 0.173 },
+  ...Object.fromEntries(
+    ([
+      ["Multi-response k=3", 0.346],
+      ["Averaging k=3", 0.352],
+      ["Variance-weighting k=3", 0.353],
+      ["Multi-response k=5", 0.353],
+      ["Averaging k=5", 0.365],
+      ["Variance-weighting k=5", 0.365],
+    ] as const).map(([name, cosine]) => [
+      name,
+      { cosine, inter: null, r2: null, noise: null, systematic: null },
+    ]),
+  ),
+};
+
+/**
  * The paper's Table 1, first column (mean cosine similarity to the ground
- * truth), per arm ("Direct FT", "Single response", "<method> k=<k>").
+ * truth), per arm that prints one ("Single response", "<method> k=<k>"; Direct
+ * FT's cell is "-").
  *
  * @category Section 7: correcting student uncertainty
  */
 export const PAPER_TABLE1_COSINE: Readonly<Record<string, number>> = {
-  "Direct FT": 0.151,
   "Single response": 0.319,
   "Multi-response k=3": 0.346,
   "Averaging k=3": 0.352,
@@ -116,7 +171,7 @@ export interface LlmCorrectionsConfig extends ExperimentConfig {
   noisePrompts: number;
   /** Sampled answers per noise prompt (Appendix F: 10). */
   noiseSamples: number;
-  /** Temperature of the teacher's answers (and of the noise measure). */
+  /** Temperature of the teacher's answers and of the noise measure (1.2: Table 1's Single row is Table 5's T = 1.2 row). */
   temperature: number;
   /** Temperature of the untrained student's answers for variance weighting (the paper: 1.0). */
   studentTemperature: number;
@@ -148,7 +203,7 @@ export function llmCorrectionsConfig(scale: Scale): LlmCorrectionsConfig {
     testQuestions: at({ smoke: 4, default: 443, paper: 443 }),
     noisePrompts: at({ smoke: 3, default: 24, paper: 100 }),
     noiseSamples: at({ smoke: 2, default: 10, paper: 10 }),
-    temperature: 1,
+    temperature: 1.2,
     studentTemperature: 1,
     epochs: at({ smoke: 1, default: 3, paper: 3 }),
     batchSize: 10,
@@ -188,7 +243,7 @@ export function llmCorrectionsSeconds(c: LlmCorrectionsConfig): number {
   const pairsPerQuestion = arms.reduce((a, r) => a + (r.method === "Multi-response" ? r.k : 1), 0);
   const pairs = pairsPerQuestion * c.trainQuestions * c.epochs * c.students;
   const sampled = 2 * kMax * c.trainQuestions +
-    arms.length * c.students * c.noisePrompts * c.noiseSamples;
+    (arms.length * c.students + 1) * c.noisePrompts * c.noiseSamples;
   const greedy = arms.length * c.students * c.testQuestions + c.testQuestions;
   return sampled * (u.sample + u.embed) + greedy * (u.greedy + u.embed) +
     2 * c.testQuestions * u.embed + pairs * u.pairEpoch;
@@ -201,6 +256,8 @@ export interface StudentsQuestions {
   seQuestions: number;
   /** Per question (or prompt), averaged over students. */
   perQuestion: number[];
+  /** Per student, averaged over questions (or prompts). */
+  perStudent: number[];
 }
 
 /**
@@ -225,9 +282,13 @@ export interface CorrectionRow extends CorrectionArm {
   cosine: StudentsQuestions;
   /** Inter-student variance of the greedy answers' embeddings. */
   inter: InterStudentVariance;
+  /** Leave-one-student-out inter-student variances (empty with fewer than 3 students). */
+  interLoo: number[];
+  /** Per student, R² of its per-prompt noise on the teacher's across the noise prompts (Appendix F). */
+  noiseR2: StudentsQuestions;
   /** Average noise: mean pairwise cosine distance of sampled answers per prompt. */
   noise: StudentsQuestions;
-  /** Average noise minus Direct FT's (SE of the difference, students independent). */
+  /** Average noise minus Direct FT's (SE across students, paired by data-order stream). */
   systematic: MeanSe | null;
   /** Hallucination rate of the greedy test answers. */
   hallucination: StudentsQuestions;
@@ -238,15 +299,19 @@ export interface CorrectionRow extends CorrectionArm {
 }
 
 /**
- * A paired comparison of two arms on one measure: mean of a − b over the
- * shared test questions (noise: prompts), each averaged over the arm's students.
+ * A comparison of two arms on one measure, paired by student: student s of
+ * every arm trains with data-order stream s, so d_s = (a's student s) − (b's
+ * student s), each averaged over the test questions (noise, R²: prompts), and
+ * the SE is across the students (the independent unit). The inter-student
+ * variance has no per-student value: its SE is the jackknife over students
+ * (leave student s out of both arms), NaN with fewer than 3 students.
  *
  * @category Section 7: correcting student uncertainty
  */
 export interface CorrectionComparison {
   a: string;
   b: string;
-  measure: "cosine" | "hallucination" | "inter-student variance" | "noise";
+  measure: "cosine" | "hallucination" | "inter-student variance" | "noise" | "noise R²";
   diff: MeanSe;
   z: number;
 }
@@ -265,6 +330,8 @@ export interface LlmCorrectionsResult {
   teacherWeight: { k: number; weight: MeanSe }[];
   /** Teacher's own greedy test answers: cosine to truth and hallucination rate (SE across questions). */
   teacher: { cosine: MeanSe; hallucination: MeanSe };
+  /** The teacher's per-prompt noise on the noise prompts (the R² regressor). */
+  teacherNoise: number[];
   seconds: number;
 }
 
@@ -311,7 +378,57 @@ function studentsQuestions(m: number[][]): StudentsQuestions {
   const perStudent = m.map((r) => r.reduce((a, b) => a + b, 0) / Q);
   const perQuestion = Array.from({ length: Q }, (_, q) => m.reduce((a, r) => a + r[q], 0) / S);
   const s = meanSe(perStudent);
-  return { mean: s.mean, seStudents: s.se, seQuestions: meanSe(perQuestion).se, perQuestion };
+  return {
+    mean: s.mean,
+    seStudents: s.se,
+    seQuestions: meanSe(perQuestion).se,
+    perQuestion,
+    perStudent,
+  };
+}
+
+/** Per-student values with their mean and SE across students (no per-question values). */
+function perStudentSummary(perStudent: number[]): StudentsQuestions {
+  const s = meanSe(perStudent);
+  return { mean: s.mean, seStudents: s.se, seQuestions: NaN, perQuestion: [], perStudent };
+}
+
+/** R² of a simple least-squares fit of y on x (NaN when x or y does not vary). */
+export function rSquared(x: readonly number[], y: readonly number[]): number {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : NaN;
+}
+
+/** Per-dimension variance across the rows of `e` (n − 1), averaged over dimensions, row `skip` left out. */
+function dimVariance(e: readonly Float32Array[], skip: number): number {
+  const rows = e.filter((_, i) => i !== skip), n = rows.length, d = rows[0].length;
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    let m = 0;
+    for (const r of rows) m += r[j];
+    m /= n;
+    for (const r of rows) s += (r[j] - m) ** 2;
+  }
+  return s / ((n - 1) * d);
+}
+
+/** The inter-student variance with each student left out in turn ([] with fewer than 3 students). */
+function leaveOneOutInter(greedy: readonly Float32Array[][]): number[] {
+  const S = greedy.length;
+  if (S < 3) return [];
+  const Q = greedy[0].length;
+  return Array.from({ length: S }, (_, k) => {
+    let sum = 0;
+    for (let q = 0; q < Q; q++) sum += dimVariance(greedy.map((g) => g[q]), k);
+    return sum / Q;
+  });
 }
 
 /**
@@ -397,6 +514,17 @@ export async function runLlmCorrections(
 
   const noiseQs = test.slice(0, c.noisePrompts).map((p) => p.question);
   const testQs = test.map((p) => p.question);
+  // The teacher's own noise per noise prompt at T (Appendix F's regressor for R²).
+  const teacherNoiseDraws = setup.teacherAnswers(noiseQs, {
+    temperature: c.temperature,
+    seed: c.seed + 3,
+    draws: c.noiseSamples,
+  });
+  const flatTN = await setup.embed(teacherNoiseDraws.flat());
+  const PN = noiseQs.length;
+  const teacherNoise = promptNoise(
+    noiseQs.map((_, p) => teacherNoiseDraws.map((_, d) => flatTN[d * PN + p])),
+  ).perQuestion;
   const rows = await sweep(arms, async (arm) => {
     const { pairs, chosen } = labelsOf(arm);
     const labelCos = arm.method === "Direct FT"
@@ -441,6 +569,10 @@ export async function runLlmCorrections(
       },
     });
     const hal = hallucinationRates(greedy, testTruth);
+    const halPerStudent = greedy.map((g) => {
+      const ind = hallucinationRate(g, testTruth).indicators;
+      return ind.reduce((a, b) => a + b, 0) / ind.length;
+    });
     const row: CorrectionRow = {
       ...arm,
       teacherCalls: arm.method === "Direct FT" ? 0 : arm.k,
@@ -453,6 +585,8 @@ export async function runLlmCorrections(
       labelHallucination: meanSe(labelHal),
       cosine: studentsQuestions(greedy.map((g) => g.map((e, i) => cosine(e, testTruth[i])))),
       inter: interStudentVariance(greedy),
+      interLoo: leaveOneOutInter(greedy),
+      noiseR2: perStudentSummary(noise.map((y) => rSquared(teacherNoise, y))),
       noise: studentsQuestions(noise),
       systematic: null,
       hallucination: {
@@ -460,6 +594,7 @@ export async function runLlmCorrections(
         seStudents: hal.seStudents,
         seQuestions: hal.seQuestions,
         perQuestion: hal.perQuestion,
+        perStudent: halPerStudent,
       },
       losses,
       example: { label: pairs[0].answer, answer: exampleAnswer },
@@ -469,11 +604,9 @@ export async function runLlmCorrections(
 
   const direct = rows[0];
   for (const r of rows.slice(1)) {
-    r.systematic = {
-      mean: r.noise.mean - direct.noise.mean,
-      se: Math.hypot(studentsSe(r.noise), studentsSe(direct.noise)),
-      n: c.students,
-    };
+    // Paired by student (data-order stream s in both arms); the mean is exactly the difference.
+    const d = meanSe(r.noise.perStudent.map((v, s) => v - direct.noise.perStudent[s]));
+    r.systematic = { mean: r.noise.mean - direct.noise.mean, se: d.se, n: d.n };
   }
   const [tg] = setup.teacherAnswers(testQs, { temperature: 0 });
   const te = await setup.embed(tg);
@@ -488,13 +621,14 @@ export async function runLlmCorrections(
     comparisons: correctionComparisons(rows, c.ks),
     teacherWeight: weights,
     teacher,
+    teacherNoise,
     seconds: (performance.now() - t0) / 1000,
   };
 }
 
-/** The pairs of arms compared: each correction against Single and Multi at its k, VW against Averaging, and the largest k against the smallest. */
+/** The pairs of arms compared: Single against Direct FT, each correction against Single and Multi at its k, VW against Averaging, and the largest k against the smallest. */
 function comparedPairs(ks: readonly number[]): [string, string][] {
-  const out: [string, string][] = [];
+  const out: [string, string][] = [["Single response", "Direct FT"]];
   for (const k of ks) {
     for (const m of ["Multi-response", "Averaging", "Variance-weighting"]) {
       out.push([`${m} k=${k}`, "Single response"]);
@@ -521,17 +655,42 @@ function correctionComparisons(
   for (const [a, b] of comparedPairs(ks)) {
     const ra = by.get(a)!, rb = by.get(b)!;
     const measures = [
-      ["cosine", ra.cosine.perQuestion, rb.cosine.perQuestion],
-      ["hallucination", ra.hallucination.perQuestion, rb.hallucination.perQuestion],
-      ["inter-student variance", ra.inter.perQuestion, rb.inter.perQuestion],
-      ["noise", ra.noise.perQuestion, rb.noise.perQuestion],
+      ["cosine", ra.cosine.perStudent, rb.cosine.perStudent],
+      ["hallucination", ra.hallucination.perStudent, rb.hallucination.perStudent],
+      ["noise", ra.noise.perStudent, rb.noise.perStudent],
+      ["noise R²", ra.noiseR2.perStudent, rb.noiseR2.perStudent],
     ] as const;
     for (const [measure, x, y] of measures) {
       const diff = pairedDifference(x, y);
       out.push({ a, b, measure, diff, z: diff.mean / diff.se });
     }
+    out.push(interContrast(ra, rb, a, b));
   }
   return out;
+}
+
+/** The inter-student variance of a minus b, SE by the jackknife over students (both arms at once). */
+function interContrast(
+  ra: CorrectionRow,
+  rb: CorrectionRow,
+  a: string,
+  b: string,
+): CorrectionComparison {
+  const S = ra.interLoo.length;
+  const mean = ra.inter.mean - rb.inter.mean;
+  let se = NaN;
+  if (S >= 3 && rb.interLoo.length === S) {
+    const d = ra.interLoo.map((v, k) => v - rb.interLoo[k]);
+    const m = d.reduce((x, y) => x + y, 0) / S;
+    se = Math.sqrt(((S - 1) / S) * d.reduce((x, y) => x + (y - m) ** 2, 0));
+  }
+  return {
+    a,
+    b,
+    measure: "inter-student variance",
+    diff: { mean, se, n: ra.inter.perQuestion.length > 0 ? S : 0 },
+    z: mean / se,
+  };
 }
 
 /**
@@ -582,32 +741,136 @@ export function studentsSe(x: StudentsQuestions): number {
 }
 
 /**
- * Table 1's claims with verdicts:
- * - each arm's cosine to the ground truth against the paper's (within 2 SE
- *   across students; the paper gives no error);
- * - per k, Averaging and Variance-weighting raise the cosine over Single
- *   response, lower the inter-student variance, lower the (systematic) noise
- *   and the hallucination rate (paired over test questions, |z| ≥ 2 in the
- *   claimed direction);
- * - more responses help: the largest k's cosine above the smallest's, per method.
+ * Student's t upper tail P(T > t) for an integer number of degrees of
+ * freedom, from the closed forms in θ = atan(t/√df) (Abramowitz & Stegun
+ * 26.7.3-4).
+ *
+ * @throws RangeError when `df` is not an integer >= 1.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export function studentTUpper(t: number, df: number): number {
+  if (!Number.isInteger(df) || df < 1) {
+    throw new RangeError(`studentTUpper: df must be an integer >= 1, got ${df}.`);
+  }
+  if (t < 0) return 1 - studentTUpper(-t, df);
+  if (t === Infinity) return 0;
+  const th = Math.atan(t / Math.sqrt(df)), c = Math.cos(th), s = Math.sin(th), c2 = c * c;
+  let a: number;
+  if (df % 2 === 1) {
+    let sum = 0;
+    if (df >= 3) {
+      let term = c;
+      sum = c;
+      for (let j = 3; j <= df - 2; j += 2) sum += term *= (c2 * (j - 1)) / j;
+    }
+    a = (2 / Math.PI) * (th + s * sum);
+  } else {
+    let sum = 1, term = 1;
+    for (let j = 2; j <= df - 2; j += 2) sum += term *= (c2 * (j - 1)) / j;
+    a = s * sum;
+  }
+  return Math.min(0.5, Math.max(0, (1 - a) / 2));
+}
+
+/**
+ * The SE that makes the ledger's normal-theory test of `mean` agree with a
+ * t test on `df` degrees of freedom: |mean| / z, z the normal quantile of
+ * the t test's one-sided p (never below `se`). With 5 students (4 degrees of
+ * freedom) a z of 3 is a t of 3, one-sided p 0.02 rather than 0.0013: the
+ * plain SE would overstate the evidence.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export function tEquivalentSe(mean: number, se: number, df: number): number {
+  if (!(se > 0) || !(df >= 1) || mean === 0 || !Number.isFinite(mean)) return se;
+  const p = studentTUpper(Math.abs(mean) / se, df);
+  if (!(p > 0)) return se;
+  const z = -probit(p);
+  return z > 0 ? Math.max(se, Math.abs(mean) / z) : se;
+}
+
+/** The export names of Section 7.3's evidence (figures/ without extension). */
+export const LLM_EVIDENCE = {
+  table: "07_table1_llm_corrections",
+  contrasts: "07_table1_llm_paired_tests",
+} as const;
+
+/**
+ * Table 1's claims (Section 7.3), each decided by a rule that could go
+ * either way (claim_rules.ts), with SEs across the students, the independent
+ * unit (student s of every arm has data-order stream s, so contrasts are
+ * paired by student; the inter-student variance by the jackknife over
+ * students):
+ * - the levels of Table 1 (cosine, inter-student variance, R², noise,
+ *   systematic noise) are `not testable here`: they were measured with
+ *   another sentence encoder on another corpus and model, which set their
+ *   scale;
+ * - the contrasts the paper's table shows are tested by one-sided tests:
+ *   Single's noise above Direct FT's (systematic 0.173 > 0) and its R² below
+ *   (0.071 < 0.151); every correction's cosine above Single's; at equal
+ *   teacher cost (k calls each) Averaging and Variance-weighting above
+ *   Multi-response; Variance-weighting above Averaging ("the largest and most
+ *   consistent gains"); more responses help (largest k above the smallest);
+ *   Averaging and Variance-weighting lower the inter-student variance, the
+ *   noise and the hallucination rate below Single's.
+ *
+ * With few students the SE has S − 1 degrees of freedom: each contrast's SE
+ * is widened ({@link tEquivalentSe}) so that the ledger's normal-theory rule
+ * is the t test on S − 1 degrees of freedom. A contrast whose SE is 0 or
+ * undefined (fewer than 2 students, fewer than 3 for the jackknife, identical
+ * students) is `not testable here`, saying so.
  *
  * @category Section 7: correcting student uncertainty
  */
 export function llmCorrectionsClaims(result: LlmCorrectionsResult): Claim[] {
   const claims: Claim[] = [];
-  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9²]+/g, "-").replace(/²/g, "2");
+  const S = result.config.students;
+  const encoder = "measured with another sentence encoder (all-MiniLM-L6-v2) on another corpus " +
+    "and model, which set the scale of";
+  const paperCells: [keyof PaperTable1Row, string, string][] = [
+    ["cosine", "cosine", `${encoder} a cosine to the truth; the contrasts are tested instead`],
+    [
+      "inter",
+      "inter",
+      `${encoder} a per-dimension embedding variance; the contrasts are tested instead`,
+    ],
+    ["r2", "r2", `${encoder} the noise, and R² depends on how prompts differ in that corpus`],
+    ["noise", "noise", `${encoder} a cosine distance; Single minus Direct FT is tested instead`],
+    [
+      "systematic",
+      "systematic",
+      `${encoder} a cosine distance; its sign (Single above Direct FT) is tested instead`,
+    ],
+  ];
+  const label: Record<keyof PaperTable1Row, string> = {
+    cosine: "mean cosine of students' answers to the ground truth",
+    inter: "inter-student variance",
+    r2: "R² of student noise on teacher noise",
+    noise: "average noise",
+    systematic: "average systematic noise",
+  };
   for (const r of result.rows) {
-    const name = armName(r), paper = PAPER_TABLE1_COSINE[name];
-    if (paper === undefined) continue;
-    claims.push(claimVsNumber({
-      section: "Table 1",
-      id: `llm-${slug(name)}-cosine`,
-      claim: `${name}: mean cosine of students' answers to the ground truth`,
-      paper,
-      ours: r.cosine.mean,
-      se: studentsSe(r.cosine),
-    }));
+    const name = armName(r), paper = PAPER_TABLE1[name];
+    if (!paper) continue;
+    for (const [key, id, why] of paperCells) {
+      const v = paper[key];
+      if (v === null) continue;
+      claims.push(claimNotTestable({
+        section: "Table 1",
+        id: `llm-${slug(name)}-${id}`,
+        claim: `${name}: ${label[key]}`,
+        paper: v,
+        why: `level ${why}`,
+      }));
+    }
   }
+  const tNote = `; SE widened so the normal test is a t test with ${S - 1} df`;
+  const seOver = (measure: CorrectionComparison["measure"]) =>
+    (measure === "inter-student variance"
+      ? `${S} students, jackknife (leave one out of both arms)`
+      : `${S} students, paired by data-order stream`) + tNote;
   const test = (
     a: string,
     b: string,
@@ -618,41 +881,84 @@ export function llmCorrectionsClaims(result: LlmCorrectionsResult): Claim[] {
   ) => {
     const cmp = result.comparisons.find((x) => x.a === a && x.b === b && x.measure === measure);
     if (!cmp) return;
-    if (!(cmp.diff.se > 0)) {
+    const id = `llm-${slug(a)}-vs-${slug(b)}-${slug(measure)}`;
+    if (!(cmp.diff.se > 0) || !Number.isFinite(cmp.diff.mean)) {
       claims.push(claimNotTestable({
         section: "7.3",
-        id: `llm-${slug(a)}-vs-${slug(b)}-${slug(measure)}`,
+        id,
         claim,
         paper,
-        why: `the two arms' ${measure} is the same on every test question (no spread to test)`,
+        why: `no SE across students for ${measure} (${S} students${
+          measure === "inter-student variance" ? "; the jackknife needs 3" : ""
+        }, or no spread)`,
       }));
       return;
     }
-    const c = claimFromTest({
+    claims.push(claimDirection({
       section: "7.3",
-      id: `llm-${slug(a)}-vs-${slug(b)}-${slug(measure)}`,
+      id,
       claim,
+      evidence: LLM_EVIDENCE.contrasts,
       paper,
       ours: cmp.diff.mean,
-      se: cmp.diff.se,
+      se: tEquivalentSe(cmp.diff.mean, cmp.diff.se, S - 1),
+      seOver: seOver(measure),
       direction,
-    });
-    claims.push({
-      ...c,
-      rule: `${c.rule} (paired over test ${measure === "noise" ? "prompts" : "questions"})`,
-    });
+    }));
   };
+  const cos = (name: string) => PAPER_TABLE1[name]?.cosine ?? null;
+  const vs = (a: string, b: string, word: string) => {
+    const pa = cos(a), pb = cos(b);
+    return pa !== null && pb !== null ? `${word} (${pa} vs ${pb})` : word;
+  };
+  test(
+    "Single response",
+    "Direct FT",
+    "noise",
+    "greater",
+    "Single response's noise above Direct FT's (systematic noise > 0)",
+    "0.678 vs 0.505 (systematic 0.173)",
+  );
+  test(
+    "Single response",
+    "Direct FT",
+    "noise R²",
+    "less",
+    "Single response's noise R² below Direct FT's",
+    "0.071 vs 0.151",
+  );
   for (const k of result.config.ks) {
-    for (const m of ["Averaging", "Variance-weighting"]) {
-      const a = `${m} k=${k}`;
+    const multi = `Multi-response k=${k}`, avg = `Averaging k=${k}`;
+    const vw = `Variance-weighting k=${k}`;
+    for (const a of [multi, avg, vw]) {
       test(
         a,
         "Single response",
         "cosine",
         "greater",
         `${a} raises the cosine to the truth over Single`,
-        "higher",
+        vs(a, "Single response", "higher"),
       );
+    }
+    for (const a of [avg, vw]) {
+      test(
+        a,
+        multi,
+        "cosine",
+        "greater",
+        `${a} above ${multi} at equal teacher cost (${k} calls; cosine)`,
+        vs(a, multi, "higher"),
+      );
+    }
+    test(
+      vw,
+      avg,
+      "cosine",
+      "greater",
+      `variance-weighting yields the largest gains: ${vw} above ${avg} (cosine)`,
+      vs(vw, avg, "largest and most consistent gains"),
+    );
+    for (const a of [avg, vw]) {
       test(
         a,
         "Single response",
@@ -688,7 +994,7 @@ export function llmCorrectionsClaims(result: LlmCorrectionsResult): Claim[] {
         "cosine",
         "greater",
         `${m}: more responses help (k = ${hi} vs ${lo}, cosine)`,
-        "higher",
+        vs(`${m} k=${hi}`, `${m} k=${lo}`, "higher"),
       );
     }
   }

@@ -34,10 +34,13 @@ export function correctionsTable(result: LlmCorrectionsResult): Table {
     teacherCalls: r.teacherCalls,
     studentCalls: r.studentCalls,
     pairs: r.pairsPerQuestion,
-    paper: PAPER_TABLE1_COSINE[armName(r)] ?? null,
+    paper: PAPER_TABLE1_COSINE[armName(r)] ?? "–",
     cosine: pm(r.cosine.mean, studentsSe(r.cosine)),
-    inter: pm(r.inter.mean, r.inter.seQuestions),
+    inter: Number.isFinite(r.inter.seStudents)
+      ? pm(r.inter.mean, r.inter.seStudents)
+      : `${fmt(r.inter.mean)} (SE needs 3 students)`,
     noise: pm(r.noise.mean, studentsSe(r.noise)),
+    r2: Number.isFinite(r.noiseR2.mean) ? pm(r.noiseR2.mean, r.noiseR2.seStudents) : "–",
     systematic: r.systematic ? pm(r.systematic.mean, r.systematic.se) : "–",
     hallucination: pm(r.hallucination.mean, studentsSe(r.hallucination)),
     uses: r.uses === "" ? "–" : r.uses,
@@ -53,6 +56,7 @@ export function correctionsTable(result: LlmCorrectionsResult): Table {
       { name: "cosine", label: "cosine to truth" },
       { name: "inter", label: "inter-student variance" },
       { name: "noise", label: "average noise" },
+      { name: "r2", label: "R² on teacher noise" },
       { name: "systematic", label: "systematic noise" },
       { name: "hallucination", label: "hallucination rate" },
       { name: "uses", label: "uses what a practitioner lacks" },
@@ -61,10 +65,12 @@ export function correctionsTable(result: LlmCorrectionsResult): Table {
     caption: `Section 7.3, our Table 1: ${c.students} students per method, ` +
       `${c.trainQuestions} training questions, ${c.testQuestions} test questions ` +
       `(${c.noisePrompts} for the noise, ${c.noiseSamples} answers each at T = ${c.temperature}).`,
-    note: "± SE across students (inter-student variance: across test questions; systematic " +
-      "noise: the two arms' SEs combined). Student calls: answers of the untrained student " +
-      "that variance weighting needs. The paper's column is its Table 1's first (mean cosine " +
-      "similarity to the ground truth). An answer that says nothing about its own term is " +
+    note: `± SE across the ${c.students} students (inter-student variance: jackknife over the ` +
+      "students; systematic noise: paired by student with Direct FT's). R²: of a student's " +
+      "per-prompt noise on the teacher's across the noise prompts, averaged over students. " +
+      "Student calls: answers of the untrained student that variance weighting needs. The " +
+      "paper's column is its Table 1's first (mean cosine similarity to the ground truth; " +
+      'Direct FT\'s cell is "-"). An answer that says nothing about its own term is ' +
       `nearer another of the ${c.testQuestions} true answers with probability about ` +
       `1 − 1/${c.testQuestions} = ${(1 - 1 / c.testQuestions).toFixed(3)}: the hallucination ` +
       "rate of an answer in the right register but about no term in particular.",
@@ -105,8 +111,8 @@ export function correctionsLabelTable(result: LlmCorrectionsResult): Table {
 }
 
 /**
- * The paired tests between arms: mean difference (a − b) over the shared
- * test questions (noise: prompts) of each measure, with its SE and z.
+ * The contrasts between arms: mean difference (a − b) over students paired by
+ * data-order stream, with its SE across the students and z.
  *
  * @category Section 7: correcting student uncertainty
  */
@@ -127,9 +133,12 @@ export function correctionsTestsTable(result: LlmCorrectionsResult): Table {
       { name: "z", label: "z" },
     ],
     rows,
-    caption: "Paired tests between methods over the shared test questions (each value " +
-      "averaged over the method's students first).",
-    note: "Noise is paired over the noise prompts. |z| >= 2 is the ledger's threshold.",
+    caption: "Contrasts between methods, paired by student (student s of every method has " +
+      "data-order stream s): mean over students of a − b, each student's value averaged over " +
+      "the test questions (noise and R²: the noise prompts).",
+    note: `± SE across the ${result.config.students} students (the independent unit); the ` +
+      "inter-student variance has no per-student value: its SE is the jackknife over students. " +
+      "The ledger decides the claimed contrasts by one-sided tests, Holm over the notebook.",
   });
 }
 

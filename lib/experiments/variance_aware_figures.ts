@@ -145,7 +145,8 @@ export function theorem71Table(result: VarianceAwareResult): Table {
     rows,
     caption: `Theorem 7.1 on Boston, linear students on averaged labels, α = ${tableAlpha} ` +
       `(σ² = ${fmt(result.linearTheory.find((t) => t.alpha === tableAlpha)!.sigma2)}).`,
-    note: `${linear.runs} runs; seed ${result.config.seed}; scale ${result.config.scale}. Label ` +
+    note: `${linear.runs} runs (one student each); MC SE: of the inter-student variance, over ` +
+      `the ${linear.runs} students; seed ${result.config.seed}; scale ${result.config.scale}. Label ` +
       "noise: mean squared distance of the averaged labels to the teacher output; tr Cov(β): " +
       "trace of the slopes' covariance over runs. Closed forms times (S − 1)/S, the expectation " +
       "of a population variance over S runs.",
@@ -356,7 +357,8 @@ export function gainsTable(result: VarianceAwareResult): Table {
       honestZ: z(g.honest),
     })),
     caption: "Gain in mean test MSE (positive: the variance-weighted students are better), ± SE.",
-    note: `Seed ${seed}; scale ${scale}. SEs combine the two cells' as if independent, which is ` +
-      "conservative (they share teacher draws).",
+    note: `Seed ${seed}; scale ${scale}. SEs over the runs (one student each) of each cell, ` +
+      "the two cells' combined as if independent, which is conservative (they share teacher " +
+      "draws).",
   });
 }

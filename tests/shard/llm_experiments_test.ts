@@ -171,8 +171,9 @@ for (const name of LLM_EXPERIMENTS) {
 }
 
 Deno.test("llm_corrections in 10 shards (8 arms): a shard owning no arm trains no student for stand-ins", async () => {
-  // Count the lists each shard embeds: the run embeds 4 before its sweep (teacher draws, base
-  // draws, training and test truths) and 2 per student in an arm (greedy and noise answers).
+  // Count the lists each shard embeds: the run embeds 5 before its sweep (teacher draws, base
+  // draws, training and test truths, the teacher's noise answers) and 2 per student in an arm
+  // (greedy and noise answers).
   const calls: number[] = [];
   const base = fixtureSource();
   const source: LlmSource = {
@@ -202,8 +203,8 @@ Deno.test("llm_corrections in 10 shards (8 arms): a shard owning no arm trains n
     }
     assertEquals(done, [1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
     const { students } = TINY.llm_corrections() as LlmCorrectionsConfig;
-    assertEquals(calls.slice(0, 8), Array(8).fill(4 + 2 * students), "an arm's shard");
-    assertEquals(calls.slice(8), [4, 4], "the idle shards stop before the sweep's steps");
+    assertEquals(calls.slice(0, 8), Array(8).fill(5 + 2 * students), "an arm's shard");
+    assertEquals(calls.slice(8), [5, 5], "the idle shards stop before the sweep's steps");
     const { checked } = await mergeShards(out, () => Promise.resolve(exp), { dryRun: true });
     assertEquals(checked.sweeps.map((s) => s.items), [8]);
   } finally {

@@ -14,7 +14,7 @@ import {
   claimNotTestable,
   requiredZ,
 } from "../report/claims.ts";
-import { CLAIM_ALPHA, normalCdf, sig } from "../report/claim_rules.ts";
+import { sig } from "../report/claim_rules.ts";
 import { type Table, table } from "../report/table.ts";
 import { reliabilityBins } from "../uncertainty/calibration.ts";
 import { CLASSIFICATION_BOOTSTRAP } from "./gaussian_distillation_classification.ts";

@@ -36,7 +36,6 @@ import { generateAnswersDetailed } from "../llm/generate.ts";
 import { loadGpt } from "../llm/io.ts";
 import { disposeGpt, type GptModel } from "../llm/model.ts";
 import { cosine, type Embedding } from "../llm/text_average.ts";
-import { type Claim, claimFromTest } from "../report/claims.ts";
 import { hallucinationRate, meanPairwiseDistance, type MeanSe, meanSe } from "../llm/quality.ts";
 
 /**
@@ -699,27 +698,4 @@ export function slopeOfMeans(
   const slope = c.reduce((a, ci, i) => a + ci * means[i], 0);
   const se = Math.sqrt(c.reduce((a, ci, i) => a + ci * ci * ses[i] * ses[i], 0));
   return { slope, se, z: slope / se };
-}
-
-/**
- * `claimFromTest` that also takes degenerate inputs: when the estimate is not
- * finite, or its SE is not a positive number (e.g. every student identical at
- * a tiny scale), the claim says so and is decided without a z: "zero" is
- * reproduced only for an estimate of exactly 0; the other directions differ.
- *
- * @category Language-model experiments
- */
-export function trendClaim(c: Parameters<typeof claimFromTest>[0]): Claim {
-  if (Number.isFinite(c.ours) && c.se > 0 && Number.isFinite(c.se)) return claimFromTest(c);
-  const ok = c.direction === "zero" && c.ours === 0;
-  return {
-    section: c.section,
-    id: c.id,
-    claim: c.claim,
-    paper: c.paper ?? null,
-    ours: Number.isFinite(c.ours) ? c.ours : null,
-    se: Number.isFinite(c.se) ? c.se : null,
-    verdict: ok ? "reproduced" : "differs",
-    rule: `no z: estimate ${c.ours}, SE ${c.se} (too few distinct answers at this scale)`,
-  };
 }

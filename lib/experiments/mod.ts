@@ -259,7 +259,6 @@ export {
   slopeAcrossUnits,
   slopeOfMeans,
   type SlopeTest,
-  trendClaim,
   type TwoWaySe,
 } from "./llm_setup.ts";
 // Section 6.2 (notebook 06): consistent language-model students, Figure 10.

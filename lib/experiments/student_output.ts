@@ -37,7 +37,6 @@ import {
   claimNotTestable,
   powerGuard,
 } from "../report/claims.ts";
-import { CLAIM_ALPHA, normalCdf, sig } from "../report/claim_rules.ts";
 import { predictiveEntropy } from "../uncertainty/entropy.ts";
 import {
   compareGroups,

@@ -14,10 +14,7 @@
  * of which decide the tested claims together (Holm over the notebook); the
  * notebook runner gathers every notebook's claims into `claims.csv` and
  * `claims.md` with {@link gatherClaims}.
- *
- * The older {@link claimVsNumber} and {@link claimFromTest} (a |z| rule and a
- * relative tolerance, no margin, no correction) remain for the notebooks not
- * yet moved to the rules above; their claims carry no {@link ClaimTest}.
+
  *
  * @module
  */
@@ -153,164 +150,6 @@ function checkValue(fn: string, name: string, v: unknown, optional: boolean): vo
   }
 }
 
-function checkFiniteResult(fn: string, what: string, v: number): void {
-  if (!Number.isFinite(v)) {
-    throw new ClaimError(
-      `${fn}: ${what} is ${v}: the numbers are too large to compare; give them in smaller units.`,
-    );
-  }
-}
-
-/**
- * A claim that the paper states as a number: reproduced when ours lies
- * within `k` combined standard errors of the paper's value,
- * |ours − paper| ≤ k·√(se² + paperSe²), or within the relative tolerance
- * `relTol` of it when one is given (for numbers the paper prints without an
- * error); otherwise differs.
- *
- * @throws ClaimError when a text field is empty or a number is not finite, or
- *   `se`, `paperSe`, `k`, `relTol` is negative, or the gap or the combined SE
- *   overflows.
- *
- * @example
- * ```ts
- * const c = claimVsNumber({
- *   section: "Table 3", id: "digits-teacher-entropy", claim: "teacher entropy on Digits",
- *   paper: 0.035, ours: 0.0342, se: 0.0011,
- * });
- * c.verdict; // "reproduced"
- * ```
- *
- * @category Claims ledger
- */
-export function claimVsNumber(
-  c: ClaimText & {
-    paper: number;
-    ours: number;
-    se: number;
-    paperSe?: number;
-    k?: number;
-    relTol?: number;
-  },
-): Claim {
-  const fn = "claimVsNumber";
-  checkText(fn, c);
-  checkFinite(fn, "paper", c.paper);
-  checkFinite(fn, "ours", c.ours);
-  checkFinite(fn, "se", c.se);
-  const k = c.k ?? 2, paperSe = c.paperSe ?? 0;
-  for (const [name, v] of [["se", c.se], ["paperSe", paperSe], ["k", k]] as const) {
-    checkFinite(fn, name, v);
-    if (v < 0) throw new ClaimError(`${fn}: ${name} must be >= 0, got ${v}.`);
-  }
-  if (c.relTol !== undefined) {
-    checkFinite(fn, "relTol", c.relTol);
-    if (c.relTol < 0) throw new ClaimError(`${fn}: relTol must be >= 0, got ${c.relTol}.`);
-  }
-  const gap = Math.abs(c.ours - c.paper);
-  const combined = Math.hypot(c.se, paperSe);
-  checkFiniteResult(fn, "|ours − paper|", gap);
-  checkFiniteResult(fn, "the combined SE", combined);
-  checkFiniteResult(fn, "k × the combined SE", k * combined);
-  let verdict: Verdict, rule: string;
-  if (c.relTol !== undefined) {
-    const rel = gap / Math.abs(c.paper || 1);
-    const within = rel <= c.relTol || gap <= k * combined;
-    verdict = within ? "reproduced" : "differs";
-    rule = `relative gap ${sig(100 * rel, 2)}% ${rel <= c.relTol ? "<=" : ">"} ` +
-      `${sig(100 * c.relTol, 2)}%` + (combined > 0 ? `; gap/SE ${sig(gap / combined, 2)}` : "");
-  } else {
-    const z = combined > 0 ? gap / combined : gap === 0 ? 0 : Infinity;
-    verdict = z <= k ? "reproduced" : "differs";
-    rule = `|ours − paper| / SE = ${sig(z, 2)} ${z <= k ? "<=" : ">"} ${k}`;
-  }
-  return {
-    section: c.section,
-    id: c.id,
-    claim: c.claim,
-    paper: c.paper,
-    ours: c.ours,
-    se: c.se,
-    verdict,
-    rule,
-  };
-}
-
-/**
- * A qualitative claim decided by a test statistic z = estimate / SE
- * (a slope, a curvature, a difference): `"greater"` is reproduced when
- * z ≥ `threshold` (default 2), `"less"` when z ≤ −threshold, `"zero"` (no
- * effect, e.g. "linear", "flat") when |z| < threshold. Otherwise differs.
- *
- * @throws ClaimError when a text field is empty, `ours` or `se` is not finite,
- *   `se` is not positive, `threshold` is not a finite number >= 0, `paper` is
- *   neither a finite number, a non-empty string nor null, or `direction` is unknown.
- *
- * @example
- * ```ts
- * // "the inter-student variance of neural students grows super-linearly"
- * const c = claimFromTest({
- *   section: "4.2", id: "nn-curvature", claim: "neural students: super-linear in σ²",
- *   paper: "super-linear", ours: 0.021, se: 0.004, direction: "greater",
- * });
- * c.verdict; // "reproduced" (z = 5.25)
- * ```
- *
- * @category Claims ledger
- */
-export function claimFromTest(
-  c: ClaimText & {
-    paper?: number | string | null;
-    ours: number;
-    se: number;
-    direction: "greater" | "less" | "zero";
-    threshold?: number;
-  },
-): Claim {
-  const fn = "claimFromTest";
-  checkText(fn, c);
-  checkValue(fn, "paper", c.paper, true);
-  checkFinite(fn, "ours", c.ours);
-  checkFinite(fn, "se", c.se);
-  if (c.se <= 0) throw new ClaimError(`${fn}: se must be > 0, got ${c.se}.`);
-  const t = c.threshold ?? 2;
-  checkFinite(fn, "threshold", t);
-  if (t < 0) throw new ClaimError(`${fn}: threshold must be >= 0 (default 2), got ${t}.`);
-  if (!["greater", "less", "zero"].includes(c.direction)) {
-    throw new ClaimError(
-      `${fn}: direction must be "greater", "less" or "zero", got ${show(c.direction)}.`,
-    );
-  }
-  const z = c.ours / c.se;
-  let ok: boolean, rule: string;
-  switch (c.direction) {
-    case "greater":
-      ok = z >= t;
-      rule = `z = ${sig(z, 2)} ${ok ? ">=" : "<"} ${t}`;
-      break;
-    case "less":
-      ok = z <= -t;
-      rule = `z = ${sig(z, 2)} ${ok ? "<=" : ">"} −${t}`;
-      break;
-    case "zero":
-      ok = Math.abs(z) < t;
-      rule = `|z| = ${sig(Math.abs(z), 2)} ${ok ? "<" : ">="} ${t}`;
-      break;
-    default:
-      throw new ClaimError(`${fn}: direction must be "greater", "less" or "zero".`);
-  }
-  return {
-    section: c.section,
-    id: c.id,
-    claim: c.claim,
-    paper: c.paper ?? null,
-    ours: c.ours,
-    se: c.se,
-    verdict: ok ? "reproduced" : "differs",
-    rule,
-  };
-}
-
 /**
  * A claim we cannot test in this setting; `why` says what is missing.
  *
@@ -349,6 +188,14 @@ function checkTested(fn: string, c: ClaimText & { ours: number; se: number; seOv
   if (typeof c.seOver !== "string" || c.seOver.trim() === "") {
     throw new ClaimError(`${fn}: seOver must say what the SE is over (e.g. "10 students").`);
   }
+  checkNoNaNText(fn, "seOver", c.seOver);
+}
+
+/** The ledger refuses a verdict whose rule shows NaN, so no text that goes into a rule may. */
+function checkNoNaNText(fn: string, name: string, text: string): void {
+  if (/\bNaN\b/.test(text)) {
+    throw new ClaimError(`${fn}: ${name} must not contain "NaN" (rules showing NaN are refused).`);
+  }
 }
 
 function checkMargin(fn: string, margin: number, why: string) {
@@ -357,10 +204,19 @@ function checkMargin(fn: string, margin: number, why: string) {
   if (typeof why !== "string" || why.trim() === "") {
     throw new ClaimError(`${fn}: marginWhy must say why the margin is what it is.`);
   }
+  checkNoNaNText(fn, "marginWhy", why);
 }
+
+const ruleName = (t: ClaimTest) =>
+  t.kind === "equivalence"
+    ? "claimMatches"
+    : t.kind === "direction"
+    ? "claimDirection"
+    : "claimNoEffect";
 
 /** A tested claim, decided alone (no correction); {@link applyHolm} decides a notebook's together. */
 function tested(c: ClaimText & { paper?: number | string | null }, test: ClaimTest): Claim {
+  checkValue(ruleName(test), "paper", c.paper, true);
   const [d] = decideAll([test]);
   return {
     section: c.section,
@@ -533,6 +389,7 @@ export function claimIdentity(
   if (typeof c.why !== "string" || c.why.trim() === "") {
     throw new ClaimError(`${fn}: why must say why this holds by construction.`);
   }
+  checkNoNaNText(fn, "why", c.why);
   const gap = Math.abs(c.ours - c.reference);
   const holds = gap <= c.tolerance;
   return {

@@ -7,7 +7,6 @@ import {
   sampleAnswers,
   slopeAcrossUnits,
   slopeOfMeans,
-  trendClaim,
 } from "../../lib/experiments/llm_setup.ts";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
 import { PAIRS } from "../llm/fixture.ts";
@@ -136,16 +135,4 @@ Deno.test("the setup: seeded teacher draws, cached, independent of how many are 
   } finally {
     await setup.dispose();
   }
-});
-
-Deno.test("trendClaim: a z-test, or a stated verdict when the SE is 0 or the estimate undefined", () => {
-  const base = { section: "4.3", id: "x", claim: "rises", paper: "rises" };
-  assertEquals(trendClaim({ ...base, ours: 3, se: 1, direction: "greater" }).verdict, "reproduced");
-  assertEquals(trendClaim({ ...base, ours: 1, se: 1, direction: "greater" }).verdict, "differs");
-  const flat0 = trendClaim({ ...base, ours: 0, se: 0, direction: "zero" });
-  assertEquals(flat0.verdict, "reproduced");
-  assert(flat0.rule.startsWith("no z"), flat0.rule);
-  assertEquals(trendClaim({ ...base, ours: 0.2, se: 0, direction: "greater" }).verdict, "differs");
-  const nan = trendClaim({ ...base, ours: NaN, se: NaN, direction: "less" });
-  assertEquals([nan.verdict, nan.ours, nan.se], ["differs", null, null]);
 });

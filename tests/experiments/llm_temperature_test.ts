@@ -12,8 +12,7 @@ import {
   runLlmTemperature,
   TABLE5_MARGIN,
 } from "../../lib/experiments/llm_temperature.ts";
-import { applyHolm, powerGuard } from "../../lib/report/claims.ts";
-import { applyHolm, claimMatches } from "../../lib/report/claims.ts";
+import { applyHolm, claimMatches, powerGuard } from "../../lib/report/claims.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
 import { assertSnapshot } from "./snapshot.ts";
 import { TINY_CONFIGS, tinySetup } from "./llm_fixture.ts";

@@ -206,8 +206,10 @@ Deno.test({
     const out = await Deno.makeTempDir();
     try {
       const fixture = "tests/notebooks/fixtures/throws.ipynb";
+      // KD_FIGURES_DIR: a default-scale run must not regather the committed figures/ ledger.
       const { code, text } = await runRunner(["--out-dir", out, fixture, fixture], {
         KD_SCALE: "default",
+        KD_FIGURES_DIR: out,
       });
       assertEquals(code, 1, text);
       assert(text.includes("throw new RangeError(`fixture failure ${answer}`);"), text);

@@ -14,11 +14,13 @@ import fc from "fast-check";
 import { assert, assertEquals } from "../assert.ts";
 import {
   type Claim,
+  claimDirection,
   ClaimError,
-  claimFromTest,
+  claimIdentity,
+  claimMatches,
+  claimNoEffect,
   claimNotTestable,
   claimsTable,
-  claimVsNumber,
   gatherClaims,
   saveClaims,
   VERDICTS,
@@ -108,7 +110,7 @@ function assertWellFormed(c: Claim): void {
   }
 }
 
-Deno.test("claimVsNumber gives a ClaimError or a verdict from finite numbers, for any input", () => {
+Deno.test("claimMatches gives a ClaimError or a verdict from finite numbers, for any input", () => {
   fc.assert(
     fc.property(
       input({
@@ -116,26 +118,28 @@ Deno.test("claimVsNumber gives a ClaimError or a verdict from finite numbers, fo
         paper: mostly(weirdNumber),
         ours: mostly(weirdNumber),
         se: mostly(weirdNumber),
+        seOver: mostly(weirdText),
         paperSe: mostly(weirdNumber),
-        k: mostly(weirdNumber),
-        relTol: mostly(weirdNumber),
+        margin: mostly(weirdNumber),
+        marginWhy: mostly(weirdText),
       }),
       (c) => {
-        const got = outcome("claimVsNumber", () => claimVsNumber(c as never));
+        const got = outcome("claimMatches", () => claimMatches(c as never));
         if (!got) return;
         assertWellFormed(got);
         const x = c as Loose;
         assert(x && isFiniteNumber(x.paper) && isFiniteNumber(x.ours) && isFiniteNumber(x.se));
-        assert(x.se as number >= 0 && finiteOrAbsent(x.paperSe) && finiteOrAbsent(x.k));
-        assert(finiteOrAbsent(x.relTol), `relTol ${String(x.relTol)}`);
-        assert(got.verdict !== "not testable here");
+        assert((x.se as number) > 0 && finiteOrAbsent(x.paperSe));
+        assert(isFiniteNumber(x.margin) && x.margin > 0, `margin ${String(x.margin)}`);
+        assert(["reproduced", "differs", "inconclusive"].includes(got.verdict));
+        assert(got.test !== undefined && Number.isFinite(got.test.se) && got.test.se > 0);
       },
     ),
     RUNS,
   );
 });
 
-Deno.test("claimFromTest gives a ClaimError or a verdict from finite numbers, for any input", () => {
+Deno.test("claimDirection and claimNoEffect give a ClaimError or a verdict from finite numbers", () => {
   fc.assert(
     fc.property(
       input({
@@ -143,18 +147,44 @@ Deno.test("claimFromTest gives a ClaimError or a verdict from finite numbers, fo
         paper: mostly(fc.oneof(weirdNumber, weirdText, fc.constant(null))),
         ours: mostly(weirdNumber),
         se: mostly(weirdNumber),
+        seOver: mostly(weirdText),
         direction: mostly(fc.constantFrom("greater", "less", "zero")),
-        threshold: mostly(weirdNumber),
+        margin: mostly(weirdNumber),
+        marginWhy: mostly(weirdText),
       }),
-      (c) => {
-        const got = outcome("claimFromTest", () => claimFromTest(c as never));
+      fc.boolean(),
+      (c, direction) => {
+        const fn = direction ? "claimDirection" : "claimNoEffect";
+        const got = outcome(fn, () => (direction ? claimDirection : claimNoEffect)(c as never));
         if (!got) return;
         assertWellFormed(got);
         const x = c as Loose;
         assert(x && isFiniteNumber(x.ours) && isFiniteNumber(x.se) && x.se > 0);
-        assert(finiteOrAbsent(x.threshold) && ((x.threshold as number) ?? 0) >= 0);
-        assert(["greater", "less", "zero"].includes(x.direction as string));
-        assert(got.verdict !== "not testable here");
+        if (direction) assert(["greater", "less"].includes(x.direction as string));
+        else assert(isFiniteNumber(x.margin) && x.margin > 0);
+        assert(["reproduced", "differs", "inconclusive"].includes(got.verdict));
+      },
+    ),
+    RUNS,
+  );
+});
+
+Deno.test("claimIdentity gives a ClaimError or an identity check that is never counted", () => {
+  fc.assert(
+    fc.property(
+      input({
+        ...textFields,
+        ours: mostly(weirdNumber),
+        reference: mostly(weirdNumber),
+        tolerance: mostly(weirdNumber),
+        why: mostly(weirdText),
+      }),
+      (c) => {
+        const got = outcome("claimIdentity", () => claimIdentity(c as never));
+        if (!got) return;
+        assertWellFormed(got);
+        assertEquals(got.verdict, "identity check");
+        assert(/^(holds|FAILS)/.test(got.rule), got.rule);
       },
     ),
     RUNS,

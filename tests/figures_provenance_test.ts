@@ -63,9 +63,18 @@ export function provenanceOf(name: string, bytes: Uint8Array): { scale?: string;
   } else if (name.endsWith(".png")) {
     fields = pngText(bytes);
   } else if (name.endsWith(".pdf")) {
+    // The document info: `/Scale (default)`, or `/Scale 17 0 R` with `17 0 obj (default) endobj`.
     const latin = new TextDecoder("latin1").decode(bytes);
-    const scale = latin.match(/\/Scale \(([^)]*)\)/)?.[1];
-    const commit = latin.match(/\/Commit \(([^)]*)\)/)?.[1];
+    const entry = (key: string) => {
+      const direct = latin.match(new RegExp(`/${key} \\(([^)]*)\\)`))?.[1];
+      if (direct !== undefined) return direct;
+      const ref = latin.match(new RegExp(`/${key} (\\d+) 0 R`))?.[1];
+      return ref === undefined
+        ? undefined
+        : latin.match(new RegExp(`(?:^|\\n)${ref} 0 obj\\s*\\(([^)]*)\\)\\s*endobj`))?.[1];
+    };
+    const scale = entry("Scale");
+    const commit = entry("Commit");
     fields = { ...(scale ? { scale } : {}), ...(commit ? { commit } : {}) };
   }
   return { scale: fields.scale, commit: fields.commit };

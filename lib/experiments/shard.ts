@@ -301,19 +301,24 @@ async function writeAtomic(path: string, text: string): Promise<void> {
   await Deno.rename(tmp, path);
 }
 
+/** A file's text, or null when there is no such file. */
+async function readTextOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
 /**
  * A JSON file's value, or null when there is no such file.
  *
  * @throws ShardCorruptError naming the file when it is not JSON (`fix` says what to do).
  */
 async function readJsonFile(path: string, fix: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
+  const text = await readTextOrNull(path);
+  if (text === null) return null;
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -512,13 +517,8 @@ interface LockHolder {
 }
 
 async function readLock(path: string): Promise<LockHolder | "unreadable" | null> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
+  const text = await readTextOrNull(path);
+  if (text === null) return null;
   try {
     const h = JSON.parse(text) as LockHolder;
     return isInt(h?.pid, 1) && isStr(h.host) ? h : "unreadable";

@@ -62,7 +62,8 @@ export const CHECK_SCRIPT = `(async () => {
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const m = /\\$\\$[^$]+\\$\\$|\\$[^$\\s][^$\\n]*\\$/.exec(n.textContent);
     if (m) rawMaths.push(m[0].slice(0, 80));
-    const row = /\\|[^|\\n]*\\|[^|\\n]*\\|/.exec(n.textContent);
+    // A cell of a drawn table may hold |x| notation; raw Markdown rows sit outside tables.
+    const row = n.parentElement.closest("table") ? null : /\\|[^|\\n]*\\|[^|\\n]*\\|/.exec(n.textContent);
     if (row) rawTables.push(row[0].slice(0, 80));
   }
   const katexErrors = [...document.querySelectorAll(".katex-error")].map((e) => e.textContent);

@@ -135,9 +135,11 @@ export function holmAdjust(ps: readonly number[]): number[] {
  * @category Claims ledger
  */
 export interface Decision {
+  /** The verdict: the side of the smaller one-sided p when Holm rejects, else inconclusive. */
   verdict: "reproduced" | "differs" | "inconclusive";
-  /** The one-sided p-values for and against the claim. */
+  /** The one-sided p of the evidence for the claim. */
   pReproduce: number;
+  /** The one-sided p of the evidence against it. */
   pDiffer: number;
   /** The claim's two-sided p, 2 min(pReproduce, pDiffer), after Holm over the family. */
   adjusted: number;

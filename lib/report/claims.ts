@@ -250,7 +250,7 @@ function tested(c: ClaimText & { paper?: number | string | null }, test: ClaimTe
  *   paper: 0.035, ours: 0.0342, se: 0.0011, seOver: "5 runs",
  *   margin: 0.0035, marginWhy: "10% of the paper's value",
  * });
- * c.verdict; // "inconclusive": 0.0342 ± 1.645 × 0.0011 is not inside 0.035 ± 0.0035
+ * c.verdict; // "reproduced": the gap 0.0008 is shown (p = 0.014, two-sided) to lie within ±0.0035
  * ```
  *
  * @category Claims ledger

@@ -641,6 +641,13 @@ export function llmConsistencyClaims(result: LlmConsistencyResult): Claim[] {
     const gain = meanSe(students.map((r) => r.alignment - base));
     const delta = meanSe(students.map((r) => r.delta));
     const tv = s.teacherVariance;
+    // "Negligible": within 10% of the teacher's own per-answer variance at this T.
+    const negligible = {
+      margin: NEGLIGIBLE_DELTA * tv,
+      marginWhy: `10% of the teacher's per-answer variance ${
+        tv.toPrecision(3)
+      } (ours; the paper states none)`,
+    };
     const t = `T${T}`;
     const over = `${S} students (data order)`;
     const gainText = {
@@ -675,10 +682,7 @@ export function llmConsistencyClaims(result: LlmConsistencyResult): Claim[] {
           ours: s.inter.mean,
           se: s.inter.seQuestions,
           seOver: `${result.config.prompts} prompts, each the variance over ${S} students`,
-          margin: NEGLIGIBLE_DELTA * tv,
-          marginWhy: `10% of the teacher's per-answer variance ${
-            tv.toPrecision(3)
-          } (ours; the paper states none)`,
+          ...negligible,
           evidence: EVIDENCE,
         })
         : noSpread(interText),
@@ -714,10 +718,7 @@ export function llmConsistencyClaims(result: LlmConsistencyResult): Claim[] {
           ours: delta.mean,
           se: delta.se,
           seOver: over,
-          margin: NEGLIGIBLE_DELTA * tv,
-          marginWhy: `10% of the teacher's per-answer variance ${
-            tv.toPrecision(3)
-          } (ours; the paper states none)`,
+          ...negligible,
           evidence: EVIDENCE,
         })
         : noSpread(negligibleText),

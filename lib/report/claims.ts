@@ -214,15 +214,17 @@ const ruleName = (t: ClaimTest) =>
     ? "claimDirection"
     : "claimNoEffect";
 
+/** The text fields every claim starts with. */
+function claimHead(c: ClaimText & { paper?: number | string | null }) {
+  return { section: c.section, id: c.id, claim: c.claim, paper: c.paper ?? null };
+}
+
 /** A tested claim, decided alone (no correction); {@link applyHolm} decides a notebook's together. */
 function tested(c: ClaimText & { paper?: number | string | null }, test: ClaimTest): Claim {
   checkValue(ruleName(test), "paper", c.paper, true);
   const [d] = decideAll([test]);
   return {
-    section: c.section,
-    id: c.id,
-    claim: c.claim,
-    paper: c.paper ?? null,
+    ...claimHead(c),
     ours: test.estimate,
     se: test.se,
     verdict: d.verdict,
@@ -393,10 +395,7 @@ export function claimIdentity(
   const gap = Math.abs(c.ours - c.reference);
   const holds = gap <= c.tolerance;
   return {
-    section: c.section,
-    id: c.id,
-    claim: c.claim,
-    paper: c.paper ?? null,
+    ...claimHead(c),
     ours: c.ours,
     se: null,
     verdict: "identity check",

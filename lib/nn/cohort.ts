@@ -23,7 +23,9 @@ import {
   type ParameterLayout,
   parameterLayout,
 } from "./init.ts";
-import { type ChunkResult, type LossKind, predictChunk } from "./kernel.ts";
+import { type ChunkResult, type CohortProblem, type LossKind, predictChunk } from "./kernel.ts";
+import { loadNative } from "./native.ts";
+import { sparseShare } from "./sparse.ts";
 import { type FitCohortOptions, validateOptions } from "./options.ts";
 import type { WorkerSetup } from "./worker.ts";
 
@@ -70,16 +72,29 @@ export interface Cohort {
 
 /**
  * `auto` prefers the native kernel, except for networks without a hidden layer
- * (linear and logistic regression), where batching the students into wide
- * OpenBLAS products is faster: measured here (2 cores, one thread each),
- * 20 logistic students on Digits (64-10, 300 epochs) took 4.4 s native vs 2.8 s
- * BLAS, 4 on the MNIST subset (784-10) 4.9 s vs 1.1 s, while with a hidden layer
- * native wins (8 Digits 64-128-10 students: 2.6 s vs 15.6 s).
+ * (linear and logistic regression) on dense inputs, where batching the
+ * students into wide OpenBLAS products is faster: measured here (2 cores, one
+ * thread each), 20 logistic students on Digits (64-10, 300 epochs) took 4.4 s
+ * native vs 2.8 s BLAS, 4 on the MNIST subset (784-10) 4.9 s vs 1.1 s, while
+ * with a hidden layer native wins (8 Digits 64-128-10 students: 2.6 s vs
+ * 15.6 s). On sparse inputs (at most half the entries off their column's
+ * majority value, lib/nn/sparse.ts) the native kernel's sparse linear pass
+ * wins instead (bench/sparse_inputs_bench.ts), and is then asked for outright.
  */
-function resolveAuto(choice: BackendChoice, hidden: number): BackendChoice {
-  if (choice !== "auto" || hidden > 0) return choice;
+function resolveAuto(choice: BackendChoice, problem: CohortProblem): BackendChoice {
+  if (choice !== "auto" || problem.h > 0) return choice;
+  if (
+    (problem.inputs ?? "auto") !== "dense" && loadNative() &&
+    sparseShare(problem.x, problem.n, problem.d) <= SPARSE_SHARE
+  ) {
+    problem.inputs = "sparse";
+    return "native";
+  }
   return loadBlas() ? "blas" : "auto";
 }
+
+/** `auto` trains on the sparse form when at most this share of entries remains (as the kernel). */
+const SPARSE_SHARE = 0.5;
 
 /** Default bytes of hidden activations per chunk (n x c h float32). */
 const CHUNK_BYTES = 1024 * 1024;
@@ -124,7 +139,7 @@ export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
   const S = opts.students;
   const root = toRng(opts.seed);
   const init: InitSpec = opts.init ?? { kind: "torch" };
-  const backend = selectTrainer(resolveAuto(opts.backend ?? "auto", h));
+  const backend = selectTrainer(resolveAuto(opts.backend ?? "auto", problem));
   const layout = parameterLayout(d, h, o);
   const P = layout.count;
   const T = problem.track.length;

@@ -62,6 +62,11 @@ export interface CohortProblem {
   lr: number;
   /** Flattened parameter indices whose per-epoch values are recorded. */
   track: Int32Array;
+  /**
+   * Native kernel only: train on the inputs' sparse form (lib/nn/sparse.ts)
+   * always, never, or (`auto`, the default) when few enough entries remain.
+   */
+  inputs?: "auto" | "dense" | "sparse";
 }
 
 /**

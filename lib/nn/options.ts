@@ -83,6 +83,14 @@ export interface FitCohortOptions {
    */
   backend?: BackendChoice;
   /**
+   * Native kernel only: train on the inputs' sparse form (columns shifted by
+   * their majority value, rows as lists of the other entries; see
+   * lib/nn/sparse.ts) always (`sparse`), never (`dense`), or (`auto`, the
+   * default) when at most 35% of the entries remain, as on standardized MNIST.
+   * The two forms agree to float32 rounding, not bit for bit.
+   */
+  inputs?: "auto" | "dense" | "sparse";
+  /**
    * Worker threads: 0 trains on the calling thread; default `auto`: none for
    * small jobs, else one per core (`navigator.hardwareConcurrency`).
    */
@@ -230,6 +238,10 @@ export function validateOptions(opts: FitCohortOptions): CohortProblem {
   if (opts.backend !== undefined && !backends.includes(opts.backend)) {
     fail(`backend must be one of ${backends.join(", ")}, got ${String(opts.backend)}.`);
   }
+  const inputs = ["auto", "dense", "sparse"];
+  if (opts.inputs !== undefined && !inputs.includes(opts.inputs)) {
+    fail(`inputs must be one of ${inputs.join(", ")}, got ${String(opts.inputs)}.`);
+  }
   return {
     x: Float32Array.from(opts.x),
     n,
@@ -244,5 +256,6 @@ export function validateOptions(opts: FitCohortOptions): CohortProblem {
     epochs,
     lr: opts.lr,
     track,
+    ...(opts.inputs === undefined ? {} : { inputs: opts.inputs }),
   };
 }

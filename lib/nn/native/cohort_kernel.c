@@ -44,11 +44,79 @@ static const double BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
 /* Problem shared by every student of one call. */
 typedef struct {
   int n, np, d, h, hp, o, ce;
-  const float *x;      /* np x d, rows n.. np-1 zero */
+  const float *x;      /* h = 0 and dense: n x d */
   const float *y;      /* mse: n x o of this student */
   const int32_t *lab;  /* ce: n labels of this student */
   const float *coef;   /* np loss coefficients of this student (0 on padding) */
+  /* Groups of rows (h > 0: tiles of ROWS rows; h = 0 and sparse: single rows):
+     group t lists the columns goff[t] .. goff[t + 1] of gcol, and holds the
+     values x - shift of its rows at gval[(goff[t] + kk) R + r] (R rows per
+     group, row r, kk-th listed column). Dense: every column, shift 0. Sparse:
+     only the columns where some row of the group differs from its column's
+     shift. shift: NULL when dense. */
+  const long *goff;
+  const int32_t *gcol;
+  const float *gval, *shift;
 } Prob;
+
+/* A call's row groups and column shifts (owned, freed after training). */
+typedef struct {
+  long *off;
+  int32_t *col;
+  float *val, *shift;
+} Groups;
+
+/* Sparse ("auto") when at most this share of the dense form's values remains. */
+static const double SPARSE_SHARE = 0.5;
+
+/* Column shifts: each column's majority value (a Boyer-Moore vote confirmed by
+   a count), else 0. cand, votes: d scratch values each. */
+static void kd_shifts(int n, int d, const float *x, float *shift, float *cand, long *votes) {
+  for (int k = 0; k < d; k++) cand[k] = 0.0f, votes[k] = 0;
+  for (int i = 0; i < n; i++) {
+    const float *xi = x + (long)i * d;
+    for (int k = 0; k < d; k++) {
+      if (votes[k] == 0) cand[k] = xi[k], votes[k] = 1;
+      else votes[k] += xi[k] == cand[k] ? 1 : -1;
+    }
+  }
+  for (int k = 0; k < d; k++) votes[k] = 0;
+  for (int i = 0; i < n; i++) {
+    const float *xi = x + (long)i * d;
+    for (int k = 0; k < d; k++) votes[k] += xi[k] == cand[k];
+  }
+  for (int k = 0; k < d; k++) shift[k] = 2 * votes[k] > n ? cand[k] : 0.0f;
+}
+
+/* The groups of R rows of x (see Prob); rows from n on count as equal to the
+   shift. shift NULL: every column, values x. Fills goff (G + 1 offsets) and,
+   when gcol is not NULL, gcol and gval; returns the listed columns in all. */
+static long kd_groups(int n, int d, int R, const float *x, const float *shift, long *goff,
+                      int32_t *gcol, float *gval) {
+  const int G = (n + R - 1) / R;
+  long e = 0;
+  goff[0] = 0;
+  for (int t = 0; t < G; t++) {
+    for (int k = 0; k < d; k++) {
+      int any = shift == NULL;
+      for (int r = 0; r < R && !any; r++) {
+        const long i = (long)t * R + r;
+        any = i < n && x[i * d + k] != shift[k];
+      }
+      if (!any) continue;
+      if (gcol) {
+        gcol[e] = k;
+        for (int r = 0; r < R; r++) {
+          const long i = (long)t * R + r;
+          gval[e * R + r] = i < n ? x[i * d + k] - (shift ? shift[k] : 0.0f) : 0.0f;
+        }
+      }
+      e++;
+    }
+    goff[t + 1] = e;
+  }
+  return e;
+}
 
 /* Internal index of flattened (PyTorch-order) parameter i. */
 static long internal_index(int d, int h, int hp, int o, long i) {
@@ -111,21 +179,24 @@ int kd_variant(void) {
  *   the init on entry and the trained values on return; losses: count x epochs
  *   (loss before each update); final_loss: count; track: T flat indices whose
  *   values after each epoch go to traj (count x T x (epochs + 1)).
+ *   inputs: 0 dense, 1 sparse (see Prob), 2 sparse when at most SPARSE_SHARE
+ *   of the entries the passes would read remain. Returns 0 (dense) or 1
+ *   (sparse) when trained, -1 when memory runs out.
  */
 int kd_train(int n, int d, int h, int o, int loss_kind, int count, int epochs, double lr,
              const float *x, const float *y, long ystride, const int32_t *labels, long lstride,
              const float *coef, long cstride, float *params, float *losses, float *final_loss,
-             const int32_t *track, int T, float *traj) {
+             const int32_t *track, int T, float *traj, int inputs) {
   static int avx = -1;
   if (avx < 0) avx = kd_variant();
 #ifdef KD_HAVE_AVX
-  if (avx) return train_avx(n, d, h, o, loss_kind, count, epochs, lr, x, y, ystride, labels, lstride, coef, cstride, params, losses, final_loss, track, T, traj);
+  if (avx) return train_avx(n, d, h, o, loss_kind, count, epochs, lr, x, y, ystride, labels, lstride, coef, cstride, params, losses, final_loss, track, T, traj, inputs);
 #endif
-  return train_generic(n, d, h, o, loss_kind, count, epochs, lr, x, y, ystride, labels, lstride, coef, cstride, params, losses, final_loss, track, T, traj);
+  return train_generic(n, d, h, o, loss_kind, count, epochs, lr, x, y, ystride, labels, lstride, coef, cstride, params, losses, final_loss, track, T, traj, inputs);
 }
 
 /* Version tag checked by the loader (bump when the signature changes). */
-int kd_version(void) { return 2; }
+int kd_version(void) { return 3; }
 
 #else /* KD_VARIANT_BODY: one variant of the kernel, names suffixed by FN */
 
@@ -184,27 +255,41 @@ static inline double FN(row_loss)(const Prob *p, int i, const float *out, float 
 /* Body of pass_hidden (below) for a given number of outputs o. */
 static inline __attribute__((always_inline)) double FN(pass_hidden_o)(
     const Prob *p, const float *th, float *grad, float *A, float *G, float *out, v8 *oacc,
-    const int o) {
+    float *base, const int o) {
   const int d = p->d, hp = p->hp;
   const float *W1T = th, *b1 = th + d * hp, *W2 = b1 + hp, *b2 = W2 + o * hp;
   float *gW1T = grad, *gb1 = grad ? grad + d * hp : NULL;
   float *gW2 = grad ? gb1 + hp : NULL, *gb2 = grad ? gW2 + o * hp : NULL;
+  /* With shifts, x = shift + s: the shift's share of x W1^T joins the bias. */
+  const float *bz = b1;
+  if (p->shift) {
+    for (int j = 0; j < hp; j++) {
+      double acc = b1[j];
+      for (int k = 0; k < d; k++) acc += (double)p->shift[k] * W1T[(long)k * hp + j];
+      base[j] = (float)acc;
+    }
+    bz = base;
+  }
   double loss = 0.0;
-  for (int i0 = 0; i0 < p->np; i0 += ROWS) {
-    const float *x = p->x + i0 * d; /* row r of the tile at x + r d */
+  for (int i0 = 0, t = 0; i0 < p->np; i0 += ROWS, t++) {
+    /* The tile's listed columns tc[0 .. cnt) and their values xv[kk ROWS + r]. */
+    const int32_t *tc = p->gcol + (p->shift ? p->goff[t] : 0);
+    const int cnt = (int)(p->goff[t + 1] - p->goff[t]);
+    const float *xv = p->gval + p->goff[t] * ROWS;
     /* Forward: A (ROWS x hp) = relu(x W1^T + b1), and per row and output the
        vector partial sums oacc of a W2^T (one horizontal sum per output). */
     for (int q = 0; q < ROWS * o; q++) oacc[q] = (v8){0};
     for (int jb = 0; jb < hp; jb += JB) {
-      const v8 bl = FN(ld)(b1 + jb), bh = FN(ld)(b1 + jb + 8);
+      const v8 bl = FN(ld)(bz + jb), bh = FN(ld)(bz + jb + 8);
       v8 al[ROWS], ah[ROWS];
 #pragma GCC unroll 16
       for (int r = 0; r < ROWS; r++) al[r] = bl, ah[r] = bh;
-      for (int k = 0; k < d; k++) {
-        const v8 wl = FN(ld)(W1T + k * hp + jb), wh = FN(ld)(W1T + k * hp + jb + 8);
+      for (int kk = 0; kk < cnt; kk++) {
+        const float *w = W1T + (long)tc[kk] * hp + jb;
+        const v8 wl = FN(ld)(w), wh = FN(ld)(w + 8);
 #pragma GCC unroll 16
         for (int r = 0; r < ROWS; r++) {
-          const float xr = x[r * d + k];
+          const float xr = xv[kk * ROWS + r];
           al[r] += xr * wl;
           ah[r] += xr * wh;
         }
@@ -261,18 +346,27 @@ static inline __attribute__((always_inline)) double FN(pass_hidden_o)(
       }
       FN(st)(gb1 + jb, sl);
       FN(st)(gb1 + jb + 8, sh);
-      for (int k = 0; k < d; k++) {
-        float *gw = gW1T + k * hp + jb;
+      for (int kk = 0; kk < cnt; kk++) {
+        float *gw = gW1T + (long)tc[kk] * hp + jb;
         v8 gl = FN(ld)(gw), gh = FN(ld)(gw + 8);
 #pragma GCC unroll 16
         for (int r = 0; r < ROWS; r++) {
-          const float xr = x[r * d + k];
+          const float xr = xv[kk * ROWS + r];
           gl += xr * dl[r];
           gh += xr * dh[r];
         }
         FN(st)(gw, gl);
         FN(st)(gw + 8, gh);
       }
+    }
+  }
+  /* dW1 = sum_i dz_i (shift + s_i)^T: the shift's part is shift_k db1. */
+  if (grad && p->shift) {
+    for (int k = 0; k < d; k++) {
+      const float c = p->shift[k];
+      if (c == 0.0f) continue;
+      float *gw = gW1T + (long)k * hp;
+      for (int j = 0; j < hp; j++) gw[j] += c * gb1[j];
     }
   }
   return loss;
@@ -284,12 +378,12 @@ static inline __attribute__((always_inline)) double FN(pass_hidden_o)(
  * ROWS x o vectors; o = 1 gets its own copy so its sums stay in registers.
  */
 static double FN(pass_hidden)(const Prob *p, const float *th, float *grad, float *A, float *G,
-                              float *out, v8 *oacc) {
+                              float *out, v8 *oacc, float *base) {
   if (p->o == 1) {
     v8 acc[ROWS];
-    return FN(pass_hidden_o)(p, th, grad, A, G, out, acc, 1);
+    return FN(pass_hidden_o)(p, th, grad, A, G, out, acc, base, 1);
   }
-  return FN(pass_hidden_o)(p, th, grad, A, G, out, oacc, p->o);
+  return FN(pass_hidden_o)(p, th, grad, A, G, out, oacc, base, p->o);
 }
 
 /* One pass for h = 0 (one linear layer, flat layout W o x d, b o). */
@@ -315,6 +409,116 @@ static double FN(pass_linear)(const Prob *p, const float *th, float *grad, float
   return loss;
 }
 
+/* gv (op floats) = base + sum over entries e0 .. e1 of s_e WT[col_e]; NB = op / 8 vectors,
+   the entry list read once (it comes from memory; WT stays in cache). */
+static inline __attribute__((always_inline)) void FN(row_linear)(
+    const Prob *p, long e0, long e1, const float *WT, const float *base, float *gv, const int NB,
+    const int op) {
+  v8 a[4][4] = {{{0}}};
+  const int nb = NB < 4 ? NB : 4;
+  for (int qb = 0; qb < NB; qb += nb) {
+#pragma GCC unroll 4
+    for (int t = 0; t < nb; t++) {
+      a[0][t] = FN(ld)(base + 8 * (qb + t));
+      a[1][t] = a[2][t] = a[3][t] = (v8){0};
+    }
+    long e = e0;
+    for (; e + 4 <= e1; e += 4) {
+#pragma GCC unroll 4
+      for (int u = 0; u < 4; u++) {
+        const float sv = p->gval[e + u];
+        const float *w = WT + (long)p->gcol[e + u] * op + 8 * qb;
+#pragma GCC unroll 4
+        for (int t = 0; t < nb; t++) a[u][t] += sv * FN(ld)(w + 8 * t);
+      }
+    }
+    for (; e < e1; e++) {
+      const float sv = p->gval[e];
+      const float *w = WT + (long)p->gcol[e] * op + 8 * qb;
+#pragma GCC unroll 4
+      for (int t = 0; t < nb; t++) a[0][t] += sv * FN(ld)(w + 8 * t);
+    }
+#pragma GCC unroll 4
+    for (int t = 0; t < nb; t++) FN(st)(gv + 8 * (qb + t), (a[0][t] + a[1][t]) + (a[2][t] + a[3][t]));
+  }
+}
+
+/* gWT[col_e] += s_e gv over entries e0 .. e1 (NB = op / 8 vectors). */
+static inline __attribute__((always_inline)) void FN(row_linear_grad)(
+    const Prob *p, long e0, long e1, float *gWT, const float *gv, const int NB, const int op) {
+  const int nb = NB < 4 ? NB : 4;
+  for (int qb = 0; qb < NB; qb += nb) {
+    v8 gq[4];
+#pragma GCC unroll 4
+    for (int t = 0; t < nb; t++) gq[t] = FN(ld)(gv + 8 * (qb + t));
+    for (long e = e0; e < e1; e++) {
+      const float sv = p->gval[e];
+      float *gw = gWT + (long)p->gcol[e] * op + 8 * qb;
+#pragma GCC unroll 4
+      for (int t = 0; t < nb; t++) FN(st)(gw + 8 * t, FN(ld)(gw + 8 * t) + sv * gq[t]);
+    }
+  }
+}
+
+/*
+ * One pass for h = 0 over single-row groups with shifts: out_i = b + W shift +
+ * sum over the row's listed columns k of s_ik W[:, k], and dW[:, k] = sum_i
+ * s_ik g_i + shift_k db. WT, gWT: d x op scratch (op: o rounded up to 8, so a
+ * column of W is whole vectors); base, acc, gv: op floats each.
+ */
+static double FN(pass_linear_sparse)(const Prob *p, const float *th, float *grad, float *WT,
+                                     float *gWT, float *base, float *out, float *g) {
+  const int d = p->d, o = p->o, op = (o + 7) / 8 * 8;
+  const float *W = th, *b = th + (long)o * d;
+  float *gv = base + op;
+  memset(WT, 0, sizeof(float) * (size_t)d * op);
+  for (int q = 0; q < o; q++) {
+    double acc = b[q];
+    for (int k = 0; k < d; k++) {
+      WT[(long)k * op + q] = W[(long)q * d + k];
+      acc += (double)p->shift[k] * W[(long)q * d + k];
+    }
+    base[q] = (float)acc;
+  }
+  for (int q = o; q < op; q++) base[q] = 0.0f, gv[q] = 0.0f;
+  if (grad) memset(gWT, 0, sizeof(float) * (size_t)d * op);
+  double loss = 0.0;
+  for (int i = 0; i < p->n; i++) {
+    const long e0 = p->goff[i], e1 = p->goff[i + 1];
+    if (op == 8) FN(row_linear)(p, e0, e1, WT, base, gv, 1, 8);
+    else if (op == 16) FN(row_linear)(p, e0, e1, WT, base, gv, 2, 16);
+    else FN(row_linear)(p, e0, e1, WT, base, gv, op / 8, op);
+    for (int q = 0; q < o; q++) out[q] = gv[q];
+    loss += FN(row_loss)(p, i, out, g);
+    if (!grad) continue;
+    for (int q = 0; q < o; q++) gv[q] = g[q];
+    if (op == 8) FN(row_linear_grad)(p, e0, e1, gWT, gv, 1, 8);
+    else if (op == 16) FN(row_linear_grad)(p, e0, e1, gWT, gv, 2, 16);
+    else FN(row_linear_grad)(p, e0, e1, gWT, gv, op / 8, op);
+    for (int q = 0; q < o; q++) grad[(long)o * d + q] += g[q];
+  }
+  if (grad) {
+    const float *gb = grad + (long)o * d;
+    for (int q = 0; q < o; q++) {
+      for (int k = 0; k < d; k++) {
+        grad[(long)q * d + k] += gWT[(long)k * op + q] + p->shift[k] * gb[q];
+      }
+    }
+  }
+  return loss;
+}
+
+/* One pass of the right kind; sc: the sparse passes' scratch (2 d op + hp + 2 op floats). */
+static double FN(pass)(const Prob *p, const float *th, float *grad, float *A, float *G, float *out,
+                       float *g, v8 *oacc, float *sc) {
+  if (p->h > 0) return FN(pass_hidden)(p, th, grad, A, G, out, oacc, sc);
+  if (p->shift) {
+    const long dO = (long)p->d * ((p->o + 7) / 8 * 8);
+    return FN(pass_linear_sparse)(p, th, grad, sc, sc + dO, sc + 2 * dO, out, g);
+  }
+  return FN(pass_linear)(p, th, grad, out, g);
+}
+
 /* torch.optim.Adam's step on len parameters, float64 arithmetic, float32 storage. */
 static void FN(adam)(float *restrict th, float *restrict m, float *restrict v,
                  const float *restrict gr, long len, double step_size, double bc2) {
@@ -328,26 +532,85 @@ static void FN(adam)(float *restrict th, float *restrict m, float *restrict v,
   }
 }
 
+static void FN(free_groups)(Groups *q) {
+  free(q->off), free(q->col), free(q->val), free(q->shift);
+  q->off = NULL, q->col = NULL, q->val = NULL, q->shift = NULL;
+}
+
+/*
+ * The row groups the passes read (see Prob): tiles of ROWS rows for h > 0, and
+ * for h = 0 single rows when sparse (the dense linear pass reads x itself).
+ * Sparse when inputs is 1, or 2 and at most SPARSE_SHARE of the (group,
+ * column) values remain. Returns 1 sparse, 0 dense, -1 out of memory.
+ */
+static int FN(groups)(int n, int np, int d, int h, const float *x, int inputs, Groups *q) {
+  const int R = h > 0 ? ROWS : 1, Gn = h > 0 ? np / ROWS : n;
+  memset(q, 0, sizeof *q);
+  if (inputs != 0) {
+    q->shift = malloc(sizeof(float) * (size_t)d);
+    float *cand = malloc(sizeof(float) * (size_t)d);
+    long *votes = malloc(sizeof(long) * (size_t)d);
+    q->off = malloc(sizeof(long) * (size_t)(Gn + 1));
+    if (!q->shift || !cand || !votes || !q->off) return free(cand), free(votes), FN(free_groups)(q), -1;
+    kd_shifts(n, d, x, q->shift, cand, votes);
+    free(cand), free(votes);
+    const long e = kd_groups(n, d, R, x, q->shift, q->off, NULL, NULL);
+    if (inputs == 1 || (double)e <= SPARSE_SHARE * (double)Gn * d) {
+      q->col = malloc(sizeof(int32_t) * (size_t)(e > 0 ? e : 1));
+      q->val = malloc(sizeof(float) * (size_t)(e > 0 ? e * R : 1));
+      if (!q->col || !q->val) return FN(free_groups)(q), -1;
+      kd_groups(n, d, R, x, q->shift, q->off, q->col, q->val);
+      return 1;
+    }
+    FN(free_groups)(q);
+  }
+  if (h == 0) return 0;
+  /* Dense tiles: every column (gcol is the identity, tile t's values at t d ROWS). */
+  q->off = malloc(sizeof(long) * (size_t)(Gn + 1));
+  q->col = malloc(sizeof(int32_t) * (size_t)d);
+  q->val = malloc(sizeof(float) * (size_t)np * d);
+  if (!q->off || !q->col || !q->val) return FN(free_groups)(q), -1;
+  for (int k = 0; k < d; k++) q->col[k] = k;
+  for (int t = 0; t <= Gn; t++) q->off[t] = (long)t * d;
+  for (int t = 0; t < Gn; t++) {
+    for (int k = 0; k < d; k++) {
+      for (int r = 0; r < ROWS; r++) {
+        const long i = (long)t * ROWS + r;
+        q->val[((long)t * d + k) * ROWS + r] = i < n ? x[i * d + k] : 0.0f;
+      }
+    }
+  }
+  return 0;
+}
+
 static int FN(train)(int n, int d, int h, int o, int loss_kind, int count, int epochs, double lr,
              const float *x, const float *y, long ystride, const int32_t *labels, long lstride,
              const float *coef, long cstride, float *params, float *losses, float *final_loss,
-             const int32_t *track, int T, float *traj) {
+             const int32_t *track, int T, float *traj, int inputs) {
   const int hp = h > 0 ? (h + JB - 1) / JB * JB : 0;
   const int np = h > 0 ? (n + ROWS - 1) / ROWS * ROWS : n;
   const long P = h > 0 ? (long)h * d + h + (long)o * h + o : (long)o * d + o;
   const long Pi = h > 0 ? (long)d * hp + hp + (long)o * hp + o : P;
-  const long bytes = 4 * ((long)8 * ROWS * o + (long)np * d + np + 4 * Pi + (long)ROWS * (hp + o) + 2 * o + 64) + 8 * P;
+  Groups gr0;
+  const int sparse = FN(groups)(n, np, d, h, x, inputs, &gr0);
+  if (sparse < 0) return -1;
+  const long xfl = h == 0 && !sparse ? (long)n * d : 0; /* x for the dense linear pass */
+  const long op = (o + 7) / 8 * 8;
+  const long sfl = 2L * d * op + hp + 2 * op + 16; /* the sparse passes' scratch */
+  const long bytes = 4 * ((long)8 * ROWS * o + xfl + np + 4 * Pi + (long)ROWS * (hp + o) + 2 * o + sfl + 64) + 8 * P;
   char *mem = aligned_alloc(64, (size_t)((bytes + 63) / 64 * 64));
-  if (!mem) return -1;
+  if (!mem) return FN(free_groups)(&gr0), -1;
   memset(mem, 0, (size_t)bytes);
   v8 *oacc = (v8 *)mem;
-  float *xp = (float *)mem + 8L * ROWS * o, *cp = xp + (long)np * d;
+  float *xp = (float *)mem + 8L * ROWS * o, *cp = xp + xfl;
   float *th = cp + np, *gr = th + Pi, *m = gr + Pi, *v = m + Pi;
   float *A = v + Pi, *G = A + (long)ROWS * hp, *out = G + (long)ROWS * o, *g = out + o;
-  long *map = (long *)(((uintptr_t)(g + o) + 7) & ~(uintptr_t)7);
-  memcpy(xp, x, sizeof(float) * (size_t)n * d);
+  float *sc = g + o;
+  long *map = (long *)(((uintptr_t)(sc + sfl) + 7) & ~(uintptr_t)7);
+  if (xfl) memcpy(xp, x, sizeof(float) * (size_t)n * d);
   for (long i = 0; i < P; i++) map[i] = internal_index(d, h, hp, o, i);
-  Prob p = {n, np, d, h, hp, o, loss_kind == 1, xp, NULL, NULL, cp};
+  Prob p = {n, np, d, h, hp, o, loss_kind == 1, xp, NULL, NULL, cp,
+            gr0.off, gr0.col, gr0.val, sparse ? gr0.shift : NULL};
   for (int s = 0; s < count; s++) {
     p.y = y ? y + ystride * s : NULL;
     p.lab = labels ? labels + lstride * s : NULL;
@@ -361,7 +624,7 @@ static int FN(train)(int n, int d, int h, int o, int loss_kind, int count, int e
     for (int t = 0; t < T; t++) tr[(long)t * (epochs + 1)] = th[map[track[t]]];
     for (int e = 0; e < epochs; e++) {
       memset(gr, 0, sizeof(float) * (size_t)Pi);
-      const double l = h > 0 ? FN(pass_hidden)(&p, th, gr, A, G, out, oacc) : FN(pass_linear)(&p, th, gr, out, g);
+      const double l = FN(pass)(&p, th, gr, A, G, out, g, oacc, sc);
       losses[(long)epochs * s + e] = (float)l;
       const int step = e + 1;
       const double step_size = lr / (1.0 - pow(BETA1, step));
@@ -369,12 +632,12 @@ static int FN(train)(int n, int d, int h, int o, int loss_kind, int count, int e
       FN(adam)(th, m, v, gr, Pi, step_size, bc2);
       for (int t = 0; t < T; t++) tr[(long)t * (epochs + 1) + step] = th[map[track[t]]];
     }
-    final_loss[s] = (float)(h > 0 ? FN(pass_hidden)(&p, th, NULL, A, G, out, oacc)
-                                  : FN(pass_linear)(&p, th, NULL, out, g));
+    final_loss[s] = (float)FN(pass)(&p, th, NULL, A, G, out, g, oacc, sc);
     for (long i = 0; i < P; i++) flat[i] = th[map[i]];
   }
   free(mem);
-  return 0;
+  FN(free_groups)(&gr0);
+  return sparse;
 }
 
 #endif /* KD_VARIANT_BODY */

@@ -48,12 +48,12 @@ typedef struct {
   const float *y;      /* mse: n x o of this student */
   const int32_t *lab;  /* ce: n labels of this student */
   const float *coef;   /* np loss coefficients of this student (0 on padding) */
-  /* Groups of rows (h > 0: tiles of ROWS rows; h = 0 and sparse: single rows):
-     group t lists the columns goff[t] .. goff[t + 1] of gcol, and holds the
-     values x - shift of its rows at gval[(goff[t] + kk) R + r] (R rows per
-     group, row r, kk-th listed column). Dense: every column, shift 0. Sparse:
-     only the columns where some row of the group differs from its column's
-     shift. shift: NULL when dense. */
+  /* Tiles of ROWS rows: tile t lists the columns goff[t] .. goff[t + 1] of
+     gcol, and holds the values x - shift of its rows at gval[(goff[t] + kk)
+     ROWS + r] (row r, kk-th listed column). Dense (h > 0 only; the dense
+     linear pass reads x): every column, shift 0. Sparse: only the columns
+     where some row of the tile differs from its column's shift. shift: NULL
+     when dense. */
   const long *goff;
   const int32_t *gcol;
   const float *gval, *shift;
@@ -409,68 +409,19 @@ static double FN(pass_linear)(const Prob *p, const float *th, float *grad, float
   return loss;
 }
 
-/* gv (op floats) = base + sum over entries e0 .. e1 of s_e WT[col_e]; NB = op / 8 vectors,
-   the entry list read once (it comes from memory; WT stays in cache). */
-static inline __attribute__((always_inline)) void FN(row_linear)(
-    const Prob *p, long e0, long e1, const float *WT, const float *base, float *gv, const int NB,
-    const int op) {
-  v8 a[4][4] = {{{0}}};
-  const int nb = NB < 4 ? NB : 4;
-  for (int qb = 0; qb < NB; qb += nb) {
-#pragma GCC unroll 4
-    for (int t = 0; t < nb; t++) {
-      a[0][t] = FN(ld)(base + 8 * (qb + t));
-      a[1][t] = a[2][t] = a[3][t] = (v8){0};
-    }
-    long e = e0;
-    for (; e + 4 <= e1; e += 4) {
-#pragma GCC unroll 4
-      for (int u = 0; u < 4; u++) {
-        const float sv = p->gval[e + u];
-        const float *w = WT + (long)p->gcol[e + u] * op + 8 * qb;
-#pragma GCC unroll 4
-        for (int t = 0; t < nb; t++) a[u][t] += sv * FN(ld)(w + 8 * t);
-      }
-    }
-    for (; e < e1; e++) {
-      const float sv = p->gval[e];
-      const float *w = WT + (long)p->gcol[e] * op + 8 * qb;
-#pragma GCC unroll 4
-      for (int t = 0; t < nb; t++) a[0][t] += sv * FN(ld)(w + 8 * t);
-    }
-#pragma GCC unroll 4
-    for (int t = 0; t < nb; t++) FN(st)(gv + 8 * (qb + t), (a[0][t] + a[1][t]) + (a[2][t] + a[3][t]));
-  }
-}
-
-/* gWT[col_e] += s_e gv over entries e0 .. e1 (NB = op / 8 vectors). */
-static inline __attribute__((always_inline)) void FN(row_linear_grad)(
-    const Prob *p, long e0, long e1, float *gWT, const float *gv, const int NB, const int op) {
-  const int nb = NB < 4 ? NB : 4;
-  for (int qb = 0; qb < NB; qb += nb) {
-    v8 gq[4];
-#pragma GCC unroll 4
-    for (int t = 0; t < nb; t++) gq[t] = FN(ld)(gv + 8 * (qb + t));
-    for (long e = e0; e < e1; e++) {
-      const float sv = p->gval[e];
-      float *gw = gWT + (long)p->gcol[e] * op + 8 * qb;
-#pragma GCC unroll 4
-      for (int t = 0; t < nb; t++) FN(st)(gw + 8 * t, FN(ld)(gw + 8 * t) + sv * gq[t]);
-    }
-  }
-}
-
 /*
- * One pass for h = 0 over single-row groups with shifts: out_i = b + W shift +
- * sum over the row's listed columns k of s_ik W[:, k], and dW[:, k] = sum_i
- * s_ik g_i + shift_k db. WT, gWT: d x op scratch (op: o rounded up to 8, so a
- * column of W is whole vectors); base, acc, gv: op floats each.
+ * One pass for h = 0 over tiles of ROWS rows with shifts (see Prob):
+ *   out_i = b + W shift + sum over the tile's listed columns k of s_ik W[:, k],
+ *   dW[:, k] = sum_i s_ik g_i + shift_k db,
+ * with W transposed into WT (d x op, op: o rounded up to 16, so a column of W
+ * is two whole vectors) and its gradient gathered in gWT the same way; each
+ * listed column's two vectors serve the tile's ROWS rows. base: op floats,
+ * G: ROWS x op floats.
  */
 static double FN(pass_linear_sparse)(const Prob *p, const float *th, float *grad, float *WT,
-                                     float *gWT, float *base, float *out, float *g) {
-  const int d = p->d, o = p->o, op = (o + 7) / 8 * 8;
+                                     float *gWT, float *base, float *out, float *G) {
+  const int d = p->d, o = p->o, op = (o + 15) / 16 * 16;
   const float *W = th, *b = th + (long)o * d;
-  float *gv = base + op;
   memset(WT, 0, sizeof(float) * (size_t)d * op);
   for (int q = 0; q < o; q++) {
     double acc = b[q];
@@ -480,22 +431,64 @@ static double FN(pass_linear_sparse)(const Prob *p, const float *th, float *grad
     }
     base[q] = (float)acc;
   }
-  for (int q = o; q < op; q++) base[q] = 0.0f, gv[q] = 0.0f;
+  for (int q = o; q < op; q++) base[q] = 0.0f;
+  memset(G, 0, sizeof(float) * (size_t)ROWS * op);
   if (grad) memset(gWT, 0, sizeof(float) * (size_t)d * op);
   double loss = 0.0;
-  for (int i = 0; i < p->n; i++) {
-    const long e0 = p->goff[i], e1 = p->goff[i + 1];
-    if (op == 8) FN(row_linear)(p, e0, e1, WT, base, gv, 1, 8);
-    else if (op == 16) FN(row_linear)(p, e0, e1, WT, base, gv, 2, 16);
-    else FN(row_linear)(p, e0, e1, WT, base, gv, op / 8, op);
-    for (int q = 0; q < o; q++) out[q] = gv[q];
-    loss += FN(row_loss)(p, i, out, g);
+  for (int i0 = 0, t = 0; i0 < p->np; i0 += ROWS, t++) {
+    const int32_t *tc = p->gcol + p->goff[t];
+    const int cnt = (int)(p->goff[t + 1] - p->goff[t]);
+    const float *xv = p->gval + p->goff[t] * ROWS;
+    for (int qb = 0; qb < op; qb += 16) {
+      v8 al[ROWS], ah[ROWS];
+      const v8 bl = FN(ld)(base + qb), bh = FN(ld)(base + qb + 8);
+#pragma GCC unroll 16
+      for (int r = 0; r < ROWS; r++) al[r] = bl, ah[r] = bh;
+      for (int kk = 0; kk < cnt; kk++) {
+        const float *w = WT + (long)tc[kk] * op + qb;
+        const v8 wl = FN(ld)(w), wh = FN(ld)(w + 8);
+#pragma GCC unroll 16
+        for (int r = 0; r < ROWS; r++) {
+          const float xr = xv[kk * ROWS + r];
+          al[r] += xr * wl;
+          ah[r] += xr * wh;
+        }
+      }
+#pragma GCC unroll 16
+      for (int r = 0; r < ROWS; r++) {
+        FN(st)(G + r * op + qb, al[r]);
+        FN(st)(G + r * op + qb + 8, ah[r]);
+      }
+    }
+    /* G holds the outputs; replace each row's by its loss gradient. */
+    for (int r = 0; r < ROWS; r++) {
+      for (int q = 0; q < o; q++) out[q] = G[r * op + q];
+      loss += FN(row_loss)(p, i0 + r, out, G + r * op);
+    }
     if (!grad) continue;
-    for (int q = 0; q < o; q++) gv[q] = g[q];
-    if (op == 8) FN(row_linear_grad)(p, e0, e1, gWT, gv, 1, 8);
-    else if (op == 16) FN(row_linear_grad)(p, e0, e1, gWT, gv, 2, 16);
-    else FN(row_linear_grad)(p, e0, e1, gWT, gv, op / 8, op);
-    for (int q = 0; q < o; q++) grad[(long)o * d + q] += g[q];
+    for (int r = 0; r < ROWS; r++) {
+      for (int q = 0; q < o; q++) grad[(long)o * d + q] += G[r * op + q];
+    }
+    for (int qb = 0; qb < op; qb += 16) {
+      v8 gl[ROWS], gh[ROWS];
+#pragma GCC unroll 16
+      for (int r = 0; r < ROWS; r++) {
+        gl[r] = FN(ld)(G + r * op + qb);
+        gh[r] = FN(ld)(G + r * op + qb + 8);
+      }
+      for (int kk = 0; kk < cnt; kk++) {
+        float *gw = gWT + (long)tc[kk] * op + qb;
+        v8 sl = FN(ld)(gw), sh = FN(ld)(gw + 8);
+#pragma GCC unroll 16
+        for (int r = 0; r < ROWS; r++) {
+          const float xr = xv[kk * ROWS + r];
+          sl += xr * gl[r];
+          sh += xr * gh[r];
+        }
+        FN(st)(gw, sl);
+        FN(st)(gw + 8, sh);
+      }
+    }
   }
   if (grad) {
     const float *gb = grad + (long)o * d;
@@ -508,13 +501,13 @@ static double FN(pass_linear_sparse)(const Prob *p, const float *th, float *grad
   return loss;
 }
 
-/* One pass of the right kind; sc: the sparse passes' scratch (2 d op + hp + 2 op floats). */
+/* One pass of the right kind; sc: the sparse passes' scratch (2 d op + hp + (ROWS + 1) op floats). */
 static double FN(pass)(const Prob *p, const float *th, float *grad, float *A, float *G, float *out,
                        float *g, v8 *oacc, float *sc) {
   if (p->h > 0) return FN(pass_hidden)(p, th, grad, A, G, out, oacc, sc);
   if (p->shift) {
-    const long dO = (long)p->d * ((p->o + 7) / 8 * 8);
-    return FN(pass_linear_sparse)(p, th, grad, sc, sc + dO, sc + 2 * dO, out, g);
+    const long op = (p->o + 15) / 16 * 16, dO = (long)p->d * op;
+    return FN(pass_linear_sparse)(p, th, grad, sc, sc + dO, sc + 2 * dO, out, sc + 2 * dO + op);
   }
   return FN(pass_linear)(p, th, grad, out, g);
 }
@@ -538,13 +531,13 @@ static void FN(free_groups)(Groups *q) {
 }
 
 /*
- * The row groups the passes read (see Prob): tiles of ROWS rows for h > 0, and
- * for h = 0 single rows when sparse (the dense linear pass reads x itself).
+ * The row groups the passes read (see Prob): tiles of ROWS rows (the dense
+ * linear pass reads x itself).
  * Sparse when inputs is 1, or 2 and at most SPARSE_SHARE of the (group,
  * column) values remain. Returns 1 sparse, 0 dense, -1 out of memory.
  */
 static int FN(groups)(int n, int np, int d, int h, const float *x, int inputs, Groups *q) {
-  const int R = h > 0 ? ROWS : 1, Gn = h > 0 ? np / ROWS : n;
+  const int R = ROWS, Gn = np / ROWS;
   memset(q, 0, sizeof *q);
   if (inputs != 0) {
     q->shift = malloc(sizeof(float) * (size_t)d);
@@ -588,15 +581,15 @@ static int FN(train)(int n, int d, int h, int o, int loss_kind, int count, int e
              const float *coef, long cstride, float *params, float *losses, float *final_loss,
              const int32_t *track, int T, float *traj, int inputs) {
   const int hp = h > 0 ? (h + JB - 1) / JB * JB : 0;
-  const int np = h > 0 ? (n + ROWS - 1) / ROWS * ROWS : n;
+  const int np = (n + ROWS - 1) / ROWS * ROWS;
   const long P = h > 0 ? (long)h * d + h + (long)o * h + o : (long)o * d + o;
   const long Pi = h > 0 ? (long)d * hp + hp + (long)o * hp + o : P;
   Groups gr0;
   const int sparse = FN(groups)(n, np, d, h, x, inputs, &gr0);
   if (sparse < 0) return -1;
   const long xfl = h == 0 && !sparse ? (long)n * d : 0; /* x for the dense linear pass */
-  const long op = (o + 7) / 8 * 8;
-  const long sfl = 2L * d * op + hp + 2 * op + 16; /* the sparse passes' scratch */
+  const long op = (o + 15) / 16 * 16;
+  const long sfl = 2L * d * op + hp + (ROWS + 1) * op + 16; /* the sparse passes' scratch */
   const long bytes = 4 * ((long)8 * ROWS * o + xfl + np + 4 * Pi + (long)ROWS * (hp + o) + 2 * o + sfl + 64) + 8 * P;
   char *mem = aligned_alloc(64, (size_t)((bytes + 63) / 64 * 64));
   if (!mem) return FN(free_groups)(&gr0), -1;

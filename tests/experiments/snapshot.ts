@@ -25,13 +25,15 @@
  * optimiser steps carry that to the 5th or 6th significant digit. Measured on
  * every snapshot here (2026-12-07, AMD EPYC with AVX-512, `KD_SNAPSHOT_REPORT`),
  * against snapshots written with the SkylakeX kernel: with the Haswell kernel
- * the largest difference is 1.8e-4 of the column scale (the across-student SD
- * of Figure 11's NN test MSE with 4 students, a difference of small numbers),
- * and 6.5e-6 on every other snapshot; on the bare-machine path (no OpenBLAS,
- * no compiler: `KD_BLAS_LIB=none KD_CC=/nonexistent`) the same 1.8e-4 and
- * 6.5e-6. 2e-3 leaves a factor of 10 for CPUs not measured here, while a
- * change of a figure's meaning (a seed, a count, a formula) moves numbers by
- * 1e-2 of the scale or more and still fails.
+ * the largest differences are 1.5e-3 and 1.1e-3 of the column scale (Figure
+ * 11's networks at smoke scale: the across-student SD of test MSE and the
+ * inter-student variance, each over 4 students, differences of small
+ * numbers), and 6.5e-6 on every other snapshot; on the bare-machine path (no
+ * OpenBLAS, no compiler: `KD_BLAS_LIB=none KD_CC=/nonexistent`) 7.1e-3 and
+ * 1.0e-2 on those two and 6.5e-6 elsewhere. So those two snapshots have their
+ * own tolerance ({@link SNAPSHOT_RTOL_BY_NAME}); 2e-3 leaves a factor of 300 on the others
+ * for CPUs not measured here, while a change of a figure's meaning (a seed, a
+ * count, a formula) moves numbers by 1e-2 of the scale or more and still fails.
  * The snapshot files themselves are written at 6 significant digits.
  *
  * `KD_SNAPSHOT_REPORT=FILE` appends, for each compared snapshot, its largest
@@ -45,6 +47,21 @@ const DIR = new URL("./snapshots/", import.meta.url);
 
 /** The relative tolerance (to the column's scale) for numbers in a snapshot; see the module doc. */
 export const SNAPSHOT_RTOL = 2e-3;
+
+/**
+ * Snapshots whose numbers carry more of the training's rounding than
+ * {@link SNAPSHOT_RTOL} allows, each with its tolerance and the measurement
+ * behind it.
+ */
+export const SNAPSHOT_RTOL_BY_NAME: Readonly<Record<string, number>> = {
+  // Figure 11's networks at smoke scale, 4 students per point after 300 epochs: the across-student
+  // SD of test MSE moved by 7.1e-3 of its column's scale and the inter-student variance by 1.0e-2
+  // between the native kernel and the portable path (1.5e-3 and 1.1e-3 between OpenBLAS kernels;
+  // measured 2026-12-07). 3e-2 leaves a factor of 3, while another seed or student count moves a
+  // spread of 4 values by tens of percent (the relative SE of an SD of 4 values is about 40%).
+  "07_fig11_nn_test_mse": 3e-2,
+  "07_fig11_inter_student_variance": 3e-2,
+};
 
 /** Numbers rounded to 6 significant digits, as the snapshot files are written. */
 function stable(v: unknown): unknown {
@@ -166,7 +183,8 @@ export async function assertSnapshot(name: string, value: unknown): Promise<void
     );
   }
   // Round-trip through JSON so the comparison sees what a file would hold.
-  const { diff, largest } = compareSnapshot(JSON.parse(old), JSON.parse(text));
+  const rtol = SNAPSHOT_RTOL_BY_NAME[name] ?? SNAPSHOT_RTOL;
+  const { diff, largest } = compareSnapshot(JSON.parse(old), JSON.parse(text), rtol);
   const report = Deno.env.get("KD_SNAPSHOT_REPORT");
   if (report) {
     await Deno.writeTextFile(report, `${name}\t${largest.toExponential(3)}\n`, { append: true });
@@ -174,9 +192,9 @@ export async function assertSnapshot(name: string, value: unknown): Promise<void
   if (diff) {
     throw new AssertionError(
       `figure ${name} differs from its snapshot at ${diff.path} (${diff.why}; tolerance ` +
-        `${SNAPSHOT_RTOL} of the column's largest magnitude):\n- ${
-          JSON.stringify(diff.expected)
-        }\n+ ${JSON.stringify(diff.actual)}\n` +
+        `${rtol} of the column's largest magnitude):\n- ${JSON.stringify(diff.expected)}\n+ ${
+          JSON.stringify(diff.actual)
+        }\n` +
         "If the change is intended, rewrite it with KD_UPDATE_SNAPSHOTS=1 and commit it.",
     );
   }

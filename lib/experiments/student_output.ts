@@ -231,15 +231,16 @@ export const INVESTIGATION_VARIANTS: readonly StudentOutputVariant[] = [
  * tables' headline run); `splitSeeds` counts them. `paper` has 15 runs on
  * every data set (MNIST's 70,000 rows and Covertype's 50,000 included) and
  * 10 init seeds at split seed 1 on the small sets. `default` has 5 runs on
- * Wine, Breast Cancer, Digits and on all 50,000 rows of Covertype (one
- * full-data Covertype run, logistic and network pair, measured 19 s of CPU
- * on the 2-core build machine, under load) and ONE run on MNIST: one
- * full-MNIST run costs about 283 s of CPU (network pair 181 s, logistic pair
- * 102 s, measured on that machine), so the 4 more runs that 5 need (about
- * 19 CPU-minutes) do not fit the 25-minute budget of the whole default run;
- * MNIST's entropy and accuracy cells get no verdict at default and 15 runs at
- * paper scale. (The earlier 8,000-row draw for MNIST's spread is gone: a draw's
- * entropy is not the full data's.) `smoke` trains 30 epochs on small subsamples.
+ * every set, all rows of each (MNIST's 70,000 and Covertype's 50,000
+ * included). A full-MNIST run fits because the native kernel trains on the
+ * inputs' sparse form (lib/nn/sparse.ts: 26% of standardized MNIST's entries
+ * differ from their pixel's background value): measured on the 2-core build
+ * machine, one thread, 158 ms per epoch of the 784-128-10 teacher against 315
+ * dense, 103 against 171 for the 784-64-10 student and 64 against 89-105 (OpenBLAS)
+ * for the logistic model (`deno task bench:sparse`), so a run's network and
+ * logistic pairs cost about 116 s of CPU instead of about 200. (The earlier
+ * 8,000-row draw for MNIST's spread is gone: a draw's entropy is not the full
+ * data's.) `smoke` trains 30 epochs on small subsamples.
  *
  * @category Section 6: student output uncertainty
  */
@@ -248,7 +249,7 @@ export function studentOutputConfig(scale: Scale): StudentOutputConfig {
     smoke: { small: [2, 3], mnist: [1, 3], cov: [1, 3], mnistRows: 1000, covRows: 1000, inv: 1 },
     default: {
       small: [5, 5],
-      mnist: [1, 1],
+      mnist: [1, 5],
       cov: [1, 5],
       mnistRows: undefined,
       covRows: undefined,
@@ -773,9 +774,53 @@ async function scoreSeeds(
   return { seeds: scores, reliability };
 }
 
+type SplitRow = PairResult["splits"][number];
+
+/** Run 0 of a pair: the first init seed of the headline run, on the reference split. */
+function firstSplit(first: SeedScore, config: StudentOutputConfig): SplitRow {
+  return {
+    splitSeed: config.protocol.splitSeed,
+    initSeed: config.seed,
+    accT: first.teacher.accuracy,
+    accS: first.student.accuracy,
+    hT: first.teacher.groups.all.mean,
+    hS: first.student.groups.all.mean,
+    teacher: first.teacher.groups,
+    student: first.student.groups,
+  };
+}
+
+/** Run k >= 1 of a pair: init seeds `seed + 2k` (teacher), `seed + 2k + 1` (student) on split seed `1 + k`. */
+async function splitRun(
+  ds: ClassificationDataset,
+  family: StudentOutputFamily,
+  k: number,
+  config: StudentOutputConfig,
+): Promise<SplitRow & { seconds: number }> {
+  const t0 = performance.now();
+  const q = { ...config.protocol, splitSeed: config.protocol.splitSeed + k };
+  const d2 = prepare(ds, q);
+  const initSeed = config.seed + 2 * k;
+  const o = await distill(d2, family, q, 1, initSeed);
+  const C2 = d2.classes.length, m2 = d2.nTest;
+  const t = scoreModel(slice(o.teacher, 0, m2, C2), d2.yTest, C2);
+  const s = scoreModel(slice(o.student, 0, m2, C2), d2.yTest, C2);
+  return {
+    splitSeed: q.splitSeed,
+    initSeed,
+    accT: t.accuracy,
+    accS: s.accuracy,
+    hT: t.groups.all.mean,
+    hS: s.groups.all.mean,
+    teacher: t.groups,
+    student: s.groups,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
 /**
  * The runs of a pair (init x split seeds): run 0 is `first` (split seed 1, the first init
- * seed); run r >= 1 trains from init seed `seed + 2r` on split seed `1 + r`.
+ * seed); run r >= 1 is {@link splitRun}.
  */
 async function splitRuns(
   ds: ClassificationDataset,
@@ -784,35 +829,10 @@ async function splitRuns(
   first: SeedScore,
   config: StudentOutputConfig,
 ): Promise<PairResult["splits"]> {
-  const p = config.protocol;
-  const splits: PairResult["splits"] = [{
-    splitSeed: p.splitSeed,
-    initSeed: config.seed,
-    accT: first.teacher.accuracy,
-    accS: first.student.accuracy,
-    hT: first.teacher.groups.all.mean,
-    hS: first.student.groups.all.mean,
-    teacher: first.teacher.groups,
-    student: first.student.groups,
-  }];
+  const splits: SplitRow[] = [firstSplit(first, config)];
   for (let k = 1; k < splitSeeds; k++) {
-    const q = { ...p, splitSeed: p.splitSeed + k };
-    const d2 = prepare(ds, q);
-    const initSeed = config.seed + 2 * k;
-    const o = await distill(d2, family, q, 1, initSeed);
-    const C2 = d2.classes.length, m2 = d2.nTest;
-    const t = scoreModel(slice(o.teacher, 0, m2, C2), d2.yTest, C2);
-    const s = scoreModel(slice(o.student, 0, m2, C2), d2.yTest, C2);
-    splits.push({
-      splitSeed: q.splitSeed,
-      initSeed,
-      accT: t.accuracy,
-      accS: s.accuracy,
-      hT: t.groups.all.mean,
-      hS: s.groups.all.mean,
-      teacher: t.groups,
-      student: s.groups,
-    });
+    const { seconds: _, ...row } = await splitRun(ds, family, k, config);
+    splits.push(row);
   }
   return splits;
 }
@@ -1005,13 +1025,22 @@ export async function runStudentOutput(
   // rest fills the other lanes. A shard (lib/experiments/shard.ts) runs only its own units.
   type Head = Awaited<ReturnType<typeof runHeadline>>;
   type Spread = Awaited<ReturnType<typeof runSpread>>;
+  // A large set's pair on all its rows is cut into its headline run ("first") and one unit per
+  // further run, so its runs spread over the lanes; the results are those of runPair.
   type Unit =
-    | { kind: "pair" | "head" | "spread"; set: StudentOutputSet; family: StudentOutputFamily }
+    | {
+      kind: "pair" | "head" | "spread" | "first";
+      set: StudentOutputSet;
+      family: StudentOutputFamily;
+    }
+    | { kind: "run"; set: StudentOutputSet; family: StudentOutputFamily; run: number }
     | { kind: "variant"; set: StudentOutputSet; family: StudentOutputFamily; variant: number };
   type Done =
     | { kind: "pair"; value: PairResult }
     | { kind: "head"; value: Head }
+    | { kind: "first"; value: Head }
     | { kind: "spread"; value: Spread }
+    | { kind: "run"; value: SplitRow & { seconds: number } }
     | { kind: "variant"; value: InvestigationRow };
   const key = (set: StudentOutputSet, family: StudentOutputFamily) => `${set}/${family}`;
   const large = (spec: StudentOutputSetSpec) => spec.name === "MNIST" || spec.name === "Covertype";
@@ -1020,9 +1049,24 @@ export async function runStudentOutput(
     (a.family === "NN" ? 0 : 1) - (b.family === "NN" ? 0 : 1);
   const pairUnit = (
     { spec, family }: { spec: StudentOutputSetSpec; family: StudentOutputFamily },
-  ) => ({ kind: spec.spreadRows === undefined ? "pair" : "head", set: spec.name, family }) as Unit;
+  ) => {
+    const kind = spec.spreadRows !== undefined ? "head" : large(spec) ? "first" : "pair";
+    return { kind, set: spec.name, family } as Unit;
+  };
+  const largePairs = pairSpecs.filter((j) => large(j.spec)).sort(byFamily);
+  const runUnits = largePairs.filter((j) => j.spec.spreadRows === undefined).flatMap((
+    { spec, family },
+  ) =>
+    Array.from({ length: spec.splitSeeds - 1 }, (_, k) => ({
+      kind: "run" as const,
+      set: spec.name,
+      family,
+      run: k + 1,
+    }))
+  );
   const units: Unit[] = [
-    ...pairSpecs.filter((j) => large(j.spec)).sort(byFamily).map(pairUnit),
+    ...largePairs.map(pairUnit),
+    ...runUnits,
     ...pairSpecs.filter((j) => !large(j.spec)).map(pairUnit),
     ...pairSpecs.filter((j) => j.spec.spreadRows !== undefined).map(({ spec, family }) => ({
       kind: "spread" as const,
@@ -1049,6 +1093,10 @@ export async function runStudentOutput(
         return `${u.set}, ${u.family}`;
       case "head":
         return `${u.set}, ${u.family}, first init seed on all rows`;
+      case "first":
+        return `${u.set}, ${u.family}, run 1 of ${spec.splitSeeds}`;
+      case "run":
+        return `${u.set}, ${u.family}, run ${u.run + 1} of ${spec.splitSeeds}`;
       case "spread":
         return `${u.set}, ${u.family}, spread on ${spec.spreadRows} rows`;
       case "variant":
@@ -1062,6 +1110,13 @@ export async function runStudentOutput(
         return { kind: u.kind, value: await runPair(await load(spec), spec, u.family, config) };
       case "head":
         return { kind: u.kind, value: await runHeadline(await load(spec), u.family, 1, config) };
+      case "first":
+        return {
+          kind: u.kind,
+          value: await runHeadline(await load(spec), u.family, spec.seeds, config),
+        };
+      case "run":
+        return { kind: u.kind, value: await splitRun(await load(spec), u.family, u.run, config) };
       case "spread":
         return {
           kind: u.kind,
@@ -1082,17 +1137,29 @@ export async function runStudentOutput(
   });
   const full = new Map<string, PairResult>();
   const heads = new Map<string, Head>(), spreads = new Map<string, Spread>();
+  const firsts = new Map<string, Head>();
+  const runs = new Map<string, (SplitRow & { seconds: number })[]>();
   const variantRows: InvestigationRow[] = [];
   units.forEach((u, i) => {
-    const d = done[i];
-    if (d.kind === "pair") full.set(key(u.set, u.family), d.value);
-    else if (d.kind === "head") heads.set(key(u.set, u.family), d.value);
-    else if (d.kind === "spread") spreads.set(key(u.set, u.family), d.value);
+    const d = done[i], k = key(u.set, u.family);
+    if (d.kind === "pair") full.set(k, d.value);
+    else if (d.kind === "head") heads.set(k, d.value);
+    else if (d.kind === "first") firsts.set(k, d.value);
+    else if (d.kind === "run") runs.set(k, [...(runs.get(k) ?? []), d.value]);
+    else if (d.kind === "spread") spreads.set(k, d.value);
     else variantRows.push(d.value);
   });
   const pairs: PairResult[] = pairSpecs.map(({ spec, family }) => {
     const k = key(spec.name, family);
     if (full.has(k)) return full.get(k)!;
+    const first = firsts.get(k);
+    if (first) {
+      // Units run in sweep order, so runs.get(k) is in run order.
+      const rest = runs.get(k) ?? [];
+      const splits = [firstSplit(first.seeds[0], config), ...rest.map(({ seconds: _, ...r }) => r)];
+      const seconds = first.seconds + rest.reduce((a, r) => a + r.seconds, 0);
+      return pairOf(spec.name, family, first, { splits }, seconds);
+    }
     const h = heads.get(k)!, sp = spreads.get(k)!;
     const spread = { splits: sp.splits, spreadOn: sp.spreadOn };
     return pairOf(spec.name, family, h, spread, h.seconds + sp.seconds);
@@ -1341,10 +1408,7 @@ function noRunsWhy(pr: PairResult, n: number, rows?: number): string | null {
     }-row draw, whose entropy is not the full data's: no verdict`;
   }
   if (n >= MIN_RUNS) return null;
-  const more = pr.set === "MNIST"
-    ? " (one full-MNIST run costs about 283 s of CPU: 5 do not fit the default budget; KD_SCALE=paper has 15)"
-    : "";
-  return `${n} run(s) with this group at this scale, fewer than ${MIN_RUNS}: no SE over runs${more}`;
+  return `${n} run(s) with this group at this scale, fewer than ${MIN_RUNS}: no SE over runs`;
 }
 
 /**

@@ -23,13 +23,7 @@ function sparseInputs(seed: number, n: number, d: number, p = 0.7): Float64Array
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < d; k++) {
       const c = -0.5 - 0.1 * k;
-      x[i * d + k] = k === 0
-        ? rng.normal()
-        : k === 1
-        ? 0.75
-        : rng.uniform() < p
-        ? c
-        : rng.normal();
+      x[i * d + k] = k === 0 ? rng.normal() : k === 1 ? 0.75 : rng.uniform() < p ? c : rng.normal();
     }
   }
   return x;

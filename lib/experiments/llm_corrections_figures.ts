@@ -1,6 +1,7 @@
 /**
  * Our Table 1 (Section 7.3), its label table, the paired tests and a figure,
- * for notebook 07, built from {@link runLlmCorrections}'s result.
+ * for notebook 07, built from the result of `runLlmCorrections` (the step module
+ * notebooks/07_variance_aware_distillation.ts).
  *
  * @module
  */
@@ -12,10 +13,9 @@ import { type Table, table } from "../report/table.ts";
 import {
   armName,
   type LlmCorrectionsResult,
-  PAPER_TABLE1_COSINE,
   type StudentsQuestions,
-  studentsSe,
-} from "./llm_corrections.ts";
+} from "../../notebooks/07_variance_aware_distillation.ts";
+import { PAPER_TABLE1_COSINE, studentsSe } from "./llm_corrections.ts";
 
 /**
  * Our Table 1 with named columns: per arm the teacher and student calls per

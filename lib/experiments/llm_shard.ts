@@ -36,10 +36,10 @@ import {
 } from "./llm_consistency.ts";
 import { consistencyFigure, consistencyTable } from "./llm_consistency_figures.ts";
 import {
-  llmCorrectionsClaims,
   llmCorrectionsConfig,
   runLlmCorrections,
-} from "./llm_corrections.ts";
+} from "../../notebooks/07_variance_aware_distillation.ts";
+import { llmCorrectionsClaims } from "./llm_corrections.ts";
 import {
   correctionsFigure,
   correctionsLabelTable,

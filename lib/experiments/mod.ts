@@ -61,11 +61,10 @@ export {
   theoremRatio,
   worstCheck,
 } from "./teacher_output_claims.ts";
-// Section 7 (notebook 07): averaging and variance-weighting, Theorems 7.1-7.4 and Figure 11.
+// Section 7 (notebook 07): its settings and steps moved to notebooks/07_variance_aware_distillation.ts;
+// what the chapter reads off their results (claims, tables, figures) is here until it moves into
+// the notebook's cells.
 export {
-  type CombinationOptimum,
-  type CombinationResult,
-  type CombinationRow,
   findMethodRow,
   type Gain,
   gainOf,
@@ -76,22 +75,11 @@ export {
   type InterFit,
   interStudentFits,
   linearMseWorstZ,
-  type LinearTheoryRow,
-  type Method,
-  type MethodRow,
   methodRow,
-  METHODS,
-  PAPER_ALPHAS,
-  PAPER_K,
   populationShrink,
-  runCombinationCheck,
-  runVarianceAware,
   THM71_MARGIN,
   VARIANCE_AWARE_EVIDENCE,
   varianceAwareClaims,
-  type VarianceAwareConfig,
-  varianceAwareConfig,
-  type VarianceAwareResult,
 } from "./variance_aware.ts";
 export {
   combinationFigure,
@@ -104,6 +92,25 @@ export {
   theorem71Table,
   THM73_LABEL,
 } from "./variance_aware_figures.ts";
+export {
+  correctionComparison,
+  correctionRow,
+  LLM_EVIDENCE,
+  llmCorrectionsClaims,
+  PAPER_TABLE1,
+  PAPER_TABLE1_COSINE,
+  type PaperTable1Row,
+  studentsSe,
+  studentTUpper,
+  tEquivalentSe,
+} from "./llm_corrections.ts";
+export {
+  correctionsFigure,
+  correctionsLabelTable,
+  correctionsLines,
+  correctionsTable,
+  correctionsTestsTable,
+} from "./llm_corrections_figures.ts";
 export {
   type BootstrapResult,
   type InitLevel,
@@ -282,39 +289,6 @@ export {
   type TwoSe,
 } from "./llm_consistency.ts";
 export { consistencyFigure, consistencyTable } from "./llm_consistency_figures.ts";
-// Section 7.3 (notebook 07): the corrections on language models, Table 1.
-export {
-  armName,
-  type CorrectionArm,
-  correctionArms,
-  type CorrectionComparison,
-  correctionComparison,
-  type CorrectionMethod,
-  type CorrectionRow,
-  correctionRow,
-  LLM_EVIDENCE,
-  llmCorrectionsClaims,
-  type LlmCorrectionsConfig,
-  llmCorrectionsConfig,
-  type LlmCorrectionsResult,
-  llmCorrectionsSeconds,
-  PAPER_TABLE1,
-  PAPER_TABLE1_COSINE,
-  type PaperTable1Row,
-  rSquared,
-  runLlmCorrections,
-  type StudentsQuestions,
-  studentsSe,
-  studentTUpper,
-  tEquivalentSe,
-} from "./llm_corrections.ts";
-export {
-  correctionsFigure,
-  correctionsLabelTable,
-  correctionsLines,
-  correctionsTable,
-  correctionsTestsTable,
-} from "./llm_corrections_figures.ts";
 // Section 4.3, Appendices C and F (notebook 04) and Section 5.1 with language models (notebook 05).
 export {
   conservativeTrend,

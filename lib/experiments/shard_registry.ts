@@ -69,9 +69,9 @@ import {
 import {
   runCombinationCheck,
   runVarianceAware,
-  varianceAwareClaims,
   varianceAwareConfig,
-} from "./variance_aware.ts";
+} from "../../notebooks/07_variance_aware_distillation.ts";
+import { varianceAwareClaims } from "./variance_aware.ts";
 import {
   combinationFigure,
   combinationTable,

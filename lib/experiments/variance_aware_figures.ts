@@ -14,15 +14,17 @@ import { fmt, pm } from "../report/prose.ts";
 import { type Table, table } from "../report/table.ts";
 import {
   type CombinationResult,
+  type MethodRow,
+  METHODS,
+  type VarianceAwareResult,
+} from "../../notebooks/07_variance_aware_distillation.ts";
+import {
   findMethodRow,
   type Gain,
   gains,
   interStudentFits,
-  type MethodRow,
   methodRow,
-  METHODS,
   populationShrink,
-  type VarianceAwareResult,
 } from "./variance_aware.ts";
 
 /**

@@ -29,7 +29,7 @@ import {
   ShardModelsError,
 } from "../../lib/experiments/llm_shard.ts";
 import { llmSetupFrom } from "../../lib/experiments/llm_setup.ts";
-import type { LlmCorrectionsConfig } from "../../lib/experiments/llm_corrections.ts";
+import type { LlmCorrectionsConfig } from "../../notebooks/07_variance_aware_distillation.ts";
 import type { ExperimentConfig } from "../../lib/experiments/types.ts";
 import type { Embedder } from "../../lib/llm/embed/mod.ts";
 import { hashEmbedder, TINY_CONFIGS } from "../experiments/llm_fixture.ts";

@@ -1,27 +1,31 @@
 /**
- * Section 7's experiment (notebook 07) at a tiny seeded configuration: the
+ * Section 7's step module (notebooks/07_variance_aware_distillation.ts) at a tiny seeded configuration: the
  * closed forms of Theorems 7.1 and 7.3-7.4 against the simulation within
  * stated multiples of the Monte Carlo SE, the qualitative claims that are
  * stable at this scale, determinism of the rows, the claims ledger, and the
  * figure specs as snapshots.
  */
 import {
-  combinationFigure,
-  interFigure,
-  methodRow,
   METHODS,
-  mseFigure,
-  populationShrink,
   runCombinationCheck,
   runVarianceAware,
+  type VarianceAwareConfig,
+  varianceAwareConfig,
+} from "../../notebooks/07_variance_aware_distillation.ts";
+import {
+  methodRow,
+  populationShrink,
   THM71_MARGIN,
   VARIANCE_AWARE_EVIDENCE,
   varianceAwareClaims,
-  type VarianceAwareConfig,
-  varianceAwareConfig,
-} from "../../lib/experiments/mod.ts";
+} from "../../lib/experiments/variance_aware.ts";
+import {
+  combinationFigure,
+  interFigure,
+  mseFigure,
+} from "../../lib/experiments/variance_aware_figures.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
-import { assertSnapshot } from "./snapshot.ts";
+import { assertSnapshot } from "../experiments/snapshot.ts";
 import { applyHolm } from "../../lib/report/claims.ts";
 import { decideAll, mutatedEstimate } from "../../lib/report/claim_rules.ts";
 

@@ -1,5 +1,5 @@
 /**
- * Section 7.3's experiment (notebook 07's Table 1) on tiny models built here
+ * Section 7.3's steps (notebooks/07_variance_aware_distillation.ts, Table 1) on tiny models built here
  * and a hashing embedder (tests/experiments/llm_fixture.ts): equal teacher
  * cost per k, the labels each method picks (checked against the text
  * averaging and variance weighting of lib/llm on the same draws), systematic
@@ -8,28 +8,32 @@
  */
 import {
   armName,
+  llmCorrectionsConfig,
+  type LlmCorrectionsResult,
+  llmCorrectionsSeconds,
+  rSquared,
+  runLlmCorrections,
+} from "../../notebooks/07_variance_aware_distillation.ts";
+import {
   correctionComparison,
   correctionRow,
+  llmCorrectionsClaims,
+  PAPER_TABLE1,
+  PAPER_TABLE1_COSINE,
+  studentTUpper,
+  tEquivalentSe,
+} from "../../lib/experiments/llm_corrections.ts";
+import {
   correctionsFigure,
   correctionsLabelTable,
   correctionsTable,
   correctionsTestsTable,
-  llmCorrectionsClaims,
-  llmCorrectionsConfig,
-  type LlmCorrectionsResult,
-  llmCorrectionsSeconds,
-  PAPER_TABLE1,
-  PAPER_TABLE1_COSINE,
-  rSquared,
-  runLlmCorrections,
-  sampleDraws,
-  studentTUpper,
-  tEquivalentSe,
-} from "../../lib/experiments/mod.ts";
+} from "../../lib/experiments/llm_corrections_figures.ts";
+import { sampleDraws } from "../../lib/experiments/llm_consistency.ts";
 import { cosine, textAverage, textVarianceWeighting } from "../../lib/llm/mod.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
-import { TINY_CONFIGS, tinySetup } from "./llm_fixture.ts";
-import { assertSnapshot } from "./snapshot.ts";
+import { TINY_CONFIGS, tinySetup } from "../experiments/llm_fixture.ts";
+import { assertSnapshot } from "../experiments/snapshot.ts";
 import { applyHolm } from "../../lib/report/claims.ts";
 import { decideAll } from "../../lib/report/claim_rules.ts";
 

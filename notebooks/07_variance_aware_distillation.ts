@@ -1,8 +1,10 @@
 /**
  * The steps of notebook 07 (Section 7 of Cui & Pei, "correcting student
  * uncertainty"): the settings and the step functions (one setting in, rows out)
- * that the notebook's sweep, the tests and the shards call. Figures, tables,
- * claims and prose live in the notebook.
+ * that the notebook's sweep, the tests and the shards call. No figure, table,
+ * claim or prose here: the notebook builds those (for now with the builders in
+ * lib/experiments/variance_aware*.ts and llm_corrections*.ts, which the shards'
+ * merge also uses).
  *
  * - Theorems 7.3-7.4 on two Gaussian estimates ({@link combinationStep});
  * - Figure 11 on Boston housing: students distilled from k teacher responses
@@ -578,9 +580,9 @@ export function linearTheory(
 }
 
 /**
- * One linear setting (α, k): the labels of every method, an OLS student per run
- * and method (all runs share one factorization), their test MSE, inter-student
- * variance and label error, and the closed forms at (σ², k).
+ * One linear setting (α, k) of Figure 11: the labels of every method, an OLS
+ * student per run and method (all runs share one factorization), their test MSE,
+ * inter-student variance and label error, and Theorem 7.1's closed forms at (σ², k).
  *
  * @category Section 7: correcting student uncertainty
  */
@@ -699,7 +701,7 @@ export function nnLabels(
 }
 
 /**
- * One neural setting (a noise level α, index `a`): the teacher draws, the pilot
+ * One neural setting of Figure 11 (a noise level α, index `a`): the teacher draws, the pilot
  * cohort (run r's pilot p learns draw p of run r), then every (k, method, run)
  * student in one cohort, summarized per (k, method). `rate`: networks per
  * second of the pilot cohort, measured at a = 0 only.
@@ -766,7 +768,10 @@ export async function runVarianceAware(
   // a shard's steps can be recorded and replayed by lib/experiments/shard.ts).
   const cache = new Map<number, TeacherDraws>();
   const drawsAt = (alpha: number, a: number) => {
-    if (!cache.has(a)) cache.clear(), cache.set(a, linearDraws(lin, config, alpha, a));
+    if (!cache.has(a)) {
+      cache.clear();
+      cache.set(a, linearDraws(lin, config, alpha, a));
+    }
     return cache.get(a)!;
   };
   const grid = config.alphas.flatMap((alpha, a) => config.linear.ks.map((k) => ({ alpha, a, k })));

@@ -1,10 +1,10 @@
 /**
  * The steps of notebook 07 (Section 7 of Cui & Pei, "correcting student
  * uncertainty"): the settings and the step functions (one setting in, rows out)
- * that the notebook's sweep, the tests and the shards call. No figure, table,
- * claim or prose here: the notebook builds those (for now with the builders in
- * lib/experiments/variance_aware*.ts and llm_corrections*.ts, which the shards'
- * merge also uses).
+ * that the notebook's sweep, the tests and the shards call, and the paper's
+ * numbers the claims quote (`PAPER_*`, data). No figure, table, claim or prose
+ * here: the notebook's cells build those, from a run here or from a sharded
+ * run's merged result ({@link mergedOrRun}).
  *
  * - Theorems 7.3-7.4 on two Gaussian estimates ({@link combinationStep});
  * - Figure 11 on Boston housing: students distilled from k teacher responses
@@ -954,6 +954,70 @@ export function llmCorrectionsSeconds(c: LlmCorrectionsConfig): number {
     2 * c.testQuestions * u.embed + pairs * u.pairEpoch;
 }
 
+/**
+ * One row of the paper's Table 1; null where the paper prints "-" or nothing.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export interface PaperTable1Row {
+  /** Mean cosine similarity of the students' answers to the ground truth. */
+  cosine: number | null;
+  /** Inter-student variance. */
+  inter: number | null;
+  /** R² of the student's noise on the teacher's across prompts (Appendix F). */
+  r2: number | null;
+  /** Average noise (mean pairwise cosine distance of sampled answers). */
+  noise: number | null;
+  /** Average systematic noise (minus Direct FT's). */
+  systematic: number | null;
+}
+
+/**
+ * The paper's Table 1, cell by cell, as transcribed in /work/shared/PROTOCOLS.md
+ * ("7.3 LLMs (Table 1)"). Direct FT prints "0.151 / 0.505 / -": its cosine and
+ * inter-student variance cells are "-", and 0.151 / 0.505 / - are its R²,
+ * noise and systematic noise, exactly Table 5's Direct FT row (R² 0.151, noise
+ * 0.505, systematic "-"). Single response prints all five (0.319, 0.015,
+ * 0.071, 0.678, 0.173; its last three are Table 5's T = 1.2 row); the k = 3
+ * and k = 5 rows print the cosine only.
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export const PAPER_TABLE1: Readonly<Record<string, PaperTable1Row>> = {
+  "Direct FT": { cosine: null, inter: null, r2: 0.151, noise: 0.505, systematic: null },
+  "Single response": { cosine: 0.319, inter: 0.015, r2: 0.071, noise: 0.678, systematic: 0.173 },
+  ...Object.fromEntries(
+    ([
+      ["Multi-response k=3", 0.346],
+      ["Averaging k=3", 0.352],
+      ["Variance-weighting k=3", 0.353],
+      ["Multi-response k=5", 0.353],
+      ["Averaging k=5", 0.365],
+      ["Variance-weighting k=5", 0.365],
+    ] as const).map(([name, cosine]) => [
+      name,
+      { cosine, inter: null, r2: null, noise: null, systematic: null },
+    ]),
+  ),
+};
+
+/**
+ * The paper's Table 1, first column (mean cosine similarity to the ground
+ * truth), per arm that prints one ("Single response", "<method> k=<k>"; Direct
+ * FT's cell is "-").
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export const PAPER_TABLE1_COSINE: Readonly<Record<string, number>> = {
+  "Single response": 0.319,
+  "Multi-response k=3": 0.346,
+  "Averaging k=3": 0.352,
+  "Variance-weighting k=3": 0.353,
+  "Multi-response k=5": 0.353,
+  "Averaging k=5": 0.365,
+  "Variance-weighting k=5": 0.365,
+};
+
 /** Mean with SEs across students and across questions. */
 export interface StudentsQuestions {
   mean: number;
@@ -963,6 +1027,18 @@ export interface StudentsQuestions {
   perQuestion: number[];
   /** Per student, averaged over questions (or prompts). */
   perStudent: number[];
+}
+
+/**
+ * The SE of a mean over students: across students, or across questions when
+ * the students give no spread (identical values, or one student).
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export function studentsSe(x: StudentsQuestions): number {
+  // An SE at round-off level (identical students) counts as none.
+  const none = !(x.seStudents > 1e-12 * Math.max(1, Math.abs(x.mean)));
+  return none ? x.seQuestions : x.seStudents;
 }
 
 /**

@@ -61,56 +61,8 @@ export {
   theoremRatio,
   worstCheck,
 } from "./teacher_output_claims.ts";
-// Section 7 (notebook 07): its settings and steps moved to notebooks/07_variance_aware_distillation.ts;
-// what the chapter reads off their results (claims, tables, figures) is here until it moves into
-// the notebook's cells.
-export {
-  findMethodRow,
-  type Gain,
-  gainOf,
-  type GainRow,
-  gains,
-  gainWord,
-  interDrop,
-  type InterFit,
-  interStudentFits,
-  linearMseWorstZ,
-  methodRow,
-  populationShrink,
-  THM71_MARGIN,
-  VARIANCE_AWARE_EVIDENCE,
-  varianceAwareClaims,
-} from "./variance_aware.ts";
-export {
-  combinationFigure,
-  combinationTable,
-  gainsTable,
-  interFigure,
-  labelTable,
-  mseFigure,
-  mseTable,
-  theorem71Table,
-  THM73_LABEL,
-} from "./variance_aware_figures.ts";
-export {
-  correctionComparison,
-  correctionRow,
-  LLM_EVIDENCE,
-  llmCorrectionsClaims,
-  PAPER_TABLE1,
-  PAPER_TABLE1_COSINE,
-  type PaperTable1Row,
-  studentsSe,
-  studentTUpper,
-  tEquivalentSe,
-} from "./llm_corrections.ts";
-export {
-  correctionsFigure,
-  correctionsLabelTable,
-  correctionsLines,
-  correctionsTable,
-  correctionsTestsTable,
-} from "./llm_corrections_figures.ts";
+// Section 7 (notebook 07): its settings and steps are in notebooks/07_variance_aware_distillation.ts,
+// its figures, tables and claims in the notebook's cells.
 export {
   type BootstrapResult,
   type InitLevel,

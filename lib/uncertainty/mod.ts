@@ -42,6 +42,7 @@ export {
   type ReliabilityBin,
   reliabilityBins,
 } from "./calibration.ts";
+export { studentTUpper, tEquivalentSe } from "./student_t.ts";
 export {
   type CurvatureTest,
   curvatureTest,

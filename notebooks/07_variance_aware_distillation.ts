@@ -87,37 +87,17 @@ export async function mergedOrRun<R>(experiment: string, run: () => Promise<R>):
 
 // ---------------------------------------------------------------- settings
 
-/**
- * The three ways of making labels from k teacher responses per input.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** The three ways of making labels from k teacher responses per input. */
 export const METHODS = ["averaging", "reference VW (oracle)", "honest VW (k + 3 pilot)"] as const;
-/**
- * One of {@link METHODS}.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** One of {@link METHODS}. */
 export type Method = typeof METHODS[number];
 
-/**
- * The paper's grid of k for Figure 11 (docs/protocols.md, 7.2).
- *
- * @category Section 7: correcting student uncertainty
- */
+/** The paper's grid of k for Figure 11 (docs/protocols.md, 7.2). */
 export const PAPER_K: readonly number[] = [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 20, 30, 40, 50];
-/**
- * The paper's noise levels alpha: teacher noise variance = alpha · Var(y_train) (7.2).
- *
- * @category Section 7: correcting student uncertainty
- */
+/** The paper's noise levels alpha: teacher noise variance = alpha · Var(y_train) (7.2). */
 export const PAPER_ALPHAS: readonly number[] = [0.01, 0.1, 0.5, 1.0];
 
-/**
- * Configuration of notebook 07 (see {@link varianceAwareConfig}).
- *
- * @category Section 7: correcting student uncertainty
- */
+/** Configuration of notebook 07 (see {@link varianceAwareConfig}). */
 export interface VarianceAwareConfig extends ExperimentConfig {
   /** Noise levels alpha (fractions of Var(y_train)). */
   alphas: number[];
@@ -141,8 +121,6 @@ export interface VarianceAwareConfig extends ExperimentConfig {
  * The configuration at a scale: `paper` is the paper's grid (1,000 runs per
  * cell, k = 2 added because the tables need it); `default` runs the neural
  * students 150 times on 11 values of k; `smoke` is a quick pass.
- *
- * @category Section 7: correcting student uncertainty
  */
 export function varianceAwareConfig(scale: Scale): VarianceAwareConfig {
   const full = [1, 2, ...PAPER_K.slice(1)];
@@ -208,11 +186,7 @@ function checkConfig(fn: string, c: VarianceAwareConfig): void {
 
 // ---------------------------------------------------------------- Theorems 7.3-7.4
 
-/**
- * One point of the variance curve of a T + (1 − a) S (Theorem 7.3).
- *
- * @category Section 7: correcting student uncertainty
- */
+/** One point of the variance curve of a T + (1 − a) S (Theorem 7.3). */
 export interface CombinationRow {
   /** Teacher weight a. */
   weight: number;
@@ -228,11 +202,7 @@ export interface CombinationRow {
   minimum: number;
 }
 
-/**
- * The optimum for one s²(S): theory against simulation.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** The optimum for one s²(S): theory against simulation. */
 export interface CombinationOptimum {
   s2Student: number;
   /** Theorem 7.3's weight s²(S) / (s²(T) + s²(S)). */
@@ -251,11 +221,7 @@ export interface CombinationOptimum {
   ratio: number;
 }
 
-/**
- * What {@link runCombinationCheck} returns.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** What {@link runCombinationCheck} returns. */
 export interface CombinationResult {
   config: VarianceAwareConfig;
   rows: CombinationRow[];
@@ -281,8 +247,6 @@ function sampleOptimum(t: Float64Array, s: Float64Array, from: number, to: numbe
  * on a grid of a (step 0.05) against Theorem 7.3's a² s²(T) + (1 − a)² s²(S), the
  * sample-optimal weight against s²(S) / (s²(T) + s²(S)) and the variance there
  * against Theorem 7.4's minimum.
- *
- * @category Section 7: correcting student uncertainty
  */
 export function combinationStep(
   config: VarianceAwareConfig,
@@ -333,8 +297,6 @@ export function combinationStep(
  * configuration, in one sweep.
  *
  * @throws RangeError for a config that is not a {@link VarianceAwareConfig}.
- *
- * @category Section 7: correcting student uncertainty
  */
 export async function runCombinationCheck(
   config: VarianceAwareConfig,
@@ -355,11 +317,7 @@ export async function runCombinationCheck(
 
 // ---------------------------------------------------------------- Figure 11
 
-/**
- * The students of one (model, alpha, k, method) cell.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** The students of one (model, alpha, k, method) cell. */
 export interface MethodRow {
   model: "linear" | "NN";
   /** Noise level alpha (the paper's grid). */
@@ -383,11 +341,7 @@ export interface MethodRow {
   runs: number;
 }
 
-/**
- * Closed forms for averaged linear students (Theorems 7.1 and 4.3 with σ²/k).
- *
- * @category Section 7: correcting student uncertainty
- */
+/** Closed forms for averaged linear students (Theorems 7.1 and 4.3 with σ²/k). */
 export interface LinearTheoryRow {
   alpha: number;
   sigma2: number;
@@ -407,11 +361,7 @@ export interface LinearTheoryRow {
   slopeTraceSim: number;
 }
 
-/**
- * What {@link runVarianceAware} returns.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** What {@link runVarianceAware} returns. */
 export interface VarianceAwareResult {
   config: VarianceAwareConfig;
   rows: MethodRow[];
@@ -464,19 +414,13 @@ function summarize(
  * The linear students' data and teacher: Boston with all 13 features, scaler fit
  * on the full data, scikit-learn's split with `random_state=1` (the reference
  * code), and μ_T(x), the OLS teacher's noise-free output on the training inputs.
- *
- * @category Section 7: correcting student uncertainty
  */
 export interface LinearSetup {
   data: RegressionSplit;
   mu: Float64Array;
 }
 
-/**
- * Load {@link LinearSetup}: the split, and the OLS teacher fitted on the ground truth.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** Load {@link LinearSetup}: the split, and the OLS teacher fitted on the ground truth. */
 export async function linearSetup(): Promise<LinearSetup> {
   const data = prepareRegression(await loadBoston(), { splitSeed: 1, scaler: "full" });
   return { data, mu: predictOls(data.xTrain, fitOls(data.xTrain, data.d, data.yTrain)) };
@@ -486,8 +430,6 @@ export async function linearSetup(): Promise<LinearSetup> {
  * The teacher draws of one noise level: σ² = α · Var(y_train), every run's
  * max(k) noisy responses per input (the first k of them serve each k: common
  * random numbers) and the honest pilot's kPilot independent draws.
- *
- * @category Section 7: correcting student uncertainty
  */
 export interface TeacherDraws {
   sigma2: number;
@@ -495,11 +437,7 @@ export interface TeacherDraws {
   pilot: Float64Array;
 }
 
-/**
- * {@link TeacherDraws} for the linear students at noise level `alpha` (index `a` in the grid).
- *
- * @category Section 7: correcting student uncertainty
- */
+/** {@link TeacherDraws} for the linear students at noise level `alpha` (index `a` in the grid). */
 export function linearDraws(
   setup: LinearSetup,
   config: VarianceAwareConfig,
@@ -524,8 +462,6 @@ export function linearDraws(
  * The linear students' labels of every method from the first k draws: the mean
  * (Theorem 7.1), the authors' variance-weighting handed μ_T (oracle) and the
  * honest variance-weighting with an OLS pilot (Theorems 7.3-7.4).
- *
- * @category Section 7: correcting student uncertainty
  */
 export function linearLabels(
   setup: LinearSetup,
@@ -559,8 +495,6 @@ export function linearLabels(
  * The closed forms for averaged linear students at (σ², k): Theorem 7.1's label
  * noise σ²/k, slopes' covariance and inter-student variance, and Theorem 4.3's
  * test MSE with σ²/k; `slopeTraceSim` is the simulated trace, carried along.
- *
- * @category Section 7: correcting student uncertainty
  */
 export function linearTheory(
   setup: LinearSetup,
@@ -604,8 +538,6 @@ export function linearTheory(
  * One linear setting (α, k) of Figure 11: the labels of every method, an OLS
  * student per run and method (all runs share one factorization), their test MSE,
  * inter-student variance and label error, and Theorem 7.1's closed forms at (σ², k).
- *
- * @category Section 7: correcting student uncertainty
  */
 export function linearStep(
   setup: LinearSetup,
@@ -637,8 +569,6 @@ export function linearStep(
  * RAD dropped), scaler on the full data, split seed 42 (the reference code); the
  * 11-16-1 network options; one teacher network trained on the ground truth and
  * its output μ_T(x) on the training inputs.
- *
- * @category Section 7: correcting student uncertainty
  */
 export interface NnSetup {
   data: RegressionSplit;
@@ -649,11 +579,7 @@ export interface NnSetup {
   teacher: { testMse: number; trainMse: number; backend: string };
 }
 
-/**
- * Load {@link NnSetup} and train its teacher (seed `config.seed`).
- *
- * @category Section 7: correcting student uncertainty
- */
+/** Load {@link NnSetup} and train its teacher (seed `config.seed`). */
 export async function nnSetup(config: VarianceAwareConfig): Promise<NnSetup> {
   const data = prepareRegression(await loadBoston({ numericOnly: true }), {
     splitSeed: 42,
@@ -686,8 +612,6 @@ interface LabelBlock {
  * The neural students' labels of every (k, method): the mean, the oracle, and
  * the honest variance-weighting whose pilot is an ensemble of kPilot networks,
  * member p trained on draw p (`pilotPred`: their predictions on the training inputs).
- *
- * @category Section 7: correcting student uncertainty
  */
 export function nnLabels(
   setup: NnSetup,
@@ -726,8 +650,6 @@ export function nnLabels(
  * cohort (run r's pilot p learns draw p of run r), then every (k, method, run)
  * student in one cohort, summarized per (k, method). `rate`: networks per
  * second of the pilot cohort, measured at a = 0 only.
- *
- * @category Section 7: correcting student uncertainty
  */
 export async function nnStep(
   setup: NnSetup,
@@ -775,8 +697,6 @@ export async function nnStep(
  * the first k of one set of max(k) draws (common random numbers along k).
  *
  * @throws RangeError for a config that is not a {@link VarianceAwareConfig}.
- *
- * @category Section 7: correcting student uncertainty
  */
 export async function runVarianceAware(
   config: VarianceAwareConfig,
@@ -825,11 +745,7 @@ export async function runVarianceAware(
 
 // ---------------------------------------------------------------- Section 7.3 (Table 1)
 
-/**
- * The label-making methods of Table 1.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** The label-making methods of Table 1. */
 export type CorrectionMethod =
   | "Direct FT"
   | "Single response"
@@ -837,32 +753,20 @@ export type CorrectionMethod =
   | "Averaging"
   | "Variance-weighting";
 
-/**
- * One row of Table 1: a method at a k (1 for Single response, 0 for Direct FT).
- *
- * @category Section 7: correcting student uncertainty
- */
+/** One row of Table 1: a method at a k (1 for Single response, 0 for Direct FT). */
 export interface CorrectionArm {
   method: CorrectionMethod;
   k: number;
 }
 
-/**
- * An arm's name ("Direct FT", "Single response", "Averaging k=3", ...), as in Table 1.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** An arm's name ("Direct FT", "Single response", "Averaging k=3", ...), as in Table 1. */
 export function armName(a: CorrectionArm): string {
   return a.method === "Direct FT" || a.method === "Single response"
     ? a.method
     : `${a.method} k=${a.k}`;
 }
 
-/**
- * Counts of the Section 7.3 experiment (scale them, never the structure).
- *
- * @category Section 7: correcting student uncertainty
- */
+/** Counts of the Section 7.3 experiment (scale them, never the structure). */
 export interface LlmCorrectionsConfig extends ExperimentConfig {
   /** Training questions the labels are made for (the first n). */
   trainQuestions: number;
@@ -894,8 +798,6 @@ export interface LlmCorrectionsConfig extends ExperimentConfig {
  * all 443 test questions and 500 training questions, and keeps both notebooks'
  * (06 and 07) language-model parts within about 8 minutes on a quiet 2-core
  * machine with the native engine (the budget is 12).
- *
- * @category Section 7: correcting student uncertainty
  */
 export function llmCorrectionsConfig(scale: Scale): LlmCorrectionsConfig {
   const at = <T>(v: Record<Scale, T>) => byScale(v, scale);
@@ -919,8 +821,6 @@ export function llmCorrectionsConfig(scale: Scale): LlmCorrectionsConfig {
 /**
  * The arms of a configuration in table order: Direct FT, Single response,
  * then Multi-response, Averaging and Variance-weighting per k.
- *
- * @category Section 7: correcting student uncertainty
  */
 export function correctionArms(config: Pick<LlmCorrectionsConfig, "ks">): CorrectionArm[] {
   const arms: CorrectionArm[] = [
@@ -938,8 +838,6 @@ export function correctionArms(config: Pick<LlmCorrectionsConfig, "ks">): Correc
 /**
  * Seconds a run is expected to take on a quiet machine, from its counts and
  * `LLM_UNIT_SECONDS` (a rough guide).
- *
- * @category Section 7: correcting student uncertainty
  */
 export function llmCorrectionsSeconds(c: LlmCorrectionsConfig): number {
   const u = LLM_UNIT_SECONDS;
@@ -954,11 +852,7 @@ export function llmCorrectionsSeconds(c: LlmCorrectionsConfig): number {
     2 * c.testQuestions * u.embed + pairs * u.pairEpoch;
 }
 
-/**
- * One row of the paper's Table 1; null where the paper prints "-" or nothing.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** One row of the paper's Table 1; null where the paper prints "-" or nothing. */
 export interface PaperTable1Row {
   /** Mean cosine similarity of the students' answers to the ground truth. */
   cosine: number | null;
@@ -980,8 +874,6 @@ export interface PaperTable1Row {
  * 0.505, systematic "-"). Single response prints all five (0.319, 0.015,
  * 0.071, 0.678, 0.173; its last three are Table 5's T = 1.2 row); the k = 3
  * and k = 5 rows print the cosine only.
- *
- * @category Section 7: correcting student uncertainty
  */
 export const PAPER_TABLE1: Readonly<Record<string, PaperTable1Row>> = {
   "Direct FT": { cosine: null, inter: null, r2: 0.151, noise: 0.505, systematic: null },
@@ -1005,8 +897,6 @@ export const PAPER_TABLE1: Readonly<Record<string, PaperTable1Row>> = {
  * The paper's Table 1, first column (mean cosine similarity to the ground
  * truth), per arm that prints one ("Single response", "<method> k=<k>"; Direct
  * FT's cell is "-").
- *
- * @category Section 7: correcting student uncertainty
  */
 export const PAPER_TABLE1_COSINE: Readonly<Record<string, number>> = {
   "Single response": 0.319,
@@ -1032,8 +922,6 @@ export interface StudentsQuestions {
 /**
  * The SE of a mean over students: across students, or across questions when
  * the students give no spread (identical values, or one student).
- *
- * @category Section 7: correcting student uncertainty
  */
 export function studentsSe(x: StudentsQuestions): number {
   // An SE at round-off level (identical students) counts as none.
@@ -1041,11 +929,7 @@ export function studentsSe(x: StudentsQuestions): number {
   return none ? x.seQuestions : x.seStudents;
 }
 
-/**
- * One row of our Table 1.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** One row of our Table 1. */
 export interface CorrectionRow extends CorrectionArm {
   /** Teacher answers asked per training question. */
   teacherCalls: number;
@@ -1086,8 +970,6 @@ export interface CorrectionRow extends CorrectionArm {
  * the SE is across the students (the independent unit). The inter-student
  * variance has no per-student value: its SE is the jackknife over students
  * (leave student s out of both arms), NaN with fewer than 3 students.
- *
- * @category Section 7: correcting student uncertainty
  */
 export interface CorrectionComparison {
   a: string;
@@ -1097,11 +979,7 @@ export interface CorrectionComparison {
   z: number;
 }
 
-/**
- * What {@link runLlmCorrections} returns.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** What {@link runLlmCorrections} returns. */
 export interface LlmCorrectionsResult {
   config: LlmCorrectionsConfig;
   setup: string;
@@ -1218,8 +1096,6 @@ function leaveOneOutInter(greedy: readonly Float32Array[][]): number[] {
  * training question and their embeddings (`teacherAt(d, i)`, `studentAt(d, i)`:
  * draw d of question i), the truths' embeddings and the teacher's own noise per
  * noise prompt (Appendix F's regressor for R²).
- *
- * @category Section 7: correcting student uncertainty
  */
 export interface LlmContext {
   config: LlmCorrectionsConfig;
@@ -1236,11 +1112,7 @@ export interface LlmContext {
   teacherNoise: number[];
 }
 
-/**
- * Make the {@link LlmContext} of a configuration.
- *
- * @category Section 7: correcting student uncertainty
- */
+/** Make the {@link LlmContext} of a configuration. */
 export async function llmContext(c: LlmCorrectionsConfig, setup: LlmSetup): Promise<LlmContext> {
   const kMax = Math.max(...c.ks), maxNewTokens = setup.maxNewTokens;
   const train = setup.qa.train.slice(0, c.trainQuestions);
@@ -1291,8 +1163,6 @@ export async function llmContext(c: LlmCorrectionsConfig, setup: LlmSetup): Prom
 /**
  * Variance weighting's mean teacher weight a_T (Theorem 7.3) per k, over the
  * training questions, in arm order.
- *
- * @category Section 7: correcting student uncertainty
  */
 export function teacherWeights(ctx: LlmContext): { k: number; weight: MeanSe }[] {
   const draws = (at: LlmContext["teacherAt"], k: number, i: number) =>
@@ -1313,8 +1183,6 @@ export function teacherWeights(ctx: LlmContext): { k: number; weight: MeanSe }[]
  * (Single), all k (Multi-response), the one nearest the mean embedding
  * (Averaging, Theorem 7.1 on embeddings) or nearest a_T μ_T + a_S μ_S
  * (Variance-weighting, Theorems 7.3-7.4); Direct FT keeps the ground truth.
- *
- * @category Section 7: correcting student uncertainty
  */
 export function armLabels(
   ctx: LlmContext,
@@ -1368,8 +1236,6 @@ interface ArmStudents {
  * Fine-tune `config.students` students of the base on `pairs` (student s with
  * data-order stream s), each answering the test questions greedily and the noise
  * prompts `noiseSamples` times at the teacher's temperature.
- *
- * @category Section 7: correcting student uncertainty
  */
 export async function trainArm(ctx: LlmContext, pairs: QaPair[]): Promise<ArmStudents> {
   const { config: c, setup, noiseQs } = ctx, maxNewTokens = setup.maxNewTokens;
@@ -1405,8 +1271,6 @@ export async function trainArm(ctx: LlmContext, pairs: QaPair[]): Promise<ArmStu
  * and their cosine to the truth, inter-student variance, noise, R² on the
  * teacher's noise (Appendix F) and hallucination rate, with SEs across students.
  * The systematic noise needs Direct FT's row and is filled in by the run.
- *
- * @category Section 7: correcting student uncertainty
  */
 export async function armStep(ctx: LlmContext, arm: CorrectionArm): Promise<CorrectionRow> {
   const { pairs, chosen } = armLabels(ctx, arm);
@@ -1452,8 +1316,6 @@ export async function armStep(ctx: LlmContext, arm: CorrectionArm): Promise<Corr
  * by student), the teacher's own greedy test answers and the paired contrasts.
  *
  * @throws RangeError for a bad configuration, before any work.
- *
- * @category Section 7: correcting student uncertainty
  */
 export async function runLlmCorrections(
   config: LlmCorrectionsConfig,

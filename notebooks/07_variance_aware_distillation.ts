@@ -27,6 +27,7 @@ import { loadBoston } from "../lib/data/bundled.ts";
 import { prepareRegression, type RegressionSplit } from "../lib/data/prepare.ts";
 import {
   averageTeacherResponses,
+  firstResponses,
   honestVarianceWeightedLabelsOls,
   noiseVariance,
   noisyTeacherResponses,
@@ -42,6 +43,7 @@ import {
   linearStudentMse,
   optimalCombination,
   predictOls,
+  sampleOptimalWeight,
 } from "../lib/linear/mod.ts";
 import type { QaPair } from "../lib/llm/corpus/qa_build.ts";
 import { trainStudents } from "../lib/llm/students.ts";
@@ -49,16 +51,24 @@ import { cosine, textAverage, textVarianceWeighting } from "../lib/llm/text_aver
 import { hallucinationRate, type MeanSe, meanSe } from "../lib/llm/quality.ts";
 import { fitCohort, type FitCohortOptions, predictCohort } from "../lib/nn/mod.ts";
 import { Rng } from "../lib/random.ts";
-import { interStudentVariance, monteCarloSummary, studentTestMse } from "../lib/uncertainty/mod.ts";
+import {
+  interStudentVariance,
+  monteCarloSummary,
+  squaredCorrelation,
+  studentTestMse,
+} from "../lib/uncertainty/mod.ts";
 import {
   hallucinationRates,
   type InterStudentVariance,
   interStudentVariance as textInterStudentVariance,
+  leaveOneOutInterStudentVariance,
   LLM_UNIT_SECONDS,
   type LlmSetup,
   pairedDifference,
   promptNoise,
   sampleAnswers,
+  type TwoWaySe,
+  twoWaySe,
 } from "../lib/experiments/llm_setup.ts";
 import { sampleDraws } from "../lib/experiments/llm_consistency.ts";
 import { readResult } from "../lib/experiments/shard.ts";
@@ -228,19 +238,6 @@ export interface CombinationResult {
   optima: CombinationOptimum[];
 }
 
-function sampleOptimum(t: Float64Array, s: Float64Array, from: number, to: number): number {
-  let mt = 0, ms = 0;
-  for (let i = from; i < to; i++) mt += t[i], ms += s[i];
-  const n = to - from;
-  mt /= n, ms /= n;
-  let vt = 0, vs = 0, c = 0;
-  for (let i = from; i < to; i++) {
-    const a = t[i] - mt, b = s[i] - ms;
-    vt += a * a, vs += b * b, c += a * b;
-  }
-  return (vs - c) / (vt + vs - 2 * c);
-}
-
 /**
  * One setting of the Theorems 7.3-7.4 check: T ~ N(0, s²(T)) and S ~ N(0, s²(S))
  * drawn independently (stream `index` of the seed), the variance of a T + (1 − a) S
@@ -276,13 +273,13 @@ export function combinationStep(
   }
   const size = Math.floor(draws / batches);
   const perBatch = monteCarloSummary(
-    Array.from({ length: batches }, (_, b) => sampleOptimum(t, s, b * size, (b + 1) * size)),
+    Array.from({ length: batches }, (_, b) => sampleOptimalWeight(t, s, b * size, (b + 1) * size)),
   );
   const atBest = mix(best.weightTeacher);
   const optimum: CombinationOptimum = {
     s2Student: s2S,
     weightTheory: best.weightTeacher,
-    weightSim: sampleOptimum(t, s, 0, draws),
+    weightSim: sampleOptimalWeight(t, s, 0, draws),
     weightSe: Math.sqrt(perBatch.sampleVariance / batches),
     minimumTheory: best.variance,
     minimumSim: atBest.variance,
@@ -378,13 +375,6 @@ export interface VarianceAwareResult {
   seconds: { linear: number; nn: number };
 }
 
-/** The first k of kMax responses per input of every run (S x kMax x n to S x k x n). */
-function firstK(all: Float64Array, kMax: number, k: number, n: number): Float64Array {
-  const runs = all.length / (kMax * n), out = new Float64Array(runs * k * n);
-  for (let r = 0; r < runs; r++) out.set(all.subarray(r * kMax * n, (r * kMax + k) * n), r * k * n);
-  return out;
-}
-
 function summarize(
   base: Pick<MethodRow, "model" | "alpha" | "sigma2" | "k" | "method">,
   kPilot: number,
@@ -470,7 +460,7 @@ export function linearLabels(
   k: number,
 ): Record<Method, Float64Array> {
   const { data, mu } = setup, n = data.nTrain, kMax = Math.max(...config.linear.ks);
-  const responses = firstK(draws.all, kMax, k, n);
+  const responses = firstResponses(draws.all, kMax, k, n);
   return {
     "averaging": averageTeacherResponses(responses, k, n).mean,
     "reference VW (oracle)": referenceVarianceWeightedLabels({
@@ -621,7 +611,7 @@ export function nnLabels(
 ): LabelBlock[] {
   const m = setup.data.nTrain, kMax = Math.max(...config.nn.ks), kPilot = config.kPilot;
   return config.nn.ks.flatMap((k) => {
-    const responses = firstK(draws.all, kMax, k, m);
+    const responses = firstResponses(draws.all, kMax, k, m);
     const oracle = referenceVarianceWeightedLabels({
       responses,
       k,
@@ -908,16 +898,8 @@ export const PAPER_TABLE1_COSINE: Readonly<Record<string, number>> = {
   "Variance-weighting k=5": 0.365,
 };
 
-/** Mean with SEs across students and across questions. */
-export interface StudentsQuestions {
-  mean: number;
-  seStudents: number;
-  seQuestions: number;
-  /** Per question (or prompt), averaged over students. */
-  perQuestion: number[];
-  /** Per student, averaged over questions (or prompts). */
-  perStudent: number[];
-}
+/** Mean with SEs across students and across questions (per-question values may be empty). */
+export type StudentsQuestions = TwoWaySe;
 
 /**
  * The SE of a mean over students: across students, or across questions when
@@ -1032,62 +1014,10 @@ function checkLlmConfig(c: LlmCorrectionsConfig, setup: LlmSetup): void {
   }
 }
 
-function studentsQuestions(m: number[][]): StudentsQuestions {
-  const S = m.length, Q = m[0].length;
-  const perStudent = m.map((r) => r.reduce((a, b) => a + b, 0) / Q);
-  const perQuestion = Array.from({ length: Q }, (_, q) => m.reduce((a, r) => a + r[q], 0) / S);
-  const s = meanSe(perStudent);
-  return {
-    mean: s.mean,
-    seStudents: s.se,
-    seQuestions: meanSe(perQuestion).se,
-    perQuestion,
-    perStudent,
-  };
-}
-
 /** Per-student values with their mean and SE across students (no per-question values). */
 function perStudentSummary(perStudent: number[]): StudentsQuestions {
   const s = meanSe(perStudent);
   return { mean: s.mean, seStudents: s.se, seQuestions: NaN, perQuestion: [], perStudent };
-}
-
-/** R² of a simple least-squares fit of y on x (NaN when x or y does not vary). */
-export function rSquared(x: readonly number[], y: readonly number[]): number {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : NaN;
-}
-
-/** Per-dimension variance across the rows of `e` (n − 1), averaged over dimensions, row `skip` left out. */
-function dimVariance(e: readonly Float32Array[], skip: number): number {
-  const rows = e.filter((_, i) => i !== skip), n = rows.length, d = rows[0].length;
-  let s = 0;
-  for (let j = 0; j < d; j++) {
-    let m = 0;
-    for (const r of rows) m += r[j];
-    m /= n;
-    for (const r of rows) s += (r[j] - m) ** 2;
-  }
-  return s / ((n - 1) * d);
-}
-
-/** The inter-student variance with each student left out in turn ([] with fewer than 3 students). */
-function leaveOneOutInter(greedy: readonly Float32Array[][]): number[] {
-  const S = greedy.length;
-  if (S < 3) return [];
-  const Q = greedy[0].length;
-  return Array.from({ length: S }, (_, k) => {
-    let sum = 0;
-    for (let q = 0; q < Q; q++) sum += dimVariance(greedy.map((g) => g[q]), k);
-    return sum / Q;
-  });
 }
 
 /**
@@ -1292,11 +1222,11 @@ export async function armStep(ctx: LlmContext, arm: CorrectionArm): Promise<Corr
       : "",
     labelCosine: meanSe(label.cos),
     labelHallucination: meanSe(label.hal),
-    cosine: studentsQuestions(greedy.map((g) => g.map((e, i) => cosine(e, testTruth[i])))),
+    cosine: twoWaySe(greedy.map((g) => g.map((e, i) => cosine(e, testTruth[i])))),
     inter: textInterStudentVariance(greedy),
-    interLoo: leaveOneOutInter(greedy),
-    noiseR2: perStudentSummary(noise.map((y) => rSquared(ctx.teacherNoise, y))),
-    noise: studentsQuestions(noise),
+    interLoo: leaveOneOutInterStudentVariance(greedy),
+    noiseR2: perStudentSummary(noise.map((y) => squaredCorrelation(ctx.teacherNoise, y))),
+    noise: twoWaySe(noise),
     systematic: null,
     hallucination: {
       mean: hal.mean,

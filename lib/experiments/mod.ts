@@ -204,6 +204,7 @@ export {
   hallucinationRates,
   type InterStudentVariance,
   interStudentVariance,
+  leaveOneOutInterStudentVariance,
   LLM_UNIT_SECONDS,
   type LlmCohortConfig,
   type LlmSetup,
@@ -219,6 +220,7 @@ export {
   slopeOfMeans,
   type SlopeTest,
   type TwoWaySe,
+  twoWaySe,
 } from "./llm_setup.ts";
 // Section 6.2 (notebook 06): consistent language-model students, Figure 10.
 export {

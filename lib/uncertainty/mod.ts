@@ -50,6 +50,7 @@ export {
   logLogSlope,
   normalUpperTail,
   type PolynomialTrend,
+  squaredCorrelation,
 } from "./trend.ts";
 export {
   auroc,

@@ -427,24 +427,21 @@ export interface TeacherDraws {
   pilot: Float64Array;
 }
 
-/** {@link TeacherDraws} for the linear students at noise level `alpha` (index `a` in the grid). */
-export function linearDraws(
-  setup: LinearSetup,
-  config: VarianceAwareConfig,
+/**
+ * {@link TeacherDraws} at noise level `alpha` for `runs` runs of max(`ks`) responses and
+ * `kPilot` pilot draws, from the streams `seed` (responses) and `seed + 1` (pilot).
+ */
+export function teacherDraws(
+  mu: Float64Array,
+  yTrain: Float64Array,
   alpha: number,
-  a: number,
+  o: { runs: number; ks: number[]; kPilot: number; seed: number },
 ): TeacherDraws {
-  const sigma2 = noiseVariance({ fraction: alpha, yTrain: setup.data.yTrain });
-  const noise = { variance: sigma2 }, students = config.linear.runs;
-  const kMax = Math.max(...config.linear.ks);
+  const noise = { variance: noiseVariance({ fraction: alpha, yTrain }) }, students = o.runs;
   return {
-    sigma2,
-    all: noisyTeacherResponses(setup.mu, noise, { students, k: kMax, seed: 100 * a + 1 }),
-    pilot: noisyTeacherResponses(setup.mu, noise, {
-      students,
-      k: config.kPilot,
-      seed: 100 * a + 2,
-    }),
+    sigma2: noise.variance,
+    all: noisyTeacherResponses(mu, noise, { students, k: Math.max(...o.ks), seed: o.seed }),
+    pilot: noisyTeacherResponses(mu, noise, { students, k: o.kPilot, seed: o.seed + 1 }),
   };
 }
 
@@ -648,16 +645,10 @@ export async function nnStep(
   a: number,
 ): Promise<{ rows: MethodRow[]; rate: number }> {
   const { data, net } = setup, m = data.nTrain, R = config.nn.runs, kPilot = config.kPilot;
-  const sigma2 = noiseVariance({ fraction: alpha, yTrain: data.yTrain });
-  const noise = { variance: sigma2 }, kMax = Math.max(...config.nn.ks);
-  const all = noisyTeacherResponses(setup.mu, noise, { students: R, k: kMax, seed: 100 * a + 51 });
-  const pilot = noisyTeacherResponses(setup.mu, noise, {
-    students: R,
-    k: kPilot,
-    seed: 100 * a + 52,
-  });
+  const o = { ...config.nn, kPilot, seed: 100 * a + 51 };
+  const draws = teacherDraws(setup.mu, data.yTrain, alpha, o), sigma2 = draws.sigma2;
   const t0 = performance.now();
-  const pilotTargets = Float32Array.from(pilot);
+  const pilotTargets = Float32Array.from(draws.pilot);
   const pilots = await fitCohort({
     ...net,
     targets: pilotTargets,
@@ -666,7 +657,7 @@ export async function nnStep(
   });
   const pilotPred = predictCohort(pilots, setup.xTrain, m);
   const rate = a === 0 ? R * kPilot / ((performance.now() - t0) / 1000) : 0;
-  const blocks = nnLabels(setup, config, { sigma2, all, pilot }, pilotPred);
+  const blocks = nnLabels(setup, config, draws, pilotPred);
   const targets = new Float32Array(blocks.length * R * m);
   blocks.forEach((b, i) => targets.set(b.labels, i * R * m));
   const students = blocks.length * R;
@@ -701,7 +692,8 @@ export async function runVarianceAware(
   const drawsAt = (alpha: number, a: number) => {
     if (!cache.has(a)) {
       cache.clear();
-      cache.set(a, linearDraws(lin, config, alpha, a));
+      const o = { ...config.linear, kPilot: config.kPilot, seed: 100 * a + 1 };
+      cache.set(a, teacherDraws(lin.mu, lin.data.yTrain, alpha, o));
     }
     return cache.get(a)!;
   };
@@ -888,15 +880,9 @@ export const PAPER_TABLE1: Readonly<Record<string, PaperTable1Row>> = {
  * truth), per arm that prints one ("Single response", "<method> k=<k>"; Direct
  * FT's cell is "-").
  */
-export const PAPER_TABLE1_COSINE: Readonly<Record<string, number>> = {
-  "Single response": 0.319,
-  "Multi-response k=3": 0.346,
-  "Averaging k=3": 0.352,
-  "Variance-weighting k=3": 0.353,
-  "Multi-response k=5": 0.353,
-  "Averaging k=5": 0.365,
-  "Variance-weighting k=5": 0.365,
-};
+export const PAPER_TABLE1_COSINE: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(PAPER_TABLE1).flatMap(([arm, r]) => r.cosine === null ? [] : [[arm, r.cosine]]),
+);
 
 /** Mean with SEs across students and across questions (per-question values may be empty). */
 export type StudentsQuestions = TwoWaySe;

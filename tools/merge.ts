@@ -33,7 +33,7 @@ import {
   ShardError,
   shardStatus,
 } from "../lib/experiments/shard.ts";
-import { resolveExperiment } from "../lib/experiments/shard_registry.ts";
+import { resolveExperiment } from "./shard_registry.ts";
 
 const USAGE =
   `usage: deno task merge DIR [--out DIR2] [--allow-other-commit] [--compare result.json]

@@ -44,7 +44,7 @@ import {
   stepsPath,
   tempPath,
 } from "../lib/experiments/shard.ts";
-import { resolveExperiment, shardableNames } from "../lib/experiments/shard_registry.ts";
+import { resolveExperiment, shardableNames } from "./shard_registry.ts";
 
 const USAGE =
   `usage: deno task shard <experiment> --scale smoke|default|paper --shards N --index I --out DIR [--force] [--restart] [--quiet]

@@ -39,7 +39,7 @@ import {
   ShardArgumentError,
   shardIdentity,
 } from "../lib/experiments/shard.ts";
-import { resolveExperiment, shardableNames } from "../lib/experiments/shard_registry.ts";
+import { resolveExperiment, shardableNames } from "./shard_registry.ts";
 
 const USAGE =
   `usage: deno task slurm <experiment> --scale smoke|default|paper --shards N [--out DIR] [--cpus C] [--mem M] [--time HH:MM:SS] [--partition P] [--account A] [--deno PATH] [--deno-dir DIR] [--dry-run] [--wait]

@@ -113,3 +113,35 @@ export function averageTeacherResponses(
   }
   return { mean, variance, ddof, students: s, k, n };
 }
+
+/**
+ * The first k of kMax responses per input of every run: from the layout of
+ * `noisyTeacherResponses` with kMax (runs x kMax x n, draw j of run r for
+ * input i at (r kMax + j) n + i) to the same layout with k, so one set of
+ * draws serves every k (common random numbers along k).
+ *
+ * @throws RangeError when k is not in 1..kMax or the lengths do not fit.
+ *
+ * @example
+ * ```ts
+ * firstResponses(new Float64Array([1, 2, 3, 4]), 2, 1, 2); // Float64Array [1, 2]
+ * ```
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export function firstResponses(
+  all: Float64Array,
+  kMax: number,
+  k: number,
+  n: number,
+): Float64Array {
+  if (!(Number.isInteger(k) && k >= 1 && k <= kMax) || all.length % (kMax * n) !== 0) {
+    throw new RangeError(
+      `firstResponses: need 1 <= k <= kMax and all.length a multiple of kMax · n; got k ${k}, ` +
+        `kMax ${kMax}, n ${n}, length ${all.length}.`,
+    );
+  }
+  const runs = all.length / (kMax * n), out = new Float64Array(runs * k * n);
+  for (let r = 0; r < runs; r++) out.set(all.subarray(r * kMax * n, (r * kMax + k) * n), r * k * n);
+  return out;
+}

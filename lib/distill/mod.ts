@@ -20,7 +20,7 @@ export {
   softTargetProblem,
 } from "./soft_targets.ts";
 // Section 7: averaging k responses and variance-weighted targets.
-export { type AveragedResponses, averageTeacherResponses } from "./averaging.ts";
+export { type AveragedResponses, averageTeacherResponses, firstResponses } from "./averaging.ts";
 export {
   ensembleVarianceWeightedLabels,
   type EnsembleWeightingInput,

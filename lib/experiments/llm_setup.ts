@@ -440,7 +440,13 @@ export interface TwoWaySe {
   perQuestion: number[];
 }
 
-function twoWay(m: number[][]): TwoWaySe {
+/**
+ * The grand mean of a \`[student][question]\` grid of values with its SE
+ * across students and across questions ({@link TwoWaySe}).
+ *
+ * @category Language-model experiments
+ */
+export function twoWaySe(m: number[][]): TwoWaySe {
   const S = m.length, Q = m[0].length;
   const perStudent = m.map((r) => r.reduce((a, b) => a + b, 0) / Q);
   const perQuestion = Array.from({ length: Q }, (_, q) => m.reduce((a, r) => a + r[q], 0) / S);
@@ -469,7 +475,7 @@ export function alignment(
       `alignment: teacher holds ${teacher.length} embeddings, students ${q} per student.`,
     );
   }
-  return twoWay(students.map((s) => s.map((e, i) => cosine(teacher[i], e))));
+  return twoWaySe(students.map((s) => s.map((e, i) => cosine(teacher[i], e))));
 }
 
 /**
@@ -534,14 +540,39 @@ export function interStudentVariance(
   const m = meanSe(perQuestion);
   let seStudents = NaN;
   if (S >= 3) {
-    const loo = Array.from(
-      { length: S },
-      (_, k) => byQ.reduce((a, e) => a + dimVariance(e, k), 0) / Q,
-    );
+    const loo = leaveOneOut(byQ, S);
     const lm = loo.reduce((a, b) => a + b, 0) / S;
     seStudents = Math.sqrt(((S - 1) / S) * loo.reduce((a, b) => a + (b - lm) ** 2, 0));
   }
   return { mean: m.mean, seQuestions: m.se, seStudents, perQuestion };
+}
+
+/** Per student k, the mean over questions of the variance with student k left out. */
+function leaveOneOut(byQ: readonly (readonly Embedding[])[], S: number): number[] {
+  return Array.from(
+    { length: S },
+    (_, k) => byQ.reduce((a, e) => a + dimVariance(e, k), 0) / byQ.length,
+  );
+}
+
+/**
+ * The inter-student variance of {@link interStudentVariance} with each
+ * student left out in turn (the jackknife replicates behind its
+ * \`seStudents\`), or [] with fewer than 3 students.
+ *
+ * @param students \`[student][question]\` answer embeddings, checked as
+ *   {@link interStudentVariance} checks them.
+ *
+ * @category Language-model experiments
+ */
+export function leaveOneOutInterStudentVariance(
+  students: readonly (readonly Embedding[])[],
+): number[] {
+  const Q = checkGrid("leaveOneOutInterStudentVariance", "students", students);
+  checkEmbeddings("leaveOneOutInterStudentVariance", "students", students);
+  const S = students.length;
+  if (S < 3) return [];
+  return leaveOneOut(Array.from({ length: Q }, (_, q) => students.map((s) => s[q])), S);
 }
 
 /**
@@ -589,7 +620,7 @@ export function hallucinationRates(
       `hallucinationRates: truths holds ${truths.length} embeddings, answers ${q} per model.`,
     );
   }
-  return twoWay(answers.map((a) => hallucinationRate(a, truths).indicators));
+  return twoWaySe(answers.map((a) => hallucinationRate(a, truths).indicators));
 }
 
 /**

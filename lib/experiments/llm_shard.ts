@@ -1,7 +1,9 @@
 /**
- * The four language-model experiments (Sections 4.3, 5.1, 6.2 and 7.3) as
- * shardable experiments (lib/experiments/shard.ts): `deno task shard
- * llm_corrections --scale paper --shards 16 --index 3 --out DIR`.
+ * The language-model experiments (Sections 4.3, 5.1, 6.2; Section 7.3's
+ * module is notebook 07's step module, registered by tools/shard_registry.ts
+ * through {@link llmShardableOf}) as shardable experiments
+ * (lib/experiments/shard.ts): `deno task shard llm_corrections --scale paper
+ * --shards 16 --index 3 --out DIR`.
  *
  * Their run functions take an {@link LlmSetup} besides the configuration:
  * an entry made here gets it from an {@link LlmSource}, once per run (a
@@ -35,17 +37,6 @@ import {
   runLlmConsistency,
 } from "./llm_consistency.ts";
 import { consistencyFigure, consistencyTable } from "./llm_consistency_figures.ts";
-import {
-  llmCorrectionsClaims,
-  llmCorrectionsConfig,
-  runLlmCorrections,
-} from "./llm_corrections.ts";
-import {
-  correctionsFigure,
-  correctionsLabelTable,
-  correctionsTable,
-  correctionsTestsTable,
-} from "./llm_corrections_figures.ts";
 import {
   llmInitializationClaims,
   llmInitializationConfig,
@@ -149,19 +140,29 @@ export function dataModelsSource(options: { modelsDir?: string } = {}): LlmSourc
   };
 }
 
-/** What an entry needs from its module. */
-interface LlmModule<C extends ExperimentConfig, R> {
+/**
+ * What an entry needs from its module.
+ *
+ * @category Sharding
+ */
+export interface LlmModule<C extends ExperimentConfig, R> {
   notebook: string;
   config(scale: Scale): C;
   run(config: C, setup: LlmSetup, options: RunOptions): Promise<R>;
   /** Number of sweep calls the run makes. */
   sweeps: number;
-  claims(r: R): Claim[];
-  tables(r: R): Record<string, Table>;
-  charts(r: R): Record<string, Chart>;
+  /** Claims, tables and charts the merge writes (none: the merge writes the result only). */
+  claims?(r: R): Claim[];
+  tables?(r: R): Record<string, Table>;
+  charts?(r: R): Record<string, Chart>;
 }
 
-function llmModule<C extends ExperimentConfig, R>(
+/**
+ * A module of {@link LlmModule}, its types checked against its functions.
+ *
+ * @category Sharding
+ */
+export function llmModule<C extends ExperimentConfig, R>(
   m: LlmModule<C, R>,
 ): LlmModule<ExperimentConfig, unknown> {
   return m as unknown as LlmModule<ExperimentConfig, unknown>;
@@ -194,19 +195,6 @@ const MODULES = {
     claims: llmConsistencyClaims,
     tables: (r) => ({ consistency: consistencyTable(r) }),
     charts: (r) => ({ consistency: consistencyFigure(r) }),
-  }),
-  llm_corrections: llmModule({
-    notebook: "07_variance_aware_distillation",
-    config: llmCorrectionsConfig,
-    run: runLlmCorrections,
-    sweeps: 1, // the arms of Table 1
-    claims: llmCorrectionsClaims,
-    tables: (r) => ({
-      corrections: correctionsTable(r),
-      labels: correctionsLabelTable(r),
-      pairedTests: correctionsTestsTable(r),
-    }),
-    charts: (r) => ({ corrections: correctionsFigure(r) }),
   }),
 };
 
@@ -267,7 +255,7 @@ export interface LlmShardableOptions {
  * @throws RangeError naming the known experiments for an unknown name.
  * @example
  * ```ts
- * const exp = llmShardable("llm_corrections"); // loads data/models when it runs
+ * const exp = llmShardable("llm_consistency"); // loads data/models when it runs
  * await runShard(exp, { scale: "smoke", shards: 2, index: 0, out: "build/shards/c" });
  * ```
  *
@@ -283,6 +271,21 @@ export function llmShardable(
       `llmShardable: no language-model experiment "${name}"; known: ${LLM_EXPERIMENTS.join(", ")}.`,
     );
   }
+  return llmShardableOf(name, m, options);
+}
+
+/**
+ * The registry entry of a language-model experiment whose module is given
+ * (a notebook's step module, registered in tools/shard_registry.ts), as
+ * {@link llmShardable} makes it.
+ *
+ * @category Sharding
+ */
+export function llmShardableOf(
+  name: string,
+  m: LlmModule<ExperimentConfig, unknown>,
+  options: LlmShardableOptions = {},
+): ShardableExperiment<ExperimentConfig, unknown> {
   const source = options.source ?? dataModelsSource();
   return {
     name,

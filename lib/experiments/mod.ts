@@ -61,49 +61,8 @@ export {
   theoremRatio,
   worstCheck,
 } from "./teacher_output_claims.ts";
-// Section 7 (notebook 07): averaging and variance-weighting, Theorems 7.1-7.4 and Figure 11.
-export {
-  type CombinationOptimum,
-  type CombinationResult,
-  type CombinationRow,
-  findMethodRow,
-  type Gain,
-  gainOf,
-  type GainRow,
-  gains,
-  gainWord,
-  interDrop,
-  type InterFit,
-  interStudentFits,
-  linearMseWorstZ,
-  type LinearTheoryRow,
-  type Method,
-  type MethodRow,
-  methodRow,
-  METHODS,
-  PAPER_ALPHAS,
-  PAPER_K,
-  populationShrink,
-  runCombinationCheck,
-  runVarianceAware,
-  THM71_MARGIN,
-  VARIANCE_AWARE_EVIDENCE,
-  varianceAwareClaims,
-  type VarianceAwareConfig,
-  varianceAwareConfig,
-  type VarianceAwareResult,
-} from "./variance_aware.ts";
-export {
-  combinationFigure,
-  combinationTable,
-  gainsTable,
-  interFigure,
-  labelTable,
-  mseFigure,
-  mseTable,
-  theorem71Table,
-  THM73_LABEL,
-} from "./variance_aware_figures.ts";
+// Section 7 (notebook 07): its settings and steps are in notebooks/07_variance_aware_distillation.ts,
+// its figures, tables and claims in the notebook's cells.
 export {
   type BootstrapResult,
   type InitLevel,
@@ -245,6 +204,7 @@ export {
   hallucinationRates,
   type InterStudentVariance,
   interStudentVariance,
+  leaveOneOutInterStudentVariance,
   LLM_UNIT_SECONDS,
   type LlmCohortConfig,
   type LlmSetup,
@@ -260,6 +220,7 @@ export {
   slopeOfMeans,
   type SlopeTest,
   type TwoWaySe,
+  twoWaySe,
 } from "./llm_setup.ts";
 // Section 6.2 (notebook 06): consistent language-model students, Figure 10.
 export {
@@ -282,39 +243,6 @@ export {
   type TwoSe,
 } from "./llm_consistency.ts";
 export { consistencyFigure, consistencyTable } from "./llm_consistency_figures.ts";
-// Section 7.3 (notebook 07): the corrections on language models, Table 1.
-export {
-  armName,
-  type CorrectionArm,
-  correctionArms,
-  type CorrectionComparison,
-  correctionComparison,
-  type CorrectionMethod,
-  type CorrectionRow,
-  correctionRow,
-  LLM_EVIDENCE,
-  llmCorrectionsClaims,
-  type LlmCorrectionsConfig,
-  llmCorrectionsConfig,
-  type LlmCorrectionsResult,
-  llmCorrectionsSeconds,
-  PAPER_TABLE1,
-  PAPER_TABLE1_COSINE,
-  type PaperTable1Row,
-  rSquared,
-  runLlmCorrections,
-  type StudentsQuestions,
-  studentsSe,
-  studentTUpper,
-  tEquivalentSe,
-} from "./llm_corrections.ts";
-export {
-  correctionsFigure,
-  correctionsLabelTable,
-  correctionsLines,
-  correctionsTable,
-  correctionsTestsTable,
-} from "./llm_corrections_figures.ts";
 // Section 4.3, Appendices C and F (notebook 04) and Section 5.1 with language models (notebook 05).
 export {
   conservativeTrend,

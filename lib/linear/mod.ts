@@ -38,4 +38,5 @@ export {
   combinationVariance,
   type OptimalCombination,
   optimalCombination,
+  sampleOptimalWeight,
 } from "./theory_averaging.ts";

@@ -245,3 +245,42 @@ export function combinationVariance(
   const aS = 1 - weightTeacher;
   return weightTeacher * weightTeacher * varTeacher + aS * aS * varStudent;
 }
+
+/**
+ * The weight a minimizing the sample variance of a·T + (1 − a)·S over the
+ * paired draws `t[i]`, `s[i]` for i in [from, to), from the sample moments:
+ * (v_S − c)/(v_T + v_S − 2c) with v the sums of squared deviations and c the
+ * sum of cross products. The simulated counterpart of Theorem 7.3's weight
+ * s²(S)/(s²(T) + s²(S)) (which assumes T and S independent with known variances).
+ *
+ * @example
+ * ```ts
+ * sampleOptimalWeight(new Float64Array([1, -1, 1, -1]), new Float64Array([2, 2, -2, -2])); // 0.8
+ * ```
+ *
+ * @category Section 7: correcting student uncertainty
+ */
+export function sampleOptimalWeight(
+  t: ArrayLike<number>,
+  s: ArrayLike<number>,
+  from = 0,
+  to: number = t.length,
+): number {
+  if (s.length !== t.length) fail(`t and s must be paired draws: ${t.length} vs ${s.length}.`);
+  if (
+    !(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from + 1 < to &&
+      to <= t.length)
+  ) {
+    fail(`need 0 <= from < to - 1 <= ${t.length - 1}, got from ${from}, to ${to}.`);
+  }
+  let mt = 0, ms = 0;
+  for (let i = from; i < to; i++) mt += t[i], ms += s[i];
+  const n = to - from;
+  mt /= n, ms /= n;
+  let vt = 0, vs = 0, c = 0;
+  for (let i = from; i < to; i++) {
+    const a = t[i] - mt, b = s[i] - ms;
+    vt += a * a, vs += b * b, c += a * b;
+  }
+  return (vs - c) / (vt + vs - 2 * c);
+}

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Category, VegaLiteSpec } from "./chart.ts";
+import type { Category, Chart, VegaLiteSpec } from "./chart.ts";
 import { textWidth } from "./fonts.ts";
 import { specAndLayers } from "./spec_walk.ts";
 import { FONT_SIZES, LEGEND_STROKE_LENGTH } from "./theme.ts";
@@ -111,4 +111,25 @@ export function topLegend(
       ? { symbolStrokeWidth: 1.5, symbolSize: LEGEND_STROKE_LENGTH ** 2 }
       : {}),
   };
+}
+
+/**
+ * Stack a chart's top legends one under the other (colour, then line style),
+ * left-aligned, rather than side by side: for a figure whose legends are too
+ * wide to share a row. Changes the chart's config in place and returns it.
+ *
+ * @example
+ * ```ts
+ * const chart = stackTopLegends(lineBand(rows, { x: "k", y: "v", series: "method", theory: "law" }));
+ * ```
+ *
+ * @category Composition
+ */
+export function stackTopLegends(chart: Chart): Chart {
+  const config = chart.spec.config as Record<string, unknown>;
+  config.legend = {
+    ...(config.legend as object),
+    layout: { top: { direction: "vertical", anchor: "start" } },
+  };
+  return chart;
 }

@@ -27,6 +27,7 @@ export { fitLine, type LineFit } from "./least_squares.ts";
 export { histogram, type HistogramOptions } from "./histogram.ts";
 export { density, type DensityOptions } from "./density.ts";
 export { type ComposeOptions, facet, type FacetOptions, hconcat, vconcat } from "./compose.ts";
+export { stackTopLegends } from "./legends.ts";
 export {
   axisExponent,
   BAND_STYLE,

@@ -42,6 +42,7 @@ export {
   type ReliabilityBin,
   reliabilityBins,
 } from "./calibration.ts";
+export { studentTUpper, tEquivalentSe } from "./student_t.ts";
 export {
   type CurvatureTest,
   curvatureTest,
@@ -49,6 +50,7 @@ export {
   logLogSlope,
   normalUpperTail,
   type PolynomialTrend,
+  squaredCorrelation,
 } from "./trend.ts";
 export {
   auroc,

@@ -235,3 +235,32 @@ export function logLogSlope(
   const fit = fitWeightedPolynomial(lx, ly, lse, 1);
   return { slope: fit.coefficients[1], se: fit.standardErrors[1], chi2: fit.chi2, dof: fit.dof };
 }
+
+/**
+ * R² of the simple least-squares fit of y on x, as the squared sample
+ * correlation sxy² / (sxx · syy); NaN when x or y does not vary (no fit to
+ * speak of). Appendix F's R² of a student's per-prompt noise on the teacher's.
+ *
+ * @example
+ * ```ts
+ * squaredCorrelation([1, 2, 3], [1, 3, 2]); // 0.25
+ * ```
+ *
+ * @category Section 4: teacher output uncertainty
+ */
+export function squaredCorrelation(x: readonly number[], y: readonly number[]): number {
+  if (x.length !== y.length || x.length === 0) {
+    throw new RangeError(
+      `squaredCorrelation: x and y must be paired and non-empty; got ${x.length} and ${y.length}.`,
+    );
+  }
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : NaN;
+}

@@ -1,5 +1,5 @@
 import { assertArrayClose, assertEquals, assertThrows } from "../assert.ts";
-import { averageTeacherResponses } from "../../lib/distill/averaging.ts";
+import { averageTeacherResponses, firstResponses } from "../../lib/distill/averaging.ts";
 import { noisyTeacherResponses } from "../../lib/distill/teacher_noise.ts";
 
 Deno.test("the mean and variance of three responses for two inputs, by hand", () => {
@@ -52,4 +52,15 @@ Deno.test("bad averaging input throws an error naming the argument", () => {
   assertThrows(() => averageTeacherResponses([1, 2], 1, 2, { ddof: 1 }), RangeError, "ddof");
   // deno-lint-ignore no-explicit-any
   assertThrows(() => averageTeacherResponses([1, 2], 2, 1, { ddof: 2 as any }), RangeError, "ddof");
+});
+
+Deno.test("firstResponses keeps the first k of kMax responses per input of every run", () => {
+  // 2 runs x 3 responses x 2 inputs: run r, draw j, input i holds 100 r + 10 j + i.
+  const all = Float64Array.from({ length: 12 }, (_, x) => {
+    const r = Math.floor(x / 6), j = Math.floor((x % 6) / 2), i = x % 2;
+    return 100 * r + 10 * j + i;
+  });
+  assertEquals(Array.from(firstResponses(all, 3, 2, 2)), [0, 1, 10, 11, 100, 101, 110, 111]);
+  assertEquals(Array.from(firstResponses(all, 3, 3, 2)), Array.from(all));
+  assertThrows(() => firstResponses(all, 3, 4, 2), RangeError, "k");
 });

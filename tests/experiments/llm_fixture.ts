@@ -22,7 +22,7 @@ import {
 import {
   type LlmCorrectionsConfig,
   llmCorrectionsConfig,
-} from "../../lib/experiments/llm_corrections.ts";
+} from "../../notebooks/07_variance_aware_distillation.ts";
 
 /** A deterministic embedder: character trigrams hashed into `dim` counts (plus 1 in dimension 0). */
 export function hashEmbedder(dim = 16): Embedder {

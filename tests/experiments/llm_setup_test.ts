@@ -2,6 +2,7 @@ import {
   alignment,
   hallucinationRates,
   interStudentVariance,
+  leaveOneOutInterStudentVariance,
   pairedDifference,
   promptNoise,
   sampleAnswers,
@@ -135,4 +136,20 @@ Deno.test("the setup: seeded teacher draws, cached, independent of how many are 
   } finally {
     await setup.dispose();
   }
+});
+
+Deno.test("leaveOneOutInterStudentVariance gives the jackknife replicates behind seStudents", () => {
+  const e = (...v: number[]) => Float32Array.from(v);
+  const students = [[e(0, 0), e(1, 2)], [e(2, 0), e(1, 0)], [e(4, 4), e(3, 2)]];
+  const loo = leaveOneOutInterStudentVariance(students);
+  assertEquals(loo.length, 3);
+  // Leaving student 0 out: question 0 has (2, 0) and (4, 4), per-dimension variances 2 and 8.
+  const full = interStudentVariance(students), mean = loo.reduce((a, b) => a + b, 0) / 3;
+  assertAlmostEquals(loo[0], ((2 + 8) / 2 + (2 + 2) / 2) / 2, 1e-12);
+  assertAlmostEquals(
+    full.seStudents,
+    Math.sqrt((2 / 3) * loo.reduce((a, b) => a + (b - mean) ** 2, 0)),
+    1e-12,
+  );
+  assertEquals(leaveOneOutInterStudentVariance(students.slice(0, 2)), []);
 });

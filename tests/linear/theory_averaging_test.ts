@@ -6,6 +6,7 @@ import {
   averagedPredictiveVariance,
   combinationVariance,
   optimalCombination,
+  sampleOptimalWeight,
 } from "../../lib/linear/theory_averaging.ts";
 import { averageTeacherResponses } from "../../lib/distill/averaging.ts";
 import { noisyTeacherResponses } from "../../lib/distill/teacher_noise.ts";
@@ -158,4 +159,14 @@ Deno.test("bad Section 7.1 input throws an error naming the argument", () => {
     RangeError,
     "x.length",
   );
+});
+
+Deno.test("sampleOptimalWeight: the weight minimizing the sample variance of a·t + (1 − a)·s", () => {
+  // Uncorrelated draws with sums of squares 4 (t) and 16 (s): a = 16 / 20.
+  const t = new Float64Array([1, -1, 1, -1]), s = new Float64Array([2, 2, -2, -2]);
+  assertAlmostEquals(sampleOptimalWeight(t, s), 0.8, 1e-15);
+  // A range of the draws: the same weight from the moments of that range only.
+  const t2 = new Float64Array([9, ...t]), s2 = new Float64Array([-9, ...s]);
+  assertAlmostEquals(sampleOptimalWeight(t2, s2, 1, 5), 0.8, 1e-15);
+  assertThrows(() => sampleOptimalWeight(t, s, 0, 1), RangeError, "from");
 });

@@ -1,8 +1,9 @@
 /**
  * Notebooks import only from the library's entry points (deno.json
- * "exports"), and every name they import exists there: checked by type-
- * checking each notebook's import statements, so a rename in lib/ that a
- * notebook missed fails here rather than in a Jupyter run.
+ * "exports") and from their own step module beside them (`./<stem>.ts`, the
+ * notebook's name with .ts), and every name they import exists there: checked
+ * by type-checking each notebook's import statements, so a rename in lib/ or
+ * in a step module that a notebook missed fails here rather than in a Jupyter run.
  */
 import { assert } from "../assert.ts";
 
@@ -38,14 +39,19 @@ for (const name of notebooks()) {
     const stmts = imports(name);
     for (const s of stmts) {
       const from = s.match(/from\s*"([^"]+)"/)![1];
+      const steps = `./${name.replace(/\.ipynb$/, ".ts")}`;
       assert(
-        entries.includes(from),
-        `${name}: imports from ${from}, which is not an entry point (${entries.join(", ")})`,
+        entries.includes(from) || from === steps,
+        `${name}: imports from ${from}, which is neither an entry point (${
+          entries.join(", ")
+        }) nor its step module ${steps}`,
       );
     }
     // Type-check the imports alone, from a file in tests/notebooks/ (one folder deeper).
     const file = new URL(`_imports_${crypto.randomUUID()}.ts`, import.meta.url);
-    const deeper = stmts.map((st) => st.replace(/from\s*"\.\.\//, 'from "../../'));
+    const deeper = stmts.map((st) =>
+      st.replace(/from\s*"\.\.\//, 'from "../../').replace(/from\s*"\.\//, 'from "../../notebooks/')
+    );
     await Deno.writeTextFile(file, deeper.join("\n") + "\nexport {};\n");
     try {
       const out = await new Deno.Command(Deno.execPath(), {

@@ -14,10 +14,10 @@ import {
 } from "../../lib/experiments/shard.ts";
 import {
   experimentFromModule,
+  LLM_EXPERIMENTS,
   resolveExperiment,
   SHARDABLE,
-} from "../../lib/experiments/shard_registry.ts";
-import { LLM_EXPERIMENTS } from "../../lib/experiments/llm_shard.ts";
+} from "../../tools/shard_registry.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../assert.ts";
 
 async function shardAndMerge(name: string, shards: number) {

@@ -14,7 +14,7 @@ import {
 } from "../../lib/experiments/shard.ts";
 import { sweep } from "../../lib/experiments/sweep.ts";
 import type { RunOptions } from "../../lib/experiments/types.ts";
-import { resolveExperiment } from "../../lib/experiments/shard_registry.ts";
+import { resolveExperiment } from "../../tools/shard_registry.ts";
 import { main as mergeMain } from "../../tools/merge.ts";
 import { descendants } from "../../tools/processes.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";

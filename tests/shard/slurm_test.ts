@@ -7,7 +7,7 @@
  * (unless KD_REQUIRE_SLURM=1, as in CI, where it then fails).
  */
 import { firstDifference, readResult } from "../../lib/experiments/shard.ts";
-import { resolveExperiment } from "../../lib/experiments/shard_registry.ts";
+import { resolveExperiment } from "../../tools/shard_registry.ts";
 import {
   arraySpec,
   main as slurmMain,

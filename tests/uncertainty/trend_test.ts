@@ -4,6 +4,7 @@ import {
   fitWeightedPolynomial,
   logLogSlope,
   normalUpperTail,
+  squaredCorrelation,
 } from "../../lib/uncertainty/trend.ts";
 import { Rng } from "../../lib/random.ts";
 
@@ -91,4 +92,11 @@ Deno.test("bad input is refused, naming the argument", () => {
   assertThrows(() => curvatureTest([1, 1, 1], [0, 1, 2], [1, 1, 1]), RangeError, "distinct");
   assertThrows(() => fitWeightedPolynomial([0], [0], [1], -1), RangeError, "degree");
   assertThrows(() => logLogSlope([0, 1], [1, 2], [1, 1]), RangeError, "x[0]");
+});
+
+Deno.test("squaredCorrelation is the R² of the least-squares line, NaN without variation", () => {
+  assertAlmostEquals(squaredCorrelation([1, 2, 3, 4], [2, 4, 6, 8]), 1, 1e-12);
+  assertAlmostEquals(squaredCorrelation([1, 2, 3], [1, 3, 2]), 0.25, 1e-12);
+  assert(Number.isNaN(squaredCorrelation([1, 1, 1], [1, 2, 3])));
+  assertThrows(() => squaredCorrelation([1, 2], [1]), RangeError, "paired");
 });

@@ -16,40 +16,44 @@
  *
  * The language-model experiments (llm_temperature, llm_initialization,
  * llm_consistency, llm_corrections) take a loaded setup besides their
- * configuration: their entries come from `llmShardable` (llm_shard.ts), which
+ * configuration: their entries come from `llmShardable` (lib/experiments/llm_shard.ts;
+ * llm_corrections's module is notebook 07's step module, so its entry is made here), which
  * loads data/models only when one of them runs.
+ *
+ * The registry lives in tools/, beside the commands that use it, because it names the
+ * notebooks' step modules: lib/ never imports notebooks/.
  *
  * @module
  */
-import type { Scale } from "../config.ts";
-import type { Chart } from "../plot/chart.ts";
-import { type ShardableExperiment, ShardArgumentError } from "./shard.ts";
-import type { ExperimentConfig, RunOptions } from "./types.ts";
+import type { Scale } from "../lib/config.ts";
+import type { Chart } from "../lib/plot/chart.ts";
+import { type ShardableExperiment, ShardArgumentError } from "../lib/experiments/shard.ts";
+import type { ExperimentConfig, RunOptions } from "../lib/experiments/types.ts";
 import {
   problemDefinitionClaims,
   problemDefinitionConfig,
   runProblemDefinition,
-} from "./problem_definition.ts";
+} from "../lib/experiments/problem_definition.ts";
 import {
   sourcesTable,
   studentsFigure,
   theorem41Figure,
   variancesFigure,
-} from "./problem_definition_figures.ts";
-import { runTeacherOutput, teacherOutputConfig } from "./teacher_output.ts";
-import { teacherOutputClaims } from "./teacher_output_claims.ts";
+} from "../lib/experiments/problem_definition_figures.ts";
+import { runTeacherOutput, teacherOutputConfig } from "../lib/experiments/teacher_output.ts";
+import { teacherOutputClaims } from "../lib/experiments/teacher_output_claims.ts";
 import {
   curvatureTable,
   interStudentFigure,
   meanMseFigure,
   varianceOfMseFigure,
-} from "./teacher_output_figures.ts";
+} from "../lib/experiments/teacher_output_figures.ts";
 import {
   runBootstrap,
   runInitPerturbation,
   studentInitializationConfig,
-} from "./student_initialization.ts";
-import { studentInitializationClaims } from "./student_initialization_claims.ts";
+} from "../lib/experiments/student_initialization.ts";
+import { studentInitializationClaims } from "../lib/experiments/student_initialization_claims.ts";
 import {
   bootstrapLinearFigure,
   bootstrapLinearTable,
@@ -59,36 +63,86 @@ import {
   initTestMseFigure,
   parameterVarianceFigure,
   theorem51Table,
-} from "./student_initialization_figures.ts";
-import { runStudentOutput, studentOutputClaims, studentOutputConfig } from "./student_output.ts";
+} from "../lib/experiments/student_initialization_figures.ts";
+import {
+  runStudentOutput,
+  studentOutputClaims,
+  studentOutputConfig,
+} from "../lib/experiments/student_output.ts";
 import {
   entropyComparisonTable,
   investigationTable,
   pairedTestsTable,
-} from "./student_output_figures.ts";
+} from "../lib/experiments/student_output_figures.ts";
 import {
+  llmCorrectionsConfig,
   runCombinationCheck,
+  runLlmCorrections,
   runVarianceAware,
-  varianceAwareClaims,
   varianceAwareConfig,
-} from "./variance_aware.ts";
+} from "../notebooks/07_variance_aware_distillation.ts";
 import {
-  combinationFigure,
-  combinationTable,
-  gainsTable,
-  interFigure,
-  mseTable,
-  theorem71Table,
-} from "./variance_aware_figures.ts";
-import { gaussianDistillationConfig, runGaussianDistillation } from "./gaussian_distillation.ts";
-import { LLM_EXPERIMENTS, llmShardable } from "./llm_shard.ts";
+  gaussianDistillationConfig,
+  runGaussianDistillation,
+} from "../lib/experiments/gaussian_distillation.ts";
+import {
+  LLM_EXPERIMENTS as LIB_LLM_EXPERIMENTS,
+  llmModule,
+  llmShardable as libLlmShardable,
+  llmShardableOf,
+  type LlmShardableOptions,
+} from "../lib/experiments/llm_shard.ts";
 import {
   ablationTable,
   bridgeFigure,
   classificationTable,
   gaussianDistillationClaims,
   regressionTable,
-} from "./gaussian_distillation_figures.ts";
+} from "../lib/experiments/gaussian_distillation_figures.ts";
+
+/**
+ * Section 7.3's language-model experiment (notebook 07): its settings and steps live beside the
+ * notebook, so its entry is made here, not in lib. The merge writes the merged result only; the
+ * notebook draws Table 1, its figure and claims from it (KD_MERGED_LLM_CORRECTIONS=DIR/merged).
+ */
+const LLM_CORRECTIONS = llmModule({
+  notebook: "07_variance_aware_distillation",
+  config: llmCorrectionsConfig,
+  run: runLlmCorrections,
+  sweeps: 1, // the arms of Table 1
+});
+
+/**
+ * Names of the language-model experiments (their modules' file stems), in paper order.
+ *
+ * @category Sharding
+ */
+export const LLM_EXPERIMENTS: (typeof LIB_LLM_EXPERIMENTS[number] | "llm_corrections")[] = [
+  ...LIB_LLM_EXPERIMENTS,
+  "llm_corrections",
+];
+
+/**
+ * The language-model experiments, by module name.
+ *
+ * @category Sharding
+ */
+export type LlmExperimentName = typeof LIB_LLM_EXPERIMENTS[number] | "llm_corrections";
+
+/**
+ * The registry entry of a language-model experiment (lib's `llmShardable`, and
+ * Section 7.3's from its step module).
+ *
+ * @category Sharding
+ */
+export function llmShardable(
+  name: LlmExperimentName,
+  options: LlmShardableOptions = {},
+): ShardableExperiment<ExperimentConfig, unknown> {
+  return name === "llm_corrections"
+    ? llmShardableOf(name, LLM_CORRECTIONS, options)
+    : libLlmShardable(name, options);
+}
 
 /** Build a registry entry with its types checked against the module's functions. */
 function entry<C extends ExperimentConfig, R>(
@@ -182,14 +236,8 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
     }),
     // The rate is measured by the shard that ran alpha 0.
     measured: ["result.seconds", "result.networksPerSecond"],
-    claims: (r) => varianceAwareClaims(r.comb, r.result),
-    tables: (r) => ({
-      combination: combinationTable(r.comb),
-      theorem71: theorem71Table(r.result),
-      mse: mseTable(r.result),
-      gains: gainsTable(r.result),
-    }),
-    charts: (r) => ({ combination: combinationFigure(r.comb), inter: interFigure(r.result) }),
+    // The merge writes the merged result only: notebook 07 draws its figures, tables and claims
+    // from it (KD_MERGED_VARIANCE_AWARE=DIR/merged).
   }),
   entry({
     name: "gaussian_distillation",
@@ -244,7 +292,7 @@ export async function resolveExperiment(
   }
   let mod: Record<string, unknown>;
   try {
-    mod = await import(new URL(`./${name}.ts`, import.meta.url).href);
+    mod = await import(new URL(`../lib/experiments/${name}.ts`, import.meta.url).href);
   } catch (e) {
     throw new ShardArgumentError(
       `experiment "${name}" not found (${hint}): ${e instanceof Error ? e.message : e}`,
@@ -271,7 +319,7 @@ export function experimentFromModule(
   const runs = fns.filter(([k]) => /^run[A-Z]/.test(k));
   if (configs.length !== 1 || runs.length !== 1) {
     throw new ShardArgumentError(
-      `lib/experiments/${name}.ts exports ${configs.length} xxxConfig and ${runs.length} runXxx functions; sharding by convention needs exactly one of each (or add an entry to lib/experiments/shard_registry.ts).`,
+      `lib/experiments/${name}.ts exports ${configs.length} xxxConfig and ${runs.length} runXxx functions; sharding by convention needs exactly one of each (or add an entry to tools/shard_registry.ts).`,
     );
   }
   const config = configs[0][1] as (scale: Scale) => ExperimentConfig;

@@ -1,0 +1,25 @@
+/**
+ * A notebook's sweep, or the merged result of a sharded run of it. Step modules beside the
+ * notebooks call it (lib/ never imports tools/).
+ *
+ * @module
+ */
+import { readResult } from "../lib/experiments/shard.ts";
+
+/**
+ * The merged result of a sharded run of `experiment` (a registry name such as
+ * "problem_definition", "variance_aware" or "llm_corrections") when
+ * `KD_MERGED_<EXPERIMENT>` names its merge folder (`deno task merge DIR` writes
+ * `DIR/merged/result.json`: set it to `DIR/merged`), else what `run` computes here. The
+ * notebook then draws its figures, tables and claims from either the same way.
+ *
+ * @example
+ * ```ts
+ * // KD_MERGED_LLM_CORRECTIONS=runs/c16/merged deno task notebooks 07
+ * const llm = await mergedOrRun("llm_corrections", () => runLlmCorrections(config, setup));
+ * ```
+ */
+export async function mergedOrRun<R>(experiment: string, run: () => Promise<R>): Promise<R> {
+  const dir = Deno.env.get(`KD_MERGED_${experiment.toUpperCase()}`);
+  return dir ? await readResult(`${dir}/result.json`) as R : await run();
+}

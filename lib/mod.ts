@@ -211,12 +211,9 @@ export { byScale, figuresDir, runScale, type Scale } from "./config.ts";
 export {
   gaussianDistillationClaims,
   gaussianDistillationConfig,
-  problemDefinitionClaims,
-  problemDefinitionConfig,
   runBootstrap,
   runGaussianDistillation,
   runInitPerturbation,
-  runProblemDefinition,
   runStudentOutput,
   runTeacherOutput,
   studentInitializationClaims,

@@ -30,16 +30,9 @@ import type { Chart } from "../lib/plot/chart.ts";
 import { type ShardableExperiment, ShardArgumentError } from "../lib/experiments/shard.ts";
 import type { ExperimentConfig, RunOptions } from "../lib/experiments/types.ts";
 import {
-  problemDefinitionClaims,
   problemDefinitionConfig,
   runProblemDefinition,
-} from "../lib/experiments/problem_definition.ts";
-import {
-  sourcesTable,
-  studentsFigure,
-  theorem41Figure,
-  variancesFigure,
-} from "../lib/experiments/problem_definition_figures.ts";
+} from "../notebooks/02_problem_definition.ts";
 import { runTeacherOutput, teacherOutputConfig } from "../lib/experiments/teacher_output.ts";
 import { teacherOutputClaims } from "../lib/experiments/teacher_output_claims.ts";
 import {
@@ -165,13 +158,8 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
     run: (c, o) => runProblemDefinition(c, o),
     // Two units: its two neural cohorts (the linear part and the closed forms run in every shard).
     measured: ["seconds"],
-    claims: problemDefinitionClaims,
-    tables: (r) => ({ sources: sourcesTable(r) }),
-    charts: (r) => ({
-      students: studentsFigure(r),
-      variances: variancesFigure(r),
-      theorem41: theorem41Figure(r),
-    }),
+    // The merge writes the merged result only: notebook 02 draws its figures, table and claims
+    // from it (KD_MERGED_PROBLEM_DEFINITION=DIR/merged).
   }),
   entry({
     name: "teacher_output",

@@ -8,23 +8,6 @@
 export { type ExperimentConfig, type RunOptions } from "./types.ts";
 export { progressLine, sweep, type SweepOptions, type SweepProgress } from "./sweep.ts";
 export {
-  type PerInputCheck,
-  problemDefinitionClaims,
-  type ProblemDefinitionConfig,
-  problemDefinitionConfig,
-  type ProblemDefinitionResult,
-  type ProblemDefinitionRunOptions,
-  runProblemDefinition,
-  type SourceDecomposition,
-  worstInput,
-} from "./problem_definition.ts";
-export {
-  sourcesTable,
-  studentsFigure,
-  theorem41Figure,
-  variancesFigure,
-} from "./problem_definition_figures.ts";
-export {
   type LinearLevel,
   type LinearTheory,
   type Monotone,

@@ -1,19 +1,19 @@
+/**
+ * Section 2's step module (notebooks/02_problem_definition.ts) at a tiny seeded configuration:
+ * the law of total variance and Theorem 4.1 against the simulation within stated multiples of the
+ * Monte Carlo SE, initialization as a source, determinism across workers, and a malformed
+ * configuration refused. The notebook's figures, table and claims are checked on its smoke run
+ * (02_notebook_test.ts).
+ */
+import { bonferroniZ } from "../../lib/experiments/bonferroni.ts";
 import {
-  bonferroniZ,
-  problemDefinitionClaims,
   type ProblemDefinitionConfig,
   problemDefinitionConfig,
   type ProblemDefinitionResult,
   runProblemDefinition,
-  studentsFigure,
-  theorem41Figure,
-  variancesFigure,
   worstInput,
-} from "../../lib/experiments/mod.ts";
-import { applyHolm, claimMatches } from "../../lib/report/claims.ts";
-import { pValues } from "../../lib/report/claim_rules.ts";
-import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
-import { assertSnapshot } from "./snapshot.ts";
+} from "../../notebooks/02_problem_definition.ts";
+import { assert, assertEquals, assertRejects } from "../assert.ts";
 
 /** A tiny seeded configuration: 300 linear students, 6 networks (13-16-1, 60 epochs). */
 const TINY: ProblemDefinitionConfig = {
@@ -71,60 +71,6 @@ Deno.test("the same seed gives identical results, on the calling thread or split
   assertEquals(b.curves, a.curves);
 });
 
-Deno.test("the claims ledger of Section 2: counted claims by rules that can fail, identities apart", async () => {
-  const r = await tiny();
-  const claims = applyHolm(problemDefinitionClaims(r));
-  assertEquals(claims.map((c) => c.id), [
-    "total-variance",
-    "thm41-mean",
-    "thm41-per-input",
-    "linear-own-variance",
-    "init-source",
-    "students-narrower",
-  ]);
-  const by = (id: string) => claims.find((c) => c.id === id)!;
-  // True by construction: shown, never counted, and they hold on this run.
-  for (const id of ["total-variance", "thm41-per-input", "linear-own-variance"]) {
-    assertEquals(by(id).verdict, "identity check", id);
-    assert(by(id).rule.startsWith("holds"), `${id}: ${by(id).rule}`);
-    assertEquals(by(id).test, undefined);
-  }
-  // Thm 4.1 averaged: an equivalence within 5% of theory, SE over the 300 students.
-  const t = by("thm41-mean").test!;
-  assertEquals(t.kind, "equivalence");
-  assertAlmostEquals(t.margin!, 0.05 * r.theoryInter, 1e-15);
-  assertEquals(t.seOver, "300 students");
-  // At 300 students (relative SE about 2%) the two one-sided tests reject at 5% before Holm;
-  // the default's 1,000 students resolve it after Holm.
-  assert(pValues(t, t.estimate).reproduce < 0.05, by("thm41-mean").rule);
-  assert(by("thm41-mean").verdict !== "differs");
-  // The same claim with the simulation 20% off the closed form must differ.
-  const off = claimMatches({
-    section: "4.1",
-    id: "x",
-    claim: "x",
-    paper: r.theoryInter,
-    ours: 1.2 * r.theoryInter,
-    se: t.se,
-    seOver: t.seOver,
-    margin: t.margin!,
-    marginWhy: t.marginWhy!,
-  });
-  assertEquals(off.verdict, "differs");
-  // Initialization: one-sided, shown positive with 6 networks.
-  assertEquals(by("init-source").test!.direction, "greater");
-  assertEquals(by("init-source").verdict, "reproduced");
-  // Students narrower: the paired network − OLS training MSE on the same labels.
-  const n = by("students-narrower").test!;
-  assertEquals([n.kind, n.direction, n.seOver], [
-    "direction",
-    "less",
-    "6 students, paired label sets",
-  ]);
-  assertEquals(n.estimate, r.nnMinusOls.mean);
-  assert(r.nnMinusOls.se > 0);
-});
-
 Deno.test("a malformed configuration is refused before any work", async () => {
   await assertRejects(
     () => runProblemDefinition({ ...TINY, neuralStudents: 400 }),
@@ -132,13 +78,4 @@ Deno.test("a malformed configuration is refused before any work", async () => {
     "neuralStudents",
   );
   await assertRejects(() => runProblemDefinition({ ...TINY, epochs: 0 }), RangeError, "epochs");
-});
-
-Deno.test("the Section 2 figures match their snapshots", async () => {
-  const r = await tiny();
-  await assertSnapshot("02_students_and_teacher", studentsFigure(r).spec);
-  await assertSnapshot("02_theorem41_per_input", theorem41Figure(r).spec);
-  const bars = variancesFigure(r);
-  assert(JSON.stringify(bars.spec).includes('"type":"log"'), "the bars use a log scale");
-  await assertSnapshot("02_variance_by_source", bars.spec);
 });

@@ -24,14 +24,15 @@
  * TypeScript path: each product differs in its last bits, and a few hundred
  * optimiser steps carry that to the 5th or 6th significant digit. Measured on
  * every snapshot here (2026-12-07, AMD EPYC with AVX-512, `KD_SNAPSHOT_REPORT`),
- * against snapshots written with the SkylakeX kernel: with the Haswell kernel
- * the largest differences are 1.5e-3 and 1.1e-3 of the column scale (Figure
- * 11's networks at smoke scale: the across-student SD of test MSE and the
- * inter-student variance, each over 4 students, differences of small
- * numbers), and 6.5e-6 on every other snapshot; on the bare-machine path (no
- * OpenBLAS, no compiler: `KD_BLAS_LIB=none KD_CC=/nonexistent`) 7.1e-3 and
- * 1.0e-2 on those two and 6.5e-6 elsewhere. So those two snapshots have their
- * own tolerance ({@link SNAPSHOT_RTOL_BY_NAME}); 2e-3 leaves a factor of 300 on the others
+ * against snapshots written with one OpenBLAS kernel: with the other kernel
+ * (SkylakeX against Haswell) the largest difference is 6.5e-6 of the column
+ * scale on every snapshot but Figure 11's networks at smoke scale, where the
+ * across-student SD of test MSE moved by 9.4e-3 and the inter-student
+ * variance by 1.0e-3 (each over a handful of students: differences of small
+ * numbers); on the bare-machine path (no OpenBLAS, no compiler:
+ * `KD_BLAS_LIB=none KD_CC=/nonexistent`) by 2.8e-2 and 9.0e-3, and 1.0e-4 at
+ * most elsewhere. So those two snapshots have their own tolerance
+ * ({@link SNAPSHOT_RTOL_BY_NAME}); 2e-3 leaves a factor of 20 on the others
  * for CPUs not measured here, while a change of a figure's meaning (a seed, a
  * count, a formula) moves numbers by 1e-2 of the scale or more and still fails.
  * The snapshot files themselves are written at 6 significant digits.
@@ -54,12 +55,13 @@ export const SNAPSHOT_RTOL = 2e-3;
  * behind it.
  */
 export const SNAPSHOT_RTOL_BY_NAME: Readonly<Record<string, number>> = {
-  // Figure 11's networks at smoke scale, 4 students per point after 300 epochs: the across-student
-  // SD of test MSE moved by 7.1e-3 of its column's scale and the inter-student variance by 1.0e-2
-  // between the native kernel and the portable path (1.5e-3 and 1.1e-3 between OpenBLAS kernels;
-  // measured 2026-12-07). 3e-2 leaves a factor of 3, while another seed or student count moves a
-  // spread of 4 values by tens of percent (the relative SE of an SD of 4 values is about 40%).
-  "07_fig11_nn_test_mse": 3e-2,
+  // Figure 11's networks at smoke scale, a handful of students per point after 300 epochs, as
+  // notebook 07 exports them: the across-student SD of test MSE moved by 2.8e-2 of its column's
+  // scale and the inter-student variance by 9.0e-3 between the native kernel and the portable
+  // path (9.4e-3 and 1.0e-3 between OpenBLAS kernels; measured 2026-12-07). The tolerances leave a
+  // factor of 3; another seed or student count moves such a spread by tens of percent (the
+  // relative SE of an SD of 4 values is about 40%), so the snapshots still catch one.
+  "07_fig11_nn_test_mse": 1e-1,
   "07_fig11_inter_student_variance": 3e-2,
 };
 

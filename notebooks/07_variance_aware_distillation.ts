@@ -71,29 +71,13 @@ import {
   twoWaySe,
 } from "../lib/experiments/llm_setup.ts";
 import { sampleDraws } from "../lib/experiments/llm_consistency.ts";
-import { readResult } from "../lib/experiments/shard.ts";
 import { sweep } from "../lib/experiments/sweep.ts";
 import type { ExperimentConfig, RunOptions } from "../lib/experiments/types.ts";
 
 // ---------------------------------------------------------------- a merged run
 
-/**
- * The merged result of a sharded run of `experiment` ("variance_aware" or
- * "llm_corrections") when `KD_MERGED_<EXPERIMENT>` names its merge folder
- * (`deno task merge DIR` writes `DIR/merged/result.json`: set it to
- * `DIR/merged`), else what `run` computes here. The notebook then draws its
- * figures, tables and claims from either the same way.
- *
- * @example
- * ```ts
- * // KD_MERGED_LLM_CORRECTIONS=runs/c16/merged deno task notebooks 07
- * const llm = await mergedOrRun("llm_corrections", () => runLlmCorrections(config, setup));
- * ```
- */
-export async function mergedOrRun<R>(experiment: string, run: () => Promise<R>): Promise<R> {
-  const dir = Deno.env.get(`KD_MERGED_${experiment.toUpperCase()}`);
-  return dir ? await readResult(`${dir}/result.json`) as R : await run();
-}
+/** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
+export { mergedOrRun } from "../tools/merged.ts";
 
 // ---------------------------------------------------------------- settings
 

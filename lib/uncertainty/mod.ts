@@ -66,3 +66,16 @@ export {
   normalCdf,
   normalPdf,
 } from "./regression_scores.ts";
+export {
+  fixedBaseParameterVariance,
+  initParameterVariance,
+  meanSampleVariance,
+} from "./parameter_spread.ts";
+export {
+  type Estimate,
+  jackknifeCombination,
+  jackknifeMean,
+  jackknifeSlope,
+  type JackknifeStatistic,
+  jackknifeVariance,
+} from "./jackknife.ts";

@@ -190,6 +190,7 @@ export {
 
 // ---- Random streams ----
 export {
+  bootstrapCountRows,
   bootstrapCounts,
   bootstrapIndices,
   childStreams,

@@ -66,6 +66,7 @@ export {
   normalCdf,
   normalPdf,
 } from "./regression_scores.ts";
+export { trajectoryBand } from "./trajectory_band.ts";
 export {
   fixedBaseParameterVariance,
   initParameterVariance,

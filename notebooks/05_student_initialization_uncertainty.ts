@@ -1,21 +1,13 @@
 /**
- * The steps of notebook 05 (Section 5 of Cui & Pei, "student initialization
- * uncertainty"): the settings and the step functions (one setting in, rows out)
- * that the notebook's sweeps, the tests and the shards call, and the paper's
- * words the claims quote ({@link SECTION5_PAPER}, data). No figure, table, claim
- * or prose here: the notebook's cells build those, from a run here or from a
- * sharded run's merged result ({@link mergedOrRun}).
- *
- * - 5.1, model-driven: 11-128-1 students from a perturbed Kaiming init,
- *   W ← W(1 + ε), ε ~ N(0, s²), b ← b + N(0, (0.1 s)²), in the authors' variant
- *   (a fresh base per student) and ours (one fixed base), with common random
- *   numbers across levels ({@link initStep}); the same with language models,
- *   p ← p + N(0, 1)·|p|·s ({@link llmLevelStep});
- * - 5.2, data-driven: OLS and 13-64-1 students on bootstrap resamples of size m
- *   of the teacher's outputs (variant A) or of the ground truth (B), Theorems
- *   5.1-5.3 ({@link linearBootstrapStep}, {@link neuralBootstrapStep}).
- *
- * Protocol: `docs/protocols.md`, "Section 5: student initialization uncertainty".
+ * The steps of notebook 05 (Section 5, "student initialization uncertainty"): the settings
+ * and step functions (one setting in, rows out) that the notebook's sweeps, the tests and the
+ * shards call, and the paper's words ({@link SECTION5_PAPER}). No figure, table, claim or prose:
+ * the notebook's cells build those, from a run here or a merged shard run ({@link mergedOrRun}).
+ * 5.1: students from a perturbed init, a fresh base per student (the authors') or one fixed
+ * base (ours), networks ({@link initStep}) and language models ({@link llmLevelStep}); 5.2:
+ * OLS and neural students on bootstrap resamples of the teacher's outputs (A) or the ground
+ * truth (B) ({@link linearBootstrapStep}, {@link neuralBootstrapStep}). Protocol:
+ * `docs/protocols.md`, "Section 5: student initialization uncertainty".
  *
  * @module
  */
@@ -87,8 +79,7 @@ function checkCounts<K extends string>(
 }
 
 function checkConfig(fn: string, c: StudentInitializationConfig): void {
-  const sizes = { hidden: 1, epochs: 1, teacherHidden: 1, studentHidden: 1 };
-  // variances need two students
+  const sizes = { hidden: 1, epochs: 1, teacherHidden: 1, studentHidden: 1 }; // and 2 students
   checkCounts(fn, c, { ...sizes, students: 2, linearStudents: 2, neuralStudents: 2 });
   if (!Array.isArray(c.levels) || c.levels.length < 2 || c.levels.some((s) => !(s >= 0))) {
     throw new RangeError(`${fn}: config.levels needs at least two levels s >= 0.`);
@@ -134,14 +125,11 @@ export async function boston11(): Promise<RegressionSplit> {
 }
 
 /**
- * One (variant, level) of 5.1: `config.students` 11-128-1 networks trained on the ground
- * truth from a perturbed Kaiming init (student k on the same stream at every level). Returns
- * the test MSE (mean `mse`, SE, population variance `varMse` across students, SE), the mean
- * training MSE, the mean over parameters of the across-student variance `before` and `after`
- * training with the closed form of `before` (`initParameterVariance`, or
- * `fixedBaseParameterVariance` of the fixed variant's `base`), the first hidden bias's SD at
- * the init and the end, its mean and SD after each epoch, the first `trace` fixed-base
- * students' paths, the delete-one statistics over students (`jack`) and the engine.
+ * One (variant, level) of 5.1: `students` 11-128-1 networks trained on the ground truth from
+ * a perturbed Kaiming init (student k on one stream at every level): test MSE (mean, variance
+ * across students, SEs), the mean parameter variance across students `before` (with its closed
+ * form) and `after` training, the first hidden bias's band and the first `trace` fixed-base
+ * students' paths, delete-one statistics over students (`jack`), the engine.
  */
 export async function initStep(
   config: StudentInitializationConfig,
@@ -191,9 +179,8 @@ export type InitLevel = Omit<Awaited<ReturnType<typeof initStep>>, "backend">;
 
 /**
  * Section 5.1 (Figure 6, NN panel; Appendix D): {@link initStep} at every level of both
- * variants (`levels`, fresh first), and what the authors' script reports as "parameter
- * variance before training" (`snapshot`: PyTorch's default init over `students` students,
- * with its closed form) beside the closed form of the Kaiming init the students train from.
+ * variants, and what the authors' script reports as "parameter variance before training"
+ * (`snapshot`: PyTorch's default init; closed form) beside the Kaiming init's closed form.
  *
  * @throws RangeError when the configuration is malformed (before any training).
  */
@@ -206,13 +193,8 @@ export async function runInitPerturbation(
   const { d } = data, h = config.hidden, S = config.students;
   const P = parameterLayout(d, h, 1).count;
   // The base the fixed variant perturbs (scale 0 leaves it as drawn from new Rng(baseSeed)).
-  const fixedBase = {
-    kind: "perturbed",
-    scale: 0,
-    base: "kaiming",
-    baseSeed: config.seed,
-  } as const;
-  const base = initCohortParameters(fixedBase, d, h, 1, config.seed, 0, 1, 1);
+  const fixed = { kind: "perturbed", scale: 0, base: "kaiming", baseSeed: config.seed } as const;
+  const base = initCohortParameters(fixed, d, h, 1, config.seed, 0, 1, 1);
   const settings = INIT_VARIANTS.flatMap((v) => config.levels.map((s) => ({ ...v, s })));
   const rows = await sweep(settings, (st) => initStep(config, data, base, st), {
     label: "5.1 init perturbation",
@@ -221,12 +203,9 @@ export async function runInitPerturbation(
   });
   // The authors' snapshot: PyTorch's default init, before Kaiming and the perturbation.
   const torch = initCohortParameters({ kind: "torch" }, d, h, 1, config.seed, 0, S, S);
-  const snap = unc.interStudentVariance(torch, P);
-  const snapshot = {
-    value: snap.mean,
-    se: snap.se,
-    theory: unc.initParameterVariance("torch", d, h),
-  };
+  const snap = unc.interStudentVariance(torch, P),
+    theory = unc.initParameterVariance("torch", d, h);
+  const snapshot = { value: snap.mean, se: snap.se, theory };
   const levels: InitLevel[] = rows.map(({ backend: _b, ...l }) => l);
   return {
     ...{ config, protocol: data.protocol, d, hidden: h, parameters: P, levels, snapshot },
@@ -242,10 +221,7 @@ export type InitPerturbationResult = Awaited<ReturnType<typeof runInitPerturbati
 
 const B_LABEL = "B: ground-truth bootstrap", A_LABEL = "A: teacher bootstrap";
 
-/**
- * The linear setting of 5.2 (13 features, split seed 42, scaler on the training split), its
- * OLS teacher, the teacher's outputs on the training inputs, σ̂² = RSS/(n − p) and its test MSE.
- */
+/** 5.2's linear setting (13 features, split seed 42, scaler on the training split), OLS teacher. */
 export async function linearBootstrapSetup() {
   const data = prepareRegression(await loadBoston(), { splitSeed: 42, scaler: "train" });
   const { d, xTrain, yTrain, xTest, yTest } = data;
@@ -257,12 +233,9 @@ export async function linearBootstrapSetup() {
 }
 
 /**
- * One m of 5.2 with OLS students (fraction `f`, the `fi`-th): S resamples of size m, both
- * variants fitted on them. `rows`, per variant: mean test MSE (SE, SD across students), its
- * theory (Theorem 5.3 for B, the teacher's own for A: Theorem 5.1), the inter-student variance
- * of the test predictions (SE), Theorem 5.2 as stated and its sandwich form (population scale).
- * `check`: Theorem 5.1 (rank-deficient resamples, largest |student − teacher| on full-rank and
- * deficient ones, variant A's variance).
+ * One m of 5.2 with OLS students (fraction `f`, the `fi`-th), both variants on the same S
+ * resamples: per variant (`rows`) test MSE and its theory (5.3 for B, 5.1 for A), the
+ * inter-student variance with Theorem 5.2 and its sandwich form; `check`: Theorem 5.1.
  */
 export function linearBootstrapStep(
   config: StudentInitializationConfig,
@@ -272,7 +245,7 @@ export function linearBootstrapStep(
 ) {
   const { data: { d, nTrain: n, nTest, xTrain, yTrain, xTest, yTest }, teacher } = setup;
   const S = config.linearStudents, m = Math.floor(f * n), sigma2 = setup.sigma2;
-  const popFactor = (S - 1) / S; // the theorems give sample-scale variances; simulated are population
+  const popFactor = (S - 1) / S; // the theorems' variances are sample-scale; ours population
   const counts = bootstrapCountRows(new Rng(config.seed).child(fi), S, n, m);
   const check = linear.teacherBootstrapCheck(xTrain, d, teacher, counts, { xEval: xTest });
   const fitPredict = (targets: Float64Array) => {
@@ -290,14 +263,12 @@ export function linearBootstrapStep(
   const rows = variants.map(([variant, pred, theoryMse]) => {
     const mse = unc.monteCarloSummary(unc.studentTestMse(pred, yTest));
     const v = unc.interStudentVariance(pred, nTest);
-    const mseSd = Math.sqrt(mse.variance);
+    const stats = { mse: mse.mean, seMse: mse.seMean, mseSd: Math.sqrt(mse.variance) };
     return {
       f,
       m,
       variant,
-      mse: mse.mean,
-      seMse: mse.seMean,
-      mseSd,
+      ...stats,
       theoryMse,
       variance: v.mean,
       seVariance: v.se,
@@ -323,9 +294,8 @@ export type LinearBootstrapRow = ReturnType<typeof linearBootstrapStep>["rows"][
 export type Theorem51Row = ReturnType<typeof linearBootstrapStep>["check"];
 
 /**
- * Section 5.2 (Figure 8; Theorems 5.1-5.3): {@link linearBootstrapStep} at every m (`linear`,
- * `theorem51`, with the expected count of resamples in which a `binary` feature is constant),
- * then the neural students (`neural`, {@link runNeuralBootstrap}).
+ * Section 5.2 (Figure 8; Theorems 5.1-5.3): {@link linearBootstrapStep} at every m, then the
+ * neural students ({@link runNeuralBootstrap}).
  *
  * @throws RangeError when the configuration is malformed (before any training).
  */
@@ -362,23 +332,11 @@ export type BootstrapResult = Awaited<ReturnType<typeof runBootstrap>>;
 
 /** The neural networks' shared options: the training inputs, full-batch Adam. */
 function nnOptions(config: StudentInitializationConfig, data: RegressionSplit) {
-  const x = Float32Array.from(data.xTrain);
-  return {
-    x,
-    n: data.nTrain,
-    d: data.d,
-    outputs: 1,
-    loss: "mse" as const,
-    epochs: config.epochs,
-    lr: config.nnLr,
-  };
+  const adam = { outputs: 1, loss: "mse" as const, epochs: config.epochs, lr: config.nnLr };
+  return { x: Float32Array.from(data.xTrain), n: data.nTrain, d: data.d, ...adam };
 }
 
-/**
- * The neural setting of 5.2 (split seed 1, scaler on the training split): the 13-128-1
- * teacher trained on it (its outputs on the training inputs, its test and training MSE) and
- * the one PyTorch-default init every student starts from.
- */
+/** 5.2's neural setting (split seed 1), its 13-128-1 teacher, the students' one init. */
 export async function neuralBootstrapSetup(config: StudentInitializationConfig) {
   const data = prepareRegression(await loadBoston(), { splitSeed: 1, scaler: "train" });
   const teacherNet = await fitCohort({
@@ -401,9 +359,8 @@ export async function neuralBootstrapSetup(config: StudentInitializationConfig) 
 export type NeuralBootstrapSetting = { f: number; fi: number; variant: string };
 
 /**
- * One (m, variant) of 5.2 with 13-64-1 students, all from one init, on S resamples of size m
- * (the same resamples for both variants of an m): mean test MSE and its SD across students,
- * the inter-student variance of the test predictions and its SE.
+ * One (m, variant) of 5.2: 13-64-1 students from one init on S resamples of size m (the same
+ * for both variants): test MSE and its SD, the inter-student variance and its SE.
  */
 export async function neuralBootstrapStep(
   config: StudentInitializationConfig,
@@ -494,7 +451,7 @@ function checkLlmConfig(c: LlmInitializationConfig, setup: llm.LlmSetup): void {
   const { train, test } = setup.qa;
   if (c.trainQuestions > train.length || c.evalQuestions > test.length) {
     throw new RangeError(
-      `${fn}: config asks for ${c.trainQuestions} training and ${c.evalQuestions} test questions; ` +
+      `${fn}: config asks for ${c.trainQuestions} training, ${c.evalQuestions} test questions; ` +
         `the split has ${train.length} and ${test.length}.`,
     );
   }
@@ -505,11 +462,7 @@ function checkLlmConfig(c: LlmInitializationConfig, setup: llm.LlmSetup): void {
   }
 }
 
-/**
- * What every level shares: the teacher's greedy answers to the training questions (the fixed
- * targets, empty ones dropped), the test questions, their true answers' and the teacher's
- * greedy answers' embeddings, and the tracked weight's name.
- */
+/** What every level shares: the teacher's greedy answers (the targets), the test questions. */
 export async function llmInitializationContext(c: LlmInitializationConfig, setup: llm.LlmSetup) {
   const trainQs = setup.qa.train.slice(0, c.trainQuestions).map((p) => p.question);
   const evalPairs = setup.qa.test.slice(0, c.evalQuestions);
@@ -532,13 +485,9 @@ function llmStudent(x: LlmContext, s: number, k: number) {
   try {
     addRelativeNoise(model, s, root.child(k).child(1));
     const before = flatParameters(gptValues(model));
-    const res = trainOnQa(model, x.data, {
-      seed: root, // the same data order for every student
-      epochs: c.epochs,
-      batchSize: c.batchSize,
-      learningRate: c.learningRate,
-      track: x.tracked,
-    });
+    const adam = { epochs: c.epochs, batchSize: c.batchSize, learningRate: c.learningRate };
+    // seed: root, the same data order for every student
+    const res = trainOnQa(model, x.data, { ...adam, seed: root, track: x.tracked });
     const start = before[parameterOffset(model, x.tracked.name) + x.tracked.index];
     const greedy = { temperature: 0, maxNewTokens: setup.maxNewTokens };
     const [answers] = llm.sampleAnswers(model, x.evalQs, greedy);
@@ -551,13 +500,10 @@ function llmStudent(x: LlmContext, s: number, k: number) {
 }
 
 /**
- * One level s of 5.1 with language models: `students` students fine-tuned on the teacher's
- * greedy answers. Returns their answers' alignment with the teacher's, inter-student variance
- * and hallucination rate, the final training loss, the mean over parameters of the variance
- * across students (n − 1) before and after fine-tuning, after − before and after −
- * {@link KEPT_FRACTION} × before with jackknife SEs over students, each student's tracked
- * weight at the start and after every update, and (`looInter`) the inter-student variance
- * with each student left out, for the jackknife of the trend in s.
+ * One level s of 5.1 with language models: the students' answers' alignment, spread and
+ * hallucination, the parameter variance across students before and after fine-tuning (with
+ * jackknifed after − before and after − {@link KEPT_FRACTION} × before), the tracked weight's
+ * paths, and the spread with each student left out (`looInter`, for the trend's jackknife).
  */
 export async function llmLevelStep(x: LlmContext, s: number) {
   const students = Array.from({ length: x.config.students }, (_, k) => llmStudent(x, s, k));
@@ -565,14 +511,11 @@ export async function llmLevelStep(x: LlmContext, s: number) {
   const vb = unc.meanSampleVariance(students.map((t) => t.before));
   const va = unc.meanSampleVariance(students.map((t) => t.after));
   // after − w × before, with its jackknife SE over students
-  const keptBy = (w: number) =>
-    unc.jackknifeCombination([{
-      weight: 1,
-      stat: {
-        value: va.value - w * vb.value,
-        deleteOne: va.deleteOne.map((a, k) => a - w * vb.deleteOne[k]),
-      },
-    }]);
+  const keptBy = (w: number) => {
+    const value = va.value - w * vb.value,
+      deleteOne = va.deleteOne.map((a, k) => a - w * vb.deleteOne[k]);
+    return unc.jackknifeCombination([{ weight: 1, stat: { value, deleteOne } }]);
+  };
   return {
     s,
     alignment: llm.alignment(x.teacherEmb, emb),
@@ -605,11 +548,9 @@ function interTrend(levels: Awaited<ReturnType<typeof llmLevelStep>>[], idx: num
 }
 
 /**
- * Section 5.1 with language models (Figure 6's LLM panels, Appendix D): {@link llmLevelStep} at
- * every level, the teacher's hallucination rate, and the trends in s of the alignment, the
- * inter-student variance (also over s > 0 only, `interPositive`: it is 0 at s = 0 by design;
- * null below two such levels) and the hallucination rate, paired over questions and over
- * students (the same students, with the same perturbation direction, at every level).
+ * Section 5.1 with language models (Figure 6, Appendix D): {@link llmLevelStep} at every level
+ * and the trends in s, paired over questions and over students (the same at every level); the
+ * spread's also over s > 0 only (`interPositive`: it is 0 at s = 0 by design).
  *
  * @throws RangeError for a bad configuration, before any work.
  */
@@ -630,10 +571,8 @@ export async function runLlmInitialization(
   const byQ = (f: (l: LlmInitializationLevel) => number[]) =>
     llm.slopeAcrossUnits(x, f(levels[0]).map((_, q) => levels.map((l) => f(l)[q])));
   const pos = x.map((_s, i) => i).filter((i) => x[i] > 0);
-  const perStudent = Array.from(
-    { length: c.students },
-    (_, k) => levels.map((l) => l.alignment.perStudent[k]),
-  );
+  const al = levels.map((l) => l.alignment.perStudent);
+  const perStudent = Array.from({ length: c.students }, (_, k) => al.map((p) => p[k]));
   const probe = cloneGpt(setup.base);
   const parameters = flatParameters(gptValues(probe)).length;
   disposeGpt(probe);

@@ -27,9 +27,11 @@
  *
  * **Section 5: student initialization uncertainty.** Model-driven: the
  * cohort trainer's `InitSpec` (PyTorch, Kaiming, perturbed, fixed inits; in
- * `./engines`). Data-driven: `bootstrapCounts`, and the bootstrap students'
- * closed forms `groundTruthBootstrapVariance`, `groundTruthBootstrapMse` and
- * `teacherBootstrapCheck` (Theorems 5.1-5.3).
+ * `./engines`; their spread's closed forms `initParameterVariance` and
+ * `fixedBaseParameterVariance`, and the jackknife over students, in
+ * `./uncertainty`). Data-driven: `bootstrapCounts` (`bootstrapCountRows` for a
+ * cohort), and the bootstrap students' closed forms `groundTruthBootstrapVariance`,
+ * `groundTruthBootstrapMse` and `teacherBootstrapCheck` (Theorems 5.1-5.3).
  *
  * **Section 6: student output uncertainty.** `hardLabels`/`softLabels`,
  * `predictiveEntropy`, group statistics and paired tests (`groupStatistics`,
@@ -59,7 +61,9 @@
  * (`teacherOutputConfig("default")`), a run (`runTeacherOutput(config)`, the Monte
  * Carlo loop over `sweep`, with progress and time left) and its claims ledger
  * (`teacherOutputClaims(result)`); the notebooks narrate them. Their figure and
- * table builders are in `./experiments`.
+ * table builders are in `./experiments`. Sections 5 and 7 are not here: their
+ * settings and steps are beside their notebooks (`notebooks/05_*.ts`,
+ * `notebooks/07_*.ts`), their figures, tables and claims in the notebooks' cells.
  *
  * **Gaussian distillation** (the companion method: a teacher ensemble distilled into
  * a distribution of students): `runGaussianDistillation` and the `./gaussian` entry
@@ -69,7 +73,7 @@
  * folder entries `./uncertainty`, `./linear`, `./distill` and `./targets`
  * (this entry stays a short manual of about 100 names).
  *
- * Other entries: `./experiments` (every section's figures and tables), `./gaussian`, `./engines` (the cohort trainer and its back ends), `./data`
+ * Other entries: `./experiments` (the other sections' figures and tables), `./gaussian`, `./engines` (the cohort trainer and its back ends), `./data`
  * (data sets, splits), `./plot` (figures), `./report` (tables, claims ledger,
  * prose), `./text` (measures on response embeddings), `./llm` (the small
  * language model; `./llm/corpus` QA corpora, `./llm/embed` sentence embedders).
@@ -190,6 +194,7 @@ export {
 
 // ---- Random streams ----
 export {
+  bootstrapCountRows,
   bootstrapCounts,
   bootstrapIndices,
   childStreams,
@@ -211,13 +216,9 @@ export { byScale, figuresDir, runScale, type Scale } from "./config.ts";
 export {
   gaussianDistillationClaims,
   gaussianDistillationConfig,
-  runBootstrap,
   runGaussianDistillation,
-  runInitPerturbation,
   runStudentOutput,
   runTeacherOutput,
-  studentInitializationClaims,
-  studentInitializationConfig,
   studentOutputClaims,
   studentOutputConfig,
   sweep,

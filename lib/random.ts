@@ -328,3 +328,24 @@ export function bootstrapCounts(seed: Seed, n: number, m = n): Float64Array {
   for (const i of idx) counts[i]++;
   return counts;
 }
+
+/**
+ * Bootstrap counts for a cohort: `students` count vectors ({@link bootstrapCounts}) of
+ * samples of size m over the n examples, drawn in turn from one generator, student-major
+ * (student s's counts at s·n): the example weights of bootstrap students sharing one design.
+ *
+ * @throws RangeError when `students` or n is not a positive integer, or m is negative.
+ *
+ * @example
+ * ```ts
+ * const w = bootstrapCountRows(1, 3, 5); // 3 x 5 counts, each row summing to 5
+ * ```
+ *
+ * @category Random streams
+ */
+export function bootstrapCountRows(seed: Seed, students: number, n: number, m = n): Float64Array {
+  checkCount(students, "students", 1);
+  const r = toRng(seed), out = new Float64Array(students * n);
+  for (let s = 0; s < students; s++) out.set(bootstrapCounts(r, n, m), s * n);
+  return out;
+}

@@ -34,7 +34,7 @@ import {
 import { sweep } from "../lib/experiments/sweep.ts";
 import type { ExperimentConfig, RunOptions } from "../lib/experiments/types.ts";
 
-export { mergedOrRun } from "../tools/merged_or_run.ts";
+export { mergedOrRun } from "../tools/merged.ts";
 
 // ---------------------------------------------------------------- settings
 

@@ -76,8 +76,8 @@ import type { ExperimentConfig, RunOptions } from "../lib/experiments/types.ts";
 
 // ---------------------------------------------------------------- a merged run
 
-/** {@link mergedOrRun}, shared by the notebooks (tools/merged_or_run.ts). */
-export { mergedOrRun } from "../tools/merged_or_run.ts";
+/** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
+export { mergedOrRun } from "../tools/merged.ts";
 
 // ---------------------------------------------------------------- settings
 

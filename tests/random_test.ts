@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import {
+  bootstrapCountRows,
   bootstrapCounts,
   bootstrapIndices,
   childStreams,
@@ -139,4 +140,15 @@ Deno.test("toRng takes a number or an Rng and names { seed } for anything else",
   assert(toRng(g) === g);
   assertEquals(toRng(4).uniform(), new Rng(4).uniform());
   assertThrows(() => toRng(undefined as unknown as number), TypeError, "{ seed }");
+});
+
+Deno.test("bootstrap count rows are the students' bootstrapCounts drawn in turn from one stream", () => {
+  const rows = bootstrapCountRows(new Rng(4), 3, 6, 4);
+  const rng = new Rng(4);
+  for (let s = 0; s < 3; s++) {
+    const row = rows.subarray(s * 6, (s + 1) * 6);
+    assertEquals(Array.from(row), Array.from(bootstrapCounts(rng, 6, 4)));
+    assertEquals(row.reduce((a, b) => a + b, 0), 4);
+  }
+  assertThrows(() => bootstrapCountRows(1, 0, 6), RangeError, "students");
 });

@@ -17,8 +17,8 @@
  * The language-model experiments (llm_temperature, llm_initialization,
  * llm_consistency, llm_corrections) take a loaded setup besides their
  * configuration: their entries come from `llmShardable` (lib/experiments/llm_shard.ts;
- * llm_corrections's module is notebook 07's step module, so its entry is made here), which
- * loads data/models only when one of them runs.
+ * llm_initialization's and llm_corrections's modules are notebooks 05 and 07's step modules,
+ * so their entries are made here), which loads data/models only when one of them runs.
  *
  * The registry lives in tools/, beside the commands that use it, because it names the
  * notebooks' step modules: lib/ never imports notebooks/.
@@ -42,21 +42,12 @@ import {
   varianceOfMseFigure,
 } from "../lib/experiments/teacher_output_figures.ts";
 import {
+  llmInitializationConfig,
   runBootstrap,
   runInitPerturbation,
+  runLlmInitialization,
   studentInitializationConfig,
-} from "../lib/experiments/student_initialization.ts";
-import { studentInitializationClaims } from "../lib/experiments/student_initialization_claims.ts";
-import {
-  bootstrapLinearFigure,
-  bootstrapLinearTable,
-  bootstrapNnFigure,
-  bootstrapNnTable,
-  initSummaryTable,
-  initTestMseFigure,
-  parameterVarianceFigure,
-  theorem51Table,
-} from "../lib/experiments/student_initialization_figures.ts";
+} from "../notebooks/05_student_initialization_uncertainty.ts";
 import {
   runStudentOutput,
   studentOutputClaims,
@@ -79,7 +70,7 @@ import {
   runGaussianDistillation,
 } from "../lib/experiments/gaussian_distillation.ts";
 import {
-  LLM_EXPERIMENTS as LIB_LLM_EXPERIMENTS,
+  type LlmExperimentName as LibLlmExperimentName,
   llmModule,
   llmShardable as libLlmShardable,
   llmShardableOf,
@@ -94,6 +85,19 @@ import {
 } from "../lib/experiments/gaussian_distillation_figures.ts";
 
 /**
+ * Section 5.1's language-model experiment (notebook 05): its settings and steps live beside the
+ * notebook, so its entry is made here, not in lib. The merge writes the merged result only; the
+ * notebook draws Figures 6 (LLM panels) and 12, its table and claims from it
+ * (KD_MERGED_LLM_INITIALIZATION=DIR/merged).
+ */
+const LLM_INITIALIZATION = llmModule({
+  notebook: "05_student_initialization_uncertainty",
+  config: (scale: Scale) => llmInitializationConfig(scale),
+  run: runLlmInitialization,
+  sweeps: 1, // the perturbation levels
+});
+
+/**
  * Section 7.3's language-model experiment (notebook 07): its settings and steps live beside the
  * notebook, so its entry is made here, not in lib. The merge writes the merged result only; the
  * notebook draws Table 1, its figure and claims from it (KD_MERGED_LLM_CORRECTIONS=DIR/merged).
@@ -105,22 +109,27 @@ const LLM_CORRECTIONS = llmModule({
   sweeps: 1, // the arms of Table 1
 });
 
-/**
- * Names of the language-model experiments (their modules' file stems), in paper order.
- *
- * @category Sharding
- */
-export const LLM_EXPERIMENTS: (typeof LIB_LLM_EXPERIMENTS[number] | "llm_corrections")[] = [
-  ...LIB_LLM_EXPERIMENTS,
-  "llm_corrections",
-];
+/** The language-model experiments whose modules are notebooks' step modules. */
+const NOTEBOOK_LLM = { llm_initialization: LLM_INITIALIZATION, llm_corrections: LLM_CORRECTIONS };
 
 /**
  * The language-model experiments, by module name.
  *
  * @category Sharding
  */
-export type LlmExperimentName = typeof LIB_LLM_EXPERIMENTS[number] | "llm_corrections";
+export type LlmExperimentName = LibLlmExperimentName | keyof typeof NOTEBOOK_LLM;
+
+/**
+ * Names of the language-model experiments (their modules' file stems), in paper order.
+ *
+ * @category Sharding
+ */
+export const LLM_EXPERIMENTS: LlmExperimentName[] = [
+  "llm_temperature",
+  "llm_initialization",
+  "llm_consistency",
+  "llm_corrections",
+];
 
 /**
  * The registry entry of a language-model experiment (lib's `llmShardable`, and
@@ -132,8 +141,8 @@ export function llmShardable(
   name: LlmExperimentName,
   options: LlmShardableOptions = {},
 ): ShardableExperiment<ExperimentConfig, unknown> {
-  return name === "llm_corrections"
-    ? llmShardableOf(name, LLM_CORRECTIONS, options)
+  return name === "llm_initialization" || name === "llm_corrections"
+    ? llmShardableOf(name, NOTEBOOK_LLM[name], options)
     : libLlmShardable(name, options);
 }
 
@@ -185,19 +194,8 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
       boot: await runBootstrap(c, o),
     }),
     measured: ["init.backend"],
-    claims: (r) => studentInitializationClaims(r.init, r.boot),
-    tables: (r) => ({
-      initSummary: initSummaryTable(r.init),
-      theorem51: theorem51Table(r.boot),
-      bootstrapLinear: bootstrapLinearTable(r.boot),
-      bootstrapNn: bootstrapNnTable(r.boot),
-    }),
-    charts: (r) => ({
-      initTestMse: initTestMseFigure(r.init),
-      parameterVariance: parameterVarianceFigure(r.init),
-      bootstrapLinear: bootstrapLinearFigure(r.boot),
-      bootstrapNn: bootstrapNnFigure(r.boot),
-    }),
+    // The merge writes the merged result only: notebook 05 draws its figures, tables and claims
+    // from it (KD_MERGED_STUDENT_INITIALIZATION=DIR/merged).
   }),
   entry({
     name: "student_output",

@@ -50,6 +50,7 @@ export {
   standardize,
   type Standardizer,
 } from "./standardize.ts";
+export { binaryColumns } from "./binary_columns.ts";
 export { type Split, splitSizes } from "./split_sizes.ts";
 export { type SplitOptions, stratifiedSplit, trainTestSplit } from "./split.ts";
 export { NumpyRandomState } from "./numpy_random.ts";

@@ -1,7 +1,7 @@
 /**
- * The language-model experiments (Sections 4.3, 5.1, 6.2; Section 7.3's
- * module is notebook 07's step module, registered by tools/shard_registry.ts
- * through {@link llmShardableOf}) as shardable experiments
+ * The language-model experiments (Sections 4.3 and 6.2; those of Sections 5.1
+ * and 7.3 live in notebooks 05 and 07's step modules, registered by
+ * tools/shard_registry.ts through {@link llmShardableOf}) as shardable experiments
  * (lib/experiments/shard.ts): `deno task shard llm_corrections --scale paper
  * --shards 16 --index 3 --out DIR`.
  *
@@ -37,14 +37,6 @@ import {
   runLlmConsistency,
 } from "./llm_consistency.ts";
 import { consistencyFigure, consistencyTable } from "./llm_consistency_figures.ts";
-import {
-  llmInitializationClaims,
-  llmInitializationConfig,
-  llmInitializationFigure,
-  llmInitializationTable,
-  llmTrajectoryFigure,
-  runLlmInitialization,
-} from "./llm_initialization.ts";
 import { type LlmSetup, loadLlmSetup } from "./llm_setup.ts";
 import {
   llmPredictiveFigure,
@@ -177,15 +169,6 @@ const MODULES = {
     claims: llmTemperatureClaims,
     tables: (r) => ({ narrower: llmTable2(r), noiseTransfer: llmTable5(r) }),
     charts: (r) => ({ temperature: llmTemperatureFigure(r), predictive: llmPredictiveFigure(r) }),
-  }),
-  llm_initialization: llmModule({
-    notebook: "05_student_initialization_uncertainty",
-    config: (scale: Scale) => llmInitializationConfig(scale),
-    run: runLlmInitialization,
-    sweeps: 1, // the perturbation levels
-    claims: llmInitializationClaims,
-    tables: (r) => ({ summary: llmInitializationTable(r) }),
-    charts: (r) => ({ init: llmInitializationFigure(r), trajectories: llmTrajectoryFigure(r) }),
   }),
   llm_consistency: llmModule({
     notebook: "06_student_output_uncertainty",

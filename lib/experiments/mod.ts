@@ -44,42 +44,9 @@ export {
   theoremRatio,
   worstCheck,
 } from "./teacher_output_claims.ts";
-// Section 7 (notebook 07): its settings and steps are in notebooks/07_variance_aware_distillation.ts,
-// its figures, tables and claims in the notebook's cells.
-export {
-  type BootstrapResult,
-  type InitLevel,
-  initParameterVariance,
-  type InitPerturbationResult,
-  type LinearBootstrapRow,
-  type NeuralBootstrapRow,
-  runBootstrap,
-  runInitPerturbation,
-  type StudentInitializationConfig,
-  studentInitializationConfig,
-  type Theorem51Row,
-} from "./student_initialization.ts";
-export {
-  FLAT_FRACTION,
-  initStatistics,
-  KEPT_FRACTION,
-  SECTION5_PAPER,
-  studentInitializationClaims,
-  THEOREM_FRACTION,
-  variantLevels,
-} from "./student_initialization_claims.ts";
-export {
-  biasBandFigure,
-  biasStudentsFigure,
-  bootstrapLinearFigure,
-  bootstrapLinearTable,
-  bootstrapNnFigure,
-  bootstrapNnTable,
-  initSummaryTable,
-  initTestMseFigure,
-  parameterVarianceFigure,
-  theorem51Table,
-} from "./student_initialization_figures.ts";
+// Sections 5 and 7 (notebooks 05 and 07): their settings and steps are in the notebooks' step
+// modules (notebooks/05_student_initialization_uncertainty.ts,
+// notebooks/07_variance_aware_distillation.ts), their figures, tables and claims in the cells.
 export {
   accuracyMargin,
   ENTROPY_GROUPS,
@@ -226,7 +193,7 @@ export {
   type TwoSe,
 } from "./llm_consistency.ts";
 export { consistencyFigure, consistencyTable } from "./llm_consistency_figures.ts";
-// Section 4.3, Appendices C and F (notebook 04) and Section 5.1 with language models (notebook 05).
+// Section 4.3, Appendices C and F (notebook 04).
 export {
   conservativeTrend,
   firstComponentScores,
@@ -250,15 +217,3 @@ export {
   runLlmTemperature,
   TABLE5_MARGIN,
 } from "./llm_temperature.ts";
-export {
-  llmInitializationClaims,
-  type LlmInitializationConfig,
-  llmInitializationConfig,
-  llmInitializationFigure,
-  type LlmInitializationLevel,
-  type LlmInitializationResult,
-  llmInitializationSeconds,
-  llmInitializationTable,
-  llmTrajectoryFigure,
-  runLlmInitialization,
-} from "./llm_initialization.ts";

@@ -38,6 +38,7 @@ export {
   gptValues,
   isDecayedParameter,
 } from "./model.ts";
+export { flatParameters, parameterOffset } from "./params.ts";
 export {
   type EncodedExample,
   encodeExample,

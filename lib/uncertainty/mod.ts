@@ -66,3 +66,17 @@ export {
   normalCdf,
   normalPdf,
 } from "./regression_scores.ts";
+export { trajectoryBand } from "./trajectory_band.ts";
+export {
+  fixedBaseParameterVariance,
+  initParameterVariance,
+  meanSampleVariance,
+} from "./parameter_spread.ts";
+export {
+  type Estimate,
+  jackknifeCombination,
+  jackknifeMean,
+  jackknifeSlope,
+  type JackknifeStatistic,
+  jackknifeVariance,
+} from "./jackknife.ts";

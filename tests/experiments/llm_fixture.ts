@@ -14,7 +14,7 @@ import {
 import {
   type LlmInitializationConfig,
   llmInitializationConfig,
-} from "../../lib/experiments/llm_initialization.ts";
+} from "../../notebooks/05_student_initialization_uncertainty.ts";
 import {
   type LlmConsistencyConfig,
   llmConsistencyConfig,

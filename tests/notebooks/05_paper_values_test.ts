@@ -23,7 +23,7 @@ import {
   llmInitializationConfig,
   SECTION5_PAPER,
   studentInitializationConfig,
-} from "../../lib/experiments/mod.ts";
+} from "../../notebooks/05_student_initialization_uncertainty.ts";
 import { groundTruthBootstrapMse } from "../../lib/linear/theory_bootstrap.ts";
 import { assertAlmostEquals, assertEquals } from "../assert.ts";
 

@@ -7,12 +7,12 @@
  *
  * @module
  */
-import { interStudentVariance } from "../uncertainty/inter_student.ts";
+import { interStudentVariance } from "./inter_student.ts";
 
 /**
  * A statistic over S students, with its S delete-one values.
  *
- * @category Section 5: student initialization uncertainty
+ * @category Jackknife
  */
 export interface JackknifeStatistic {
   /** The statistic over all S students. */
@@ -41,7 +41,7 @@ function checkBlock(fn: string, block: ArrayLike<number>, columns: number): numb
  *
  * @throws RangeError when the block is not S x C with S >= 2.
  *
- * @category Section 5: student initialization uncertainty
+ * @category Jackknife
  */
 export function jackknifeMean(block: ArrayLike<number>, columns = 1): JackknifeStatistic {
   const S = checkBlock("jackknifeMean", block, columns);
@@ -67,7 +67,7 @@ export function jackknifeMean(block: ArrayLike<number>, columns = 1): JackknifeS
  *
  * @throws RangeError when the block is not S x C with S >= 2.
  *
- * @category Section 5: student initialization uncertainty
+ * @category Jackknife
  */
 export function jackknifeVariance(block: ArrayLike<number>, columns = 1): JackknifeStatistic {
   const S = checkBlock("jackknifeVariance", block, columns);
@@ -98,7 +98,7 @@ export function jackknifeVariance(block: ArrayLike<number>, columns = 1): Jackkn
 /**
  * An estimate with its jackknife standard error.
  *
- * @category Section 5: student initialization uncertainty
+ * @category Jackknife
  */
 export interface Estimate {
   /** The estimate from all students. */
@@ -115,7 +115,7 @@ export interface Estimate {
  * @throws RangeError when `terms` is empty, weights are not finite, or the
  *   statistics do not share one number of students.
  *
- * @category Section 5: student initialization uncertainty
+ * @category Jackknife
  */
 export function jackknifeCombination(
   terms: readonly { weight: number; stat: JackknifeStatistic }[],
@@ -157,7 +157,7 @@ export function jackknifeCombination(
  * @throws RangeError when x and stats differ in length, or x has fewer than
  *   two distinct values.
  *
- * @category Section 5: student initialization uncertainty
+ * @category Jackknife
  */
 export function jackknifeSlope(
   x: readonly number[],

@@ -61,9 +61,10 @@
  * (`teacherOutputConfig("default")`), a run (`runTeacherOutput(config)`, the Monte
  * Carlo loop over `sweep`, with progress and time left) and its claims ledger
  * (`teacherOutputClaims(result)`); the notebooks narrate them. Their figure and
- * table builders are in `./experiments`. Sections 5 and 7 are not here: their
- * settings and steps are beside their notebooks (`notebooks/05_*.ts`,
- * `notebooks/07_*.ts`), their figures, tables and claims in the notebooks' cells.
+ * table builders are in `./experiments`. Sections 2, 5 and 7 are not here: their
+ * settings and steps are beside their notebooks (`notebooks/02_*.ts`,
+ * `notebooks/05_*.ts`, `notebooks/07_*.ts`), their figures, tables and claims in
+ * the notebooks' cells.
  *
  * **Gaussian distillation** (the companion method: a teacher ensemble distilled into
  * a distribution of students): `runGaussianDistillation` and the `./gaussian` entry

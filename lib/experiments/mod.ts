@@ -44,8 +44,8 @@ export {
   theoremRatio,
   worstCheck,
 } from "./teacher_output_claims.ts";
-// Sections 5 and 7 (notebooks 05 and 07): their settings and steps are in the notebooks' step
-// modules (notebooks/05_student_initialization_uncertainty.ts,
+// Sections 2, 5 and 7 (notebooks 02, 05 and 07): their settings and steps are in the notebooks'
+// step modules (notebooks/02_problem_definition.ts, notebooks/05_student_initialization_uncertainty.ts,
 // notebooks/07_variance_aware_distillation.ts), their figures, tables and claims in the cells.
 export {
   accuracyMargin,

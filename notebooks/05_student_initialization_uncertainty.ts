@@ -37,10 +37,8 @@ export { mergedOrRun } from "../tools/merged.ts";
 
 /**
  * The configuration at a scale: `smoke` (seconds; the numbers mean nothing),
- * `default` (the committed figures: 400 networks and 1,000 OLS students per
- * setting, so that the whole default run keeps to 25 minutes on 2 cores with
- * Section 6.1's five full-MNIST runs) or `paper` (the code's 10,000 students
- * per level in 5.1 and 1,000 per setting in 5.2).
+ * `default` (400 networks, 1,000 OLS students per setting: the default run's 25 minutes) or
+ * `paper` (the code's 10,000 students per level in 5.1, 1,000 per setting in 5.2).
  */
 export function studentInitializationConfig(scale: Scale, seed = 5) {
   const at = <T>(v: Record<Scale, T>) => byScale(v, scale);

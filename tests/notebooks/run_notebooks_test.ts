@@ -99,6 +99,9 @@ Deno.test("options and KD_CELL_TIMEOUT set the runner's limits", () => {
     [o.timeoutSeconds, o.lateOutputMs, o.keepGoing, o.outDir, o.selectors],
     [5, 0, true, "/x", ["02"]],
   );
+  assertEquals(o.jobs, 1);
+  assertEquals(parseArgs(["--jobs", "2"], "default").jobs, 2);
+  assertEquals(parseArgs(["--jobs=3"], "default").jobs, 3);
 });
 
 Deno.test("bad runner options are rejected with the option's name", () => {
@@ -106,6 +109,8 @@ Deno.test("bad runner options are rejected with the option's name", () => {
   assertThrows(() => parseArgs(["--timeout"], "smoke"), UsageError, "--timeout");
   assertThrows(() => parseArgs(["--late-output-ms=-1"], "smoke"), UsageError, "--late-output-ms");
   assertThrows(() => parseArgs(["--fast"], "smoke"), UsageError, "--fast");
+  assertThrows(() => parseArgs(["--jobs", "0"], "smoke"), UsageError, "--jobs");
+  assertThrows(() => parseArgs(["--jobs=1.5"], "smoke"), UsageError, "--jobs");
   assertThrows(() => parseArgs([], "smoke", "soon"), UsageError, "KD_CELL_TIMEOUT");
 });
 

@@ -14,9 +14,9 @@
  * The run needs a Python with nbclient and the Deno kernelspec. Without them that test is
  * ignored with the reason, except when CI=true, where it must run (as run_notebooks_test.ts).
  */
+import { jupyterProblem, runSmoke as runNotebookAtSmoke } from "./smoke_run.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { assertSnapshot } from "../experiments/snapshot.ts";
-import { findJupyterPython } from "../../tools/run_notebooks.ts";
 import {
   llmCorrectionsConfig,
   varianceAwareConfig,
@@ -86,50 +86,13 @@ Deno.test("the configuration cells' literals are the step module's configuration
   }
 });
 
-async function jupyterProblem(): Promise<string | undefined> {
-  try {
-    const { python, denoKernel } = await findJupyterPython();
-    return denoKernel
-      ? undefined
-      : `${python} finds no Deno kernel (run \`deno jupyter --install\`)`;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
 const missing = await jupyterProblem();
 const ignoreRun = missing !== undefined && Deno.env.get("CI") !== "true";
 if (ignoreRun) console.warn(`notebook 07 smoke run ignored: ${missing}`);
 
 /** Run notebook 07 at smoke scale through the runner, writing its exports under `out`. */
-async function runSmoke(out: string): Promise<void> {
-  if (missing) throw new Error(`cannot run notebooks here: ${missing}`);
-  const env = Deno.env.toObject();
-  for (const k of ["KD_SCALE", "INIT_CWD", "KD_DATA_DIR", "KD_MERGED_VARIANCE_AWARE"]) {
-    delete env[k];
-  }
-  delete env.KD_MERGED_LLM_CORRECTIONS;
-  const run = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-run",
-      `${REPO}/tools/run_notebooks.ts`,
-      "--out-dir",
-      `${out}/nb`,
-      "--no-sign",
-      NOTEBOOK,
-    ],
-    cwd: REPO,
-    clearEnv: true,
-    env: { ...env, NO_COLOR: "1", KD_SCALE: "smoke", KD_FIGURES_DIR: out },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(run.stdout) + new TextDecoder().decode(run.stderr);
-  assertEquals(run.code, 0, text);
+function runSmoke(out: string): Promise<void> {
+  return runNotebookAtSmoke(NOTEBOOK, out, ["KD_MERGED_VARIANCE_AWARE"]);
 }
 
 /** A claim of the ledger by id. */

@@ -222,7 +222,6 @@ export {
   runTeacherOutput,
   studentOutputClaims,
   studentOutputConfig,
-  sweep,
   teacherOutputClaims,
   teacherOutputConfig,
 } from "./experiments/mod.ts";

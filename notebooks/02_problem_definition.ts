@@ -31,8 +31,8 @@ import {
   interStudentVariance,
   monteCarloSummary,
 } from "../lib/uncertainty/mod.ts";
-import { sweep } from "../lib/experiments/sweep.ts";
-import type { ExperimentConfig, RunOptions } from "../lib/experiments/types.ts";
+import { sweep } from "../tools/sweep.ts";
+import type { ExperimentConfig, RunOptions } from "../tools/sweep.ts";
 
 export { mergedOrRun } from "../tools/merged.ts";
 

@@ -27,8 +27,8 @@ import { fitCohort, initCohortParameters, parameterLayout, predictCohort } from 
 import { bootstrapCountRows, Rng } from "../lib/random.ts";
 import * as unc from "../lib/uncertainty/mod.ts";
 import * as llm from "../lib/experiments/llm_setup.ts";
-import { sweep } from "../lib/experiments/sweep.ts";
-import type { RunOptions } from "../lib/experiments/types.ts";
+import { sweep } from "../tools/sweep.ts";
+import type { RunOptions } from "../tools/sweep.ts";
 
 /** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
 export { mergedOrRun } from "../tools/merged.ts";

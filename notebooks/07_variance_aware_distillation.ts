@@ -71,8 +71,8 @@ import {
   twoWaySe,
 } from "../lib/experiments/llm_setup.ts";
 import { sampleDraws } from "../lib/experiments/llm_consistency.ts";
-import { sweep } from "../lib/experiments/sweep.ts";
-import type { ExperimentConfig, RunOptions } from "../lib/experiments/types.ts";
+import { sweep } from "../tools/sweep.ts";
+import type { ExperimentConfig, RunOptions } from "../tools/sweep.ts";
 
 // ---------------------------------------------------------------- a merged run
 
@@ -671,7 +671,7 @@ export async function runVarianceAware(
   const linStart = performance.now();
   const lin = await linearSetup();
   // The draws of the current α, made once per α (each step still returns all it makes, so
-  // a shard's steps can be recorded and replayed by lib/experiments/shard.ts).
+  // a shard's steps can be recorded and replayed by tools/sharding.ts).
   const cache = new Map<number, TeacherDraws>();
   const drawsAt = (alpha: number, a: number) => {
     if (!cache.has(a)) {

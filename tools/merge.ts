@@ -26,13 +26,7 @@
  * @module
  */
 import { parseCommand, runCommand } from "./shard_cli.ts";
-import {
-  firstDifference,
-  mergeShards,
-  readResult,
-  ShardError,
-  shardStatus,
-} from "../lib/experiments/shard.ts";
+import { firstDifference, mergeShards, readResult, ShardError, shardStatus } from "./sharding.ts";
 import { resolveExperiment } from "./shard_registry.ts";
 
 const USAGE =

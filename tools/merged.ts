@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { readResult } from "../lib/experiments/shard.ts";
+import { readResult } from "./sharding.ts";
 
 /**
  * The merged result of a sharded run of `experiment` (a registry name such as

@@ -1,6 +1,6 @@
 /**
  * `deno task shard <experiment> --scale S --shards N --index I --out DIR`:
- * run shard I of N of an experiment (lib/experiments/shard.ts) and write its
+ * run shard I of N of an experiment (tools/sharding.ts) and write its
  * manifest and results into DIR. Rerunning a complete shard does nothing
  * (same key, results intact) unless `--force`. A folder that holds another
  * run's shard (another experiment, scale, seed, configuration or commit) is
@@ -33,7 +33,7 @@
  */
 import { parseCommand, runCommand } from "./shard_cli.ts";
 import type { Scale } from "../lib/config.ts";
-import { encodeValue } from "../lib/experiments/shard_codec.ts";
+import { encodeValue } from "./shard_codec.ts";
 import {
   checkShardArgs,
   interruptionFlag,
@@ -43,7 +43,7 @@ import {
   shardStem,
   stepsPath,
   tempPath,
-} from "../lib/experiments/shard.ts";
+} from "./sharding.ts";
 import { resolveExperiment, shardableNames } from "./shard_registry.ts";
 
 const USAGE =

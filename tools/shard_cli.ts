@@ -8,8 +8,8 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ShardArgumentError, ShardError } from "../lib/experiments/shard.ts";
-import { ShardCodecError } from "../lib/experiments/shard_codec.ts";
+import { ShardArgumentError, ShardError } from "./sharding.ts";
+import { ShardCodecError } from "./shard_codec.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 type Parsed<O extends Options> = ReturnType<

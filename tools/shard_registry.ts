@@ -16,7 +16,7 @@
  *
  * The language-model experiments (llm_temperature, llm_initialization,
  * llm_consistency, llm_corrections) take a loaded setup besides their
- * configuration: their entries come from `llmShardable` (lib/experiments/llm_shard.ts;
+ * configuration: their entries come from `llmShardable` (tools/shard_llm.ts;
  * llm_initialization's and llm_corrections's modules are notebooks 05 and 07's step modules,
  * so their entries are made here), which loads data/models only when one of them runs.
  *
@@ -27,8 +27,8 @@
  */
 import type { Scale } from "../lib/config.ts";
 import type { Chart } from "../lib/plot/chart.ts";
-import { type ShardableExperiment, ShardArgumentError } from "../lib/experiments/shard.ts";
-import type { ExperimentConfig, RunOptions } from "../lib/experiments/types.ts";
+import { type ShardableExperiment, ShardArgumentError } from "./sharding.ts";
+import type { ExperimentConfig, RunOptions } from "./sweep.ts";
 import {
   problemDefinitionConfig,
   runProblemDefinition,
@@ -75,7 +75,7 @@ import {
   llmShardable as libLlmShardable,
   llmShardableOf,
   type LlmShardableOptions,
-} from "../lib/experiments/llm_shard.ts";
+} from "./shard_llm.ts";
 import {
   ablationTable,
   bridgeFigure,

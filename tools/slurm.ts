@@ -10,7 +10,7 @@
  * `--cpus C` per shard (default 2), `--mem M` per shard (default 4G), `--time
  * HH:MM:SS` per shard (default by scale: smoke 00:15:00, default 02:00:00,
  * paper 12:00:00); an experiment may state its own defaults (its registry
- * entry's `resources`: the language-model ones do, lib/experiments/llm_shard.ts),
+ * entry's `resources`: the language-model ones do, tools/shard_llm.ts),
  * `--partition P`, `--account A`, `--deno PATH` (the nodes' deno, unless
  * `$KD_DENO` says otherwise; default: deno on their PATH), `--deno-dir DIR`
  * (the nodes' DENO_DIR, Deno's cache, unless `$KD_DENO_DIR` says otherwise), `--dry-run` (print the scripts and the sbatch
@@ -33,12 +33,7 @@
  */
 import { parseCommand, runCommand } from "./shard_cli.ts";
 import type { Scale } from "../lib/config.ts";
-import {
-  checkShardArgs,
-  completeManifest,
-  ShardArgumentError,
-  shardIdentity,
-} from "../lib/experiments/shard.ts";
+import { checkShardArgs, completeManifest, ShardArgumentError, shardIdentity } from "./sharding.ts";
 import { resolveExperiment, shardableNames } from "./shard_registry.ts";
 
 const USAGE =

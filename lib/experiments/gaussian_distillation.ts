@@ -58,8 +58,8 @@ import {
   type MnistSettings,
   type PairedDifference,
 } from "./gaussian_distillation_classification.ts";
-import { sweep } from "./sweep.ts";
-import type { ExperimentConfig, RunOptions } from "./types.ts";
+import { sweep } from "../../tools/sweep.ts";
+import type { ExperimentConfig, RunOptions } from "../../tools/sweep.ts";
 
 /**
  * Park et al. (2025), Table 1, Boston: test RMSE of the teachers, the DLF and Hydra.

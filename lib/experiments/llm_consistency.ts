@@ -46,8 +46,8 @@ import {
   PAPER_SAMPLING,
   PAPER_TEMPERATURES,
 } from "./llm_setup.ts";
-import { sweep } from "./sweep.ts";
-import type { ExperimentConfig, RunOptions } from "./types.ts";
+import { sweep } from "../../tools/sweep.ts";
+import type { ExperimentConfig, RunOptions } from "../../tools/sweep.ts";
 
 /**
  * Options of {@link sampleDraws}.

@@ -26,7 +26,7 @@
  * @module
  */
 import { Rng } from "../random.ts";
-import type { ExperimentConfig } from "./types.ts";
+import type { ExperimentConfig } from "../../tools/sweep.ts";
 import { useBackend } from "../llm/backend.ts";
 import type { QaCorpus } from "../llm/corpus/qa.ts";
 import { loadQaCorpus } from "../llm/corpus/qa.ts";

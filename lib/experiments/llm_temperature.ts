@@ -61,8 +61,8 @@ import {
   type SlopeTest,
   type TwoWaySe,
 } from "./llm_setup.ts";
-import { sweep } from "./sweep.ts";
-import type { RunOptions } from "./types.ts";
+import { sweep } from "../../tools/sweep.ts";
+import type { RunOptions } from "../../tools/sweep.ts";
 
 /**
  * Counts of the temperature experiment (structure fixed; counts per scale).

@@ -1,12 +1,10 @@
 /**
  * The experiments of the paper, one module per section: configuration at
  * three scales, the Monte Carlo loop, theory values, rows for the figures
- * and tables, and the claims ledger. See `types.ts` for the conventions.
+ * and tables, and the claims ledger. See tools/sweep.ts for the conventions.
  *
  * @module
  */
-export { type ExperimentConfig, type RunOptions } from "./types.ts";
-export { progressLine, sweep, type SweepOptions, type SweepProgress } from "./sweep.ts";
 export {
   type LinearLevel,
   type LinearTheory,
@@ -33,7 +31,6 @@ export {
   NOISE_LEVEL_TITLE,
   varianceOfMseFigure,
 } from "./teacher_output_figures.ts";
-export { bonferroniZ } from "./bonferroni.ts";
 export {
   type CheckSummary,
   checkSummary,
@@ -92,12 +89,6 @@ export {
   paperTable,
   reliabilityFigure,
 } from "./student_output_figures.ts";
-export {
-  fitLogisticLbfgs,
-  type LogisticLbfgsOptions,
-  type LogisticModel,
-  predictLogistic,
-} from "./logistic_lbfgs.ts";
 export {
   type AblationRow,
   type BridgePoint,

@@ -46,10 +46,10 @@ import {
 } from "../uncertainty/groups.ts";
 import { pairedComparison } from "../uncertainty/paired_test.ts";
 import { type ReliabilityBin, reliabilityBins } from "../uncertainty/calibration.ts";
-import { fitLogisticLbfgs, predictLogistic } from "./logistic_lbfgs.ts";
+import { fitLogisticLbfgs, predictLogistic } from "../uncertainty/logistic_lbfgs.ts";
 import process from "node:process";
-import { sweep } from "./sweep.ts";
-import type { ExperimentConfig, RunOptions } from "./types.ts";
+import { sweep } from "../../tools/sweep.ts";
+import type { ExperimentConfig, RunOptions } from "../../tools/sweep.ts";
 
 /**
  * The five data sets of Section 6.1.

@@ -32,8 +32,8 @@ import {
   monteCarloSummary,
   studentTestMse,
 } from "../uncertainty/mod.ts";
-import { sweep } from "./sweep.ts";
-import type { ExperimentConfig, RunOptions } from "./types.ts";
+import { sweep } from "../../tools/sweep.ts";
+import type { ExperimentConfig, RunOptions } from "../../tools/sweep.ts";
 
 /**
  * The configuration of the Section 4 experiment.

@@ -80,3 +80,12 @@ export {
   type JackknifeStatistic,
   jackknifeVariance,
 } from "./jackknife.ts";
+// General statistics the chapters share: a Bonferroni-corrected normal quantile and an
+// L-BFGS multinomial logistic regression (scikit-learn's solver, for Section 6's teachers).
+export { bonferroniZ } from "./bonferroni.ts";
+export {
+  fitLogisticLbfgs,
+  type LogisticLbfgsOptions,
+  type LogisticModel,
+  predictLogistic,
+} from "./logistic_lbfgs.ts";

@@ -1,5 +1,5 @@
+import { bonferroniZ } from "../../lib/uncertainty/mod.ts";
 import {
-  bonferroniZ,
   checkSummary,
   interStudentFigure,
   LINEAR_MARGIN,

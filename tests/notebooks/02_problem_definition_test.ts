@@ -5,7 +5,7 @@
  * configuration refused. The notebook's figures, table and claims are checked on its smoke run
  * (02_notebook_test.ts).
  */
-import { bonferroniZ } from "../../lib/experiments/bonferroni.ts";
+import { bonferroniZ } from "../../lib/uncertainty/bonferroni.ts";
 import {
   type ProblemDefinitionConfig,
   problemDefinitionConfig,

@@ -13,7 +13,7 @@ import {
   ShardArgumentError,
   ShardConflictError,
   ShardLockedError,
-} from "../../lib/experiments/shard.ts";
+} from "../../tools/sharding.ts";
 import { main as mergeMain } from "../../tools/merge.ts";
 import { exitStatusOf } from "../../tools/shard_cli.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";

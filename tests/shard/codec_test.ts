@@ -4,8 +4,8 @@ import {
   encodeValue,
   serialize,
   ShardCodecError,
-} from "../../lib/experiments/shard_codec.ts";
-import { firstDifference } from "../../lib/experiments/shard.ts";
+} from "../../tools/shard_codec.ts";
+import { firstDifference } from "../../tools/sharding.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 
 /** The bytes of a double, to compare bit patterns (NaN payloads, -0). */

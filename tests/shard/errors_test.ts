@@ -21,8 +21,8 @@ import {
   ShardMissingError,
   ShardPlanMismatchError,
   shardStatus,
-} from "../../lib/experiments/shard.ts";
-import { ShardCodecError } from "../../lib/experiments/shard_codec.ts";
+} from "../../tools/sharding.ts";
+import { ShardCodecError } from "../../tools/shard_codec.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { dependent, resolve, shardAll, toy, type ToyConfig, unplain } from "./toy_fixture.ts";
 

@@ -11,7 +11,7 @@ import {
   readResult,
   runShard,
   ShardArgumentError,
-} from "../../lib/experiments/shard.ts";
+} from "../../tools/sharding.ts";
 import {
   experimentFromModule,
   LLM_EXPERIMENTS,

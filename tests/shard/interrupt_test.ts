@@ -11,9 +11,9 @@ import {
   runShard,
   ShardMissingError,
   shardStatus,
-} from "../../lib/experiments/shard.ts";
-import { sweep } from "../../lib/experiments/sweep.ts";
-import type { RunOptions } from "../../lib/experiments/types.ts";
+} from "../../tools/sharding.ts";
+import { sweep } from "../../tools/sweep.ts";
+import type { RunOptions } from "../../tools/sweep.ts";
 import { resolveExperiment } from "../../tools/shard_registry.ts";
 import { main as mergeMain } from "../../tools/merge.ts";
 import { descendants } from "../../tools/processes.ts";

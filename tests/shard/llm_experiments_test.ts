@@ -17,7 +17,7 @@ import {
   runShard,
   ShardMismatchError,
   ShardMissingError,
-} from "../../lib/experiments/shard.ts";
+} from "../../tools/sharding.ts";
 import {
   LLM_EXPERIMENTS,
   type LlmExperimentName,
@@ -30,10 +30,10 @@ import {
   type LlmSource,
   modelsIdentity,
   ShardModelsError,
-} from "../../lib/experiments/llm_shard.ts";
+} from "../../tools/shard_llm.ts";
 import { llmSetupFrom } from "../../lib/experiments/llm_setup.ts";
 import type { LlmCorrectionsConfig } from "../../notebooks/07_variance_aware_distillation.ts";
-import type { ExperimentConfig } from "../../lib/experiments/types.ts";
+import type { ExperimentConfig } from "../../tools/sweep.ts";
 import type { Embedder } from "../../lib/llm/embed/mod.ts";
 import { hashEmbedder, TINY_CONFIGS } from "../experiments/llm_fixture.ts";
 import { PAIRS, tinyModel } from "../llm/fixture.ts";

@@ -18,8 +18,8 @@ import {
   readResult,
   ShardCorruptError,
   shardStatus,
-} from "../../lib/experiments/shard.ts";
-import { decodeValue, deserialize, ShardCodecError } from "../../lib/experiments/shard_codec.ts";
+} from "../../tools/sharding.ts";
+import { decodeValue, deserialize, ShardCodecError } from "../../tools/shard_codec.ts";
 import type { Scale } from "../../lib/config.ts";
 import { exitStatusOf } from "../../tools/shard_cli.ts";
 import { assert, assertEquals } from "../assert.ts";

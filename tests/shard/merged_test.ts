@@ -4,7 +4,7 @@
  * sweep otherwise.
  */
 import { mergedOrRun } from "../../tools/merged.ts";
-import { encodeValue } from "../../lib/experiments/shard_codec.ts";
+import { encodeValue } from "../../tools/shard_codec.ts";
 import { assertEquals, assertRejects } from "../assert.ts";
 
 Deno.test("mergedOrRun reads DIR/result.json when KD_MERGED_<EXPERIMENT> names DIR, else runs", async () => {

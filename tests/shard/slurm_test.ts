@@ -6,7 +6,7 @@
  * single-process run. Without a cluster that test is ignored, not passed
  * (unless KD_REQUIRE_SLURM=1, as in CI, where it then fails).
  */
-import { firstDifference, readResult } from "../../lib/experiments/shard.ts";
+import { firstDifference, readResult } from "../../tools/sharding.ts";
 import { resolveExperiment } from "../../tools/shard_registry.ts";
 import {
   arraySpec,

@@ -5,13 +5,9 @@
  * shard them into a temporary folder.
  */
 import type { Scale } from "../../lib/config.ts";
-import { sweep } from "../../lib/experiments/sweep.ts";
-import {
-  runShard,
-  type ShardableExperiment,
-  ShardArgumentError,
-} from "../../lib/experiments/shard.ts";
-import type { ExperimentConfig } from "../../lib/experiments/types.ts";
+import { sweep } from "../../tools/sweep.ts";
+import { runShard, type ShardableExperiment, ShardArgumentError } from "../../tools/sharding.ts";
+import type { ExperimentConfig } from "../../tools/sweep.ts";
 
 export interface ToyConfig extends ExperimentConfig {
   levels: number[];

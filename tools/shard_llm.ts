@@ -2,7 +2,7 @@
  * The language-model experiments (Sections 4.3 and 6.2; those of Sections 5.1
  * and 7.3 live in notebooks 05 and 07's step modules, registered by
  * tools/shard_registry.ts through {@link llmShardableOf}) as shardable experiments
- * (lib/experiments/shard.ts): `deno task shard llm_corrections --scale paper
+ * (tools/sharding.ts): `deno task shard llm_corrections --scale paper
  * --shards 16 --index 3 --out DIR`.
  *
  * Their run functions take an {@link LlmSetup} besides the configuration:
@@ -25,19 +25,19 @@
  *
  * @module
  */
-import type { Scale } from "../config.ts";
-import { USE_MODEL_NAME } from "../llm/embed/use.ts";
-import { resolveLlmEngine } from "../llm/native.ts";
-import type { Chart } from "../plot/chart.ts";
-import type { Claim } from "../report/claims.ts";
-import type { Table } from "../report/table.ts";
+import type { Scale } from "../lib/config.ts";
+import { USE_MODEL_NAME } from "../lib/llm/embed/use.ts";
+import { resolveLlmEngine } from "../lib/llm/native.ts";
+import type { Chart } from "../lib/plot/chart.ts";
+import type { Claim } from "../lib/report/claims.ts";
+import type { Table } from "../lib/report/table.ts";
 import {
   llmConsistencyClaims,
   llmConsistencyConfig,
   runLlmConsistency,
-} from "./llm_consistency.ts";
-import { consistencyFigure, consistencyTable } from "./llm_consistency_figures.ts";
-import { type LlmSetup, loadLlmSetup } from "./llm_setup.ts";
+} from "../lib/experiments/llm_consistency.ts";
+import { consistencyFigure, consistencyTable } from "../lib/experiments/llm_consistency_figures.ts";
+import { type LlmSetup, loadLlmSetup } from "../lib/experiments/llm_setup.ts";
 import {
   llmPredictiveFigure,
   llmTable2,
@@ -46,9 +46,9 @@ import {
   llmTemperatureConfig,
   llmTemperatureFigure,
   runLlmTemperature,
-} from "./llm_temperature.ts";
-import { type ShardableExperiment, ShardError } from "./shard.ts";
-import type { ExperimentConfig, RunOptions } from "./types.ts";
+} from "../lib/experiments/llm_temperature.ts";
+import { type ShardableExperiment, ShardError } from "./sharding.ts";
+import type { ExperimentConfig, RunOptions } from "./sweep.ts";
 
 /**
  * A model file the default source needs is missing or unreadable.

@@ -1,17 +1,49 @@
 /**
- * The Monte Carlo sweep that Sections 4, 5 and 7 share: run one step per
- * setting (a noise level, an initialization scale, a value of k), in order,
- * and report progress with the time left after each step.
+ * The Monte Carlo sweep every chapter's steps go through, and the one seam
+ * where a shard or a merge takes it over.
  *
- * A shard run (lib/experiments/shard.ts) intercepts every call: a module
- * whose Monte Carlo loop goes through `sweep` is shardable with no extra code,
- * as long as each step returns what it makes (no writes to outer variables
- * other than caches) and its result depends only on its setting, its index and
- * what was computed before the sweep.
+ * `sweep` runs one step per setting (a noise level, an initialization scale, a
+ * value of k), in order, and reports progress with the time left after each
+ * step. A shard run (tools/sharding.ts) intercepts every call through
+ * {@link withSweepInterceptor}: a step module whose Monte Carlo loop goes
+ * through `sweep` is shardable with no extra code, as long as each step returns
+ * what it makes (no writes to outer variables other than caches) and its
+ * result depends only on its setting, its index and what was computed before
+ * the sweep.
+ *
+ * Conventions of a step module (notebooks/0X_*.ts): `xxxConfig(scale)` returns
+ * the configuration (an {@link ExperimentConfig}; counts scale down at `smoke`
+ * and `default`, never the structure); `runXxx(config, options)` runs the sweep
+ * and returns plain rows; the notebook's cells build figures, tables and claims.
+ *
+ * It lives in tools/, not lib/: the library holds primitives only and never
+ * imports the sweep or the shard machinery.
  *
  * @module
  */
-import { sweepInterceptor } from "./shard_hook.ts";
+import type { Scale } from "../lib/config.ts";
+
+/**
+ * Options every `runXxx` takes besides its configuration.
+ *
+ * @category Experiment machinery
+ */
+export interface RunOptions {
+  /** Progress of long loops: as {@link SweepOptions.progress} (default: a console line per step). */
+  progress?: SweepOptions<unknown>["progress"];
+}
+
+/**
+ * What every experiment configuration records.
+ *
+ * @category Experiment machinery
+ */
+export interface ExperimentConfig {
+  /** The scale the configuration was made for. */
+  scale: Scale;
+  /** The root seed; every random stream is a child of it. */
+  seed: number;
+}
 
 /**
  * One progress report of {@link sweep}.
@@ -143,4 +175,56 @@ async function runSweep<T, R>(
   const lanes = Math.min(options.lanes ?? 1, items.length);
   await Promise.all(Array.from({ length: lanes }, lane));
   return out;
+}
+
+/** A sweep step, as {@link sweep} takes it. */
+export type SweepStep<T, R> = (item: T, index: number) => R | Promise<R>;
+
+/** The plain sequential sweep (what `sweep` does with no interceptor). */
+export type PlainSweep = <T, R>(
+  items: readonly T[],
+  step: SweepStep<T, R>,
+  options: SweepOptions<T>,
+) => Promise<R[]>;
+
+/**
+ * What a shard or a merge puts between `sweep` and its steps.
+ *
+ * @category Experiment machinery
+ */
+export type SweepInterceptor = <T, R>(
+  items: readonly T[],
+  step: SweepStep<T, R>,
+  options: SweepOptions<T>,
+  plain: PlainSweep,
+) => Promise<R[]>;
+
+let active: SweepInterceptor | null = null;
+
+/** The interceptor in force, if any (read by `sweep` on every call). */
+export function sweepInterceptor(): SweepInterceptor | null {
+  return active;
+}
+
+/**
+ * Run `fn` with `hook` intercepting every `sweep` call it makes; one at a time.
+ *
+ * @throws Error when another interceptor is already in force (two shard runs
+ *   in one process at once would mix their sweeps).
+ */
+export async function withSweepInterceptor<X>(
+  hook: SweepInterceptor,
+  fn: () => Promise<X>,
+): Promise<X> {
+  if (active) {
+    throw new Error(
+      "withSweepInterceptor: a shard or merge run is already in progress in this process; run them one after another.",
+    );
+  }
+  active = hook;
+  try {
+    return await fn();
+  } finally {
+    active = null;
+  }
 }

@@ -29,16 +29,16 @@
  *
  * @module
  */
-import type { Scale } from "../config.ts";
-import type { Chart } from "../plot/chart.ts";
-import type { Claim } from "../report/claims.ts";
-import { tableToCsv, tableToLatex, tableToMarkdown } from "../report/formats.ts";
-import type { Table } from "../report/table.ts";
+import type { Scale } from "../lib/config.ts";
+import type { Chart } from "../lib/plot/chart.ts";
+import type { Claim } from "../lib/report/claims.ts";
+import { tableToCsv, tableToLatex, tableToMarkdown } from "../lib/report/formats.ts";
+import type { Table } from "../lib/report/table.ts";
 import { decodeValue, encodeValue, hashValue, sha256, ShardCodecError } from "./shard_codec.ts";
-import { type PlainSweep, type SweepStep, withSweepInterceptor } from "./shard_hook.ts";
+import { type PlainSweep, type SweepStep, withSweepInterceptor } from "./sweep.ts";
 import type { SweepOptions } from "./sweep.ts";
-import type { ExperimentConfig, RunOptions } from "./types.ts";
-import { processAlive } from "../process_alive.ts";
+import type { ExperimentConfig, RunOptions } from "./sweep.ts";
+import { processAlive } from "../lib/process_alive.ts";
 
 // ------------------------------------------------------------------ errors
 
@@ -1374,7 +1374,7 @@ export async function mergeShards<C extends ExperimentConfig, R>(
   try {
     for (const f of outputs) await Deno.writeTextFile(`${tmp}/${f.name}`, f.data);
     if (opts.render) {
-      const { save } = await import("../plot/save.ts");
+      const { save } = await import("../lib/plot/save.ts");
       for (const [name, ch] of charts) await save(ch, name, { dir: tmp, meta });
     }
     const hadOld = await Deno.rename(target, old).then(() => true, (e) => {

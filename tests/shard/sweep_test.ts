@@ -1,4 +1,4 @@
-import { sweep, type SweepProgress } from "../../lib/experiments/mod.ts";
+import { sweep, type SweepProgress } from "../../tools/sweep.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../assert.ts";
 
 Deno.test("a sweep runs every setting in order and reports each step with the steps left", async () => {

@@ -67,8 +67,6 @@ import {
   knownWordFraction,
   loadGpt,
   loadGptNative,
-  meanPairwiseDistance,
-  meanSe,
   openBlasCoreChosen,
   perQuestionNoise,
   questionSpecificity,
@@ -78,6 +76,8 @@ import {
   useBackend,
   vocabularyOf,
 } from "../lib/llm/mod.ts";
+import { meanPairwiseDistance } from "../lib/uncertainty/text/answers.ts";
+import { meanSe } from "../lib/uncertainty/unit_se.ts";
 import { loadBlas } from "../lib/nn/mod.ts";
 import { pretrainCorpus } from "../tools/build_models.ts";
 

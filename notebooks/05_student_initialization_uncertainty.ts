@@ -22,11 +22,12 @@ import * as linear from "../lib/linear/mod.ts";
 import { cloneGpt, disposeGpt, gptValues } from "../lib/llm/model.ts";
 import { flatParameters, parameterOffset } from "../lib/llm/params.ts";
 import { addRelativeNoise, trainOnQa } from "../lib/llm/train.ts";
-import { meanSe } from "../lib/llm/quality.ts";
+import { meanSe } from "../lib/uncertainty/unit_se.ts";
 import { fitCohort, initCohortParameters, parameterLayout, predictCohort } from "../lib/nn/mod.ts";
 import { bootstrapCountRows, Rng } from "../lib/random.ts";
 import * as unc from "../lib/uncertainty/mod.ts";
-import * as llm from "../lib/experiments/llm_setup.ts";
+import * as llm from "./llm_setup.ts";
+import * as text from "../lib/uncertainty/text/mod.ts";
 import { sweep } from "../tools/sweep.ts";
 import type { RunOptions } from "../tools/sweep.ts";
 
@@ -518,16 +519,16 @@ export async function llmLevelStep(x: LlmContext, s: number) {
   };
   return {
     s,
-    alignment: llm.alignment(x.teacherEmb, emb),
-    inter: llm.interStudentVariance(emb),
-    hallucination: llm.hallucinationRates(emb, x.truths),
+    alignment: text.alignment(x.teacherEmb, emb),
+    inter: text.answerInterStudentVariance(emb),
+    hallucination: text.hallucinationRates(emb, x.truths),
     trainLoss: meanSe(students.map((t) => t.loss)),
     paramVarBefore: vb.value,
     paramVarAfter: va.value,
     paramVarGrowth: keptBy(1),
     paramVarKept: keptBy(KEPT_FRACTION),
     trajectories: students.map((t) => t.trajectory),
-    looInter: llm.leaveOneOutInterStudentVariance(emb),
+    looInter: text.leaveOneOutAnswerVariance(emb),
   };
 }
 
@@ -537,14 +538,14 @@ export type LlmInitializationLevel = Omit<Awaited<ReturnType<typeof llmLevelStep
 /** The slope in s of the inter-student variance over levels `idx`, jackknifed over students. */
 function interTrend(levels: Awaited<ReturnType<typeof llmLevelStep>>[], idx: number[]) {
   const x = idx.map((i) => levels[i].s), S = levels[0].looInter.length;
-  const slopeOf = (ys: number[]) => llm.slopeAcrossUnits(x, [ys, ys]).slope;
+  const slopeOf = (ys: number[]) => unc.slopeAcrossUnits(x, [ys, ys]).slope;
   const deleteOne = Float64Array.from(
     { length: S },
     (_, k) => slopeOf(idx.map((i) => levels[i].looInter[k])),
   );
   const value = slopeOf(idx.map((i) => levels[i].inter.mean));
   const j = unc.jackknifeCombination([{ weight: 1, stat: { value, deleteOne } }]);
-  return { slope: j.value, se: j.se, z: j.value / j.se } as llm.SlopeTest;
+  return { slope: j.value, se: j.se, z: j.value / j.se } as unc.SlopeTest;
 }
 
 /**
@@ -569,7 +570,7 @@ export async function runLlmInitialization(
   });
   const levels: LlmInitializationLevel[] = raw.map(({ looInter: _l, ...l }) => l);
   const byQ = (f: (l: LlmInitializationLevel) => number[]) =>
-    llm.slopeAcrossUnits(x, f(levels[0]).map((_, q) => levels.map((l) => f(l)[q])));
+    unc.slopeAcrossUnits(x, f(levels[0]).map((_, q) => levels.map((l) => f(l)[q])));
   const pos = x.map((_s, i) => i).filter((i) => x[i] > 0);
   const al = levels.map((l) => l.alignment.perStudent);
   const perStudent = Array.from({ length: c.students }, (_, k) => al.map((p) => p[k]));
@@ -580,11 +581,11 @@ export async function runLlmInitialization(
   return {
     ...{ config, description: setup.description, seconds, tracked: ctx.tracked, parameters },
     levels,
-    teacherHallucination: llm.hallucinationRates([ctx.teacherEmb], ctx.truths),
+    teacherHallucination: text.hallucinationRates([ctx.teacherEmb], ctx.truths),
     trends: {
       alignment: {
         questions: byQ((l) => l.alignment.perQuestion),
-        students: llm.slopeAcrossUnits(x, perStudent),
+        students: unc.slopeAcrossUnits(x, perStudent),
       },
       inter: {
         questions: byQ((l) => l.inter.perQuestion),

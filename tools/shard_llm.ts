@@ -37,7 +37,7 @@ import {
   runLlmConsistency,
 } from "../lib/experiments/llm_consistency.ts";
 import { consistencyFigure, consistencyTable } from "../lib/experiments/llm_consistency_figures.ts";
-import { type LlmSetup, loadLlmSetup } from "../lib/experiments/llm_setup.ts";
+import { type LlmSetup, loadLlmSetup } from "../notebooks/llm_setup.ts";
 import {
   llmPredictiveFigure,
   llmTable2,
@@ -121,7 +121,7 @@ export async function modelsIdentity(
  * @category Sharding
  */
 export function dataModelsSource(options: { modelsDir?: string } = {}): LlmSource {
-  const dir = options.modelsDir ?? new URL("../../data/models", import.meta.url).pathname;
+  const dir = options.modelsDir ?? new URL("../data/models", import.meta.url).pathname;
   let identity: Promise<unknown> | undefined;
   return {
     setup: () => loadLlmSetup({ modelsDir: dir }),

@@ -58,10 +58,9 @@ import {
   investigationTable,
   pairedTestsTable,
 } from "../lib/experiments/student_output_figures.ts";
+import { llmCorrectionsConfig, runLlmCorrections } from "../notebooks/07_llm_corrections.ts";
+import { runCombinationCheck } from "../notebooks/07_combination.ts";
 import {
-  llmCorrectionsConfig,
-  runCombinationCheck,
-  runLlmCorrections,
   runVarianceAware,
   varianceAwareConfig,
 } from "../notebooks/07_variance_aware_distillation.ts";

@@ -248,7 +248,7 @@ export function ownedCount(sweeps: readonly SweepPlan[], shards: number, index: 
   return total <= index ? 0 : Math.floor((total - 1 - index) / shards) + 1;
 }
 
-const REPO = new URL("../../", import.meta.url).pathname;
+const REPO = new URL("../", import.meta.url).pathname;
 
 /**
  * The checkout's commit and whether it has uncommitted changes ("unknown"

@@ -228,3 +228,43 @@ export async function withSweepInterceptor<X>(
     active = null;
   }
 }
+
+/**
+ * Throw a RangeError naming `fn` and the field unless each field of `config`
+ * named in `minimums` is an integer at least its minimum: the count checks
+ * every step module's configuration needs (students, runs, epochs...).
+ *
+ * @example
+ * ```ts
+ * checkCounts("runLlmCorrections", config, { students: 2, epochs: 1 });
+ * ```
+ */
+export function checkCounts<C extends object>(
+  fn: string,
+  config: C,
+  minimums: Partial<Record<keyof C & string, number>>,
+): void {
+  for (const [name, min] of Object.entries(minimums) as [keyof C & string, number][]) {
+    const v = config[name] as unknown;
+    if (!Number.isInteger(v) || (v as number) < min) {
+      throw new RangeError(
+        `${fn}: config.${name} must be an integer >= ${min}, got ${v}; start from the ` +
+          "configuration function of the scale you want.",
+      );
+    }
+  }
+}
+
+/** Throw a RangeError naming `fn` unless each named field of `config` is a finite number > 0. */
+export function checkPositive<C extends object>(
+  fn: string,
+  config: C,
+  names: readonly (keyof C & string)[],
+): void {
+  for (const name of names) {
+    const v = config[name] as unknown;
+    if (!(typeof v === "number" && v > 0 && isFinite(v))) {
+      throw new RangeError(`${fn}: config.${name} must be a positive number, got ${v}.`);
+    }
+  }
+}

@@ -29,8 +29,8 @@ import { type GptModel, gptValues } from "../llm/model.ts";
 import { Rng } from "../random.ts";
 import { trainStudents } from "../llm/students.ts";
 import type { QaPair } from "../llm/corpus/qa_build.ts";
-import { cosine, type Embedding } from "../llm/text_average.ts";
-import { type MeanSe, meanSe } from "../llm/quality.ts";
+import { cosine, type Embedding } from "../uncertainty/text/text_average.ts";
+import { type MeanSe, meanSe } from "../uncertainty/unit_se.ts";
 import {
   type Claim,
   claimDirection,
@@ -39,13 +39,15 @@ import {
   claimNotTestable,
 } from "../report/claims.ts";
 import {
-  type InterStudentVariance,
-  interStudentVariance,
+  type AnswerInterStudentVariance as InterStudentVariance,
+  answerInterStudentVariance as interStudentVariance,
+} from "../uncertainty/text/answers.ts";
+import {
   LLM_UNIT_SECONDS,
   type LlmSetup,
   PAPER_SAMPLING,
   PAPER_TEMPERATURES,
-} from "./llm_setup.ts";
+} from "../../notebooks/llm_setup.ts";
 import { sweep } from "../../tools/sweep.ts";
 import type { ExperimentConfig, RunOptions } from "../../tools/sweep.ts";
 

@@ -42,25 +42,29 @@ import {
 } from "../report/claims.ts";
 import { type Table, table } from "../report/table.ts";
 import { trainStudents } from "../llm/students.ts";
-import { meanDimensionVariance } from "../llm/text_average.ts";
-import { type MeanSe, meanSe } from "../llm/quality.ts";
-import type { Embedding } from "../llm/text_average.ts";
+import { meanDimensionVariance } from "../uncertainty/text/text_average.ts";
+import { type MeanSe, meanSe } from "../uncertainty/unit_se.ts";
+import type { Embedding } from "../uncertainty/text/text_average.ts";
 import {
   alignment,
+  type AnswerInterStudentVariance as InterStudentVariance,
+  answerInterStudentVariance as interStudentVariance,
   hallucinationRates,
-  type InterStudentVariance,
-  interStudentVariance,
+  promptNoise,
+} from "../uncertainty/text/answers.ts";
+import {
   LLM_UNIT_SECONDS,
   type LlmCohortConfig,
   type LlmSetup,
   PAPER_TEMPERATURES,
-  promptNoise,
   sampleAnswers,
+} from "../../notebooks/llm_setup.ts";
+import {
   slopeAcrossUnits,
   slopeOfMeans,
   type SlopeTest,
   type TwoWaySe,
-} from "./llm_setup.ts";
+} from "../uncertainty/unit_se.ts";
 import { sweep } from "../../tools/sweep.ts";
 import type { RunOptions } from "../../tools/sweep.ts";
 

@@ -139,30 +139,6 @@ export {
   regressionTable,
   teacherDepthTable,
 } from "./gaussian_distillation_figures.ts";
-export {
-  alignment,
-  type DrawOptions,
-  hallucinationRates,
-  type InterStudentVariance,
-  interStudentVariance,
-  leaveOneOutInterStudentVariance,
-  LLM_UNIT_SECONDS,
-  type LlmCohortConfig,
-  type LlmSetup,
-  llmSetupFrom,
-  type LlmSetupOptions,
-  loadLlmSetup,
-  pairedDifference,
-  PAPER_SAMPLING,
-  PAPER_TEMPERATURES,
-  promptNoise,
-  sampleAnswers,
-  slopeAcrossUnits,
-  slopeOfMeans,
-  type SlopeTest,
-  type TwoWaySe,
-  twoWaySe,
-} from "./llm_setup.ts";
 // Section 6.2 (notebook 06): consistent language-model students, Figure 10.
 export {
   type ConsistencyArm,

@@ -18,12 +18,13 @@
  * - Networks: `createMlp` (one or two hidden layers, float64, products through
  *   OpenBLAS `dgemm` where it loads), `fitMlpEnsemble` (the paper's two-layer
  *   regression teachers; float32 `sgemm` training where it loads).
- * - Scores of the predictives: `gaussianCrps`, `mixtureCrps`, `mixtureNll`,
- *   `intervalCoverage`, `auroc`, `mutualInformation` (lib/uncertainty).
+ * - Scores of the predictives (`gaussianCrps`, `mixtureCrps`, `mixtureNll`,
+ *   `intervalCoverage`, `auroc`, `mutualInformation`) are lib/uncertainty's.
  *
  * @example
  * ```ts
- * import { dlfPredictive, fitDlf, mixtureCrps } from "./lib/gaussian/mod.ts";
+ * import { dlfPredictive, fitDlf } from "./lib/gaussian/mod.ts";
+ * import { mixtureCrps } from "./lib/uncertainty/mod.ts";
  * const { model } = fitDlf({ x, m, d, teacherOutputs, teachers: 50, q: 10, hidden: 50, epochs: 300, seed: 1 });
  * ```
  *
@@ -100,17 +101,3 @@ export {
   memberVariance,
   type StudentOptions,
 } from "./baselines.ts";
-export {
-  auroc,
-  gaussianCrps,
-  type GaussianMixture,
-  type IntervalCoverage,
-  intervalCoverage,
-  mixtureCdf,
-  mixtureCrps,
-  mixtureNll,
-  mixtureQuantile,
-  mutualInformation,
-  normalCdf,
-  normalPdf,
-} from "../uncertainty/regression_scores.ts";

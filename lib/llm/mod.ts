@@ -93,22 +93,8 @@ export {
   trainStudents,
 } from "./students.ts";
 export {
-  closestByCosine,
-  cosine,
-  type Embedding,
-  meanDimensionVariance,
-  textAverage,
-  type TextChoice,
-  textVarianceWeighting,
-  type VarianceWeightedChoice,
-} from "./text_average.ts";
-export {
   distinctN,
-  hallucinationRate,
   knownWordFraction,
-  meanPairwiseDistance,
-  type MeanSe,
-  meanSe,
   perQuestionNoise,
   questionSpecificity,
   repeatsWordTrigram,

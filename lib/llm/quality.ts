@@ -6,24 +6,8 @@
  *
  * @module
  */
-import { cosine, type Embedding, meanDimensionVariance } from "./text_average.ts";
-
-/** A mean with its standard error (sd / √n). */
-export interface MeanSe {
-  mean: number;
-  se: number;
-  n: number;
-}
-
-/** Mean and standard error of numbers (se is NaN for fewer than 2). */
-export function meanSe(xs: readonly number[]): MeanSe {
-  const n = xs.length;
-  if (n === 0) throw new RangeError("xs must hold at least one number.");
-  const m = xs.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { mean: m, se: NaN, n };
-  const v = xs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1);
-  return { mean: m, se: Math.sqrt(v / n), n };
-}
+import { cosine, type Embedding, meanDimensionVariance } from "../uncertainty/text/text_average.ts";
+import { type MeanSe, meanSe } from "../uncertainty/unit_se.ts";
 
 /** What `questionSpecificity` returns. */
 export interface Specificity {
@@ -75,53 +59,6 @@ export function questionSpecificity(
     top.push(first);
   }
   return { ownMinusOther: meanSe(diffs), top1: meanSe(top), pool };
-}
-
-/**
- * Hallucination rate, a register-free measure of wrong answers (our addition
- * beside Section 7.3's "fewer hallucinations" and Appendix F's systematic
- * noise, which the paper infers from noise): the share of answers whose
- * embedding is closer (cosine) to some *other* question's true answer than to
- * their own question's. An answer in the right register but about the wrong
- * term counts as a hallucination; an answer about its own term does not,
- * however it is worded. Ties count as not closer.
- *
- * @param answers embeddings of the answers, one per question (several answers
- *   to one question: pass `owner`).
- * @param truths embeddings of the true answers, one per question.
- * @param owner the question of each answer (default: answer i is question i's).
- * @returns per-answer indicators (1 = hallucination) with their mean and SE.
- * @throws RangeError for fewer than 2 truths, mismatched counts or an owner
- *   outside the truths.
- */
-export function hallucinationRate(
-  answers: readonly Embedding[],
-  truths: readonly Embedding[],
-  owner?: readonly number[],
-): MeanSe & { indicators: number[] } {
-  const n = truths.length;
-  if (n < 2) throw new RangeError(`truths must hold at least 2 embeddings, got ${n}.`);
-  if (answers.length === 0) throw new RangeError("answers must hold at least one embedding.");
-  if (owner === undefined && answers.length !== n) {
-    throw new RangeError(
-      `answers (${answers.length}) and truths (${n}) differ in number; pass owner to say whose each answer is.`,
-    );
-  }
-  if (owner !== undefined && owner.length !== answers.length) {
-    throw new RangeError(
-      `owner must hold one index per answer (${answers.length}), got ${owner.length}.`,
-    );
-  }
-  const indicators = answers.map((a, i) => {
-    const q = owner ? owner[i] : i;
-    if (!Number.isInteger(q) || q < 0 || q >= n) {
-      throw new RangeError(`owner[${i}] = ${q} is not a question index in [0, ${n}).`);
-    }
-    const own = cosine(a, truths[q]);
-    for (let j = 0; j < n; j++) if (j !== q && cosine(a, truths[j]) > own) return 1;
-    return 0;
-  });
-  return { ...meanSe(indicators), indicators };
 }
 
 /** The lower-case words of a text (letter runs, apostrophes and hyphens inside words kept). */
@@ -184,19 +121,6 @@ export function distinctN(texts: readonly string[], n: number): number {
     }
   }
   return total === 0 ? NaN : seen.size / total;
-}
-
-/** Mean over pairs of 1 − cosine (the spread of a set of samples' embeddings); 0 for one sample. */
-export function meanPairwiseDistance(e: readonly Embedding[]): number {
-  if (e.length === 0) throw new RangeError("embeddings must hold at least one embedding.");
-  let s = 0, n = 0;
-  for (let i = 0; i < e.length; i++) {
-    for (let j = i + 1; j < e.length; j++) {
-      s += 1 - cosine(e[i], e[j]);
-      n++;
-    }
-  }
-  return n === 0 ? 0 : s / n;
 }
 
 /**

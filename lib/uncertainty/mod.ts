@@ -89,3 +89,14 @@ export {
   type LogisticModel,
   predictLogistic,
 } from "./logistic_lbfgs.ts";
+// Means with SEs over independent units (students, questions), paired differences, trend tests.
+export {
+  type MeanSe,
+  meanSe,
+  pairedDifference,
+  slopeAcrossUnits,
+  slopeOfMeans,
+  type SlopeTest,
+  type TwoWaySe,
+  twoWaySe,
+} from "./unit_se.ts";

@@ -5,7 +5,7 @@
  * dimensions), so no test reads data/models or loads the sentence encoder.
  */
 import type { Embedder } from "../../lib/llm/embed/mod.ts";
-import { type LlmSetup, llmSetupFrom } from "../../lib/experiments/llm_setup.ts";
+import { type LlmSetup, llmSetupFrom } from "../../notebooks/llm_setup.ts";
 import { PAIRS, tinyModel } from "../llm/fixture.ts";
 import {
   type LlmTemperatureConfig,
@@ -22,7 +22,7 @@ import {
 import {
   type LlmCorrectionsConfig,
   llmCorrectionsConfig,
-} from "../../notebooks/07_variance_aware_distillation.ts";
+} from "../../notebooks/07_llm_corrections.ts";
 
 /** A deterministic embedder: character trigrams hashed into `dim` counts (plus 1 in dimension 0). */
 export function hashEmbedder(dim = 16): Embedder {

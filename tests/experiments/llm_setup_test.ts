@@ -1,14 +1,12 @@
 import {
   alignment,
+  answerInterStudentVariance as interStudentVariance,
   hallucinationRates,
-  interStudentVariance,
-  leaveOneOutInterStudentVariance,
-  pairedDifference,
+  leaveOneOutAnswerVariance as leaveOneOutInterStudentVariance,
   promptNoise,
-  sampleAnswers,
-  slopeAcrossUnits,
-  slopeOfMeans,
-} from "../../lib/experiments/llm_setup.ts";
+} from "../../lib/uncertainty/text/answers.ts";
+import { pairedDifference, slopeAcrossUnits, slopeOfMeans } from "../../lib/uncertainty/unit_se.ts";
+import { sampleAnswers } from "../../notebooks/llm_setup.ts";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
 import { PAIRS } from "../llm/fixture.ts";
 import { tinySetup } from "./llm_fixture.ts";

@@ -1,15 +1,14 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
 import {
   distinctN,
-  hallucinationRate,
   knownWordFraction,
-  meanPairwiseDistance,
-  meanSe,
   perQuestionNoise,
   questionSpecificity,
   repeatsWordTrigram,
   vocabularyOf,
 } from "../../lib/llm/mod.ts";
+import { hallucinationRate, meanPairwiseDistance } from "../../lib/uncertainty/text/answers.ts";
+import { meanSe } from "../../lib/uncertainty/unit_se.ts";
 
 Deno.test("question-specificity: a model answering its own question scores high, a generic one zero", () => {
   // 4 questions with orthogonal true answers.

@@ -14,12 +14,15 @@ import {
   llmCorrectionsConfig,
   type LlmCorrectionsResult,
   llmCorrectionsSeconds,
-  PAPER_TABLE1,
-  PAPER_TABLE1_COSINE,
   runLlmCorrections,
-} from "../../notebooks/07_variance_aware_distillation.ts";
+} from "../../notebooks/07_llm_corrections.ts";
+import { PAPER_TABLE1, PAPER_TABLE1_COSINE } from "../../notebooks/07_paper_table1.ts";
 import { sampleDraws } from "../../lib/experiments/llm_consistency.ts";
-import { cosine, textAverage, textVarianceWeighting } from "../../lib/llm/mod.ts";
+import {
+  cosine,
+  textAverage,
+  textVarianceWeighting,
+} from "../../lib/uncertainty/text/text_average.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
 import { TINY_CONFIGS, tinySetup } from "../experiments/llm_fixture.ts";
 

@@ -17,10 +17,8 @@
 import { jupyterProblem, runSmoke as runNotebookAtSmoke } from "./smoke_run.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { assertSnapshot } from "../experiments/snapshot.ts";
-import {
-  llmCorrectionsConfig,
-  varianceAwareConfig,
-} from "../../notebooks/07_variance_aware_distillation.ts";
+import { llmCorrectionsConfig } from "../../notebooks/07_llm_corrections.ts";
+import { varianceAwareConfig } from "../../notebooks/07_variance_aware_distillation.ts";
 import type { Claim } from "../../lib/report/claims.ts";
 import type { Scale } from "../../lib/config.ts";
 

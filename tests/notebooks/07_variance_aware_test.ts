@@ -9,11 +9,11 @@ import {
   type Method,
   type MethodRow,
   METHODS,
-  runCombinationCheck,
   runVarianceAware,
   type VarianceAwareConfig,
   varianceAwareConfig,
 } from "../../notebooks/07_variance_aware_distillation.ts";
+import { runCombinationCheck } from "../../notebooks/07_combination.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
 
 /** Two noise levels, k up to 6 (the table's 3 plus the pilot's 3), 3 networks per cell. */

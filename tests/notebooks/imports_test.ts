@@ -1,7 +1,8 @@
 /**
  * Notebooks import only from the library's entry points (deno.json
- * "exports") and from their own step module beside them (`./<stem>.ts`, the
- * notebook's name with .ts), and every name they import exists there: checked
+ * "exports"), from their own step modules beside them (`./<NN>_*.ts`, named
+ * with the notebook's number) and from the language-model set-up the chapters share
+ * (`./llm_setup.ts`), and every name they import exists there: checked
  * by type-checking each notebook's import statements, so a rename in lib/ or
  * in a step module that a notebook missed fails here rather than in a Jupyter run.
  */
@@ -39,12 +40,15 @@ for (const name of notebooks()) {
     const stmts = imports(name);
     for (const s of stmts) {
       const from = s.match(/from\s*"([^"]+)"/)![1];
-      const steps = `./${name.replace(/\.ipynb$/, ".ts")}`;
+      // Its own step modules (./<NN>_*.ts, beside it) and the language-model set-up the
+      // chapters share (./llm_setup.ts).
+      const prefix = `./${name.slice(0, 3)}`;
+      const steps = (from.startsWith(prefix) && from.endsWith(".ts")) || from === "./llm_setup.ts";
       assert(
-        entries.includes(from) || from === steps,
+        entries.includes(from) || steps,
         `${name}: imports from ${from}, which is neither an entry point (${
           entries.join(", ")
-        }) nor its step module ${steps}`,
+        }) nor a step module beside it (${prefix}*.ts, ./llm_setup.ts)`,
       );
     }
     // Type-check the imports alone, from a file in tests/notebooks/ (one folder deeper).

@@ -31,8 +31,8 @@ import {
   modelsIdentity,
   ShardModelsError,
 } from "../../tools/shard_llm.ts";
-import { llmSetupFrom } from "../../lib/experiments/llm_setup.ts";
-import type { LlmCorrectionsConfig } from "../../notebooks/07_variance_aware_distillation.ts";
+import { llmSetupFrom } from "../../notebooks/llm_setup.ts";
+import type { LlmCorrectionsConfig } from "../../notebooks/07_llm_corrections.ts";
 import type { ExperimentConfig } from "../../tools/sweep.ts";
 import type { Embedder } from "../../lib/llm/embed/mod.ts";
 import { hashEmbedder, TINY_CONFIGS } from "../experiments/llm_fixture.ts";

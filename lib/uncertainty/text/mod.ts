@@ -1,26 +1,42 @@
 /**
- * Text-uncertainty measures on response embeddings (Sections 4.3, 6.2, 7.3,
- * Appendix F; Tables 1, 2 and 5; Figures 4 and 10). Inputs are n x d
- * row-major Float32Array/Float64Array embeddings, one response per row.
+ * Uncertainty of a language model's text answers, measured on their sentence
+ * embeddings (Sections 4.3, 5.1, 6.2, 7.3, Appendix F; Tables 1, 2 and 5;
+ * Figures 4, 6 and 10): the library's one text-uncertainty stack.
  *
- * Grouped by `@category`: Cosine similarity, Embeddings, Embedding moments
- * (Sections 4.3, 6.2), Noise transfer (Appendix F), Principal component
- * (Figure 4c).
+ * - Embeddings, one per answer: cosine, the mean embedding, the mean
+ *   per-dimension variance, the answer nearest a target.
+ * - Grids of answers, `[student][question]`: alignment with the teacher,
+ *   inter-student variance (lib/uncertainty's `interStudentVariance` over the
+ *   embedding's dimensions), per-prompt noise, hallucination rates.
+ * - Text targets (Section 7.3): the averaged answer (the sample nearest the
+ *   mean embedding) and the variance-weighted one.
+ * - The first principal component of a set of embeddings (Figure 4c).
  *
- * Section 6.2's alignment of mean embeddings is
- * `cosineSimilarity(meanEmbedding(teacher, d), meanEmbedding(student, d))`.
+ * Standard errors over students and questions are lib/uncertainty's
+ * (`meanSe`, `twoWaySe`, `pairedDifference`).
  *
  * @module
  */
-export { cosineSimilarity, meanPairedCosine, pairedCosines } from "./cosine.ts";
-export type { Embeddings } from "./matrix.ts";
 export {
-  dimensionVariance,
-  embeddingVariance,
-  interStudentEmbeddingVariance,
+  closestByCosine,
+  cosine,
+  type Embedding,
+  meanDimensionVariance,
   meanEmbedding,
-  shareStudentBelowTeacher,
-  varianceDifference,
-} from "./moments.ts";
-export { type NoiseTransfer, noiseTransfer, responseNoise, systematicNoise } from "./noise.ts";
+  textAverage,
+  type TextChoice,
+  textVarianceWeighting,
+  type VarianceWeightedChoice,
+} from "./text_average.ts";
+export {
+  alignment,
+  type AnswerInterStudentVariance,
+  answerInterStudentVariance,
+  hallucinationRate,
+  hallucinationRates,
+  leaveOneOutAnswerVariance,
+  meanPairwiseDistance,
+  promptNoise,
+} from "./answers.ts";
+export type { Embeddings } from "./matrix.ts";
 export { type FirstComponent, firstPrincipalComponent, projectOnAxis } from "./pca.ts";

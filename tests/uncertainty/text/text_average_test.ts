@@ -1,11 +1,11 @@
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../assert.ts";
 import {
   closestByCosine,
   meanDimensionVariance,
+  meanEmbedding,
   textAverage,
   textVarianceWeighting,
-} from "../../lib/llm/mod.ts";
-import { meanEmbedding } from "../../lib/llm/text_average.ts";
+} from "../../../lib/uncertainty/text/text_average.ts";
 
 Deno.test("text averaging keeps the response closest to the mean embedding", () => {
   // Three responses around the direction (1, 1): the middle one is the mean's direction.

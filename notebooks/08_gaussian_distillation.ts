@@ -36,6 +36,8 @@ import {
 
 /** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
 export { mergedOrRun } from "../tools/merged.ts";
+/** lib/plot's `frame` (not in the ./plot entry yet): the bridge figure's layered spec. */
+export { frame } from "../lib/plot/chart.ts";
 export * from "./08_gaussian_classification.ts";
 
 // ---------------------------------------------------------------- the paper's values

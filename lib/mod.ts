@@ -61,14 +61,14 @@
  * (`teacherOutputConfig("default")`), a run (`runTeacherOutput(config)`, the Monte
  * Carlo loop over `sweep`, with progress and time left) and its claims ledger
  * (`teacherOutputClaims(result)`); the notebooks narrate them. Their figure and
- * table builders are in `./experiments`. Sections 2, 5 and 7 are not here: their
- * settings and steps are beside their notebooks (`notebooks/02_*.ts`,
- * `notebooks/05_*.ts`, `notebooks/07_*.ts`), their figures, tables and claims in
- * the notebooks' cells.
+ * table builders are in `./experiments`. Sections 2, 5 and 7 and notebook 08 are
+ * not here: their settings and steps are beside their notebooks (`notebooks/02_*.ts`,
+ * `notebooks/05_*.ts`, `notebooks/07_*.ts`, `notebooks/08_*.ts`), their figures,
+ * tables and claims in the notebooks' cells.
  *
  * **Gaussian distillation** (the companion method: a teacher ensemble distilled into
- * a distribution of students): `runGaussianDistillation` and the `./gaussian` entry
- * (the deep latent factor model, its EM fit, the baselines, CRPS and coverage).
+ * a distribution of students): the `./gaussian` entry (the deep latent factor model,
+ * its EM fit, the baselines, CRPS and coverage); its experiment is notebook 08.
  *
  * The option and result types of these functions live with them, in the
  * folder entries `./uncertainty`, `./linear`, `./distill` and `./targets`
@@ -215,9 +215,6 @@ export { byScale, figuresDir, runScale, type Scale } from "./config.ts";
 // The section experiments' entry points (configuration, run, claims); their figure and table
 // builders are in the ./experiments entry.
 export {
-  gaussianDistillationClaims,
-  gaussianDistillationConfig,
-  runGaussianDistillation,
   runStudentOutput,
   runTeacherOutput,
   studentOutputClaims,

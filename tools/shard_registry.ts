@@ -67,7 +67,7 @@ import {
 import {
   gaussianDistillationConfig,
   runGaussianDistillation,
-} from "../lib/experiments/gaussian_distillation.ts";
+} from "../notebooks/08_gaussian_distillation.ts";
 import {
   type LlmExperimentName as LibLlmExperimentName,
   llmModule,
@@ -75,13 +75,6 @@ import {
   llmShardableOf,
   type LlmShardableOptions,
 } from "./shard_llm.ts";
-import {
-  ablationTable,
-  bridgeFigure,
-  classificationTable,
-  gaussianDistillationClaims,
-  regressionTable,
-} from "../lib/experiments/gaussian_distillation_figures.ts";
 
 /**
  * Section 5.1's language-model experiment (notebook 05): its settings and steps live beside the
@@ -236,13 +229,8 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
       "classification.*.seconds",
       "teacherDepth.*.seconds",
     ],
-    claims: gaussianDistillationClaims,
-    tables: (r) => ({
-      regression: regressionTable(r),
-      ablation: ablationTable(r),
-      ...(r.classification ? { classification: classificationTable(r) } : {}),
-    }),
-    charts: (r): Record<string, Chart> => ({ bridge: bridgeFigure(r) }),
+    // The merge writes the merged result only: notebook 08 draws its figures, tables and claims
+    // from it (KD_MERGED_GAUSSIAN_DISTILLATION=DIR/merged).
   }),
   // Sections 4.3, 5.1, 6.2 and 7.3 with language models (data/models, loaded when one runs).
   ...LLM_EXPERIMENTS.map((name) => llmShardable(name)),

@@ -19,6 +19,7 @@
  * @module
  */
 export type { Category, Chart, ChartLayout, FrameOptions, Row, VegaLiteSpec } from "./chart.ts";
+export { frame } from "./chart.ts";
 export { lineBand, type LineBandOptions } from "./line_band.ts";
 export { groupedBars, type GroupedBarsOptions } from "./grouped_bars.ts";
 export { reliabilityDiagram, type ReliabilityOptions } from "./reliability.ts";

@@ -70,6 +70,7 @@ export {
   mutatedEstimate,
   normalCdf,
   pValues,
+  sig,
 } from "./claim_rules.ts";
 export { fmt, markdown, pm, type Prose, prose } from "./prose.ts";
 // Types the tables take, defined with the figures.

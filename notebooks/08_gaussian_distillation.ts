@@ -1,0 +1,604 @@
+/**
+ * The steps of notebook 08 (Gaussian distillation: the deep latent factor model, DLF; Park,
+ * Lee, Shin, Ohn & Kim, NeurIPS 2025, arXiv 2510.19290): the settings and step functions (one
+ * setting in, rows out) that the notebook's sweep, the tests and the shards call, and the
+ * paper's printed values. No figure, table, claim or prose: the notebook's cells build those,
+ * from a run here or a merged shard run ({@link mergedOrRun}).
+ *
+ * Regression ({@link regressionStep}: one 90/10 split of Boston or Diabetes; every method scored
+ * by RMSE, NLL, CRPS and 95% coverage, the bridge points, the teacher-depth check), the Boston
+ * design-point ablation ({@link ablationStep}), classification on Digits and MNIST
+ * (`08_gaussian_classification.ts`). Deviations from the paper, stated: the teachers' noise
+ * variances are their training-residual variances; classification teachers are one-hidden-layer
+ * cohorts on Digits and MNIST, not CIFAR networks; three classification students match the
+ * teachers' logits by MSE.
+ *
+ * @module
+ */
+import { byScale, runScale, type Scale } from "../lib/config.ts";
+import { loadBoston, loadDiabetes, prepareRegression, takeRows } from "../lib/data/mod.ts";
+import * as gd from "../lib/gaussian/mod.ts";
+import * as scores from "../lib/uncertainty/regression_scores.ts";
+import { fitCohort, predictCohort } from "../lib/nn/mod.ts";
+import { Rng } from "../lib/random.ts";
+import { sweep } from "../tools/sweep.ts";
+import type { ExperimentConfig, RunOptions } from "../tools/sweep.ts";
+import {
+  type ClassificationRow,
+  type ClassificationSettings,
+  classificationStep,
+  type DlfSettings,
+  mean,
+  type MnistSettings,
+  type PairedDifference,
+  type Reliability,
+  timed,
+} from "./08_gaussian_classification.ts";
+
+/** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
+export { mergedOrRun } from "../tools/merged.ts";
+export * from "./08_gaussian_classification.ts";
+
+// ---------------------------------------------------------------- the paper's values
+
+/** Park et al. (2025), Table 1, Boston: test RMSE of the teachers, the DLF and Hydra. */
+export const PAPER_BOSTON_RMSE: Readonly<Record<string, number>> = {
+  Teachers: 2.58,
+  DLF: 2.67,
+  Hydra: 2.83,
+};
+
+/** Park et al. (2025), Table 1, Boston: test NLL (small-Ens is the lower: 2.415 < 2.435). */
+export const PAPER_BOSTON_NLL: Readonly<Record<string, number>> = {
+  "small-Ens": 2.415,
+  DLF: 2.435,
+};
+
+/**
+ * Park et al. (2025), image classification (ResNet teachers): where the DLF wins and where
+ * Proxy-EnD² does, per data set as the paper's tables name them (issue 27). No number of these
+ * tables is compared here: our sets are Digits and MNIST.
+ */
+export const PAPER_CLASSIFICATION_FINDINGS = {
+  dlfLowestEce: ["Tiny ImageNet"],
+  proxyLowerEce: ["CIFAR-10", "CIFAR-100"],
+  dlfHighestAuroc: ["SVHN"],
+  proxyHigherAuroc: ["CIFAR-100", "Tiny ImageNet"],
+} as const;
+
+/** The design points of the ablation. */
+export type DesignPoints =
+  | "fresh data"
+  | "teacher data"
+  | "mixup of teacher data"
+  | "mixup of fresh data";
+
+/** Park et al. (2025), design-point ablation on Boston (4.5:4.5:1 split): DLF test RMSE. */
+export const PAPER_DESIGN_ABLATION_RMSE: Readonly<Record<DesignPoints, number>> = {
+  "fresh data": 2.88,
+  "teacher data": 3.23,
+  "mixup of teacher data": 3.59,
+  "mixup of fresh data": 3.18,
+};
+
+/** The regression methods, in table order (the teachers are the reference row). */
+export const REGRESSION_METHODS = [
+  "Teachers",
+  "Standard KD",
+  "small-Ens",
+  "Hydra",
+  "DEGU",
+  "DLF",
+] as const;
+
+// ---------------------------------------------------------------- settings
+
+/** The configuration of notebook 08. */
+export interface GaussianDistillationConfig extends ExperimentConfig {
+  /** Regression data sets. */
+  datasets: readonly ("boston" | "diabetes")[];
+  /** 90/10 splits per data set (the paper: 10). */
+  splits: number;
+  /** Teachers n (the paper: 50), their hidden width (the paper: 2 x 100). */
+  teachers: number;
+  teacherHidden: number;
+  /** 2: the paper's d-h-h-1 (`fitMlpEnsemble`); 1: d-h-1 (the cohort trainer, ~50x faster). */
+  teacherLayers: 1 | 2;
+  /** Teacher full-batch Adam epochs and learning rate. */
+  teacherEpochs: number;
+  teacherLr: number;
+  /** Baseline students (one hidden layer; the paper: 50). */
+  student: Omit<gd.StudentOptions, "seed">;
+  /** The DLF. */
+  dlf: DlfSettings;
+  /** Splits of the Boston design-point ablation (0: skip). */
+  ablationSplits: number;
+  /** Digits and MNIST classification (null: skip). */
+  classification: ClassificationSettings | null;
+  mnist: MnistSettings | null;
+}
+
+/**
+ * The configuration at a scale: smoke runs in seconds (tiny networks, two splits, 500 MNIST
+ * images); default is sized for a few minutes on a quiet 2-core machine; paper is the paper's
+ * counts (50 teachers, 10 splits, 10 ablation splits, 20 Digits teachers, all of MNIST).
+ */
+export function gaussianDistillationConfig(scale: Scale = runScale()): GaussianDistillationConfig {
+  const s = <T>(smoke: T, dflt: T, paper: T) => byScale({ smoke, default: dflt, paper }, scale);
+  return {
+    scale,
+    seed: 8,
+    datasets: s(["boston"], ["boston", "diabetes"], ["boston", "diabetes"]),
+    splits: s(2, 5, 10),
+    teachers: s(4, 20, 50),
+    teacherHidden: s(16, 100, 100),
+    teacherLayers: 2,
+    teacherEpochs: s(100, 200, 200),
+    teacherLr: 0.01,
+    student: { hidden: s(8, 50, 50), epochs: s(100, 1000, 2000), lr: 0.01 },
+    dlf: {
+      ...{ q: s(2, 10, 10), hidden: s(8, 50, 50), epochs: s(20, 150, 300) },
+      ...{ initEpochs: s(5, 30, 50), meanWarmup: s(30, 500, 1000), batchSize: 64, lr: 0.01 },
+      members: s(10, 100, 100),
+    },
+    ablationSplits: s(1, 3, 10),
+    classification: {
+      ...{ teachers: s(3, 10, 20), teacherHidden: s(8, 64, 100), teacherEpochs: s(30, 200, 300) },
+      teacherLr: 0.01,
+      student: { hidden: s(8, 50, 50), epochs: s(30, 300, 500), lr: 0.01 },
+      dlf: {
+        ...{ q: s(2, 10, 10), hidden: s(8, 50, 50), epochs: s(3, 40, 100) },
+        ...{ initEpochs: s(1, 10, 20), meanWarmup: s(5, 100, 200), batchSize: 128, lr: 0.01 },
+        members: s(10, 50, 100),
+      },
+    },
+    mnist: {
+      ...{ train: s(500, 3000, 60000), test: s(300, 2000, 10000), teachers: s(3, 8, 10) },
+      ...{ teacherHidden: s(16, 64, 100), teacherEpochs: s(20, 100, 100), teacherLr: 0.01 },
+      student: { hidden: s(8, 32, 50), epochs: s(20, 100, 100), lr: 0.01 },
+      dlf: {
+        ...{ q: s(2, 10, 10), hidden: s(8, 32, 50), epochs: s(2, 20, 20), initEpochs: s(1, 5, 5) },
+        ...{ meanWarmup: s(3, 30, 20), batchSize: s(128, 128, 256), lr: 0.01 },
+        members: s(10, 50, 100),
+      },
+    },
+  };
+}
+
+function checkConfig(config: GaussianDistillationConfig): void {
+  const fail = (what: string) => {
+    throw new RangeError(`runGaussianDistillation: config.${what}.`);
+  };
+  const spread = "(an ensemble of one has no spread)";
+  const int = (v: number, min: number) => Number.isInteger(v) && v >= min;
+  if (!int(config.teachers, 2)) fail(`teachers must be >= 2 ${spread}; got ${config.teachers}`);
+  if (!int(config.dlf.q, 1)) fail(`dlf.q must be an integer >= 1, got ${config.dlf.q}`);
+  if (!int(config.splits, 1)) fail(`splits must be >= 1, got ${config.splits}`);
+  if (config.teacherLayers !== 1 && config.teacherLayers !== 2) {
+    fail(`teacherLayers must be 1 or 2, got ${config.teacherLayers}`);
+  }
+  for (
+    const [name, max, what] of [["train", 60000, "training"], ["test", 10000, "test"]] as const
+  ) {
+    const v = config.mnist?.[name] ?? 10;
+    if (!int(v, 10) || v > max) {
+      fail(`mnist.${name} must be an integer in [10, ${max}] (MNIST's ${what} images), got ${v}`);
+    }
+  }
+  for (const name of ["classification", "mnist"] as const) {
+    const cc = config[name];
+    if (cc && !int(cc.teachers, 2)) {
+      fail(`${name}.teachers must be >= 2 ${spread}; got ${cc.teachers}`);
+    }
+    if (cc && !int(cc.dlf.q, 1)) fail(`${name}.dlf.q must be an integer >= 1, got ${cc.dlf.q}`);
+  }
+}
+
+// ---------------------------------------------------------------- rows
+
+/** One method's scores on one split (regression; original units of y). */
+export interface RegressionRow {
+  dataset: string;
+  split: number;
+  method: string;
+  rmse: number;
+  nll: number;
+  crps: number;
+  coverage95: number;
+  /** Mean over test inputs of the variance across the method's members (standardised units). */
+  memberVariance: number;
+  /** Seconds to fit the method (teachers: to train them). */
+  seconds: number;
+}
+
+/** Mean ± SE over splits of one method's scores. */
+export type RegressionSummary = ReturnType<typeof summarizeRegression>[number];
+
+/** One test input of the bridge: teacher-member variance against a method's member variance. */
+export interface BridgePoint {
+  method: string;
+  teacherVariance: number;
+  studentVariance: number;
+}
+
+/** One design-point choice on one split of the ablation. */
+export interface AblationRow {
+  split: number;
+  design: DesignPoints;
+  rmse: number;
+  teachersRmse: number;
+}
+
+/** One regression split's teacher ensemble at one depth: training seconds, test RMSE. */
+export interface TeacherDepthRow {
+  dataset: string;
+  split: number;
+  layers: 1 | 2;
+  seconds: number;
+  rmse: number;
+}
+
+/** The result of {@link runGaussianDistillation}. */
+export interface GaussianDistillationResult {
+  config: GaussianDistillationConfig;
+  rows: RegressionRow[];
+  summary: RegressionSummary[];
+  /** Boston, first split, every test input and every method but the teachers. */
+  bridge: BridgePoint[];
+  ablation: AblationRow[];
+  /** Digits and MNIST rows (null: neither run). */
+  classification: ClassificationRow[] | null;
+  /** Averaged member probabilities per classification set and method. */
+  reliability: Reliability[];
+  /** Paired bootstrap differences of ECE and OOD AUROC between students, per set. */
+  differences: PairedDifference[];
+  teacherDepth: TeacherDepthRow[];
+  /** The fitted IG of the teachers' noise variances on the first Boston split. */
+  noiseFit: gd.InverseGamma | null;
+  /** One line per data set: the protocol. */
+  protocol: string[];
+  /** Wall-clock seconds of the whole run. */
+  seconds: number;
+}
+
+// ---------------------------------------------------------------- helpers
+
+function meanSe(a: readonly number[]): [number, number] {
+  const mu = mean(a);
+  if (a.length < 2) return [mu, 0];
+  const v = a.reduce((s, x) => s + (x - mu) ** 2, 0) / (a.length - 1);
+  return [mu, Math.sqrt(v / a.length)];
+}
+
+/** RMSE, NLL, CRPS, 95% coverage of a standardised-units predictive, in original units (scale s). */
+export function regressionScores(
+  p: scores.GaussianMixture,
+  y: ArrayLike<number>,
+  scale: number,
+): { rmse: number; nll: number; crps: number; coverage95: number } {
+  const m = y.length, mu = gd.memberAverage(p.means, p.components).subarray(0, m);
+  let se = 0;
+  for (let j = 0; j < m; j++) se += (mu[j] - y[j]) ** 2;
+  return {
+    rmse: Math.sqrt(se / m) * scale,
+    nll: mean(scores.mixtureNll(p, y)) + Math.log(scale),
+    crps: mean(scores.mixtureCrps(p, y)) * scale,
+    coverage95: scores.intervalCoverage(p, y, [0.95])[0].coverage,
+  };
+}
+
+/** A numeric seed for a trainer from a child stream. */
+export const seedOf = (r: Rng): number => r.nextUint32();
+
+/** `fitDlf`'s options for the ensemble `t` under settings `s` (MMD init, mean warm-up). */
+export function dlfOptions(t: gd.EnsembleTargets, s: DlfSettings, seed: Rng): gd.FitDlfOptions {
+  const { x, m, d, outputs: teacherOutputs, teachers, c } = t;
+  const { q, hidden, epochs, batchSize, lr, initEpochs, meanWarmup } = s;
+  const init = { kind: "mmd" as const, epochs: initEpochs };
+  return {
+    ...{ x, m, d, teacherOutputs, teachers, c, q, hidden, epochs, batchSize, lr },
+    seed,
+    init,
+    meanWarmup,
+  };
+}
+
+/** Train n regression teachers on (x, y): a predictor and their training-residual variances. */
+async function regressionTeachers(
+  config: GaussianDistillationConfig,
+  x: Float64Array,
+  y: Float64Array,
+  m: number,
+  d: number,
+  seed: number,
+) {
+  const n = config.teachers, hidden = config.teacherHidden;
+  const fit = { epochs: config.teacherEpochs, lr: config.teacherLr, seed };
+  let predict: (xx: ArrayLike<number>, mm: number) => Float64Array;
+  if (config.teacherLayers === 2) {
+    const ens = gd.fitMlpEnsemble({ x, m, d, y, hidden, hidden2: hidden, members: n, ...fit });
+    predict = (xx, mm) => ens.predict(xx, mm);
+  } else {
+    const net = { x, n: m, d, hidden, outputs: 1, loss: "mse" as const, targets: y };
+    const cohort = await fitCohort({ ...net, students: n, ...fit });
+    predict = (xx, mm) => Float64Array.from(predictCohort(cohort, xx, mm));
+  }
+  const fTrain = predict(x, m);
+  const noise = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < m; j++) s += (y[j] - fTrain[i * m + j]) ** 2;
+    noise[i] = Math.max(s / m, 1e-6);
+  }
+  return { noise, predict };
+}
+
+/** Mixup points: λ x_a + (1 − λ) x_b for random pairs, λ ~ U(0, 1). */
+export function mixup(
+  x: Float64Array,
+  m: number,
+  d: number,
+  count: number,
+  rng: Rng,
+): Float64Array {
+  const out = new Float64Array(count * d);
+  for (let k = 0; k < count; k++) {
+    const a = rng.int(m), b = rng.int(m), lam = rng.uniform();
+    for (let t = 0; t < d; t++) out[k * d + t] = lam * x[a * d + t] + (1 - lam) * x[b * d + t];
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- regression steps
+
+/** One regression split: its data, seeds and the teachers of the main table. */
+async function splitSetting(
+  config: GaussianDistillationConfig,
+  dataset: "boston" | "diabetes",
+  split: number,
+) {
+  const ds = dataset === "boston" ? await loadBoston() : await loadDiabetes();
+  const root = new Rng(config.seed).child(dataset === "boston" ? 0 : 1).child(split);
+  const sp = prepareRegression(ds, {
+    splitSeed: config.seed * 1000 + split,
+    testSize: 0.1,
+    scaler: "train",
+  });
+  const { xTrain, yTrain, nTrain: m, d } = sp;
+  const [teachers, teacherSeconds] = await timed(() =>
+    regressionTeachers(config, xTrain, yTrain, m, d, seedOf(root.child(0)))
+  );
+  return { name: ds.name, root, sp, teachers, teacherSeconds };
+}
+
+/**
+ * The teacher-depth check on one split: the ensemble at the configured depth and at the other,
+ * same seed, same split (test RMSE of the ensemble mean, training seconds).
+ */
+async function depthRows(
+  config: GaussianDistillationConfig,
+  { name, root, sp, teachers, teacherSeconds }: Awaited<ReturnType<typeof splitSetting>>,
+  split: number,
+): Promise<TeacherDepthRow[]> {
+  const { xTrain, yTrain, xTest, yTest, nTrain: m, nTest, d } = sp;
+  const n = config.teachers, ys = sp.yScaler.scale[0];
+  const rmse = (f: ArrayLike<number>) =>
+    regressionScores(gd.memberMixture(f, n, [1]), yTest, ys).rmse;
+  const first = { dataset: name, split, layers: config.teacherLayers, seconds: teacherSeconds };
+  const rows = [{ ...first, rmse: rmse(teachers.predict(xTest, nTest)) }];
+  const other = { ...config, teacherLayers: (3 - config.teacherLayers) as 1 | 2 };
+  const [alt, seconds] = await timed(() =>
+    regressionTeachers(other, xTrain, yTrain, m, d, seedOf(root.child(0)))
+  );
+  rows.push({
+    dataset: name,
+    split,
+    layers: other.teacherLayers,
+    seconds,
+    rmse: rmse(alt.predict(xTest, nTest)),
+  });
+  return rows;
+}
+
+/**
+ * One regression split (Table 1's protocol): n teachers, every method distilled from their
+ * outputs at the training inputs, each scored at the test inputs (RMSE, NLL, CRPS, 95% coverage
+ * in original units), the bridge points (per test input, the teachers' member variance against
+ * each method's), the teacher-depth check, and the IG fitted to the teachers' noise variances.
+ */
+export async function regressionStep(
+  config: GaussianDistillationConfig,
+  dataset: "boston" | "diabetes",
+  split: number,
+) {
+  const setting = await splitSetting(config, dataset, split);
+  const { name, root, sp, teachers, teacherSeconds } = setting;
+  const depth = await depthRows(config, setting, split);
+  const { xTrain, xTest, yTest, nTrain: m, nTest, d } = sp;
+  const n = config.teachers, ys = sp.yScaler.scale[0];
+  const targets: gd.EnsembleTargets = {
+    x: xTrain,
+    m,
+    d,
+    outputs: teachers.predict(xTrain, m),
+    teachers: n,
+    c: 1,
+  };
+  const fTest = Float64Array.from(teachers.predict(xTest, nTest));
+  const teacherVar = gd.memberVariance(fTest, n);
+  const noiseMean = mean(teachers.noise), ig = gd.fitInverseGamma(teachers.noise);
+  const rows: RegressionRow[] = [], bridge: BridgePoint[] = [];
+  const add = (
+    method: string,
+    p: scores.GaussianMixture,
+    memberVar: Float64Array,
+    seconds: number,
+  ) => {
+    const scores = regressionScores(p, yTest, ys);
+    rows.push({
+      dataset: name,
+      split,
+      method,
+      ...scores,
+      memberVariance: mean(memberVar),
+      seconds,
+    });
+    if (method === "Teachers") return;
+    for (let j = 0; j < nTest; j++) {
+      bridge.push({ method, teacherVariance: teacherVar[j], studentVariance: memberVar[j] });
+    }
+  };
+  add("Teachers", gd.memberMixture(fTest, n, teachers.noise), teacherVar, teacherSeconds);
+  const student = (k: number) => ({ ...config.student, seed: seedOf(root.child(1 + k)) });
+  const members = async (f: () => Promise<gd.MemberPredictor>, noise: ArrayLike<number>) => {
+    const [p, s] = await timed(f);
+    const out = p.predict(xTest, nTest);
+    add(p.method, gd.memberMixture(out, p.members, noise), gd.memberVariance(out, p.members), s);
+  };
+  await members(() => gd.distillMean(targets, student(0)), [noiseMean]);
+  await members(() => gd.distillSmallEnsemble(targets, student(1)), teachers.noise);
+  await members(() => gd.distillHydra(targets, student(2)), teachers.noise);
+  const [degu, deguS] = await timed(() => gd.distillMeanSpread(targets, student(3)));
+  const dp = degu.predict(xTest, nTest);
+  const deguMix = {
+    means: dp.mean,
+    variances: dp.variance.map((v) => v + noiseMean),
+    components: 1,
+  };
+  add("DEGU", deguMix, dp.variance, deguS);
+  const [dlf, dlfS] = await timed(() => gd.fitDlf(dlfOptions(targets, config.dlf, root.child(5))));
+  const pred = gd.dlfPredictive(dlf.model, xTest, nTest, {
+    members: config.dlf.members,
+    seed: root.child(6),
+    noise: ig,
+  });
+  add("DLF", pred, gd.memberVariance(pred.means, config.dlf.members), dlfS);
+  return { rows, bridge, ig, depth, protocol: split === 0 ? sp.protocol : null };
+}
+
+/**
+ * One split of the design-point ablation on Boston (4.5 : 4.5 : 1): teachers on the first half
+ * of the training rows, the DLF fitted with design points from each source, its test RMSE.
+ */
+export async function ablationStep(
+  config: GaussianDistillationConfig,
+  split: number,
+): Promise<AblationRow[]> {
+  const root = new Rng(config.seed).child(2).child(split);
+  const sp = prepareRegression(await loadBoston(), {
+    splitSeed: config.seed * 1000 + 500 + split,
+    testSize: 0.1,
+    scaler: "train",
+  });
+  const { xTrain, yTrain, xTest, yTest, nTrain, nTest, d } = sp;
+  const ys = sp.yScaler.scale[0], n = config.teachers;
+  // The training rows halved into the teachers' data A and fresh data B.
+  const half = Math.floor(nTrain / 2), rest = nTrain - half;
+  const a = Int32Array.from({ length: half }, (_, i) => i);
+  const b = Int32Array.from({ length: rest }, (_, i) => half + i);
+  const xa = takeRows(xTrain, d, a), xb = takeRows(xTrain, d, b);
+  const ya = Float64Array.from(a, (i) => yTrain[i]);
+  const teachers = await regressionTeachers(config, xa, ya, half, d, seedOf(root.child(0)));
+  const ig = gd.fitInverseGamma(teachers.noise);
+  const tTest = Float64Array.from(teachers.predict(xTest, nTest));
+  const teachersRmse = regressionScores(gd.memberMixture(tTest, n, teachers.noise), yTest, ys).rmse;
+  const designs: [DesignPoints, Float64Array, number][] = [
+    ["fresh data", xb, rest],
+    ["teacher data", xa, half],
+    ["mixup of teacher data", mixup(xa, half, d, half, root.child(1)), half],
+    ["mixup of fresh data", mixup(xb, rest, d, rest, root.child(2)), rest],
+  ];
+  return designs.map(([design, x, m]) => {
+    const targets = { x, m, d, outputs: teachers.predict(x, m), teachers: n, c: 1 };
+    const { model } = gd.fitDlf(dlfOptions(targets, config.dlf, root.child(3)));
+    const p = gd.dlfPredictive(model, xTest, nTest, {
+      members: config.dlf.members,
+      seed: root.child(4),
+      noise: ig,
+    });
+    return { split, design, rmse: regressionScores(p, yTest, ys).rmse, teachersRmse };
+  });
+}
+
+/** Mean ± SE over splits per data set and method. */
+export function summarizeRegression(rows: readonly RegressionRow[]) {
+  const out = [];
+  for (const dataset of new Set(rows.map((r) => r.dataset))) {
+    for (const method of REGRESSION_METHODS) {
+      const rs = rows.filter((r) => r.dataset === dataset && r.method === method);
+      if (rs.length === 0) continue;
+      const [rmse, rmseSe] = meanSe(rs.map((r) => r.rmse));
+      const [nll, nllSe] = meanSe(rs.map((r) => r.nll));
+      const [crps, crpsSe] = meanSe(rs.map((r) => r.crps));
+      const [coverage95, coverage95Se] = meanSe(rs.map((r) => r.coverage95));
+      const seconds = mean(rs.map((r) => r.seconds)), splits = rs.length;
+      out.push({
+        dataset,
+        method,
+        splits,
+        rmse,
+        rmseSe,
+        nll,
+        nllSe,
+        crps,
+        crpsSe,
+        coverage95,
+        coverage95Se,
+        seconds,
+      });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- the sweep
+
+/**
+ * Run notebook 08's sweep: the regression splits, the design-point ablation's splits, and the
+ * classification sets, each a unit of {@link sweep} (so a long run shards).
+ */
+export async function runGaussianDistillation(
+  config: GaussianDistillationConfig,
+  options: RunOptions = {},
+): Promise<GaussianDistillationResult> {
+  checkConfig(config);
+  const start = performance.now(), progress = options.progress;
+  const jobs = config.datasets.flatMap((ds) =>
+    Array.from({ length: config.splits }, (_, s) => ({ ds, s }))
+  );
+  const parts = await sweep(jobs, ({ ds, s }) => regressionStep(config, ds, s), {
+    label: "regression splits",
+    name: ({ ds, s }) => `${ds} split ${s + 1}`,
+    progress,
+  });
+  const ablation = config.ablationSplits > 0
+    ? (await sweep(
+      Array.from({ length: config.ablationSplits }, (_, s) => s),
+      (s) => ablationStep(config, s),
+      { label: "design-point ablation", name: (s) => `split ${s + 1}`, progress },
+    )).flat()
+    : [];
+  const sets: ["Digits" | "MNIST", ClassificationSettings][] = [];
+  if (config.classification) sets.push(["Digits", config.classification]);
+  if (config.mnist) sets.push(["MNIST", config.mnist]);
+  const cls = await sweep(sets, ([name, cc]) => classificationStep(name, cc, config.seed), {
+    label: "classification",
+    name: ([name]) => name,
+    progress,
+  });
+  const rows = parts.flatMap((p) => p.rows);
+  return {
+    config,
+    rows,
+    summary: summarizeRegression(rows),
+    bridge: parts[0].bridge,
+    ablation,
+    classification: cls.length ? cls.flatMap((r) => r.rows) : null,
+    reliability: cls.flatMap((r) => r.reliability),
+    differences: cls.flatMap((r) => r.differences),
+    teacherDepth: parts.flatMap((p) => p.depth),
+    noiseFit: parts[0].ig,
+    protocol: [...parts.flatMap((p) => p.protocol ?? []), ...cls.map((r) => r.protocol)],
+    seconds: Math.round((performance.now() - start) / 1000),
+  };
+}

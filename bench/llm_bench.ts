@@ -48,14 +48,14 @@
  * @module
  */
 import process from "node:process";
-import { loadQaCorpus, termDefinition } from "../lib/llm/corpus/mod.ts";
+import { termDefinition } from "../tools/corpus/mod.ts";
+import { loadQaCorpus } from "../lib/llm/qa.ts";
 import { type Embedder, loadUseEmbedder } from "../lib/llm/embed/mod.ts";
 import {
   cloneGpt,
   createGpt,
   defaultLlmThreads,
   disposeGpt,
-  distinctN,
   type EncodedExample,
   encodeExample,
   formatPrompt,
@@ -64,18 +64,21 @@ import {
   type GptConfig,
   type GptModel,
   gptNativeUnavailableReason,
-  knownWordFraction,
   loadGpt,
   loadGptNative,
   openBlasCoreChosen,
-  perQuestionNoise,
-  questionSpecificity,
-  repeatsWordTrigram,
   trainOnExamples,
   trainOnQa,
   useBackend,
-  vocabularyOf,
 } from "../lib/llm/mod.ts";
+import {
+  distinctN,
+  knownWordFraction,
+  perQuestionNoise,
+  questionSpecificity,
+  repeatsWordTrigram,
+  vocabularyOf,
+} from "./llm_quality.ts";
 import { meanPairwiseDistance } from "../lib/uncertainty/text/answers.ts";
 import { meanSe } from "../lib/uncertainty/unit_se.ts";
 import { loadBlas } from "../lib/nn/mod.ts";

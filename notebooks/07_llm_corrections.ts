@@ -12,7 +12,7 @@
  * @module
  */
 import { byScale, type Scale } from "../lib/config.ts";
-import type { QaPair } from "../lib/llm/corpus/qa_build.ts";
+import type { QaPair } from "../lib/llm/qa.ts";
 import { trainStudents } from "../lib/llm/students.ts";
 import {
   cosine,

@@ -16,8 +16,8 @@
 import { Rng } from "../lib/random.ts";
 import type { ExperimentConfig } from "../tools/sweep.ts";
 import { useBackend } from "../lib/llm/backend.ts";
-import type { QaCorpus } from "../lib/llm/corpus/qa.ts";
-import { loadQaCorpus } from "../lib/llm/corpus/qa.ts";
+import type { QaCorpus } from "../lib/llm/qa.ts";
+import { loadQaCorpus } from "../lib/llm/qa.ts";
 import type { Embedder } from "../lib/llm/embed/embedder.ts";
 import { loadUseEmbedder } from "../lib/llm/embed/use.ts";
 import { generateAnswersDetailed } from "../lib/llm/generate.ts";

@@ -7,7 +7,7 @@
  * 1. Pre-training corpus (tools/build_models.ts `pretrainCorpus`): for every one
  *    of the 4,432 biomedical terms, training and test terms alike, 3 definition
  *    statements in different surface forms ("The term X means ...", "Definition
- *    of X: ...", ...; lib/llm/corpus/statements.ts), plus one statement for each
+ *    of X: ...", ...; tools/corpus/statements.ts), plus one statement for each
  *    of a seeded sample of 5,000 general WordNet terms. Never the
  *    `Question: ... Answer:` format.
  * 2. A byte-level BPE tokenizer with 3,000 merges learned from those statements
@@ -66,8 +66,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { definitionStatements, loadPretrainCorpus, loadQaCorpus } from "../lib/llm/corpus/mod.ts";
-import type { QaPair } from "../lib/llm/corpus/mod.ts";
+import { definitionStatements } from "./corpus/mod.ts";
+import { loadPretrainCorpus, loadQaCorpus } from "../lib/llm/qa.ts";
+import type { QaPair } from "../lib/llm/qa.ts";
 import {
   AdamW,
   createGpt,

@@ -13,13 +13,9 @@
  * Usage: `deno task data:qa [--wordnet /usr/share/wordnet] [--out data/qa]`
  * (needs `apt-get install -y wordnet-base` only when rebuilding).
  */
-import {
-  biomedicalOffsets,
-  type QaPair,
-  splitPairs,
-  synsetPairs,
-} from "../lib/llm/corpus/qa_build.ts";
-import { parseWordNetData, type Synset, type WordNetPos } from "../lib/llm/corpus/wordnet.ts";
+import { biomedicalOffsets, splitPairs, synsetPairs } from "./corpus/qa_build.ts";
+import { type QaPair } from "../lib/llm/qa.ts";
+import { parseWordNetData, type Synset, type WordNetPos } from "./corpus/wordnet.ts";
 
 const TEST_FRACTION = 0.1;
 const SEED = 2024;

@@ -70,7 +70,7 @@ async function numbers(dir: string): Promise<string> {
 async function texts(dir: string, questions: number): Promise<string> {
   const { loadGpt } = await import("../lib/llm/io.ts");
   const { generateAnswers } = await import("../lib/llm/generate.ts");
-  const { loadQaCorpus } = await import("../lib/llm/corpus/qa.ts");
+  const { loadQaCorpus } = await import("../lib/llm/qa.ts");
   const { useBackend } = await import("../lib/llm/backend.ts");
   await useBackend();
   const root = new URL("../data/models/", import.meta.url).pathname;

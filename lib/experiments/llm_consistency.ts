@@ -28,7 +28,7 @@ import { generateAnswersDetailed } from "../llm/generate.ts";
 import { type GptModel, gptValues } from "../llm/model.ts";
 import { Rng } from "../random.ts";
 import { trainStudents } from "../llm/students.ts";
-import type { QaPair } from "../llm/corpus/qa_build.ts";
+import type { QaPair } from "../llm/qa.ts";
 import { cosine, type Embedding } from "../uncertainty/text/text_average.ts";
 import { type MeanSe, meanSe } from "../uncertainty/unit_se.ts";
 import {

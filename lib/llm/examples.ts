@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { QaPair } from "./corpus/mod.ts";
+import type { QaPair } from "./qa.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 export type { QaPair };

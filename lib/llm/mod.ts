@@ -101,6 +101,14 @@ export {
   type Specificity,
   vocabularyOf,
   words,
-} from "./quality.ts";
+} from "../../bench/llm_quality.ts";
 export { fnv1a32, loadGpt, ModelFileError, type SavedModelJson, saveGpt } from "./io.ts";
 export { gptTextGenerator } from "./text_generator.ts";
+export {
+  loadPretrainCorpus,
+  loadQaCorpus,
+  parseQaJsonl,
+  type QaCorpus,
+  type QaLoadOptions,
+  type QaPair,
+} from "./qa.ts";

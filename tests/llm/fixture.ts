@@ -1,6 +1,6 @@
 /** A tiny inline corpus and model shared by the language-model tests. */
 import { createGpt, type GptModel, trainTokenizer, useBackend } from "../../lib/llm/mod.ts";
-import type { QaPair } from "../../lib/llm/corpus/mod.ts";
+import type { QaPair } from "../../lib/llm/qa.ts";
 
 await useBackend("wasm");
 

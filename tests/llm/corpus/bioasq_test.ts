@@ -1,5 +1,5 @@
 import { assertEquals, assertRejects, assertThrows } from "../../assert.ts";
-import { loadBioAsq, parseBioAsq } from "../../../lib/llm/corpus/bioasq.ts";
+import { loadBioAsq, parseBioAsq } from "../../../tools/corpus/bioasq.ts";
 
 // A fixture in BioASQ Task B layout, written for this test (not BioASQ data).
 const FIXTURE = {

@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "../../assert.ts";
-import { biomedicalOffsets, splitPairs, synsetPairs } from "../../../lib/llm/corpus/qa_build.ts";
-import type { Synset } from "../../../lib/llm/corpus/wordnet.ts";
+import { biomedicalOffsets, splitPairs, synsetPairs } from "../../../tools/corpus/qa_build.ts";
+import type { Synset } from "../../../tools/corpus/wordnet.ts";
 
 function syn(
   offset: string,

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../../assert.ts";
-import { loadPretrainCorpus, loadQaCorpus, parseQaJsonl } from "../../../lib/llm/corpus/qa.ts";
-import { splitPairs } from "../../../lib/llm/corpus/qa_build.ts";
+import { loadPretrainCorpus, loadQaCorpus, parseQaJsonl } from "../../../lib/llm/qa.ts";
+import { splitPairs } from "../../../tools/corpus/qa_build.ts";
 
 Deno.test("the committed biomedical corpus has 3,989 training and 443 test pairs", async () => {
   const { train, test } = await loadQaCorpus();

@@ -1,10 +1,10 @@
 import { assert, assertEquals, assertThrows } from "../../assert.ts";
 import {
   definitionStatements,
-  loadQaCorpus,
   STATEMENT_TEMPLATES,
   termDefinition,
-} from "../../../lib/llm/corpus/mod.ts";
+} from "../../../tools/corpus/mod.ts";
+import { loadQaCorpus } from "../../../lib/llm/qa.ts";
 import { pretrainCorpus } from "../../../tools/build_models.ts";
 
 Deno.test("terms and definitions are read from the three question forms", () => {

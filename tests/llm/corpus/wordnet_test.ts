@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../../assert.ts";
-import { parseWordNetData, questionFor, tidyGloss } from "../../../lib/llm/corpus/wordnet.ts";
+import { parseWordNetData, questionFor, tidyGloss } from "../../../tools/corpus/wordnet.ts";
 
 // Two lines in WordNet's data-file layout, written for this test, after a licence-style header line.
 const FIXTURE = [

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { readDataText } from "../../data/read_file.ts";
-import type { QaPair } from "./qa_build.ts";
+import { readDataText } from "../../lib/data/read_file.ts";
+import type { QaPair } from "../../lib/llm/qa.ts";
 
 /** Options of `parseBioAsq`. */
 export interface BioAsqOptions {

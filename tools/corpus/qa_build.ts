@@ -5,18 +5,9 @@
  *
  * @module
  */
-import { permutation } from "../../random.ts";
+import type { QaPair } from "../../lib/llm/qa.ts";
+import { permutation } from "../../lib/random.ts";
 import { questionFor, type Synset, tidyGloss } from "./wordnet.ts";
-
-/** A question with its reference answer, and where it came from. */
-export interface QaPair {
-  /** The question, e.g. "What is illness?". */
-  question: string;
-  /** The reference answer. */
-  answer: string;
-  /** Source id, e.g. `wn:n14061805` (WordNet part of speech + offset); optional. */
-  id?: string;
-}
 
 /** Lexicographer file numbers used by the biomedical subset. */
 export const LEX_NOUN_BODY = 8;

@@ -13,8 +13,8 @@
  *
  * @module
  */
-import { sampleWithoutReplacement, type Seed, toRng } from "../../random.ts";
-import type { QaPair } from "./qa_build.ts";
+import { sampleWithoutReplacement, type Seed, toRng } from "../../lib/random.ts";
+import type { QaPair } from "../../lib/llm/qa.ts";
 
 /** A term and its definition, as recovered from a QA pair. */
 export interface TermDefinition {

@@ -6,8 +6,12 @@
  *
  * @module
  */
-import { cosine, type Embedding, meanDimensionVariance } from "../uncertainty/text/text_average.ts";
-import { type MeanSe, meanSe } from "../uncertainty/unit_se.ts";
+import {
+  cosine,
+  type Embedding,
+  meanDimensionVariance,
+} from "../lib/uncertainty/text/text_average.ts";
+import { type MeanSe, meanSe } from "../lib/uncertainty/unit_se.ts";
 
 /** What `questionSpecificity` returns. */
 export interface Specificity {

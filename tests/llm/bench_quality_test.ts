@@ -6,7 +6,7 @@ import {
   questionSpecificity,
   repeatsWordTrigram,
   vocabularyOf,
-} from "../../lib/llm/mod.ts";
+} from "../../bench/llm_quality.ts";
 import { hallucinationRate, meanPairwiseDistance } from "../../lib/uncertainty/text/answers.ts";
 import { meanSe } from "../../lib/uncertainty/unit_se.ts";
 

@@ -10,9 +10,18 @@
  *
  * @module
  */
-import { bundledDataDir } from "../../config.ts";
-import { readDataText } from "../../data/read_file.ts";
-import type { QaPair } from "./qa_build.ts";
+import { bundledDataDir } from "../config.ts";
+import { readDataText } from "../data/read_file.ts";
+
+/** A question with its reference answer, and where it came from. */
+export interface QaPair {
+  /** The question, e.g. "What is illness?". */
+  question: string;
+  /** The reference answer. */
+  answer: string;
+  /** Source id, e.g. `wn:n14061805` (WordNet part of speech + offset); optional. */
+  id?: string;
+}
 
 /** A train/test split of question-answer pairs. */
 export interface QaCorpus {

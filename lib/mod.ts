@@ -58,13 +58,13 @@
  * (`runScale`, `byScale`: smoke, default and paper scales).
  *
  * **Experiments.** Each section's experiment as a configuration at three scales
- * (`teacherOutputConfig("default")`), a run (`runTeacherOutput(config)`, the Monte
+ * (`studentOutputConfig("default")`), a run (`runStudentOutput(config)`, the Monte
  * Carlo loop over `sweep`, with progress and time left) and its claims ledger
- * (`teacherOutputClaims(result)`); the notebooks narrate them. Their figure and
- * table builders are in `./experiments`. Sections 2, 5 and 7 are not here: their
+ * (`studentOutputClaims(result)`); the notebooks narrate them. Their figure and
+ * table builders are in `./experiments`. Sections 2, 4, 5 and 7 are not here: their
  * settings and steps are beside their notebooks (`notebooks/02_*.ts`,
- * `notebooks/05_*.ts`, `notebooks/07_*.ts`), their figures, tables and claims in
- * the notebooks' cells.
+ * `notebooks/04_*.ts`, `notebooks/05_*.ts`, `notebooks/07_*.ts`), their figures,
+ * tables and claims in the notebooks' cells.
  *
  * **Gaussian distillation** (the companion method: a teacher ensemble distilled into
  * a distribution of students): `runGaussianDistillation` and the `./gaussian` entry
@@ -219,10 +219,7 @@ export {
   gaussianDistillationConfig,
   runGaussianDistillation,
   runStudentOutput,
-  runTeacherOutput,
   studentOutputClaims,
   studentOutputConfig,
   sweep,
-  teacherOutputClaims,
-  teacherOutputConfig,
 } from "./experiments/mod.ts";

@@ -1,7 +1,8 @@
 /**
  * Notebooks import only from the library's entry points (deno.json
- * "exports") and from their own step module beside them (`./<stem>.ts`, the
- * notebook's name with .ts), and every name they import exists there: checked
+ * "exports") and from their own step modules beside them (`./<stem>.ts`, the
+ * notebook's name with .ts, or another `./<NN>_*.ts` of its section number where
+ * a chapter's steps are two modules), and every name they import exists there: checked
  * by type-checking each notebook's import statements, so a rename in lib/ or
  * in a step module that a notebook missed fails here rather than in a Jupyter run.
  */
@@ -40,11 +41,13 @@ for (const name of notebooks()) {
     for (const s of stmts) {
       const from = s.match(/from\s*"([^"]+)"/)![1];
       const steps = `./${name.replace(/\.ipynb$/, ".ts")}`;
+      const section = `./${name.slice(0, name.indexOf("_") + 1)}`; // "./04_"
+      const own = from === steps || (from.startsWith(section) && /^\.\/[\w]+\.ts$/.test(from));
       assert(
-        entries.includes(from) || from === steps,
+        entries.includes(from) || own,
         `${name}: imports from ${from}, which is neither an entry point (${
           entries.join(", ")
-        }) nor its step module ${steps}`,
+        }) nor its step module ${steps} (or another ${section}*.ts)`,
       );
     }
     // Type-check the imports alone, from a file in tests/notebooks/ (one folder deeper).

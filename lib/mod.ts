@@ -58,12 +58,11 @@
  * (`runScale`, `byScale`: smoke, default and paper scales).
  *
  * **Experiments.** Each section's experiment as a configuration at three scales
- * (`teacherOutputConfig("default")`), a run (`runTeacherOutput(config)`, the Monte
+ * (`studentOutputConfig("default")`), a run (`runStudentOutput(config)`, the Monte
  * Carlo loop over `sweep`, with progress and time left) and its claims ledger
- * (`teacherOutputClaims(result)`); the notebooks narrate them. Their figure and
- * table builders are in `./experiments`. Sections 2, 5 and 7 and notebook 08 are
- * not here: their settings and steps are beside their notebooks (`notebooks/02_*.ts`,
- * `notebooks/05_*.ts`, `notebooks/07_*.ts`, `notebooks/08_*.ts`), their figures,
+ * (`studentOutputClaims(result)`); the notebooks narrate them. Their figure and
+ * table builders are in `./experiments`. Sections 2, 4, 5, 7 and 8 are not here:
+ * their settings and steps are beside their notebooks (`notebooks/0X_*.ts`), their figures,
  * tables and claims in the notebooks' cells.
  *
  * **Gaussian distillation** (the companion method: a teacher ensemble distilled into
@@ -214,11 +213,4 @@ export { byScale, figuresDir, runScale, type Scale } from "./config.ts";
 // ---- Experiments: one module per paper section (configuration, Monte Carlo loop, claims) ----
 // The section experiments' entry points (configuration, run, claims); their figure and table
 // builders are in the ./experiments entry.
-export {
-  runStudentOutput,
-  runTeacherOutput,
-  studentOutputClaims,
-  studentOutputConfig,
-  teacherOutputClaims,
-  teacherOutputConfig,
-} from "./experiments/mod.ts";
+export { runStudentOutput, studentOutputClaims, studentOutputConfig } from "./experiments/mod.ts";

@@ -1,6 +1,6 @@
 /**
- * The language-model experiments (Sections 4.3 and 6.2; those of Sections 5.1
- * and 7.3 live in notebooks 05 and 07's step modules, registered by
+ * The language-model experiments (Section 6.2; those of Sections 4.3, 5.1
+ * and 7.3 live in notebooks 04, 05 and 07's step modules, registered by
  * tools/shard_registry.ts through {@link llmShardableOf}) as shardable experiments
  * (tools/sharding.ts): `deno task shard llm_corrections --scale paper
  * --shards 16 --index 3 --out DIR`.
@@ -38,15 +38,6 @@ import {
 } from "../lib/experiments/llm_consistency.ts";
 import { consistencyFigure, consistencyTable } from "../lib/experiments/llm_consistency_figures.ts";
 import { type LlmSetup, loadLlmSetup } from "../notebooks/llm_setup.ts";
-import {
-  llmPredictiveFigure,
-  llmTable2,
-  llmTable5,
-  llmTemperatureClaims,
-  llmTemperatureConfig,
-  llmTemperatureFigure,
-  runLlmTemperature,
-} from "../lib/experiments/llm_temperature.ts";
 import { type ShardableExperiment, ShardError } from "./sharding.ts";
 import type { ExperimentConfig, RunOptions } from "./sweep.ts";
 
@@ -161,15 +152,6 @@ export function llmModule<C extends ExperimentConfig, R>(
 }
 
 const MODULES = {
-  llm_temperature: llmModule({
-    notebook: "04_teacher_output_uncertainty",
-    config: llmTemperatureConfig,
-    run: runLlmTemperature,
-    sweeps: 1, // the temperatures and Direct FT
-    claims: llmTemperatureClaims,
-    tables: (r) => ({ narrower: llmTable2(r), noiseTransfer: llmTable5(r) }),
-    charts: (r) => ({ temperature: llmTemperatureFigure(r), predictive: llmPredictiveFigure(r) }),
-  }),
   llm_consistency: llmModule({
     notebook: "06_student_output_uncertainty",
     config: llmConsistencyConfig,

@@ -17,8 +17,9 @@
  * The language-model experiments (llm_temperature, llm_initialization,
  * llm_consistency, llm_corrections) take a loaded setup besides their
  * configuration: their entries come from `llmShardable` (tools/shard_llm.ts;
- * llm_initialization's and llm_corrections's modules are notebooks 05 and 07's step modules,
- * so their entries are made here), which loads data/models only when one of them runs.
+ * llm_temperature's, llm_initialization's and llm_corrections's modules are notebooks 04, 05
+ * and 07's step modules, so their entries are made here), which loads data/models only when
+ * one of them runs.
  *
  * The registry lives in tools/, beside the commands that use it, because it names the
  * notebooks' step modules: lib/ never imports notebooks/.
@@ -33,14 +34,11 @@ import {
   problemDefinitionConfig,
   runProblemDefinition,
 } from "../notebooks/02_problem_definition.ts";
-import { runTeacherOutput, teacherOutputConfig } from "../lib/experiments/teacher_output.ts";
-import { teacherOutputClaims } from "../lib/experiments/teacher_output_claims.ts";
 import {
-  curvatureTable,
-  interStudentFigure,
-  meanMseFigure,
-  varianceOfMseFigure,
-} from "../lib/experiments/teacher_output_figures.ts";
+  runTeacherOutput,
+  teacherOutputConfig,
+} from "../notebooks/04_teacher_output_uncertainty.ts";
+import { llmTemperatureConfig, runLlmTemperature } from "../notebooks/04_llm_temperature.ts";
 import {
   llmInitializationConfig,
   runBootstrap,
@@ -77,6 +75,19 @@ import {
 } from "./shard_llm.ts";
 
 /**
+ * Section 4.3's language-model experiment (notebook 04): its settings and steps live beside the
+ * notebook, so its entry is made here, not in lib. The merge writes the merged result only; the
+ * notebook draws Figure 4, Tables 2 and 5 and their claims from it
+ * (KD_MERGED_LLM_TEMPERATURE=DIR/merged).
+ */
+const LLM_TEMPERATURE = llmModule({
+  notebook: "04_teacher_output_uncertainty",
+  config: (scale: Scale) => llmTemperatureConfig(scale),
+  run: runLlmTemperature,
+  sweeps: 1, // the temperatures and Direct FT
+});
+
+/**
  * Section 5.1's language-model experiment (notebook 05): its settings and steps live beside the
  * notebook, so its entry is made here, not in lib. The merge writes the merged result only; the
  * notebook draws Figures 6 (LLM panels) and 12, its table and claims from it
@@ -102,7 +113,11 @@ const LLM_CORRECTIONS = llmModule({
 });
 
 /** The language-model experiments whose modules are notebooks' step modules. */
-const NOTEBOOK_LLM = { llm_initialization: LLM_INITIALIZATION, llm_corrections: LLM_CORRECTIONS };
+const NOTEBOOK_LLM = {
+  llm_temperature: LLM_TEMPERATURE,
+  llm_initialization: LLM_INITIALIZATION,
+  llm_corrections: LLM_CORRECTIONS,
+};
 
 /**
  * The language-model experiments, by module name.
@@ -125,7 +140,7 @@ export const LLM_EXPERIMENTS: LlmExperimentName[] = [
 
 /**
  * The registry entry of a language-model experiment (lib's `llmShardable`, and
- * Section 7.3's from its step module).
+ * Sections 4.3, 5.1 and 7.3's from their step modules).
  *
  * @category Sharding
  */
@@ -133,9 +148,9 @@ export function llmShardable(
   name: LlmExperimentName,
   options: LlmShardableOptions = {},
 ): ShardableExperiment<ExperimentConfig, unknown> {
-  return name === "llm_initialization" || name === "llm_corrections"
-    ? llmShardableOf(name, NOTEBOOK_LLM[name], options)
-    : libLlmShardable(name, options);
+  return name in NOTEBOOK_LLM
+    ? llmShardableOf(name, NOTEBOOK_LLM[name as keyof typeof NOTEBOOK_LLM], options)
+    : libLlmShardable(name as LibLlmExperimentName, options);
 }
 
 /** Build a registry entry with its types checked against the module's functions. */
@@ -167,15 +182,10 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
     notebook: "04_teacher_output_uncertainty",
     config: (scale: Scale) => teacherOutputConfig(scale),
     run: (c, o) => runTeacherOutput(c, o),
-    // backend and workers are set by the neural steps as a side effect: the merge reports "" and 0.
+    // backend and workers are those of the last neural step run here: the merge reports "" and 0.
     measured: ["seconds", "backend", "workers"],
-    claims: teacherOutputClaims,
-    tables: (r) => ({ curvature: curvatureTable(r) }),
-    charts: (r) => ({
-      meanMse: meanMseFigure(r),
-      varianceOfMse: varianceOfMseFigure(r),
-      interStudent: interStudentFigure(r),
-    }),
+    // The merge writes the merged result only: notebook 04 draws its figures, table and claims
+    // from it (KD_MERGED_TEACHER_OUTPUT=DIR/merged).
   }),
   entry({
     name: "student_initialization",

@@ -5,45 +5,8 @@
  *
  * @module
  */
-export {
-  type LinearLevel,
-  type LinearTheory,
-  type Monotone,
-  type NoiseLevel,
-  QUANTITIES,
-  runTeacherOutput,
-  type Summary,
-  type TeacherOutputConfig,
-  teacherOutputConfig,
-  type TeacherOutputResult,
-  type TeacherOutputRunOptions,
-  type TheoryCheck,
-  THM41,
-  THM42,
-  THM43,
-  type Trend,
-} from "./teacher_output.ts";
-export {
-  curvatureTable,
-  interStudentFigure,
-  meanMseFigure,
-  neuralFits,
-  NOISE_LEVEL_TITLE,
-  varianceOfMseFigure,
-} from "./teacher_output_figures.ts";
-export {
-  type CheckSummary,
-  checkSummary,
-  LINEAR_MARGIN,
-  PAPER_TABLE2_SHARE,
-  teacherOutputClaims,
-  THEOREM_MARGIN,
-  theoremRatio,
-  worstCheck,
-} from "./teacher_output_claims.ts";
-// Sections 2, 5 and 7 (notebooks 02, 05 and 07): their settings and steps are in the notebooks'
-// step modules (notebooks/02_problem_definition.ts, notebooks/05_student_initialization_uncertainty.ts,
-// notebooks/07_variance_aware_distillation.ts), their figures, tables and claims in the cells.
+// Sections 2, 4, 5, 7 and 8 (notebooks 02, 04, 05, 07 and 08): their settings and steps are in
+// the notebooks' step modules (notebooks/0X_*.ts), their figures, tables and claims in the cells.
 export {
   accuracyMargin,
   ENTROPY_GROUPS,
@@ -110,27 +73,3 @@ export {
   type TwoSe,
 } from "./llm_consistency.ts";
 export { consistencyFigure, consistencyTable } from "./llm_consistency_figures.ts";
-// Section 4.3, Appendices C and F (notebook 04).
-export {
-  conservativeTrend,
-  firstComponentScores,
-  FLAT_MARGIN,
-  llmPredictiveFigure,
-  llmTable2,
-  llmTable5,
-  type LlmTemperatureArm,
-  llmTemperatureClaims,
-  type LlmTemperatureConfig,
-  llmTemperatureConfig,
-  llmTemperatureFigure,
-  type LlmTemperatureResult,
-  llmTemperatureSeconds,
-  NARROWER_THRESHOLD,
-  noiseRegression,
-  type NoiseTransfer,
-  noiseTransfer,
-  PAPER_TABLE2,
-  PAPER_TABLE5,
-  runLlmTemperature,
-  TABLE5_MARGIN,
-} from "./llm_temperature.ts";

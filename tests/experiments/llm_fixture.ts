@@ -10,7 +10,7 @@ import { PAIRS, tinyModel } from "../llm/fixture.ts";
 import {
   type LlmTemperatureConfig,
   llmTemperatureConfig,
-} from "../../lib/experiments/llm_temperature.ts";
+} from "../../notebooks/04_llm_temperature.ts";
 import {
   type LlmInitializationConfig,
   llmInitializationConfig,

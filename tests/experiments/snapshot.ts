@@ -63,6 +63,15 @@ export const SNAPSHOT_RTOL_BY_NAME: Readonly<Record<string, number>> = {
   // relative SE of an SD of 4 values is about 40%), so the snapshots still catch one.
   "07_fig11_nn_test_mse": 1e-1,
   "07_fig11_inter_student_variance": 3e-2,
+  // Figure 2's neural panels at smoke scale (20 networks per level after 200 epochs), as notebook
+  // 04 exports them: the mean test MSE, the variance of the test MSE and the inter-student
+  // variance moved by 1.8e-3, 2.7e-3 and 2.5e-3 of their column's scale between OpenBLAS kernels
+  // (SkylakeX against Haswell) and by 1.2e-2, 2.2e-2 and 9.9e-3 on the portable path (measured
+  // 2026-12-07); the linear panels (float64) did not move at all. The tolerances leave a
+  // factor of 3; another seed or count moves the neural curves by tens of percent.
+  "04_fig2_mean_test_mse": 4e-2,
+  "04_fig2_variance_of_test_mse": 7e-2,
+  "04_fig2_inter_student_variance": 3e-2,
 };
 
 /** Numbers rounded to 6 significant digits, as the snapshot files are written. */

@@ -68,7 +68,7 @@ Deno.test("gaussian_distillation: 2 shards (regression splits, ablation and clas
 });
 
 Deno.test("a module is found by convention: one xxxConfig and one runXxx (teacher_output's, unregistered)", async () => {
-  const mod = await import("../../lib/experiments/teacher_output.ts");
+  const mod = await import("../../notebooks/04_teacher_output_uncertainty.ts");
   const exp = experimentFromModule("teacher_output", mod);
   const out = await Deno.makeTempDir({ prefix: "shard_convention_" });
   try {
@@ -89,7 +89,9 @@ Deno.test("a module is found by convention: one xxxConfig and one runXxx (teache
 });
 
 Deno.test("merge --render writes each chart as a notebook saves it (SVG, PDF, PNG, spec, CSV)", async () => {
-  const exp = await resolveExperiment("teacher_output");
+  // An entry that names its charts, claims and tables (teacher_output's merge writes the result
+  // only: notebook 04 draws its charts from it).
+  const exp = await resolveExperiment("gaussian_distillation");
   const out = await Deno.makeTempDir({ prefix: "shard_render_" });
   try {
     for (let i = 0; i < 2; i++) {
@@ -102,7 +104,7 @@ Deno.test("merge --render writes each chart as a notebook saves it (SVG, PDF, PN
         assert(names.includes(`${chart}.${ext}`), `${chart}.${ext} missing in ${names}`);
       }
     }
-    assert(names.includes("claims.json") && names.includes("curvature.md"));
+    assert(names.includes("claims.json") && names.includes("regression.md"));
   } finally {
     await Deno.remove(out, { recursive: true });
   }

@@ -70,7 +70,7 @@ import {
   type TwoWaySe,
   twoWaySe,
 } from "../lib/experiments/llm_setup.ts";
-import { sampleDraws } from "../lib/experiments/llm_consistency.ts";
+import { sampleDraws } from "./06_llm_consistency.ts";
 import { sweep } from "../lib/experiments/sweep.ts";
 import type { ExperimentConfig, RunOptions } from "../lib/experiments/types.ts";
 

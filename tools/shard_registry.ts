@@ -17,8 +17,9 @@
  * The language-model experiments (llm_temperature, llm_initialization,
  * llm_consistency, llm_corrections) take a loaded setup besides their
  * configuration: their entries come from `llmShardable` (lib/experiments/llm_shard.ts;
- * llm_initialization's and llm_corrections's modules are notebooks 05 and 07's step modules,
- * so their entries are made here), which loads data/models only when one of them runs.
+ * llm_initialization's, llm_consistency's and llm_corrections's modules are notebooks 05, 06 and
+ * 07's step modules, so their entries are made here), which loads data/models only when one of
+ * them runs.
  *
  * The registry lives in tools/, beside the commands that use it, because it names the
  * notebooks' step modules: lib/ never imports notebooks/.
@@ -50,14 +51,9 @@ import {
 } from "../notebooks/05_student_initialization_uncertainty.ts";
 import {
   runStudentOutput,
-  studentOutputClaims,
   studentOutputConfig,
-} from "../lib/experiments/student_output.ts";
-import {
-  entropyComparisonTable,
-  investigationTable,
-  pairedTestsTable,
-} from "../lib/experiments/student_output_figures.ts";
+} from "../notebooks/06_student_output_uncertainty.ts";
+import { llmConsistencyConfig, runLlmConsistency } from "../notebooks/06_llm_consistency.ts";
 import {
   llmCorrectionsConfig,
   runCombinationCheck,
@@ -98,6 +94,18 @@ const LLM_INITIALIZATION = llmModule({
 });
 
 /**
+ * Section 6.2's language-model experiment (notebook 06): its settings and steps live beside the
+ * notebook, so its entry is made here, not in lib. The merge writes the merged result only; the
+ * notebook draws Figure 10, its table and claims from it (KD_MERGED_LLM_CONSISTENCY=DIR/merged).
+ */
+const LLM_CONSISTENCY = llmModule({
+  notebook: "06_student_output_uncertainty",
+  config: llmConsistencyConfig,
+  run: runLlmConsistency,
+  sweeps: 3, // teacher samples per T, base samples per T, students
+});
+
+/**
  * Section 7.3's language-model experiment (notebook 07): its settings and steps live beside the
  * notebook, so its entry is made here, not in lib. The merge writes the merged result only; the
  * notebook draws Table 1, its figure and claims from it (KD_MERGED_LLM_CORRECTIONS=DIR/merged).
@@ -110,7 +118,11 @@ const LLM_CORRECTIONS = llmModule({
 });
 
 /** The language-model experiments whose modules are notebooks' step modules. */
-const NOTEBOOK_LLM = { llm_initialization: LLM_INITIALIZATION, llm_corrections: LLM_CORRECTIONS };
+const NOTEBOOK_LLM = {
+  llm_initialization: LLM_INITIALIZATION,
+  llm_consistency: LLM_CONSISTENCY,
+  llm_corrections: LLM_CORRECTIONS,
+};
 
 /**
  * The language-model experiments, by module name.
@@ -141,9 +153,9 @@ export function llmShardable(
   name: LlmExperimentName,
   options: LlmShardableOptions = {},
 ): ShardableExperiment<ExperimentConfig, unknown> {
-  return name === "llm_initialization" || name === "llm_corrections"
-    ? llmShardableOf(name, NOTEBOOK_LLM[name], options)
-    : libLlmShardable(name, options);
+  return name in NOTEBOOK_LLM
+    ? llmShardableOf(name, NOTEBOOK_LLM[name as keyof typeof NOTEBOOK_LLM], options)
+    : libLlmShardable(name as LibLlmExperimentName, options);
 }
 
 /** Build a registry entry with its types checked against the module's functions. */
@@ -205,12 +217,8 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
     // One sweep: its units run on every core; what follows it only assembles their results.
     sweeps: () => 1,
     measured: ["seconds", "cpuSeconds", "pairs.*.seconds"],
-    claims: studentOutputClaims,
-    tables: (r) => ({
-      investigation: investigationTable(r),
-      pairedTests: pairedTestsTable(r),
-      entropyComparison: entropyComparisonTable(r),
-    }),
+    // The merge writes the merged result only: notebook 06 draws its figures, tables and claims
+    // from it (KD_MERGED_STUDENT_OUTPUT=DIR/merged).
   }),
   entry({
     name: "variance_aware",

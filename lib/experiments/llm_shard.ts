@@ -1,6 +1,6 @@
 /**
- * The language-model experiments (Sections 4.3 and 6.2; those of Sections 5.1
- * and 7.3 live in notebooks 05 and 07's step modules, registered by
+ * The language-model experiments (Section 4.3; those of Sections 5.1, 6.2
+ * and 7.3 live in notebooks 05, 06 and 07's step modules, registered by
  * tools/shard_registry.ts through {@link llmShardableOf}) as shardable experiments
  * (lib/experiments/shard.ts): `deno task shard llm_corrections --scale paper
  * --shards 16 --index 3 --out DIR`.
@@ -31,12 +31,6 @@ import { resolveLlmEngine } from "../llm/native.ts";
 import type { Chart } from "../plot/chart.ts";
 import type { Claim } from "../report/claims.ts";
 import type { Table } from "../report/table.ts";
-import {
-  llmConsistencyClaims,
-  llmConsistencyConfig,
-  runLlmConsistency,
-} from "./llm_consistency.ts";
-import { consistencyFigure, consistencyTable } from "./llm_consistency_figures.ts";
 import { type LlmSetup, loadLlmSetup } from "./llm_setup.ts";
 import {
   llmPredictiveFigure,
@@ -170,15 +164,6 @@ const MODULES = {
     tables: (r) => ({ narrower: llmTable2(r), noiseTransfer: llmTable5(r) }),
     charts: (r) => ({ temperature: llmTemperatureFigure(r), predictive: llmPredictiveFigure(r) }),
   }),
-  llm_consistency: llmModule({
-    notebook: "06_student_output_uncertainty",
-    config: llmConsistencyConfig,
-    run: runLlmConsistency,
-    sweeps: 3, // teacher samples per T, base samples per T, students
-    claims: llmConsistencyClaims,
-    tables: (r) => ({ consistency: consistencyTable(r) }),
-    charts: (r) => ({ consistency: consistencyFigure(r) }),
-  }),
 };
 
 /**
@@ -238,7 +223,7 @@ export interface LlmShardableOptions {
  * @throws RangeError naming the known experiments for an unknown name.
  * @example
  * ```ts
- * const exp = llmShardable("llm_consistency"); // loads data/models when it runs
+ * const exp = llmShardable("llm_temperature"); // loads data/models when it runs
  * await runShard(exp, { scale: "smoke", shards: 2, index: 0, out: "build/shards/c" });
  * ```
  *

@@ -18,7 +18,7 @@ import {
   PAPER_TABLE1_COSINE,
   runLlmCorrections,
 } from "../../notebooks/07_variance_aware_distillation.ts";
-import { sampleDraws } from "../../lib/experiments/llm_consistency.ts";
+import { sampleDraws } from "../../notebooks/06_llm_consistency.ts";
 import { cosine, textAverage, textVarianceWeighting } from "../../lib/llm/mod.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
 import { TINY_CONFIGS, tinySetup } from "../experiments/llm_fixture.ts";

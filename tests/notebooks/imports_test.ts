@@ -1,7 +1,8 @@
 /**
  * Notebooks import only from the library's entry points (deno.json
- * "exports") and from their own step module beside them (`./<stem>.ts`, the
- * notebook's name with .ts), and every name they import exists there: checked
+ * "exports") and from their own step modules beside them (`./<stem>.ts`, the
+ * notebook's name with .ts, or another `./<NN>_*.ts` of the same chapter number when a
+ * chapter's steps are split in two), and every name they import exists there: checked
  * by type-checking each notebook's import statements, so a rename in lib/ or
  * in a step module that a notebook missed fails here rather than in a Jupyter run.
  */
@@ -40,8 +41,10 @@ for (const name of notebooks()) {
     for (const s of stmts) {
       const from = s.match(/from\s*"([^"]+)"/)![1];
       const steps = `./${name.replace(/\.ipynb$/, ".ts")}`;
+      const chapter = `./${name.slice(0, name.indexOf("_") + 1)}`; // "./06_"
       assert(
-        entries.includes(from) || from === steps,
+        entries.includes(from) || from === steps ||
+          (from.startsWith(chapter) && from.endsWith(".ts")),
         `${name}: imports from ${from}, which is neither an entry point (${
           entries.join(", ")
         }) nor its step module ${steps}`,

@@ -213,4 +213,3 @@ export { byScale, figuresDir, runScale, type Scale } from "./config.ts";
 // ---- Experiments: one module per paper section (configuration, Monte Carlo loop, claims) ----
 // The section experiments' entry points (configuration, run, claims); their figure and table
 // builders are in the ./experiments entry.
-export { runStudentOutput, studentOutputClaims, studentOutputConfig } from "./experiments/mod.ts";

@@ -31,7 +31,7 @@ import {
 } from "../lib/uncertainty/text/answers.ts";
 import { LLM_UNIT_SECONDS, type LlmSetup, sampleAnswers } from "./llm_setup.ts";
 import { pairedDifference, type TwoWaySe, twoWaySe } from "../lib/uncertainty/unit_se.ts";
-import { sampleDraws } from "../lib/experiments/llm_consistency.ts";
+import { sampleDraws } from "./06_llm_consistency.ts";
 import { jackknifeCombination } from "../lib/uncertainty/jackknife.ts";
 import { checkCounts, checkPositive, sweep } from "../tools/sweep.ts";
 import type { ExperimentConfig, RunOptions } from "../tools/sweep.ts";

@@ -14,7 +14,7 @@
  * (needs `apt-get install -y wordnet-base` only when rebuilding).
  */
 import { biomedicalOffsets, splitPairs, synsetPairs } from "./corpus/qa_build.ts";
-import { type QaPair } from "../lib/llm/qa.ts";
+import type { QaPair } from "../lib/llm/qa.ts";
 import { parseWordNetData, type Synset, type WordNetPos } from "./corpus/wordnet.ts";
 
 const TEST_FRACTION = 0.1;

@@ -49,7 +49,7 @@ import { resolveExperiment, shardableNames } from "./shard_registry.ts";
 const USAGE =
   `usage: deno task shard <experiment> --scale smoke|default|paper --shards N --index I --out DIR [--force] [--restart] [--quiet]
        deno task shard <experiment> --scale S --single --out DIR
-experiments: ${shardableNames().join(", ")} (or any lib/experiments/<name>.ts by convention)
+experiments: ${shardableNames().join(", ")} (or any notebooks/<name>.ts by convention)
 --index defaults to $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX.
 --force reruns a complete shard; --restart replaces another run's shard in DIR and starts over.`;
 

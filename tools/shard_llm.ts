@@ -1,6 +1,6 @@
 /**
- * The language-model experiments (Section 6.2; those of Sections 4.3, 5.1
- * and 7.3 live in notebooks 04, 05 and 07's step modules, registered by
+ * The language-model experiments (Sections 4.3, 5.1, 6.2 and 7.3) live in
+ * notebooks 04, 05, 06 and 07's step modules, registered by
  * tools/shard_registry.ts through {@link llmShardableOf}) as shardable experiments
  * (tools/sharding.ts): `deno task shard llm_corrections --scale paper
  * --shards 16 --index 3 --out DIR`.
@@ -31,12 +31,6 @@ import { resolveLlmEngine } from "../lib/llm/native.ts";
 import type { Chart } from "../lib/plot/chart.ts";
 import type { Claim } from "../lib/report/claims.ts";
 import type { Table } from "../lib/report/table.ts";
-import {
-  llmConsistencyClaims,
-  llmConsistencyConfig,
-  runLlmConsistency,
-} from "../lib/experiments/llm_consistency.ts";
-import { consistencyFigure, consistencyTable } from "../lib/experiments/llm_consistency_figures.ts";
 import { type LlmSetup, loadLlmSetup } from "../notebooks/llm_setup.ts";
 import { type ShardableExperiment, ShardError } from "./sharding.ts";
 import type { ExperimentConfig, RunOptions } from "./sweep.ts";
@@ -151,32 +145,6 @@ export function llmModule<C extends ExperimentConfig, R>(
   return m as unknown as LlmModule<ExperimentConfig, unknown>;
 }
 
-const MODULES = {
-  llm_consistency: llmModule({
-    notebook: "06_student_output_uncertainty",
-    config: llmConsistencyConfig,
-    run: runLlmConsistency,
-    sweeps: 3, // teacher samples per T, base samples per T, students
-    claims: llmConsistencyClaims,
-    tables: (r) => ({ consistency: consistencyTable(r) }),
-    charts: (r) => ({ consistency: consistencyFigure(r) }),
-  }),
-};
-
-/**
- * The language-model experiments, by module name.
- *
- * @category Sharding
- */
-export type LlmExperimentName = keyof typeof MODULES;
-
-/**
- * Names of the language-model experiments (their modules' file stems), in paper order.
- *
- * @category Sharding
- */
-export const LLM_EXPERIMENTS = Object.keys(MODULES) as LlmExperimentName[];
-
 /**
  * What one language-model shard needs on a cluster (`deno task slurm`'s
  * defaults). Measured on this 2-core machine (peak resident memory from
@@ -200,7 +168,7 @@ export const LLM_SHARD_RESOURCES = {
 } as const;
 
 /**
- * Options of {@link llmShardable}.
+ * Options of {@link llmShardableOf}.
  *
  * @category Sharding
  */
@@ -212,37 +180,11 @@ export interface LlmShardableOptions {
 }
 
 /**
- * The registry entry of a language-model experiment: its configuration,
- * its run on a setup from `source` (made once per run, disposed after),
- * the source's identity in the shard key, `seconds` as the measured field,
- * its claims, tables and charts.
- *
- * @throws RangeError naming the known experiments for an unknown name.
- * @example
- * ```ts
- * const exp = llmShardable("llm_consistency"); // loads data/models when it runs
- * await runShard(exp, { scale: "smoke", shards: 2, index: 0, out: "build/shards/c" });
- * ```
- *
- * @category Sharding
- */
-export function llmShardable(
-  name: LlmExperimentName,
-  options: LlmShardableOptions = {},
-): ShardableExperiment<ExperimentConfig, unknown> {
-  const m = MODULES[name];
-  if (!m) {
-    throw new RangeError(
-      `llmShardable: no language-model experiment "${name}"; known: ${LLM_EXPERIMENTS.join(", ")}.`,
-    );
-  }
-  return llmShardableOf(name, m, options);
-}
-
-/**
  * The registry entry of a language-model experiment whose module is given
- * (a notebook's step module, registered in tools/shard_registry.ts), as
- * {@link llmShardable} makes it.
+ * (a notebook's step module, registered in tools/shard_registry.ts): its
+ * configuration, its run on a setup from `source` (made once per run,
+ * disposed after), the source's identity in the shard key, `seconds` as the
+ * measured field.
  *
  * @category Sharding
  */

@@ -1,13 +1,13 @@
 /**
  * The experiments `deno task shard`, `merge` and `slurm` know by name, and
- * how any other module in `lib/experiments/` is found by convention.
+ * how any other module in `notebooks/` (a step module) is found by convention.
  *
  * Making a module shardable: route its Monte Carlo loop through
  * {@link sweep} with steps that return what they make (no writes to outer
  * variables other than caches), each step's result depending only on its
  * setting, its index and what was computed before the sweep, and the settings
  * depending only on the configuration. Then either
- * - do nothing: a module `lib/experiments/<name>.ts` exporting exactly one
+ * - do nothing: a module `notebooks/<name>.ts` exporting exactly one
  *   `xxxConfig(scale)` and one `runXxx(config, options)` is found by its file
  *   stem (`deno task shard <name> ...`), with `seconds` as its only measured
  *   field; or
@@ -17,9 +17,9 @@
  * The language-model experiments (llm_temperature, llm_initialization,
  * llm_consistency, llm_corrections) take a loaded setup besides their
  * configuration: their entries come from `llmShardable` (tools/shard_llm.ts;
- * llm_temperature's, llm_initialization's and llm_corrections's modules are notebooks 04, 05
- * and 07's step modules, so their entries are made here), which loads data/models only when
- * one of them runs.
+ * llm_temperature's, llm_initialization's, llm_consistency's and llm_corrections's modules are
+ * notebooks 04, 05, 06 and 07's step modules, so their entries are made here), which loads
+ * data/models only when one of them runs.
  *
  * The registry lives in tools/, beside the commands that use it, because it names the
  * notebooks' step modules: lib/ never imports notebooks/.
@@ -27,7 +27,6 @@
  * @module
  */
 import type { Scale } from "../lib/config.ts";
-import type { Chart } from "../lib/plot/chart.ts";
 import { type ShardableExperiment, ShardArgumentError } from "./sharding.ts";
 import type { ExperimentConfig, RunOptions } from "./sweep.ts";
 import {
@@ -48,14 +47,9 @@ import {
 } from "../notebooks/05_student_initialization_uncertainty.ts";
 import {
   runStudentOutput,
-  studentOutputClaims,
   studentOutputConfig,
-} from "../lib/experiments/student_output.ts";
-import {
-  entropyComparisonTable,
-  investigationTable,
-  pairedTestsTable,
-} from "../lib/experiments/student_output_figures.ts";
+} from "../notebooks/06_student_output_uncertainty.ts";
+import { llmConsistencyConfig, runLlmConsistency } from "../notebooks/06_llm_consistency.ts";
 import { llmCorrectionsConfig, runLlmCorrections } from "../notebooks/07_llm_corrections.ts";
 import { runCombinationCheck } from "../notebooks/07_combination.ts";
 import {
@@ -66,13 +60,7 @@ import {
   gaussianDistillationConfig,
   runGaussianDistillation,
 } from "../notebooks/08_gaussian_distillation.ts";
-import {
-  type LlmExperimentName as LibLlmExperimentName,
-  llmModule,
-  llmShardable as libLlmShardable,
-  llmShardableOf,
-  type LlmShardableOptions,
-} from "./shard_llm.ts";
+import { llmModule, llmShardableOf, type LlmShardableOptions } from "./shard_llm.ts";
 
 /**
  * Section 4.3's language-model experiment (notebook 04): its settings and steps live beside the
@@ -101,6 +89,18 @@ const LLM_INITIALIZATION = llmModule({
 });
 
 /**
+ * Section 6.2's language-model experiment (notebook 06): its settings and steps live beside the
+ * notebook, so its entry is made here, not in lib. The merge writes the merged result only; the
+ * notebook draws Figure 10, its table and claims from it (KD_MERGED_LLM_CONSISTENCY=DIR/merged).
+ */
+const LLM_CONSISTENCY = llmModule({
+  notebook: "06_student_output_uncertainty",
+  config: llmConsistencyConfig,
+  run: runLlmConsistency,
+  sweeps: 3, // teacher samples per T, base samples per T, students
+});
+
+/**
  * Section 7.3's language-model experiment (notebook 07): its settings and steps live beside the
  * notebook, so its entry is made here, not in lib. The merge writes the merged result only; the
  * notebook draws Table 1, its figure and claims from it (KD_MERGED_LLM_CORRECTIONS=DIR/merged).
@@ -116,6 +116,7 @@ const LLM_CORRECTIONS = llmModule({
 const NOTEBOOK_LLM = {
   llm_temperature: LLM_TEMPERATURE,
   llm_initialization: LLM_INITIALIZATION,
+  llm_consistency: LLM_CONSISTENCY,
   llm_corrections: LLM_CORRECTIONS,
 };
 
@@ -124,7 +125,7 @@ const NOTEBOOK_LLM = {
  *
  * @category Sharding
  */
-export type LlmExperimentName = LibLlmExperimentName | keyof typeof NOTEBOOK_LLM;
+export type LlmExperimentName = keyof typeof NOTEBOOK_LLM;
 
 /**
  * Names of the language-model experiments (their modules' file stems), in paper order.
@@ -139,8 +140,10 @@ export const LLM_EXPERIMENTS: LlmExperimentName[] = [
 ];
 
 /**
- * The registry entry of a language-model experiment (lib's `llmShardable`, and
- * Sections 4.3, 5.1 and 7.3's from their step modules).
+ * The registry entry of a language-model experiment (Sections 4.3, 5.1, 6.2 and 7.3), from
+ * its step module.
+ *
+ * @throws RangeError naming the known experiments for an unknown name.
  *
  * @category Sharding
  */
@@ -148,9 +151,12 @@ export function llmShardable(
   name: LlmExperimentName,
   options: LlmShardableOptions = {},
 ): ShardableExperiment<ExperimentConfig, unknown> {
-  return name in NOTEBOOK_LLM
-    ? llmShardableOf(name, NOTEBOOK_LLM[name as keyof typeof NOTEBOOK_LLM], options)
-    : libLlmShardable(name as LibLlmExperimentName, options);
+  if (!(name in NOTEBOOK_LLM)) {
+    throw new RangeError(
+      `llmShardable: no language-model experiment "${name}"; known: ${LLM_EXPERIMENTS.join(", ")}.`,
+    );
+  }
+  return llmShardableOf(name, NOTEBOOK_LLM[name], options);
 }
 
 /** Build a registry entry with its types checked against the module's functions. */
@@ -207,12 +213,8 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
     // One sweep: its units run on every core; what follows it only assembles their results.
     sweeps: () => 1,
     measured: ["seconds", "cpuSeconds", "pairs.*.seconds"],
-    claims: studentOutputClaims,
-    tables: (r) => ({
-      investigation: investigationTable(r),
-      pairedTests: pairedTestsTable(r),
-      entropyComparison: entropyComparisonTable(r),
-    }),
+    // The merge writes the merged result only: notebook 06 draws its figures, tables and claims
+    // from it (KD_MERGED_STUDENT_OUTPUT=DIR/merged).
   }),
   entry({
     name: "variance_aware",
@@ -255,7 +257,7 @@ const STEM = /^[a-z][a-z0-9_]*$/;
 
 /**
  * The experiment named `name`: a registry entry, else the module
- * `lib/experiments/<name>.ts` found by convention (exactly one exported
+ * `notebooks/<name>.ts` found by convention (exactly one exported
  * `...Config` function and one `run...` function).
  *
  * @throws ShardArgumentError naming the known experiments when neither exists.
@@ -269,13 +271,13 @@ export async function resolveExperiment(
   if (known) return known;
   const hint = `known experiments: ${
     shardableNames().join(", ")
-  }; or any lib/experiments/<name>.ts with one xxxConfig(scale) and one runXxx(config, options)`;
+  }; or any notebooks/<name>.ts with one xxxConfig(scale) and one runXxx(config, options)`;
   if (!STEM.test(name)) {
     throw new ShardArgumentError(`experiment "${name}" is not a module name (${hint}).`);
   }
   let mod: Record<string, unknown>;
   try {
-    mod = await import(new URL(`../lib/experiments/${name}.ts`, import.meta.url).href);
+    mod = await import(new URL(`../notebooks/${name}.ts`, import.meta.url).href);
   } catch (e) {
     throw new ShardArgumentError(
       `experiment "${name}" not found (${hint}): ${e instanceof Error ? e.message : e}`,
@@ -302,7 +304,7 @@ export function experimentFromModule(
   const runs = fns.filter(([k]) => /^run[A-Z]/.test(k));
   if (configs.length !== 1 || runs.length !== 1) {
     throw new ShardArgumentError(
-      `lib/experiments/${name}.ts exports ${configs.length} xxxConfig and ${runs.length} runXxx functions; sharding by convention needs exactly one of each (or add an entry to tools/shard_registry.ts).`,
+      `notebooks/${name}.ts exports ${configs.length} xxxConfig and ${runs.length} runXxx functions; sharding by convention needs exactly one of each (or add an entry to tools/shard_registry.ts).`,
     );
   }
   const config = configs[0][1] as (scale: Scale) => ExperimentConfig;

@@ -18,7 +18,7 @@ import {
 import {
   type LlmConsistencyConfig,
   llmConsistencyConfig,
-} from "../../lib/experiments/llm_consistency.ts";
+} from "../../notebooks/06_llm_consistency.ts";
 import {
   type LlmCorrectionsConfig,
   llmCorrectionsConfig,

@@ -17,7 +17,7 @@ import {
   runLlmCorrections,
 } from "../../notebooks/07_llm_corrections.ts";
 import { PAPER_TABLE1, PAPER_TABLE1_COSINE } from "../../notebooks/07_paper_table1.ts";
-import { sampleDraws } from "../../lib/experiments/llm_consistency.ts";
+import { sampleDraws } from "../../notebooks/06_llm_consistency.ts";
 import {
   cosine,
   textAverage,

@@ -163,8 +163,8 @@ for (const name of LLM_EXPERIMENTS) {
       assert(hit, `${name}: no computed number in ${ROWS[name]}`);
       assertEquals(firstDifference(single, nudged(result, hit.path), exp.measured), hit.path);
       // The merge wrote the result, and the entry's claims, tables and charts where it has them
-      // (llm_initialization and llm_corrections have none: notebooks 05 and 07 draw them from the
-      // merged result).
+      // (llm_initialization, llm_consistency and llm_corrections have none: notebooks 05, 06 and
+      // 07 draw them from the merged result).
       const files = [...Deno.readDirSync(`${out}/merged`)].map((e) => e.name);
       assert(files.includes("result.json"), `${files}`);
       assertEquals(files.includes("claims.json"), exp.claims !== undefined, `${files}`);
@@ -172,7 +172,7 @@ for (const name of LLM_EXPERIMENTS) {
       for (const c of Object.keys(exp.charts?.(result) ?? {})) {
         assert(files.includes(`${c}.vl.json`), c);
       }
-      if (name === "llm_initialization" || name === "llm_corrections") {
+      if (name !== "llm_temperature") {
         assertEquals(files, ["result.json"]);
       }
     } finally {

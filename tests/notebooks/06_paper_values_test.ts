@@ -1,12 +1,11 @@
 /**
- * The paper's Tables 3 and 4 (Cui & Pei, Appendix E) as lib/experiments/
- * student_output.ts holds them (PAPER_SECTION6), pinned cell by cell against
- * the transcription in /work/shared/PROTOCOLS.md, "6.1 Classification"
- * (copied from there, not from memory): accuracies, and per data set and
- * group N_T, N_S, teacher mean (std), student mean (std).
+ * The paper's Tables 3 and 4 (Cui & Pei, Appendix E) as notebook 06 writes them out
+ * (`TABLE_3`, `TABLE_4`, read into `PAPER_SECTION6`), pinned cell by cell against the
+ * transcription in /work/shared/PROTOCOLS.md, "6.1 Classification" (copied from there, not from
+ * memory): accuracies, and per data set and group N_T, N_S, teacher mean (std), student mean (std).
  */
-import { PAPER_SECTION6 } from "../../lib/experiments/mod.ts";
 import { assertEquals } from "../assert.ts";
+import { cellDeclaring, codeCells, evaluateCells } from "./notebook_cells.ts";
 
 type Row = [string, string, number, number, number, number, number, number];
 // [data set, group, N_T, N_S, teacher mean, teacher std, student mean, student std]
@@ -62,13 +61,28 @@ const ACCURACY = {
   },
 } as const;
 
+type Cell = { nT: number; nS: number; teacher: MeanStd; student: MeanStd };
+type MeanStd = { mean: number; std: number };
+type Pair = { accuracy: number[]; groups: Record<"All" | "Correct" | "Incorrect", Cell> };
+
+/** The notebook's PAPER_SECTION6: its first cell (the imports) and the cells of the tables. */
+async function notebookTables(): Promise<Record<"logistic" | "NN", Record<string, Pair>>> {
+  const cells = codeCells("06_student_output_uncertainty");
+  const at = (name: string) => cells[cellDeclaring(cells, name)];
+  const mod = await evaluateCells(
+    [cells[0], at("TABLE_3"), at("TABLE_4"), at("PAPER_SECTION6")],
+    ["PAPER_SECTION6"],
+  );
+  return mod.PAPER_SECTION6 as Record<"logistic" | "NN", Record<string, Pair>>;
+}
+
+const PAPER_SECTION6 = await notebookTables();
+
 for (const [family, rows] of [["logistic", TABLE3], ["NN", TABLE4]] as const) {
   Deno.test(`Table ${family === "logistic" ? 3 : 4}: every cell as PROTOCOLS.md gives it`, () => {
     let cells = 0;
     for (const [set, group, nT, nS, tm, ts, sm, ss] of rows) {
-      const p = PAPER_SECTION6[family][set as keyof typeof ACCURACY.NN].groups[
-        group as "All" | "Correct" | "Incorrect"
-      ];
+      const p = PAPER_SECTION6[family][set].groups[group as "All" | "Correct" | "Incorrect"];
       assertEquals(
         [p.nT, p.nS, p.teacher.mean, p.teacher.std, p.student.mean, p.student.std],
         [nT, nS, tm, ts, sm, ss],
@@ -78,7 +92,7 @@ for (const [family, rows] of [["logistic", TABLE3], ["NN", TABLE4]] as const) {
     }
     assertEquals(cells, 15);
     for (const [set, acc] of Object.entries(ACCURACY[family])) {
-      assertEquals(PAPER_SECTION6[family][set as keyof typeof ACCURACY.NN].accuracy, [...acc], set);
+      assertEquals(PAPER_SECTION6[family][set].accuracy, [...acc], set);
     }
     // Nothing else: five data sets, three groups each.
     assertEquals(Object.keys(PAPER_SECTION6[family]).length, 5);

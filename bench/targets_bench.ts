@@ -12,9 +12,9 @@
  */
 import { parseArgs } from "node:util";
 import { Rng } from "../lib/random.ts";
-import { distillTargets } from "../lib/targets/run.ts";
-import { readTeacherOutputs } from "../lib/targets/read.ts";
-import { targetReport, writeTargetReport } from "../lib/targets/report.ts";
+import { distillTargets } from "../tools/targets/run.ts";
+import { readTeacherOutputs } from "../tools/targets/read.ts";
+import { targetReport, writeTargetReport } from "../tools/targets/report.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -26,11 +26,9 @@ import {
 } from "../lib/linear/mod.ts";
 import { type Cohort, fitCohort, predictCohort } from "../lib/nn/mod.ts";
 import { Rng } from "../lib/random.ts";
-import {
-  decomposePredictiveVariance,
-  interStudentVariance,
-  monteCarloSummary,
-} from "../lib/uncertainty/mod.ts";
+import { decomposePredictiveVariance } from "../lib/uncertainty/decomposition.ts";
+import { interStudentVariance } from "../lib/uncertainty/inter_student.ts";
+import { monteCarloSummary } from "../lib/uncertainty/monte_carlo.ts";
 import { sweep } from "../tools/sweep.ts";
 import type { ExperimentConfig, RunOptions } from "../tools/sweep.ts";
 

@@ -22,6 +22,7 @@ import * as linear from "../lib/linear/mod.ts";
 import { type Cohort, fitCohort, predictCohort } from "../lib/nn/mod.ts";
 import { Rng } from "../lib/random.ts";
 import * as unc from "../lib/uncertainty/mod.ts";
+import * as kd from "../lib/mod.ts";
 import { sweep } from "../tools/sweep.ts";
 import type { ExperimentConfig, RunOptions } from "../tools/sweep.ts";
 
@@ -170,7 +171,7 @@ export interface Monotone {
   smallest: { diff: number; se: number; z: number };
 }
 
-function plain(s: unc.MonteCarloSummary): Summary {
+function plain(s: kd.MonteCarloSummary): Summary {
   return { mean: s.mean, seMean: s.seMean, variance: s.variance, seVariance: s.seVariance };
 }
 
@@ -230,15 +231,15 @@ export function linearLevelStep(
     seed: new Rng(config.seed).child(li),
   });
   const pred = linear.predictOls(xTest, linear.fitOls(xTrain, d, labels)); // S x m
-  const inter = unc.interStudentVariance(pred, nTest);
+  const inter = kd.interStudentVariance(pred, nTest);
   const common = { ...design, sigma2, teacherTrain: setup.linMuTrain };
   const thTruth = linear.linearStudentMse({ ...common, reference: yTest }); // Theorem 4.3
   const thTeacher = linear.linearStudentMse({ ...common, reference: setup.linMuTest }); // 4.2
   return {
     level,
     sigma2,
-    mseTruth: plain(unc.monteCarloSummary(unc.studentTestMse(pred, yTest))),
-    mseTeacher: plain(unc.monteCarloSummary(unc.studentTestMse(pred, setup.linMuTest))),
+    mseTruth: plain(kd.monteCarloSummary(kd.studentTestMse(pred, yTest))),
+    mseTeacher: plain(kd.monteCarloSummary(kd.studentTestMse(pred, setup.linMuTest))),
     inter: { mean: inter.mean, se: inter.se },
     theory: {
       mseTruth: thTruth.mean,
@@ -276,12 +277,12 @@ export async function neuralLevelStep(
     ...{ students: config.neuralStudents, seed: 1000 * config.seed + li, workers },
   });
   const pred = Float64Array.from(predictCohort(cohort, setup.xTest32, nTest));
-  const inter = unc.interStudentVariance(pred, nTest);
+  const inter = kd.interStudentVariance(pred, nTest);
   const row = {
     level,
     sigma2,
-    mseTruth: plain(unc.monteCarloSummary(unc.studentTestMse(pred, yTest))),
-    mseTeacher: plain(unc.monteCarloSummary(unc.studentTestMse(pred, setup.nnMuTest))),
+    mseTruth: plain(kd.monteCarloSummary(kd.studentTestMse(pred, yTest))),
+    mseTeacher: plain(kd.monteCarloSummary(kd.studentTestMse(pred, setup.nnMuTest))),
     inter: { mean: inter.mean, se: inter.se },
   };
   return { row, cohort: { backend: cohort.backend, workers: cohort.workers } };
@@ -322,7 +323,7 @@ export async function runTeacherOutput(
     engine = cohort; // the engine of the last level run here (a merge reports "" and 0)
     return row;
   }, { label: "neural students", name: (l) => `level ${l}`, progress });
-  const mse = (a: ArrayLike<number>, b: ArrayLike<number>) => unc.studentTestMse(a, b)[0];
+  const mse = (a: ArrayLike<number>, b: ArrayLike<number>) => kd.studentTestMse(a, b)[0];
   return {
     ...{ config, protocol: data.protocol, varY, nTrain: data.nTrain, nTest: data.nTest },
     teachers: {

@@ -26,6 +26,7 @@ import { meanSe } from "../lib/uncertainty/unit_se.ts";
 import { fitCohort, initCohortParameters, parameterLayout, predictCohort } from "../lib/nn/mod.ts";
 import { bootstrapCountRows, Rng } from "../lib/random.ts";
 import * as unc from "../lib/uncertainty/mod.ts";
+import * as kd from "../lib/mod.ts";
 import * as llm from "./llm_setup.ts";
 import * as text from "../lib/uncertainty/text/mod.ts";
 import { sweep } from "../tools/sweep.ts";
@@ -150,8 +151,8 @@ export async function initStep(
       : { kind: "perturbed", scale: s, base: "kaiming", baseSeed: config.seed },
   });
   const xTest = Float32Array.from(data.xTest);
-  const mses = unc.studentTestMse(predictCohort(cohort, xTest, nTest), data.yTest);
-  const mse = unc.monteCarloSummary(mses);
+  const mses = kd.studentTestMse(predictCohort(cohort, xTest, nTest), data.yTest);
+  const mse = kd.monteCarloSummary(mses);
   const jack = {
     mse: unc.jackknifeMean(mses),
     varMse: unc.jackknifeVariance(mses),
@@ -168,7 +169,7 @@ export async function initStep(
     : unc.fixedBaseParameterVariance(base, d, h, s);
   return {
     ...{ variant: key, label, s, mse: mse.mean, seMse: mse.seMean, varMse: mse.variance },
-    ...{ seVarMse: mse.seVariance, trainLoss: unc.monteCarloSummary(cohort.finalLoss).mean },
+    ...{ seVarMse: mse.seVariance, trainLoss: kd.monteCarloSummary(cohort.finalLoss).mean },
     ...{ before: jack.before.value, beforeTheory, after: jack.after.value },
     ...{ biasSd0: band.sd[0], biasSd: band.sd[E], biasMean: band.mean, biasSdPath: band.sd },
     ...{ traces, jack, backend: `${cohort.backend}, ${cohort.workers} worker(s)` },
@@ -204,7 +205,7 @@ export async function runInitPerturbation(
   });
   // The authors' snapshot: PyTorch's default init, before Kaiming and the perturbation.
   const torch = initCohortParameters({ kind: "torch" }, d, h, 1, config.seed, 0, S, S);
-  const snap = unc.interStudentVariance(torch, P),
+  const snap = kd.interStudentVariance(torch, P),
     theory = unc.initParameterVariance("torch", d, h);
   const snapshot = { value: snap.mean, se: snap.se, theory };
   const levels: InitLevel[] = rows.map(({ backend: _b, ...l }) => l);
@@ -229,7 +230,7 @@ export async function linearBootstrapSetup() {
   const teacher = linear.fitOls(xTrain, d, yTrain);
   const muTrain = linear.predictOls(xTrain, teacher);
   const sigma2 = linear.olsNoiseVariance(xTrain, d, yTrain);
-  const teacherMse = unc.testMse(linear.predictOls(xTest, teacher), yTest);
+  const teacherMse = kd.testMse(linear.predictOls(xTest, teacher), yTest);
   return { data, teacher, muTrain, sigma2, teacherMse };
 }
 
@@ -262,8 +263,8 @@ export function linearBootstrapStep(
   const thm53 = linear.groundTruthBootstrapMse({ noiseVariance: sigma2, d, m });
   const variants = [[B_LABEL, predB, thm53], [A_LABEL, predA, setup.teacherMse]] as const;
   const rows = variants.map(([variant, pred, theoryMse]) => {
-    const mse = unc.monteCarloSummary(unc.studentTestMse(pred, yTest));
-    const v = unc.interStudentVariance(pred, nTest);
+    const mse = kd.monteCarloSummary(kd.studentTestMse(pred, yTest));
+    const v = kd.interStudentVariance(pred, nTest);
     const stats = { mse: mse.mean, seMse: mse.seMean, mseSd: Math.sqrt(mse.variance) };
     return {
       f,
@@ -349,7 +350,7 @@ export async function neuralBootstrapSetup(config: StudentInitializationConfig) 
   });
   const { d, nTrain: n, nTest } = data, xTest = Float32Array.from(data.xTest);
   const teacherTrain = predictCohort(teacherNet, Float32Array.from(data.xTrain), n);
-  const testMse = unc.testMse(predictCohort(teacherNet, xTest, nTest), data.yTest);
+  const testMse = kd.testMse(predictCohort(teacherNet, xTest, nTest), data.yTest);
   const teacher = { testMse, trainMse: teacherNet.finalLoss[0] };
   const h = config.studentHidden, seed = config.studentInitSeed;
   const init = initCohortParameters({ kind: "torch" }, d, h, 1, seed, 0, 1, 1);
@@ -381,8 +382,8 @@ export async function neuralBootstrapStep(
     init: { kind: "fixed", parameters: setup.init },
   });
   const pred = predictCohort(cohort, Float32Array.from(data.xTest), data.nTest);
-  const mse = unc.monteCarloSummary(unc.studentTestMse(pred, data.yTest));
-  const v = unc.interStudentVariance(pred, data.nTest);
+  const mse = kd.monteCarloSummary(kd.studentTestMse(pred, data.yTest));
+  const v = kd.interStudentVariance(pred, data.nTest);
   const mseSd = Math.sqrt(mse.variance);
   return { f, m, variant, mse: mse.mean, mseSd, variance: v.mean, seVariance: v.se };
 }

@@ -9,7 +9,7 @@
  */
 import { combinationVariance, optimalCombination, sampleOptimalWeight } from "../lib/linear/mod.ts";
 import { Rng } from "../lib/random.ts";
-import { monteCarloSummary } from "../lib/uncertainty/mod.ts";
+import { monteCarloSummary } from "../lib/uncertainty/monte_carlo.ts";
 import { sweep } from "../tools/sweep.ts";
 import type { RunOptions } from "../tools/sweep.ts";
 import { checkConfig, type VarianceAwareConfig } from "./07_variance_aware_distillation.ts";

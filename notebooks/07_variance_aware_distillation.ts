@@ -40,7 +40,9 @@ import {
   predictOls,
 } from "../lib/linear/mod.ts";
 import { fitCohort, type FitCohortOptions, predictCohort } from "../lib/nn/mod.ts";
-import { interStudentVariance, monteCarloSummary, studentTestMse } from "../lib/uncertainty/mod.ts";
+import { interStudentVariance } from "../lib/uncertainty/inter_student.ts";
+import { monteCarloSummary } from "../lib/uncertainty/monte_carlo.ts";
+import { studentTestMse } from "../lib/uncertainty/test_mse.ts";
 import { sweep } from "../tools/sweep.ts";
 import type { ExperimentConfig, RunOptions } from "../tools/sweep.ts";
 

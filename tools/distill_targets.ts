@@ -15,16 +15,16 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { distillTargets, type DistillTargetsResult, sameFile } from "../lib/targets/run.ts";
+import { distillTargets, type DistillTargetsResult, sameFile } from "./targets/run.ts";
 import { TargetOptionError, TeacherOutputError } from "../lib/targets/records.ts";
-import { oneLine } from "../lib/targets/read.ts";
+import { oneLine } from "./targets/read.ts";
 import {
   PROBABILITY_TOLERANCE,
   TARGET_METHODS,
   type TargetMethod,
   type VectorSpace,
 } from "../lib/targets/targets.ts";
-import { reportFiles, targetReport, writeTargetReport } from "../lib/targets/report.ts";
+import { reportFiles, targetReport, writeTargetReport } from "./targets/report.ts";
 import { fmt } from "../lib/report/prose.ts";
 import type { Embedder } from "../lib/llm/embed/embedder.ts";
 
@@ -306,7 +306,7 @@ export async function main(args: string[], hooks: RunHooks = {}): Promise<number
 
 async function looksLikeText(path: string, format?: "jsonl" | "csv"): Promise<boolean> {
   if (format === "csv" || (format === undefined && /\.csv(\.gz)?$/i.test(path))) return false;
-  const { readTeacherOutputs } = await import("../lib/targets/read.ts");
+  const { readTeacherOutputs } = await import("./targets/read.ts");
   try {
     for await (const rec of readTeacherOutputs(path, { skipBad: true, format })) {
       return typeof rec.responses[0] === "string";

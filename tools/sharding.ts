@@ -38,7 +38,7 @@ import { decodeValue, encodeValue, hashValue, sha256, ShardCodecError } from "./
 import { type PlainSweep, type SweepStep, withSweepInterceptor } from "./sweep.ts";
 import type { SweepOptions } from "./sweep.ts";
 import type { ExperimentConfig, RunOptions } from "./sweep.ts";
-import { processAlive } from "../lib/process_alive.ts";
+import { processAlive } from "./process_alive.ts";
 
 // ------------------------------------------------------------------ errors
 

@@ -1,17 +1,21 @@
 /**
- * Variance-aware distillation targets for your own teacher: saved teacher
- * outputs in (k responses per input, as JSON Lines or CSV, plain or gzip),
- * one target per input with its estimated noise out, plus an uncertainty
- * report. The paper's two corrections (Section 7): averaging k responses
- * (Theorem 7.1) and inverse-variance weighting of teacher and student
- * estimates (Theorems 7.3-7.4), with the honest variance estimates a
+ * Variance-aware distillation targets for your own teacher, one input at a
+ * time: a record of k saved teacher responses (numbers, probability or logit
+ * vectors, top-k logits; texts once embedded) in, one target with its
+ * estimated noise out. The paper's two corrections (Section 7): averaging k
+ * responses (Theorem 7.1) and inverse-variance weighting of teacher and
+ * student estimates (Theorems 7.3-7.4), with the honest variance estimates a
  * practitioner has.
+ *
+ * Reading and writing files (JSON Lines or CSV, gzip, streams), the summary
+ * over inputs and the uncertainty report are the `deno task distill-targets`
+ * command's (tools/distill_targets.ts, tools/targets/).
  *
  * @example
  * ```ts
- * import { distillTargets, targetReport, writeTargetReport } from "./lib/targets/mod.ts";
- * const r = await distillTargets({ input: "teacher.jsonl", output: "targets.jsonl", method: "mean" });
- * await writeTargetReport(targetReport(r, { method: "mean", input: "teacher.jsonl" }), "report.html");
+ * import { recordTarget } from "./lib/targets/mod.ts";
+ * recordTarget({ id: "x", responses: [1.9, 2.1, 2.6] }, { method: "mean" });
+ * // { target: 2.2, k: 3, teacherVariance: 0.13, targetVariance: 0.0433, ... }
  * ```
  *
  * @module
@@ -30,20 +34,9 @@ export {
   type TeacherRecord,
 } from "./records.ts";
 export {
-  formatOf,
-  newReadStats,
-  oneLine,
-  type ReadOptions,
-  type ReadStats,
-  readTeacherOutputs,
-} from "./read.ts";
-export {
   checkedRecordTarget,
   checkTargetOptions,
-  closestRowByCosine,
-  looksLikeProbability,
   matrixTarget,
-  medoidIndex,
   PROBABILITY_TOLERANCE,
   recordTarget,
   type ResponseMatrix,
@@ -57,28 +50,4 @@ export {
   type TargetMethod,
   type TargetOptions,
   type VectorSpace,
-  weightsWithError,
 } from "./targets.ts";
-export {
-  type Disagreement,
-  quantileSorted,
-  type SubsampleCurve,
-  type SummaryOptions,
-  TargetSummary,
-} from "./summary.ts";
-export {
-  distillTargets,
-  type DistillTargetsOptions,
-  type DistillTargetsResult,
-  outputWriteError,
-  removeStaleTemporaries,
-  sameFile,
-} from "./run.ts";
-export {
-  type ReportBlock,
-  reportFiles,
-  type ReportOptions,
-  type TargetReport,
-  targetReport,
-  writeTargetReport,
-} from "./report.ts";

@@ -4,14 +4,6 @@
  *
  * @module
  */
-export { type InterStudentVariance, interStudentVariance } from "./inter_student.ts";
-export { studentTestMse, testMse } from "./test_mse.ts";
-export { type MonteCarloSummary, monteCarloSummary } from "./monte_carlo.ts";
-export {
-  decomposePredictiveVariance,
-  intraStudentVariance,
-  type VarianceDecomposition,
-} from "./decomposition.ts";
 export { type EntropyOptions, LOG_EPSILON, predictiveEntropy } from "./entropy.ts";
 export {
   compareGroups,

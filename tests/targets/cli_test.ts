@@ -7,7 +7,7 @@
  */
 import { exitStatusOf, main, run, UsageError } from "../../tools/distill_targets.ts";
 import { TargetOptionError, TeacherOutputError } from "../../lib/targets/records.ts";
-import { outputWriteError, removeStaleTemporaries } from "../../lib/targets/run.ts";
+import { outputWriteError, removeStaleTemporaries } from "../../tools/targets/run.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 async function withDir(f: (dir: string) => Promise<void>) {

@@ -1,7 +1,7 @@
-import { distillTargets } from "../../lib/targets/run.ts";
-import { readTeacherOutputs } from "../../lib/targets/read.ts";
-import { newReadStats } from "../../lib/targets/read.ts";
-import { targetReport, writeTargetReport } from "../../lib/targets/report.ts";
+import { distillTargets } from "../../tools/targets/run.ts";
+import { readTeacherOutputs } from "../../tools/targets/read.ts";
+import { newReadStats } from "../../tools/targets/read.ts";
+import { targetReport, writeTargetReport } from "../../tools/targets/report.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 async function withDir(f: (dir: string) => Promise<void>) {

@@ -2,8 +2,8 @@
  * Issue 26 items 1, 2 and 9 at the library level: the report over many
  * inputs, over a k with one input, and its wording for few inputs.
  */
-import { distillTargets } from "../../lib/targets/run.ts";
-import { reportFiles, targetReport, writeTargetReport } from "../../lib/targets/report.ts";
+import { distillTargets } from "../../tools/targets/run.ts";
+import { reportFiles, targetReport, writeTargetReport } from "../../tools/targets/report.ts";
 import { TargetOptionError } from "../../lib/targets/records.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 

@@ -1,5 +1,5 @@
 import { recordTarget } from "../../lib/targets/targets.ts";
-import { TargetSummary } from "../../lib/targets/summary.ts";
+import { TargetSummary } from "../../tools/targets/summary.ts";
 import {
   looksLikeProbability,
   PROBABILITY_TOLERANCE,

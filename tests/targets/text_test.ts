@@ -4,8 +4,8 @@
  * embedding (Section 7.3's averaging), or to the variance-weighted combination.
  */
 import { loadUseEmbedder } from "../../lib/llm/embed/use.ts";
-import { distillTargets } from "../../lib/targets/run.ts";
-import { targetReport, writeTargetReport } from "../../lib/targets/report.ts";
+import { distillTargets } from "../../tools/targets/run.ts";
+import { targetReport, writeTargetReport } from "../../tools/targets/report.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 Deno.test("text targets: the answer nearest the mean embedding, and variance weighting with the student's samples", async () => {

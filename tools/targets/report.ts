@@ -9,15 +9,15 @@
  *
  * @module
  */
-import type { Chart } from "../plot/chart.ts";
-import { histogram } from "../plot/histogram.ts";
-import { lineBand } from "../plot/line_band.ts";
-import { renderSvg } from "../plot/render.ts";
-import { writeFilesAtomically } from "../plot/write_files.ts";
-import { fmt, pm } from "../report/prose.ts";
-import { tableToMarkdown } from "../report/formats.ts";
-import { cellText, headerText, type Table, table } from "../report/table.ts";
-import { TargetOptionError } from "./records.ts";
+import type { Chart } from "../../lib/plot/chart.ts";
+import { histogram } from "../../lib/plot/histogram.ts";
+import { lineBand } from "../../lib/plot/line_band.ts";
+import { renderSvg } from "../../lib/plot/render.ts";
+import { writeFilesAtomically } from "../../lib/plot/write_files.ts";
+import { fmt, pm } from "../../lib/report/prose.ts";
+import { tableToMarkdown } from "../../lib/report/formats.ts";
+import { cellText, headerText, type Table, table } from "../../lib/report/table.ts";
+import { TargetOptionError } from "../../lib/targets/records.ts";
 import type { DistillTargetsResult } from "./run.ts";
 import { quantileSorted } from "./summary.ts";
 

@@ -11,7 +11,7 @@ import {
   type RecordContext,
   TeacherOutputError,
   type TeacherRecord,
-} from "./records.ts";
+} from "../../lib/targets/records.ts";
 
 /**
  * Options of {@link readTeacherOutputs}.

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Embedder } from "../llm/embed/embedder.ts";
+import type { Embedder } from "../../lib/llm/embed/embedder.ts";
 import { newReadStats, oneLine, type ReadStats, readTeacherOutputs } from "./read.ts";
 import { processAlive } from "../process_alive.ts";
 import {
@@ -13,7 +13,7 @@ import {
   TargetOptionError,
   TeacherOutputError,
   type TeacherRecord,
-} from "./records.ts";
+} from "../../lib/targets/records.ts";
 import { TargetSummary } from "./summary.ts";
 import {
   checkedRecordTarget,
@@ -25,7 +25,7 @@ import {
   studentSide,
   type Target,
   type TargetOptions,
-} from "./targets.ts";
+} from "../../lib/targets/targets.ts";
 
 /**
  * Options of {@link distillTargets}.

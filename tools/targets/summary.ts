@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { Rng } from "../random.ts";
-import type { ResponseMatrix, Target } from "./targets.ts";
+import { Rng } from "../../lib/random.ts";
+import type { ResponseMatrix, Target } from "../../lib/targets/targets.ts";
 
 /**
  * The sub-sampling curve: per k, the measured and the predicted squared distance.

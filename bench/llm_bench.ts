@@ -56,8 +56,6 @@ import {
   createGpt,
   defaultLlmThreads,
   disposeGpt,
-  type EncodedExample,
-  encodeExample,
   formatPrompt,
   generateAnswersDetailed,
   generateTokensDetailed,
@@ -71,6 +69,7 @@ import {
   trainOnQa,
   useBackend,
 } from "../lib/llm/mod.ts";
+import { type EncodedExample, encodeExample } from "../lib/llm/examples.ts";
 import {
   distinctN,
   knownWordFraction,

@@ -72,23 +72,20 @@ import type { QaPair } from "../lib/llm/qa.ts";
 import {
   AdamW,
   createGpt,
-  type EncodedExample,
-  encodeExample,
   type GptConfig,
   type GptModel,
   gptParameterCount,
-  gptParameterShapes,
-  isDecayedParameter,
   linearSchedule,
   loadGpt,
-  makeBatch,
-  matMulEngine,
   saveGpt,
   type Tokenizer,
   tokenizerFromJson,
   trainTokenizer,
   useBackend,
 } from "../lib/llm/mod.ts";
+import { type EncodedExample, encodeExample, makeBatch } from "../lib/llm/examples.ts";
+import { gptParameterShapes, isDecayedParameter } from "../lib/llm/model.ts";
+import { matMulEngine } from "../lib/llm/matmul.ts";
 import { answerLoss } from "../lib/llm/loss.ts";
 import {
   checkThreads,

@@ -32,17 +32,8 @@ export {
   loadDigits,
   loadWine,
 } from "./bundled.ts";
-export {
-  decodeIdx,
-  type IdxArray,
-  loadMnist,
-  loadMnistIdx,
-  type MnistIdxOptions,
-  type MnistOptions,
-  readIdx,
-} from "./idx.ts";
+export { loadMnist, loadMnistIdx, type MnistIdxOptions, type MnistOptions } from "./idx.ts";
 export { COVERTYPE_FEATURES, type CovertypeOptions, loadCovertype } from "./covertype.ts";
-export { gunzip, isGzip, readDataBytes, readDataText } from "./read_file.ts";
 export {
   applyStandardizer,
   fitStandardizer,
@@ -51,9 +42,8 @@ export {
   type Standardizer,
 } from "./standardize.ts";
 export { binaryColumns } from "./binary_columns.ts";
-export { type Split, splitSizes } from "./split_sizes.ts";
+export { type Split } from "./split_sizes.ts";
 export { type SplitOptions, stratifiedSplit, trainTestSplit } from "./split.ts";
-export { NumpyRandomState } from "./numpy_random.ts";
 export {
   type SklearnSplitOptions,
   sklearnStratifiedSplit,
@@ -66,5 +56,3 @@ export {
   prepareRegression,
   type RegressionSplit,
 } from "./prepare.ts";
-export { bundledDataDir, externalDataDir } from "../config.ts";
-export { Rng, type Seed } from "../random.ts";

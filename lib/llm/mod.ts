@@ -14,44 +14,14 @@
  *
  * @module
  */
-export { type LlmBackend, useBackend } from "./backend.ts";
-export { checkGptConfig, type GptConfig, gptParameterCount } from "./config.ts";
-export {
-  EOS_TEXT,
-  PAD_TEXT,
-  Tokenizer,
-  tokenizerFromJson,
-  type TokenizerJson,
-  trainTokenizer,
-} from "./tokenizer.ts";
-export {
-  causalBias,
-  cloneGpt,
-  createGpt,
-  disposeGpt,
-  gptFromValues,
-  gptHidden,
-  gptInitialValues,
-  gptLogits,
-  type GptModel,
-  gptParameterShapes,
-  gptValues,
-  isDecayedParameter,
-} from "./model.ts";
-export { flatParameters, parameterOffset } from "./params.ts";
-export {
-  type EncodedExample,
-  encodeExample,
-  formatPrompt,
-  makeBatch,
-  type TokenBatch,
-} from "./examples.ts";
-export { answerLoss, maskedCrossEntropy } from "./loss.ts";
-export { type MatMulEngine, matMulEngine, matMulT, setMatMulEngine } from "./matmul.ts";
+export { useBackend } from "./backend.ts";
+export { type GptConfig, gptParameterCount } from "./config.ts";
+export { Tokenizer, tokenizerFromJson, trainTokenizer } from "./tokenizer.ts";
+export { cloneGpt, createGpt, disposeGpt, type GptModel } from "./model.ts";
+export { formatPrompt } from "./examples.ts";
 export { AdamW, type AdamWOptions, linearSchedule } from "./adamw.ts";
 export {
   addRelativeNoise,
-  type TrackedParameter,
   trainOnExamples,
   trainOnQa,
   trainOnTexts,
@@ -59,15 +29,7 @@ export {
   type TrainProgress,
   type TrainResult,
 } from "./train.ts";
-export {
-  applyRepetitionPenalty,
-  argMax,
-  checkSamplingOptions,
-  chooseToken,
-  kthLargest,
-  type SamplingOptions,
-  samplingProbabilities,
-} from "./sampling.ts";
+export { type SamplingOptions } from "./sampling.ts";
 export {
   generateAnswers,
   generateAnswersDetailed,
@@ -77,12 +39,10 @@ export {
   generateTokensDetailed,
 } from "./generate.ts";
 export {
-  checkThreads,
   defaultLlmThreads,
   gptNativeUnavailableReason,
   type LlmEngine,
   loadGptNative,
-  NATIVE_GRADIENT_PARTS,
   openBlasCoreChosen,
   resolveLlmEngine,
 } from "./native.ts";
@@ -92,22 +52,11 @@ export {
   type StudentsProgress,
   trainStudents,
 } from "./students.ts";
-export {
-  distinctN,
-  knownWordFraction,
-  perQuestionNoise,
-  questionSpecificity,
-  repeatsWordTrigram,
-  type Specificity,
-  vocabularyOf,
-  words,
-} from "../../bench/llm_quality.ts";
-export { fnv1a32, loadGpt, ModelFileError, type SavedModelJson, saveGpt } from "./io.ts";
+export { loadGpt, ModelFileError, saveGpt } from "./io.ts";
 export { gptTextGenerator } from "./text_generator.ts";
 export {
   loadPretrainCorpus,
   loadQaCorpus,
-  parseQaJsonl,
   type QaCorpus,
   type QaLoadOptions,
   type QaPair,

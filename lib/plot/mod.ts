@@ -24,45 +24,11 @@ export { lineBand, type LineBandOptions } from "./line_band.ts";
 export { groupedBars, type GroupedBarsOptions } from "./grouped_bars.ts";
 export { reliabilityDiagram, type ReliabilityOptions } from "./reliability.ts";
 export { scatterFit, type ScatterFitOptions } from "./scatter_fit.ts";
-export { fitLine, type LineFit } from "./least_squares.ts";
 export { histogram, type HistogramOptions } from "./histogram.ts";
 export { density, type DensityOptions } from "./density.ts";
 export { type ComposeOptions, facet, type FacetOptions, hconcat, vconcat } from "./compose.ts";
 export { stackTopLegends } from "./legends.ts";
-export {
-  axisExponent,
-  BAND_STYLE,
-  COLUMN_WIDTH,
-  DASHES,
-  exponentSuffix,
-  type FigureWidth,
-  figureWidth,
-  PAGE_WIDTH,
-  PALETTE,
-  subscript,
-  superscript,
-  symbolName,
-  themeConfig,
-  VEGA_LITE_V5_SCHEMA,
-} from "./theme.ts";
-export { FONT_FAMILY, type FontFiles, fontFiles, textWidth } from "./fonts.ts";
-export {
-  chartView,
-  compileChart,
-  type Compiled,
-  type PngOptions,
-  type RenderOptions,
-  renderPdf,
-  renderPng,
-  renderSvg,
-  svgSize,
-  svgToPdf,
-  svgToPng,
-  type VegaView,
-} from "./render.ts";
-export { chartBundle, display, NOTEBOOK_PNG_SCALE, show } from "./show.ts";
-export { type Displayable, JUPYTER_DISPLAY, type MediaBundle } from "./jupyter.ts";
-export { type Renderers, rowsToCsv, save, type SavedFigure, type SaveOptions } from "./save.ts";
-export { type RunMeta, runStamp, type Scale, stampLine } from "./run_meta.ts";
-export { type FileContent, writeFilesAtomically } from "./write_files.ts";
-export { addPngChunks, crc32, readPngDpi, readPngText } from "./png_chunks.ts";
+export { type FigureWidth, figureWidth, PALETTE, themeConfig } from "./theme.ts";
+export { type PngOptions, type RenderOptions, renderPdf, renderPng, renderSvg } from "./render.ts";
+export { display, show } from "./show.ts";
+export { rowsToCsv, save, type SavedFigure, type SaveOptions } from "./save.ts";

@@ -19,20 +19,9 @@
  *
  * @module
  */
+export { type Column, type Table, table, type TableInput } from "./table.ts";
 export {
-  cellText,
-  type Column,
-  columnAlign,
-  headerText,
-  isMissing,
-  type Table,
-  table,
-  type TableInput,
-} from "./table.ts";
-export {
-  latexEscape,
   type LatexOptions,
-  mdEscape,
   tableToCsv,
   tableToHtml,
   tableToLatex,
@@ -43,7 +32,6 @@ export { type SavedTable, saveTable, type SaveTableOptions } from "./save_table.
 export {
   applyHolm,
   type Claim,
-  type ClaimCounts,
   claimDirection,
   ClaimError,
   claimIdentity,
@@ -53,7 +41,6 @@ export {
   type ClaimsFileOptions,
   claimsTable,
   type ClaimText,
-  countsLine,
   gatherClaims,
   powerGuard,
   requiredZ,
@@ -61,19 +48,6 @@ export {
   type Verdict,
   VERDICTS,
 } from "./claims.ts";
-export {
-  CLAIM_ALPHA,
-  type ClaimTest,
-  decideAll,
-  type Decision,
-  holmAdjust,
-  mutatedEstimate,
-  normalCdf,
-  pValues,
-  sig,
-} from "./claim_rules.ts";
+export { CLAIM_ALPHA, type ClaimTest, holmAdjust, sig } from "./claim_rules.ts";
 export { fmt, markdown, pm, type Prose, prose } from "./prose.ts";
 // Types the tables take, defined with the figures.
-export type { Row } from "../plot/chart.ts";
-export type { RunMeta, Scale } from "../plot/run_meta.ts";
-export { type Displayable, JUPYTER_DISPLAY, type MediaBundle } from "../plot/jupyter.ts";

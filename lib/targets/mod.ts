@@ -22,9 +22,6 @@
  */
 export {
   checkRecord,
-  parseCsvLine,
-  parseRecordLine,
-  type RecordContext,
   type Response,
   type ResponseKind,
   type SparseResponse,
@@ -34,17 +31,9 @@ export {
   type TeacherRecord,
 } from "./records.ts";
 export {
-  checkedRecordTarget,
   checkTargetOptions,
   matrixTarget,
-  PROBABILITY_TOLERANCE,
   recordTarget,
-  type ResponseMatrix,
-  responseMatrix,
-  SpaceDetector,
-  spread,
-  type StudentSide,
-  studentSide,
   type Target,
   TARGET_METHODS,
   type TargetMethod,

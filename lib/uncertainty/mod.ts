@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { type EntropyOptions, LOG_EPSILON, predictiveEntropy } from "./entropy.ts";
+export { type EntropyOptions, predictiveEntropy } from "./entropy.ts";
 export {
   compareGroups,
   type GroupComparisonRow,
@@ -26,21 +26,18 @@ export {
   wilcoxonSignedRank,
 } from "./paired_test.ts";
 export {
-  type BinningOptions,
   brierScore,
-  type CalibrationOptions,
   expectedCalibrationError,
   negativeLogLikelihood,
   type ReliabilityBin,
   reliabilityBins,
 } from "./calibration.ts";
-export { studentTUpper, tEquivalentSe } from "./student_t.ts";
+export { tEquivalentSe } from "./student_t.ts";
 export {
   type CurvatureTest,
   curvatureTest,
   fitWeightedPolynomial,
   logLogSlope,
-  normalUpperTail,
   type PolynomialTrend,
   squaredCorrelation,
 } from "./trend.ts";
@@ -55,8 +52,6 @@ export {
   mixtureNll,
   mixtureQuantile,
   mutualInformation,
-  normalCdf,
-  normalPdf,
 } from "./regression_scores.ts";
 export { trajectoryBand } from "./trajectory_band.ts";
 export {

@@ -7,12 +7,8 @@ import {
   TEACHER,
   trainModel,
 } from "../../tools/build_models.ts";
-import {
-  createGpt,
-  gptParameterCount,
-  gptParameterShapes,
-  loadGptNative,
-} from "../../lib/llm/mod.ts";
+import { createGpt, gptParameterCount, loadGptNative } from "../../lib/llm/mod.ts";
+import { gptParameterShapes } from "../../lib/llm/model.ts";
 import { TEXTS, TOKENIZER } from "./fixture.ts";
 
 Deno.test("an epoch's batches cover every example once and depend only on (seed, epoch)", () => {

@@ -1,16 +1,16 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 import {
-  argMax,
   disposeGpt,
   formatPrompt,
   generateAnswers,
   generateTokens,
-  gptLogits,
   gptTextGenerator,
   loadGpt,
   saveGpt,
 } from "../../lib/llm/mod.ts";
+import { argMax } from "../../lib/llm/sampling.ts";
+import { gptLogits } from "../../lib/llm/model.ts";
 import { PAIRS, tinyModel, TOKENIZER } from "./fixture.ts";
 
 const QUESTIONS = PAIRS.map((p) => p.question);

@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assert, assertAlmostEquals } from "../assert.ts";
-import { answerLoss, disposeGpt, encodeExample, makeBatch } from "../../lib/llm/mod.ts";
+import { disposeGpt } from "../../lib/llm/mod.ts";
+import { answerLoss } from "../../lib/llm/loss.ts";
+import { encodeExample, makeBatch } from "../../lib/llm/examples.ts";
 import { Rng } from "../../lib/random.ts";
 import { PAIRS, tinyModel, TOKENIZER } from "./fixture.ts";
 

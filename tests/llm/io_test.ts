@@ -1,15 +1,15 @@
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 import {
   disposeGpt,
-  encodeExample,
   generateAnswers,
-  gptValues,
   loadGpt,
   ModelFileError,
   saveGpt,
   trainOnQa,
   trainTokenizer,
 } from "../../lib/llm/mod.ts";
+import { encodeExample } from "../../lib/llm/examples.ts";
+import { gptValues } from "../../lib/llm/model.ts";
 import { TEXTS, tinyModel, TOKENIZER } from "./fixture.ts";
 
 async function rejects(f: () => Promise<unknown>, includes: string): Promise<Error> {

@@ -1,14 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
-import {
-  answerLoss,
-  disposeGpt,
-  encodeExample,
-  formatPrompt,
-  gptLogits,
-  makeBatch,
-  maskedCrossEntropy,
-} from "../../lib/llm/mod.ts";
+import { disposeGpt, formatPrompt } from "../../lib/llm/mod.ts";
+import { answerLoss, maskedCrossEntropy } from "../../lib/llm/loss.ts";
+import { encodeExample, makeBatch } from "../../lib/llm/examples.ts";
+import { gptLogits } from "../../lib/llm/model.ts";
 import { PAIRS, tinyModel, TOKENIZER } from "./fixture.ts";
 
 Deno.test("the prompt is the paper's and only answer and end-of-sequence targets are counted", () => {

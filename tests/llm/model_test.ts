@@ -6,15 +6,9 @@ import {
   assertEquals,
   assertThrows,
 } from "../assert.ts";
-import {
-  disposeGpt,
-  gptInitialValues,
-  gptLogits,
-  gptParameterCount,
-  gptParameterShapes,
-  matMulT,
-  setMatMulEngine,
-} from "../../lib/llm/mod.ts";
+import { disposeGpt, gptParameterCount } from "../../lib/llm/mod.ts";
+import { gptInitialValues, gptLogits, gptParameterShapes } from "../../lib/llm/model.ts";
+import { matMulT, setMatMulEngine } from "../../lib/llm/matmul.ts";
 import { tinyModel, TOKENIZER } from "./fixture.ts";
 
 function logits(model: ReturnType<typeof tinyModel>, ids: number[]): Float32Array {

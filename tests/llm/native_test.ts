@@ -13,17 +13,11 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
-import {
-  answerLoss,
-  encodeExample,
-  generateAnswers,
-  gptLogits,
-  gptParameterShapes,
-  gptValues,
-  kthLargest,
-  makeBatch,
-  trainOnQa,
-} from "../../lib/llm/mod.ts";
+import { generateAnswers, trainOnQa } from "../../lib/llm/mod.ts";
+import { answerLoss } from "../../lib/llm/loss.ts";
+import { encodeExample, makeBatch } from "../../lib/llm/examples.ts";
+import { gptLogits, gptParameterShapes, gptValues } from "../../lib/llm/model.ts";
+import { kthLargest } from "../../lib/llm/sampling.ts";
 import {
   flatParameters,
   gptNativeUnavailableReason,

@@ -11,7 +11,7 @@ import {
   checkSamplingOptions,
   chooseToken,
   samplingProbabilities,
-} from "../../lib/llm/mod.ts";
+} from "../../lib/llm/sampling.ts";
 import { Rng } from "../../lib/random.ts";
 
 Deno.test("the repetition penalty divides positive and multiplies negative logits of seen tokens", () => {

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assert, assertEquals, assertNotEquals } from "../assert.ts";
-import { disposeGpt, gptValues, type StudentJob, trainStudents } from "../../lib/llm/mod.ts";
+import { disposeGpt, type StudentJob, trainStudents } from "../../lib/llm/mod.ts";
+import { gptValues } from "../../lib/llm/model.ts";
 import { PAIRS, tinyModel } from "./fixture.ts";
 
 async function assertRejects(

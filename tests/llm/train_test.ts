@@ -4,11 +4,11 @@ import {
   addRelativeNoise,
   disposeGpt,
   generateAnswers,
-  gptValues,
   linearSchedule,
   trainOnQa,
   trainOnTexts,
 } from "../../lib/llm/mod.ts";
+import { gptValues } from "../../lib/llm/model.ts";
 import { PAIRS, tinyModel } from "./fixture.ts";
 
 Deno.test("a tiny model overfits four QA pairs and then greedy-decodes them exactly", () => {

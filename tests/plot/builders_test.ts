@@ -1,7 +1,5 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
 import {
-  compileChart,
-  DASHES,
   density,
   facet,
   groupedBars,
@@ -10,8 +8,9 @@ import {
   lineBand,
   renderSvg,
   scatterFit,
-  VEGA_LITE_V5_SCHEMA,
 } from "../../lib/plot/mod.ts";
+import { compileChart } from "../../lib/plot/render.ts";
+import { DASHES, VEGA_LITE_V5_SCHEMA } from "../../lib/plot/theme.ts";
 import { exampleCharts, noiseRows } from "./fixtures.ts";
 
 Deno.test("every builder's spec compiles with Vega-Lite without warnings and renders to SVG", async () => {

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../assert.ts";
-import { compileChart, groupedBars, renderSvg } from "../../lib/plot/mod.ts";
+import { groupedBars, renderSvg } from "../../lib/plot/mod.ts";
+import { compileChart } from "../../lib/plot/render.ts";
 
 const ROWS = [
   { source: "noise", part: "inter", v: 0.009, e: 0.0002 },

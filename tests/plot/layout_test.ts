@@ -7,20 +7,16 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import {
-  axisExponent,
   type Chart,
-  COLUMN_WIDTH,
-  compileChart,
-  exponentSuffix,
   groupedBars,
   hconcat,
   lineBand,
-  PAGE_WIDTH,
   renderSvg,
-  svgToPng,
-  textWidth,
   vconcat,
 } from "../../lib/plot/mod.ts";
+import { axisExponent, COLUMN_WIDTH, exponentSuffix, PAGE_WIDTH } from "../../lib/plot/theme.ts";
+import { compileChart, svgToPng } from "../../lib/plot/render.ts";
+import { textWidth } from "../../lib/plot/fonts.ts";
 import { wrapText, yAxisWidth, yTickLabels } from "../../lib/plot/axis_space.ts";
 import { exampleCharts, mseRows, section4Figures } from "./fixtures.ts";
 import { layOut, type Placed, textOf, visibleTexts } from "./scene.ts";

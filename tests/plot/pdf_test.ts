@@ -5,7 +5,7 @@
  * edges are on the page, not cut off). Ignored when poppler-utils is absent.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { svgSize, svgToPdf, svgToPng } from "../../lib/plot/mod.ts";
+import { svgSize, svgToPdf, svgToPng } from "../../lib/plot/render.ts";
 import { renderSvg } from "../../lib/plot/render.ts";
 import { decodePng } from "./png_decode.ts";
 import { exampleCharts, section4Figures } from "./fixtures.ts";

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../assert.ts";
-import { addPngChunks, crc32, readPngText } from "../../lib/plot/mod.ts";
+import { addPngChunks, crc32, readPngText } from "../../lib/plot/png_chunks.ts";
 import { decodePng } from "./png_decode.ts";
 import { Resvg } from "@resvg/resvg-js";
 

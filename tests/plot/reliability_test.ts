@@ -1,11 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../assert.ts";
-import {
-  compileChart,
-  facet,
-  reliabilityDiagram,
-  renderSvg,
-  VEGA_LITE_V5_SCHEMA,
-} from "../../lib/plot/mod.ts";
+import { facet, reliabilityDiagram, renderSvg } from "../../lib/plot/mod.ts";
+import { compileChart } from "../../lib/plot/render.ts";
+import { VEGA_LITE_V5_SCHEMA } from "../../lib/plot/theme.ts";
 
 /** Bins as reliabilityBins returns them (10 bins, two of them empty), for two models. */
 function binRows() {

@@ -1,15 +1,9 @@
 import * as fontkit from "fontkit";
 import { assert, assertEquals } from "../assert.ts";
-import {
-  chartView,
-  fontFiles,
-  lineBand,
-  readPngText,
-  renderPdf,
-  renderPng,
-  renderSvg,
-  svgToPng,
-} from "../../lib/plot/mod.ts";
+import { lineBand, renderPdf, renderPng, renderSvg } from "../../lib/plot/mod.ts";
+import { chartView, svgToPng } from "../../lib/plot/render.ts";
+import { fontFiles } from "../../lib/plot/fonts.ts";
+import { readPngText } from "../../lib/plot/png_chunks.ts";
 import { exampleCharts } from "./fixtures.ts";
 import { darkPixels, decodePng } from "./png_decode.ts";
 

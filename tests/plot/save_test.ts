@@ -1,6 +1,7 @@
 import { csvParse } from "d3-dsv";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
-import { readPngText, save } from "../../lib/plot/mod.ts";
+import { save } from "../../lib/plot/mod.ts";
+import { readPngText } from "../../lib/plot/png_chunks.ts";
 import { exampleCharts } from "./fixtures.ts";
 
 const EXTS = ["svg", "pdf", "png", "vl.json", "csv"];

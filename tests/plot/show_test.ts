@@ -1,13 +1,9 @@
 import { assert, assertEquals } from "../assert.ts";
-import {
-  display,
-  JUPYTER_DISPLAY,
-  readPngDpi,
-  renderSvg,
-  show,
-  svgSize,
-  VEGA_LITE_V5_SCHEMA,
-} from "../../lib/plot/mod.ts";
+import { display, renderSvg, show } from "../../lib/plot/mod.ts";
+import { JUPYTER_DISPLAY } from "../../lib/plot/jupyter.ts";
+import { readPngDpi } from "../../lib/plot/png_chunks.ts";
+import { svgSize } from "../../lib/plot/render.ts";
+import { VEGA_LITE_V5_SCHEMA } from "../../lib/plot/theme.ts";
 import { darkPixels, decodePng } from "./png_decode.ts";
 import { exampleCharts } from "./fixtures.ts";
 

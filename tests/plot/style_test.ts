@@ -5,18 +5,8 @@
  * reliability diagram's size legend, diagonal note and collision-free ticks.
  */
 import { assert, assertEquals, assertThrows } from "../assert.ts";
-import {
-  BAND_STYLE,
-  DASHES,
-  facet,
-  groupedBars,
-  lineBand,
-  reliabilityDiagram,
-  renderSvg,
-  subscript,
-  superscript,
-  symbolName,
-} from "../../lib/plot/mod.ts";
+import { facet, groupedBars, lineBand, reliabilityDiagram, renderSvg } from "../../lib/plot/mod.ts";
+import { BAND_STYLE, DASHES, subscript, superscript, symbolName } from "../../lib/plot/theme.ts";
 import { LEGEND_STROKE_LENGTH } from "../../lib/plot/theme.ts";
 import { DIAGONAL_LABEL } from "../../lib/plot/reliability.ts";
 import { kRows } from "./fixtures.ts";

@@ -1,5 +1,5 @@
 import { assertEquals, assertRejects } from "../assert.ts";
-import { writeFilesAtomically } from "../../lib/plot/mod.ts";
+import { writeFilesAtomically } from "../../lib/plot/write_files.ts";
 
 async function listDir(dir: string): Promise<string[]> {
   const names: string[] = [];

@@ -11,7 +11,8 @@
  * temporary folder; then the committed pages in docs/, if any.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { chartBundle, lineBand } from "../../lib/plot/mod.ts";
+import { lineBand } from "../../lib/plot/mod.ts";
+import { chartBundle } from "../../lib/plot/show.ts";
 import { renderSvg } from "../../lib/plot/render.ts";
 import { table, tableToHtml, tableToMarkdown } from "../../lib/report/mod.ts";
 import { main as publish } from "../../tools/publish_html.ts";

@@ -5,10 +5,10 @@ import {
   claimMatches,
   claimNotTestable,
   claimsTable,
-  countsLine,
   gatherClaims,
   saveClaims,
 } from "../../lib/report/mod.ts";
+import { countsLine } from "../../lib/report/claims.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 
 const text = { section: "4.2", id: "c1", claim: "a claim" };

@@ -1,7 +1,6 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../assert.ts";
 import { marked } from "marked";
 import {
-  latexEscape,
   saveTable,
   table,
   tableToCsv,
@@ -10,6 +9,7 @@ import {
   tableToMarkdown,
   tableToText,
 } from "../../lib/report/mod.ts";
+import { latexEscape } from "../../lib/report/formats.ts";
 
 function small() {
   return table({

@@ -1,5 +1,6 @@
 /** Student's t upper tail and the t-equivalent SE (lib/uncertainty/student_t.ts). */
-import { studentTUpper, tEquivalentSe } from "../../lib/uncertainty/mod.ts";
+import { tEquivalentSe } from "../../lib/uncertainty/mod.ts";
+import { studentTUpper } from "../../lib/uncertainty/student_t.ts";
 import { assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
 
 Deno.test("Student's t tail and the SE that makes a normal test a t test", () => {

@@ -3,7 +3,7 @@
  * its bounds in the figure's own coordinates (those of the SVG), so tests
  * can check where Vega really put plots, legends and text.
  */
-import { type Chart } from "../../lib/plot/mod.ts";
+import type { Chart } from "../../lib/plot/mod.ts";
 import { chartView, svgSize } from "../../lib/plot/render.ts";
 
 // deno-lint-ignore no-explicit-any

@@ -30,27 +30,15 @@ import { decomposePredictiveVariance } from "../lib/uncertainty/decomposition.ts
 import { interStudentVariance } from "../lib/uncertainty/inter_student.ts";
 import { monteCarloSummary } from "../lib/uncertainty/monte_carlo.ts";
 import { sweep } from "../tools/sweep.ts";
-import type { ExperimentConfig, RunOptions } from "../tools/sweep.ts";
+import type { CohortConfig, RunOptions } from "../tools/sweep.ts";
 
 export { mergedOrRun } from "../tools/merged.ts";
 
 // ---------------------------------------------------------------- settings
 
 /** The configuration of the Section 2 example (see {@link problemDefinitionConfig}). */
-export interface ProblemDefinitionConfig extends ExperimentConfig {
-  /** Linear (OLS) students. */
-  students: number;
-  /** Neural students per cohort (at most `students`: they reuse the first label sets). */
-  neuralStudents: number;
-  /** Hidden width of the neural students (13-h-1). */
-  hidden: number;
-  /** Full-batch Adam epochs. */
-  epochs: number;
-  /** Adam learning rate. */
-  lr: number;
-  /** scikit-learn `random_state` of the 80/20 split. */
-  splitSeed: number;
-}
+/** The Section 2 example's configuration; its neural students reuse the first label sets. */
+export type ProblemDefinitionConfig = CohortConfig;
 
 /**
  * The Section 2 example at a scale: 1,000 linear and 200 neural students at `default` (30 and 8

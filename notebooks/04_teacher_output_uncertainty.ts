@@ -23,8 +23,7 @@ import { type Cohort, fitCohort, predictCohort } from "../lib/nn/mod.ts";
 import { Rng } from "../lib/random.ts";
 import * as unc from "../lib/uncertainty/mod.ts";
 import * as kd from "../lib/mod.ts";
-import { sweep } from "../tools/sweep.ts";
-import type { ExperimentConfig, RunOptions } from "../tools/sweep.ts";
+import { checkCounts, type CohortConfig, type RunOptions, sweep } from "../tools/sweep.ts";
 
 /** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
 export { mergedOrRun } from "../tools/merged.ts";
@@ -32,21 +31,9 @@ export { mergedOrRun } from "../tools/merged.ts";
 // ---------------------------------------------------------------- settings
 
 /** The configuration of the Section 4 experiment (see {@link teacherOutputConfig}). */
-export interface TeacherOutputConfig extends ExperimentConfig {
+export interface TeacherOutputConfig extends CohortConfig {
   /** Noise levels as fractions of Var(y_train) (the paper's 15-level grid). */
   levels: readonly number[];
-  /** Linear students per level. */
-  students: number;
-  /** Neural students per level. */
-  neuralStudents: number;
-  /** Hidden width of the neural teacher and students (the paper's 16). */
-  hidden: number;
-  /** Full-batch Adam epochs (the paper's 200 at every scale). */
-  epochs: number;
-  /** Adam learning rate (the paper's 0.01). */
-  lr: number;
-  /** scikit-learn `random_state` of the 80/20 split (the paper's 42). */
-  splitSeed: number;
 }
 
 /**
@@ -81,11 +68,7 @@ function checkConfig(c: TeacherOutputConfig): void {
       );
     }
   });
-  for (const k of ["students", "neuralStudents", "hidden", "epochs"] as const) {
-    if (!Number.isInteger(c[k]) || c[k] < (k === "students" || k === "neuralStudents" ? 2 : 1)) {
-      throw new RangeError(`${fn}: config.${k} must be an integer >= 2 (got ${c[k]}).`);
-    }
-  }
+  checkCounts(fn, c, { students: 2, neuralStudents: 2, hidden: 1, epochs: 1 });
   if (!(c.lr > 0)) throw new RangeError(`${fn}: config.lr must be > 0 (got ${c.lr}).`);
   if (!Number.isInteger(c.seed)) throw new RangeError(`${fn}: config.seed must be an integer.`);
 }

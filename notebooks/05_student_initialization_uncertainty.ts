@@ -18,19 +18,16 @@ import {
   prepareRegression,
   type RegressionSplit,
 } from "../lib/data/mod.ts";
-import * as linear from "../lib/linear/mod.ts";
 import { cloneGpt, disposeGpt, gptValues } from "../lib/llm/model.ts";
 import { flatParameters, parameterOffset } from "../lib/llm/params.ts";
 import { addRelativeNoise, trainOnQa } from "../lib/llm/train.ts";
-import { meanSe } from "../lib/uncertainty/unit_se.ts";
 import { fitCohort, initCohortParameters, parameterLayout, predictCohort } from "../lib/nn/mod.ts";
 import { bootstrapCountRows, Rng } from "../lib/random.ts";
 import * as unc from "../lib/uncertainty/mod.ts";
 import * as kd from "../lib/mod.ts";
 import * as llm from "./llm_setup.ts";
 import * as text from "../lib/uncertainty/text/mod.ts";
-import { sweep } from "../tools/sweep.ts";
-import type { RunOptions } from "../tools/sweep.ts";
+import { type RunOptions, sweep } from "../tools/sweep.ts";
 
 /** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
 export { mergedOrRun } from "../tools/merged.ts";
@@ -227,10 +224,10 @@ const B_LABEL = "B: ground-truth bootstrap", A_LABEL = "A: teacher bootstrap";
 export async function linearBootstrapSetup() {
   const data = prepareRegression(await loadBoston(), { splitSeed: 42, scaler: "train" });
   const { d, xTrain, yTrain, xTest, yTest } = data;
-  const teacher = linear.fitOls(xTrain, d, yTrain);
-  const muTrain = linear.predictOls(xTrain, teacher);
-  const sigma2 = linear.olsNoiseVariance(xTrain, d, yTrain);
-  const teacherMse = kd.testMse(linear.predictOls(xTest, teacher), yTest);
+  const teacher = kd.fitOls(xTrain, d, yTrain);
+  const muTrain = kd.predictOls(xTrain, teacher);
+  const sigma2 = kd.olsNoiseVariance(xTrain, d, yTrain);
+  const teacherMse = kd.testMse(kd.predictOls(xTest, teacher), yTest);
   return { data, teacher, muTrain, sigma2, teacherMse };
 }
 
@@ -249,18 +246,18 @@ export function linearBootstrapStep(
   const S = config.linearStudents, m = Math.floor(f * n), sigma2 = setup.sigma2;
   const popFactor = (S - 1) / S; // the theorems' variances are sample-scale; ours population
   const counts = bootstrapCountRows(new Rng(config.seed).child(fi), S, n, m);
-  const check = linear.teacherBootstrapCheck(xTrain, d, teacher, counts, { xEval: xTest });
+  const check = kd.teacherBootstrapCheck(xTrain, d, teacher, counts, { xEval: xTest });
   const fitPredict = (targets: Float64Array) => {
     const y = new Float64Array(S * n).map((_, i) => targets[i % n]); // S copies of the targets
-    return linear.predictOls(xTest, linear.fitOls(xTrain, d, y, { weights: counts }));
+    return kd.predictOls(xTest, kd.fitOls(xTrain, d, y, { weights: counts }));
   };
   const predA = fitPredict(setup.muTrain), predB = fitPredict(yTrain);
   const design = { x: xTrain, d, xTest };
-  const thm52 = linear.groundTruthBootstrapVariance(design, { noiseVariance: sigma2, m }).mean *
+  const thm52 = kd.groundTruthBootstrapVariance(design, { noiseVariance: sigma2, m }).mean *
     popFactor;
-  const robust = linear.groundTruthBootstrapVarianceRobust(design, { y: yTrain, m }).mean *
+  const robust = kd.groundTruthBootstrapVarianceRobust(design, { y: yTrain, m }).mean *
     popFactor;
-  const thm53 = linear.groundTruthBootstrapMse({ noiseVariance: sigma2, d, m });
+  const thm53 = kd.groundTruthBootstrapMse({ noiseVariance: sigma2, d, m });
   const variants = [[B_LABEL, predB, thm53], [A_LABEL, predA, setup.teacherMse]] as const;
   const rows = variants.map(([variant, pred, theoryMse]) => {
     const mse = kd.monteCarloSummary(kd.studentTestMse(pred, yTest));
@@ -523,7 +520,7 @@ export async function llmLevelStep(x: LlmContext, s: number) {
     alignment: text.alignment(x.teacherEmb, emb),
     inter: text.answerInterStudentVariance(emb),
     hallucination: text.hallucinationRates(emb, x.truths),
-    trainLoss: meanSe(students.map((t) => t.loss)),
+    trainLoss: unc.meanSe(students.map((t) => t.loss)),
     paramVarBefore: vb.value,
     paramVarAfter: va.value,
     paramVarGrowth: keptBy(1),

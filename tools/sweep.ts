@@ -24,6 +24,25 @@
 import type { Scale } from "../lib/config.ts";
 
 /**
+ * A cohort of linear (OLS) and neural students on Boston housing, as Sections 2 and 4 train
+ * them: the counts, the networks' width and training, and the split.
+ */
+export interface CohortConfig extends ExperimentConfig {
+  /** Linear (OLS) students. */
+  students: number;
+  /** Neural students. */
+  neuralStudents: number;
+  /** Hidden width of the networks (13-h-1; the paper's 16). */
+  hidden: number;
+  /** Full-batch Adam epochs (the paper's 200). */
+  epochs: number;
+  /** Adam learning rate (the paper's 0.01). */
+  lr: number;
+  /** scikit-learn `random_state` of the 80/20 split (the paper's 42). */
+  splitSeed: number;
+}
+
+/**
  * Options every `runXxx` takes besides its configuration.
  *
  * @category Experiment machinery

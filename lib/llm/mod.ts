@@ -53,7 +53,6 @@ export {
   trainStudents,
 } from "./students.ts";
 export { loadGpt, ModelFileError, saveGpt } from "./io.ts";
-export { gptTextGenerator } from "./text_generator.ts";
 export {
   loadPretrainCorpus,
   loadQaCorpus,

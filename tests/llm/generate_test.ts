@@ -5,10 +5,10 @@ import {
   formatPrompt,
   generateAnswers,
   generateTokens,
-  gptTextGenerator,
   loadGpt,
   saveGpt,
 } from "../../lib/llm/mod.ts";
+import { gptTextGenerator } from "../../tools/hf/gpt_text_generator.ts";
 import { argMax } from "../../lib/llm/sampling.ts";
 import { gptLogits } from "../../lib/llm/model.ts";
 import { PAIRS, tinyModel, TOKENIZER } from "./fixture.ts";

@@ -1,6 +1,6 @@
 import { assert, assertArrayClose, assertEquals, assertRejects } from "../../assert.ts";
-import { loadHfEmbedder, MINILM_MODEL } from "../../../lib/llm/embed/hf_embedder.ts";
-import type { HfPipeline, HfRuntime } from "../../../lib/llm/embed/hf_runtime.ts";
+import { loadHfEmbedder, MINILM_MODEL } from "../../../tools/hf/hf_embedder.ts";
+import type { HfPipeline, HfRuntime } from "../../../tools/hf/hf_runtime.ts";
 
 // The real sentence-transformers models cannot be downloaded on this machine, so these
 // tests drive the adapter with a stand-in for the library's pipeline written here: it

@@ -1,8 +1,8 @@
 import { assertEquals, assertRejects, assertThrows } from "../../assert.ts";
-import { GPT2_MODEL, loadHfGenerator } from "../../../lib/llm/embed/hf_generator.ts";
-import type { HfPipeline, HfRuntime } from "../../../lib/llm/embed/hf_runtime.ts";
+import { GPT2_MODEL, loadHfGenerator } from "../../../tools/hf/hf_generator.ts";
+import type { HfPipeline, HfRuntime } from "../../../tools/hf/hf_runtime.ts";
 import { formatPrompt } from "../../../lib/llm/examples.ts";
-import { resolveGenerationOptions } from "../../../lib/llm/embed/text_generator.ts";
+import { resolveGenerationOptions } from "../../../tools/hf/text_generator.ts";
 import { Rng } from "../../../lib/random.ts";
 
 // GPT-2 cannot be downloaded on this machine: a stand-in for the library's text-generation

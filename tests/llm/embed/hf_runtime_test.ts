@@ -1,5 +1,5 @@
 import { assertEquals } from "../../assert.ts";
-import { missingModelError, modelsDir } from "../../../lib/llm/embed/hf_runtime.ts";
+import { missingModelError, modelsDir } from "../../../tools/hf/hf_runtime.ts";
 
 Deno.test("the models folder is the option, else KD_MODELS_DIR, else a folder under HOME", () => {
   const saved = { kd: Deno.env.get("KD_MODELS_DIR"), home: Deno.env.get("HOME") };

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { checkTexts, type Embedder } from "./embedder.ts";
+import { checkTexts, type Embedder } from "../../lib/llm/embed/embedder.ts";
 import { type HfModelOptions, openPipeline } from "./hf_runtime.ts";
 
 /** The paper's embedder, in the ONNX conversion transformers.js loads. */

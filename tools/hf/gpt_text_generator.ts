@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { TextGenerationOptions, TextGenerator } from "./embed/text_generator.ts";
-import { disposeGpt, type GptModel } from "./model.ts";
-import { generateAnswers, generateTokens } from "./generate.ts";
+import type { TextGenerationOptions, TextGenerator } from "./text_generator.ts";
+import { disposeGpt, type GptModel } from "../../lib/llm/model.ts";
+import { generateAnswers, generateTokens } from "../../lib/llm/generate.ts";
 
 /**
  * Wrap `model` as a `TextGenerator`. `answer` uses the paper's prompt and cuts

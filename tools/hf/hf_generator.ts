@@ -10,10 +10,10 @@
  *
  * @module
  */
-import { Rng } from "../../random.ts";
+import { Rng } from "../../lib/random.ts";
 import { type HfModelOptions, openPipeline } from "./hf_runtime.ts";
-import { checkTexts } from "./embedder.ts";
-import { formatPrompt } from "../examples.ts";
+import { checkTexts } from "../../lib/llm/embed/embedder.ts";
+import { formatPrompt } from "../../lib/llm/examples.ts";
 import {
   resolveGenerationOptions,
   type TextGenerationOptions,

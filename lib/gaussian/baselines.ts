@@ -14,7 +14,7 @@
  *   network with n c outputs and MSE).
  * - DEGU-style: one regression student with two outputs, the ensemble's mean
  *   and log spread, fitted by the Gaussian likelihood of the teachers'
- *   outputs (custom loss, float64 MLP of lib/gaussian/mlp.ts).
+ *   outputs (custom loss, float64 MLP of lib/nn/mlp64.ts).
  *
  * Classification students match logits by MSE (the cohort trainer's
  * cross-entropy takes hard labels only), as the DLF does.
@@ -23,7 +23,7 @@
  */
 import { fitCohort, predictCohort } from "../nn/cohort.ts";
 import type { GaussianMixture } from "../uncertainty/regression_scores.ts";
-import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "./mlp.ts";
+import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "../nn/mlp64.ts";
 import { digamma, sampleGamma } from "./noise.ts";
 import { Rng } from "../random.ts";
 

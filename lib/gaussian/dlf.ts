@@ -21,7 +21,7 @@
  * @module
  */
 import { type FactorPosterior, factorPosterior, marginalLogLikelihood } from "./estep.ts";
-import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "./mlp.ts";
+import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "../nn/mlp64.ts";
 import { Rng } from "../random.ts";
 import { parameterLayout } from "../nn/init.ts";
 

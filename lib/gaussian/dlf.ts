@@ -330,12 +330,8 @@ export function mmdToNormal(
 
 function checkFit(o: FitDlfOptions): number {
   const c = o.c ?? 1;
-  for (
-    const [name, v] of [["m", o.m], ["d", o.d], ["q", o.q], ["hidden", o.hidden], [
-      "epochs",
-      o.epochs,
-    ], ["c", c]] as const
-  ) {
+  const sizes = { m: o.m, d: o.d, q: o.q, hidden: o.hidden, epochs: o.epochs, c };
+  for (const [name, v] of Object.entries(sizes)) {
     if (!Number.isInteger(v) || v < 1) fail(`fitDlf: ${name} must be an integer >= 1, got ${v}.`);
   }
   if (!Number.isInteger(o.teachers) || o.teachers < 2) {

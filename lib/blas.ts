@@ -1,7 +1,8 @@
 /**
- * The system's OpenBLAS `cblas_sgemm`, opened once through Deno FFI and shared
- * by the two places that multiply with it: the cohort trainer (lib/nn/gemm.ts)
- * and the language model's matrix products (lib/llm/matmul.ts).
+ * The system's OpenBLAS `cblas_sgemm` and `cblas_dgemm`, opened once through
+ * Deno FFI and shared by the places that multiply with them: the cohort trainer
+ * (lib/nn/gemm.ts), the float64 networks (lib/nn/mlp64.ts) and the language
+ * model's matrix products (lib/llm/matmul.ts).
  *
  * Needs OpenBLAS (e.g. `apt-get install libopenblas0-pthread`) and
  * `--allow-ffi`; without them {@link loadSgemm} returns `null` and
@@ -12,19 +13,24 @@
 import { granted } from "./native_build.ts";
 
 /**
- * `C = op(A) op(B)` in row-major float32, overwriting C (m x n), where
+ * `C = op(A) op(B)` in row-major float32 (float64 for {@link Dgemm}), overwriting C (m x n), where
  * op(X) = Xᵀ when its flag is set. op(A) is m x k and op(B) is k x n, so A is
  * stored m x k (or k x m when `transA`) and B k x n (or n x k when `transB`).
  */
-export type Sgemm = (
+export type Sgemm = Gemm<Float32Array>;
+
+/** {@link Sgemm} in float64: OpenBLAS's `cblas_dgemm`, for lib/nn/mlp64.ts. */
+export type Dgemm = Gemm<Float64Array>;
+
+type Gemm<A> = (
   transA: boolean,
   transB: boolean,
   m: number,
   n: number,
   k: number,
-  a: Float32Array,
-  b: Float32Array,
-  c: Float32Array,
+  a: A,
+  b: A,
+  c: A,
 ) => void;
 
 /** Library file names tried, in order, after `KD_BLAS_LIB` (if set). */
@@ -36,26 +42,14 @@ export const BLAS_CANDIDATES: readonly string[] = [
   "/usr/local/opt/openblas/lib/libopenblas.dylib",
 ];
 
+/** `cblas_?gemm`'s parameters, with alpha and beta of the given float type. */
+// deno-fmt-ignore
+const gemmParameters = <F extends "f32" | "f64">(f: F) =>
+  ["i32", "i32", "i32", "i32", "i32", "i32", f, "buffer", "i32", "buffer", "i32", f, "buffer", "i32"] as const;
+
 const SYMBOLS = {
-  cblas_sgemm: {
-    parameters: [
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "f32",
-      "buffer",
-      "i32",
-      "buffer",
-      "i32",
-      "f32",
-      "buffer",
-      "i32",
-    ],
-    result: "void",
-  },
+  cblas_sgemm: { parameters: gemmParameters("f32"), result: "void" },
+  cblas_dgemm: { parameters: gemmParameters("f64"), result: "void", optional: true },
   openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
 } as const;
 
@@ -88,8 +82,7 @@ function cpuinfo(): string {
  * (this project's machines report "Intel Xeon Processor") and falls back to its
  * generic SSE3 "Prescott" kernel, about 28 GFLOP/s at 512³ against about 150
  * with its AVX-512 "SkylakeX" kernel. OpenBLAS reads `OPENBLAS_CORETYPE` when
- * it loads, and every opener in the project (this module, lib/gaussian/dgemm.ts,
- * lib/llm/native.ts) calls this first, so one process uses one kernel whatever
+ * it loads, and every opener in the project (this module, lib/llm/native.ts) calls this first, so one process uses one kernel whatever
  * module opens the library first. A user's own `OPENBLAS_CORETYPE` is kept.
  * Without --allow-env, or without --allow-all or --allow-run (to read
  * /proc/cpuinfo), nothing is set and OpenBLAS chooses for itself.
@@ -116,8 +109,11 @@ export function chooseOpenBlasCore(): string {
   return coreType = core;
 }
 
-let cached: Sgemm | null | undefined;
+type Symbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+let opened: Symbols | null | undefined;
 let cachedReason = "";
+let cachedS: Sgemm | null | undefined;
+let cachedD: Dgemm | null | undefined;
 
 /**
  * The OpenBLAS files every opener in the project tries, in order:
@@ -154,7 +150,22 @@ export function blasLibraryPaths(): string[] {
  * ```
  */
 export function loadSgemm(): Sgemm | null {
-  if (cached !== undefined) return cached;
+  if (cachedS === undefined) cachedS = rowMajor(openBlas()?.cblas_sgemm);
+  return cachedS;
+}
+
+/**
+ * OpenBLAS's `cblas_dgemm` as a {@link Dgemm} (the library {@link loadSgemm}
+ * opens), or `null` when no library loads.
+ */
+export function loadDgemm(): Dgemm | null {
+  if (cachedD === undefined) cachedD = rowMajor(openBlas()?.cblas_dgemm);
+  return cachedD;
+}
+
+/** The first library of {@link blasLibraryPaths} that opens, set to one BLAS thread; once per thread. */
+function openBlas(): Symbols | null {
+  if (opened !== undefined) return opened;
   chooseOpenBlasCore();
   const paths = blasLibraryPaths();
   const reasons: string[] = paths.length === 0 ? ["KD_BLAS_LIB=none"] : [];
@@ -162,19 +173,25 @@ export function loadSgemm(): Sgemm | null {
     try {
       const lib = Deno.dlopen(path, SYMBOLS);
       lib.symbols.openblas_set_num_threads?.(1);
-      const f = lib.symbols.cblas_sgemm;
-      cached = (ta, tb, m, n, k, a, b, c) =>
-        // 101 = CblasRowMajor, 111 = CblasNoTrans, 112 = CblasTrans.
-        f(101, ta ? 112 : 111, tb ? 112 : 111, m, n, k, 1, a, ta ? m : k, b, tb ? k : n, 0, c, n);
-      return cached;
+      return opened = lib.symbols;
     } catch (e) {
       reasons.push(`${path}: ${(e as Error).message}`);
     }
   }
   cachedReason = reasons.join("; ");
-  cached = null;
-  return null;
+  return opened = null;
 }
+
+/** A row-major product through `cblas_?gemm` `f` (null when it did not load). */
+function rowMajor<A>(f: ((...args: GemmArgs<A>) => void) | null | undefined): Gemm<A> | null {
+  if (!f) return null;
+  return (ta, tb, m, n, k, a, b, c) =>
+    // 101 = CblasRowMajor, 111 = CblasNoTrans, 112 = CblasTrans.
+    f(101, ta ? 112 : 111, tb ? 112 : 111, m, n, k, 1, a, ta ? m : k, b, tb ? k : n, 0, c, n);
+}
+
+// deno-fmt-ignore
+type GemmArgs<A> = [number, number, number, number, number, number, number, A, number, A, number, number, A, number];
 
 /** Why `loadSgemm()` returned null (empty when it loaded or was not tried). */
 export function sgemmUnavailableReason(): string {

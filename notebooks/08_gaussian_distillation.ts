@@ -131,38 +131,38 @@ export function gaussianDistillationConfig(scale: Scale = runScale()): GaussianD
     datasets: s(["boston"], ["boston", "diabetes"], ["boston", "diabetes"]),
     splits: s(2, 5, 10),
     teachers: s(4, 20, 50),
-    teacherHidden: s(16, 100, 100),
-    teacherLayers: 2,
-    teacherEpochs: s(100, 200, 200),
+    ...{ teacherHidden: s(16, 100, 100), teacherLayers: 2, teacherEpochs: s(100, 200, 200) },
     teacherLr: 0.01,
-    student: { hidden: s(8, 50, 50), epochs: s(100, 1000, 2000), lr: 0.01 },
-    dlf: {
+    ...students({ hidden: s(8, 50, 50), epochs: s(100, 1000, 2000) }, {
       ...{ q: s(2, 10, 10), hidden: s(8, 50, 50), epochs: s(20, 150, 300) },
-      ...{ initEpochs: s(5, 30, 50), meanWarmup: s(30, 500, 1000), batchSize: 64, lr: 0.01 },
+      ...{ initEpochs: s(5, 30, 50), meanWarmup: s(30, 500, 1000), batchSize: 64 },
       members: s(10, 100, 100),
-    },
+    }),
     ablationSplits: s(1, 3, 10),
     classification: {
       ...{ teachers: s(3, 10, 20), teacherHidden: s(8, 64, 100), teacherEpochs: s(30, 200, 300) },
       teacherLr: 0.01,
-      student: { hidden: s(8, 50, 50), epochs: s(30, 300, 500), lr: 0.01 },
-      dlf: {
+      ...students({ hidden: s(8, 50, 50), epochs: s(30, 300, 500) }, {
         ...{ q: s(2, 10, 10), hidden: s(8, 50, 50), epochs: s(3, 40, 100) },
-        ...{ initEpochs: s(1, 10, 20), meanWarmup: s(5, 100, 200), batchSize: 128, lr: 0.01 },
+        ...{ initEpochs: s(1, 10, 20), meanWarmup: s(5, 100, 200), batchSize: 128 },
         members: s(10, 50, 100),
-      },
+      }),
     },
     mnist: {
       ...{ train: s(500, 3000, 60000), test: s(300, 2000, 10000), teachers: s(3, 8, 10) },
       ...{ teacherHidden: s(16, 64, 100), teacherEpochs: s(20, 100, 100), teacherLr: 0.01 },
-      student: { hidden: s(8, 32, 50), epochs: s(20, 100, 100), lr: 0.01 },
-      dlf: {
+      ...students({ hidden: s(8, 32, 50), epochs: s(20, 100, 100) }, {
         ...{ q: s(2, 10, 10), hidden: s(8, 32, 50), epochs: s(2, 20, 20), initEpochs: s(1, 5, 5) },
-        ...{ meanWarmup: s(3, 30, 20), batchSize: s(128, 128, 256), lr: 0.01 },
-        members: s(10, 50, 100),
-      },
+        ...{ meanWarmup: s(3, 30, 20), batchSize: s(128, 128, 256), members: s(10, 50, 100) },
+      }),
     },
   };
+}
+
+/** The baseline students' and the DLF's settings, both at learning rate 0.01. */
+function students(student: { hidden: number; epochs: number }, dlf: Omit<DlfSettings, "lr">) {
+  const { members, ...rest } = dlf;
+  return { student: { ...student, lr: 0.01 }, dlf: { ...rest, lr: 0.01, members } };
 }
 
 function checkConfig(config: GaussianDistillationConfig): void {
@@ -390,13 +390,8 @@ async function depthRows(
   const [alt, seconds] = await timed(() =>
     regressionTeachers(other, xTrain, yTrain, m, d, seedOf(root.child(0)))
   );
-  rows.push({
-    dataset: name,
-    split,
-    layers: other.teacherLayers,
-    seconds,
-    rmse: rmse(alt.predict(xTest, nTest)),
-  });
+  const layers = other.teacherLayers;
+  rows.push({ dataset: name, split, layers, seconds, rmse: rmse(alt.predict(xTest, nTest)) });
   return rows;
 }
 
@@ -416,33 +411,15 @@ export async function regressionStep(
   const depth = await depthRows(config, setting, split);
   const { xTrain, xTest, yTest, nTrain: m, nTest, d } = sp;
   const n = config.teachers, ys = sp.yScaler.scale[0];
-  const targets: gd.EnsembleTargets = {
-    x: xTrain,
-    m,
-    d,
-    outputs: teachers.predict(xTrain, m),
-    teachers: n,
-    c: 1,
-  };
+  const outputs = teachers.predict(xTrain, m);
+  const targets: gd.EnsembleTargets = { x: xTrain, m, d, outputs, teachers: n, c: 1 };
   const fTest = Float64Array.from(teachers.predict(xTest, nTest));
   const teacherVar = gd.memberVariance(fTest, n);
   const noiseMean = mean(teachers.noise), ig = gd.fitInverseGamma(teachers.noise);
   const rows: RegressionRow[] = [], bridge: BridgePoint[] = [];
-  const add = (
-    method: string,
-    p: scores.GaussianMixture,
-    memberVar: Float64Array,
-    seconds: number,
-  ) => {
-    const scores = regressionScores(p, yTest, ys);
-    rows.push({
-      dataset: name,
-      split,
-      method,
-      ...scores,
-      memberVariance: mean(memberVar),
-      seconds,
-    });
+  const add = (method: string, p: scores.GaussianMixture, memberVar: Float64Array, s: number) => {
+    const sc = regressionScores(p, yTest, ys), memberVariance = mean(memberVar);
+    rows.push({ dataset: name, split, method, ...sc, memberVariance, seconds: s });
     if (method === "Teachers") return;
     for (let j = 0; j < nTest; j++) {
       bridge.push({ method, teacherVariance: teacherVar[j], studentVariance: memberVar[j] });

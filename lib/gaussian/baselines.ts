@@ -14,7 +14,7 @@
  *   network with n c outputs and MSE).
  * - DEGU-style: one regression student with two outputs, the ensemble's mean
  *   and log spread, fitted by the Gaussian likelihood of the teachers'
- *   outputs (custom loss, float64 MLP of lib/gaussian/mlp.ts).
+ *   outputs (custom loss, float64 MLP of lib/nn/mlp64.ts).
  *
  * Classification students match logits by MSE (the cohort trainer's
  * cross-entropy takes hard labels only), as the DLF does.
@@ -23,8 +23,8 @@
  */
 import { fitCohort, predictCohort } from "../nn/cohort.ts";
 import type { GaussianMixture } from "../uncertainty/regression_scores.ts";
-import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "./mlp.ts";
-import { digamma, sampleGamma } from "./noise.ts";
+import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "../nn/mlp64.ts";
+import { digamma, sampleGamma, softmaxRows } from "./noise.ts";
 import { Rng } from "../random.ts";
 
 /**
@@ -149,26 +149,37 @@ export async function distillMean(
 ): Promise<MemberPredictor> {
   checkEnsembleTargets(t, "distillMean");
   checkStudent(o, "distillMean");
+  return {
+    method: "Standard KD",
+    members: 1,
+    c: t.c,
+    predict: await mseStudents(t, o, t.c, ensembleMean(t), 1),
+  };
+}
+
+/** A cohort of `students` d-h-outputs students fitted by MSE to `targets`; its K x m x outputs. */
+async function mseStudents(
+  t: EnsembleTargets,
+  o: StudentOptions,
+  outputs: number,
+  targets: Float32Array | Float64Array,
+  students: number,
+): Promise<MemberPredictor["predict"]> {
   const cohort = await fitCohort({
     x: t.x,
     n: t.m,
     d: t.d,
     hidden: o.hidden,
-    outputs: t.c,
+    outputs,
     loss: "mse",
-    targets: ensembleMean(t),
-    students: 1,
+    targets,
+    students,
     epochs: o.epochs,
     lr: o.lr,
     seed: o.seed,
-    workers: 0,
+    ...(students === 1 ? { workers: 0 } : {}),
   });
-  return {
-    method: "Standard KD",
-    members: 1,
-    c: t.c,
-    predict: (x, m) => Float64Array.from(predictCohort(cohort, x, m, { probabilities: false })),
-  };
+  return (x, m) => Float64Array.from(predictCohort(cohort, x, m, { probabilities: false }));
 }
 
 /**
@@ -182,24 +193,12 @@ export async function distillSmallEnsemble(
 ): Promise<MemberPredictor> {
   checkEnsembleTargets(t, "distillSmallEnsemble");
   checkStudent(o, "distillSmallEnsemble");
-  const cohort = await fitCohort({
-    x: t.x,
-    n: t.m,
-    d: t.d,
-    hidden: o.hidden,
-    outputs: t.c,
-    loss: "mse",
-    targets: Float32Array.from(t.outputs),
-    students: t.teachers,
-    epochs: o.epochs,
-    lr: o.lr,
-    seed: o.seed,
-  });
+  const targets = Float32Array.from(t.outputs);
   return {
     method: "small-Ens",
     members: t.teachers,
     c: t.c,
-    predict: (x, m) => Float64Array.from(predictCohort(cohort, x, m, { probabilities: false })),
+    predict: await mseStudents(t, o, t.c, targets, t.teachers),
   };
 }
 
@@ -222,26 +221,13 @@ export async function distillHydra(
       for (let a = 0; a < c; a++) targets[j * n * c + i * c + a] = t.outputs[(i * m + j) * c + a];
     }
   }
-  const cohort = await fitCohort({
-    x: t.x,
-    n: m,
-    d: t.d,
-    hidden: o.hidden,
-    outputs: n * c,
-    loss: "mse",
-    targets,
-    students: 1,
-    epochs: o.epochs,
-    lr: o.lr,
-    seed: o.seed,
-    workers: 0,
-  });
+  const heads = await mseStudents(t, o, n * c, targets, 1);
   return {
     method: "Hydra",
     members: n,
     c,
     predict: (x, mm) => {
-      const raw = predictCohort(cohort, x, mm, { probabilities: false });
+      const raw = heads(x, mm);
       const out = new Float64Array(n * mm * c);
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < mm; j++) {
@@ -348,15 +334,7 @@ export function memberProbabilities(logits: ArrayLike<number>, c: number): Float
   if (!Number.isInteger(c) || c < 2 || logits.length % c !== 0) {
     fail(`memberProbabilities: c must be >= 2 and divide logits' length ${logits.length}.`);
   }
-  const out = new Float64Array(logits.length);
-  for (let r = 0; r < logits.length / c; r++) {
-    let mx = -Infinity;
-    for (let a = 0; a < c; a++) mx = Math.max(mx, logits[r * c + a]);
-    let z = 0;
-    for (let a = 0; a < c; a++) z += out[r * c + a] = Math.exp(logits[r * c + a] - mx);
-    for (let a = 0; a < c; a++) out[r * c + a] /= z;
-  }
-  return out;
+  return softmaxRows(logits, c);
 }
 
 /**

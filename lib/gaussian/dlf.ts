@@ -20,8 +20,13 @@
  *
  * @module
  */
-import { type FactorPosterior, factorPosterior, marginalLogLikelihood } from "./estep.ts";
-import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "./mlp.ts";
+import {
+  type FactorPosterior,
+  factorPosterior,
+  marginalLogLikelihood,
+  timesSquare,
+} from "./estep.ts";
+import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "../nn/mlp64.ts";
 import { Rng } from "../random.ts";
 import { parameterLayout } from "../nn/init.ts";
 
@@ -159,21 +164,58 @@ export function mStepGradient(
   sigma2: number,
   post: FactorPosterior,
 ): MStepGradient {
+  return mStepOf({ f, n, m, c, q, mu, phi, l, sigma2 }, post);
+}
+
+/** {@link mStepGradient} of a {@link Batch}. */
+function mStepOf(batch: Batch, post: FactorPosterior): MStepGradient {
+  const { n, m, c, q, sigma2 } = batch;
   const scale = 1 / (n * m * c);
   const gMu = new Float64Array(m * c), gPhi = new Float64Array(m * q), gL = new Float64Array(c * c);
+  const sse = residualTerms(batch, post.means, gMu, gPhi, gL);
+  const trace = traceTerms(batch, post, gPhi, gL);
+  const k = scale / sigma2;
+  for (let i = 0; i < gMu.length; i++) gMu[i] *= k;
+  for (let i = 0; i < gPhi.length; i++) gPhi[i] *= k;
+  for (let i = 0; i < gL.length; i++) gL[i] *= k;
+  const quad = sse + n * trace;
+  return {
+    mu: gMu,
+    phi: gPhi,
+    l: gL,
+    logSigma2: scale * (-quad / (2 * sigma2) + n * m * c / 2),
+    loss: scale * (quad / (2 * sigma2) + (n * m * c / 2) * Math.log(sigma2)),
+  };
+}
+
+/** A batch of the teachers' outputs with the network's μ and Φ there, L and σ². */
+interface Batch {
+  f: ArrayLike<number>;
+  n: number;
+  m: number;
+  c: number;
+  q: number;
+  mu: Float64Array;
+  phi: Float64Array;
+  l: Float64Array;
+  sigma2: number;
+}
+
+/** Σ_i ‖R_i − L Ẑ_i Φᵀ‖², adding its gradients (unscaled) into gMu, gPhi and gL. */
+function residualTerms(
+  { f, n, m, c, q, mu, phi, l }: Batch,
+  means: Float64Array,
+  gMu: Float64Array,
+  gPhi: Float64Array,
+  gL: Float64Array,
+): number {
   let sse = 0;
   const lz = new Float64Array(c * q); // L Ẑ_i
   const zphi = new Float64Array(c * m); // Ẑ_i Φᵀ
   const e = new Float64Array(c);
   for (let i = 0; i < n; i++) {
-    const z = post.means.subarray(i * c * q, (i + 1) * c * q);
-    for (let r = 0; r < c; r++) {
-      for (let b = 0; b < q; b++) {
-        let s = 0;
-        for (let a = 0; a <= r; a++) s += l[r * c + a] * z[a * q + b];
-        lz[r * q + b] = s;
-      }
-    }
+    const z = means.subarray(i * c * q, (i + 1) * c * q);
+    lowerTimes(l, c, z, q, lz);
     for (let a = 0; a < c; a++) {
       for (let j = 0; j < m; j++) {
         let s = 0;
@@ -193,26 +235,37 @@ export function mStepGradient(
       }
     }
   }
-  // T and its gradients: β_b = Σ_a D_ab ‖L V_a‖², α_a = Σ_b D_ab ‖Φ U_b‖².
-  const { u, v, d } = post;
-  const lvNorm = new Float64Array(c), puNorm = new Float64Array(q);
-  const pu = new Float64Array(m * q), lv = new Float64Array(c * c);
+  return sse;
+}
+
+/** out (c x q) = L z for lower-triangular L (c x c). */
+function lowerTimes(l: Float64Array, c: number, z: Float64Array, q: number, out: Float64Array) {
   for (let r = 0; r < c; r++) {
-    for (let a = 0; a < c; a++) {
-      let s = 0;
-      for (let t = 0; t < c; t++) s += l[r * c + t] * v[t * c + a];
-      lv[r * c + a] = s;
-      lvNorm[a] += s * s;
-    }
-  }
-  for (let j = 0; j < m; j++) {
     for (let b = 0; b < q; b++) {
       let s = 0;
-      for (let t = 0; t < q; t++) s += phi[j * q + t] * u[t * q + b];
-      pu[j * q + b] = s;
-      puNorm[b] += s * s;
+      for (let a = 0; a <= r; a++) s += l[r * c + a] * z[a * q + b];
+      out[r * q + b] = s;
     }
   }
+}
+
+/** Column b's squared norms of a (rows x k), summed over rows in order. */
+function columnNorms(a: Float64Array, rows: number, k: number): Float64Array {
+  const out = new Float64Array(k);
+  for (let r = 0; r < rows; r++) for (let b = 0; b < k; b++) out[b] += a[r * k + b] * a[r * k + b];
+  return out;
+}
+
+/** T = Σ_ab D_ab ‖Φ U_b‖² ‖L V_a‖², adding n dT (unscaled) into gPhi and gL. */
+function traceTerms(
+  { n, m, c, q, phi, l }: Batch,
+  { u, v, d }: FactorPosterior,
+  gPhi: Float64Array,
+  gL: Float64Array,
+): number {
+  // β_b = Σ_a D_ab ‖L V_a‖², α_a = Σ_b D_ab ‖Φ U_b‖².
+  const lv = timesSquare(l, c, v, c), pu = timesSquare(phi, m, u, q);
+  const lvNorm = columnNorms(lv, c, c), puNorm = columnNorms(pu, m, q);
   let trace = 0;
   const beta = new Float64Array(q), alpha = new Float64Array(c);
   for (let a = 0; a < c; a++) {
@@ -238,18 +291,7 @@ export function mStepGradient(
       gL[r * c + a] += n * s;
     }
   }
-  const k = scale / sigma2;
-  for (let i = 0; i < gMu.length; i++) gMu[i] *= k;
-  for (let i = 0; i < gPhi.length; i++) gPhi[i] *= k;
-  for (let i = 0; i < gL.length; i++) gL[i] *= k;
-  const quad = sse + n * trace;
-  return {
-    mu: gMu,
-    phi: gPhi,
-    l: gL,
-    logSigma2: scale * (-quad / (2 * sigma2) + n * m * c / 2),
-    loss: scale * (quad / (2 * sigma2) + (n * m * c / 2) * Math.log(sigma2)),
-  };
+  return trace;
 }
 
 /**
@@ -288,12 +330,8 @@ export function mmdToNormal(
 
 function checkFit(o: FitDlfOptions): number {
   const c = o.c ?? 1;
-  for (
-    const [name, v] of [["m", o.m], ["d", o.d], ["q", o.q], ["hidden", o.hidden], [
-      "epochs",
-      o.epochs,
-    ], ["c", c]] as const
-  ) {
+  const sizes = { m: o.m, d: o.d, q: o.q, hidden: o.hidden, epochs: o.epochs, c };
+  for (const [name, v] of Object.entries(sizes)) {
     if (!Number.isInteger(v) || v < 1) fail(`fitDlf: ${name} must be an integer >= 1, got ${v}.`);
   }
   if (!Number.isInteger(o.teachers) || o.teachers < 2) {
@@ -407,128 +445,143 @@ export function fitDlf(o: FitDlfOptions): { model: DlfModel; logLikelihood: numb
     }
     spread += s2 / n - (s / n) ** 2;
   }
-  let logSigma2 = Math.log(Math.max(spread / (m * c), 1e-8) / 4);
   const lr = o.lr ?? 1e-3;
-  const adamNet = new Adam(net.params.length, lr),
-    adamL = new Adam(c * c, lr),
-    adamS = new Adam(1, lr);
-  const step = (
-    gradOut: Float64Array,
-    xb: Float64Array,
-    bm: number,
-    fwdOut: ReturnType<typeof mlpForward>,
-    gL: Float64Array,
-    gS: number,
-  ) => {
-    adamNet.step(net.params, mlpBackward(net, xb, bm, fwdOut, gradOut));
-    if (c > 1) adamL.step(l, gL);
-    const s = Float64Array.of(logSigma2);
-    adamS.step(s, [gS]);
-    logSigma2 = Math.max(Math.min(s[0], 20), -20);
+  const fit: Fit = {
+    o,
+    c,
+    net,
+    l,
+    lr,
+    logSigma2: Math.log(Math.max(spread / (m * c), 1e-8) / 4),
+    adam: [new Adam(net.params.length, lr), new Adam(c * c, lr), new Adam(1, lr)],
+    bs: Math.min(o.batchSize ?? m, m),
   };
-  const all = Array.from({ length: m }, (_, j) => j);
-  const bs = Math.min(o.batchSize ?? m, m);
-  const batches = (epochRng: Rng) => {
-    const perm = all.slice();
-    for (let i = perm.length - 1; i > 0; i--) {
-      const j = Math.floor(epochRng.uniform() * (i + 1));
-      [perm[i], perm[j]] = [perm[j], perm[i]];
-    }
-    const out: number[][] = [];
-    for (let s = 0; s + 1 < perm.length; s += bs) {
-      out.push(perm.slice(s, Math.min(s + bs, perm.length)));
-    }
-    return out;
-  };
-  const warm = o.meanWarmup ?? 0;
-  if (warm > 0) {
-    const target = new Float64Array(m * c);
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < m * c; k++) target[k] += o.teacherOutputs[i * m * c + k] / n;
-    }
-    const adamW = new Adam(net.params.length, lr);
-    for (let ep = 0; ep < warm; ep++) {
-      for (const idx of batches(rng.child(4).child(ep))) {
-        const bm = idx.length, xb = gather(o.x, idx, d), tb = gather(target, idx, c);
-        const fwd = mlpForward(net, xb, bm);
-        const g = new Float64Array(bm * (c + q));
-        for (let r = 0; r < bm; r++) {
-          for (let a = 0; a < c; a++) {
-            g[r * (c + q) + a] = (fwd.out[r * (c + q) + a] - tb[r * c + a]) / (bm * c);
-          }
-        }
-        adamW.step(net.params, mlpBackward(net, xb, bm, fwd, g));
-      }
-    }
-    // Φ's output rows rescaled so the implied variance, the mean of ‖Φ(x_j)‖² over the design
-    // points, equals the teachers' mean spread: EM shrinks an over-large Φ only slowly.
-    const phiNow = split(mlpForward(net, o.x, m).out, m, c, q).phi;
-    let size = 0;
-    for (let k = 0; k < m * q; k++) size += phiNow[k] ** 2 / m;
-    const f = Math.sqrt(Math.max(spread / (m * c), 1e-12) / Math.max(size, 1e-12));
-    const lay = parameterLayout(d, o.hidden, c + q);
-    for (let b = c; b < c + q; b++) {
-      for (let u = 0; u < o.hidden; u++) net.params[lay.w2 + b * o.hidden + u] *= f;
-      net.params[lay.b2 + b] *= f;
-    }
-  }
+  if ((o.meanWarmup ?? 0) > 0) warmUpMean(fit, rng.child(4), spread);
   // MMD initialisation: free factors Z_i, complete-data likelihood minus λ MMD².
   const init = o.init ?? { kind: "mmd", epochs: Math.max(1, Math.round(o.epochs / 2)) };
-  if (init.kind === "mmd") {
-    const lambda = init.lambda ?? 1;
-    const zRng = rng.child(1);
-    const z = Float64Array.from({ length: n * c * q }, () => 0.1 * zRng.normal());
-    const adamZ = new Adam(z.length, lr * 10);
-    for (let ep = 0; ep < init.epochs; ep++) {
-      for (const idx of batches(rng.child(2).child(ep))) {
-        const bm = idx.length,
-          xb = gather(o.x, idx, d),
-          fb = gatherTeachers(o.teacherOutputs, n, m, c, idx);
-        const fwd = mlpForward(net, xb, bm);
-        const { mu, phi } = split(fwd.out, bm, c, q);
-        // A posterior with zero covariance at the free factors: the complete-data likelihood.
-        const post = {
-          c,
-          q,
-          n,
-          means: z,
-          u: eye(q),
-          lambda: new Float64Array(q),
-          v: eye(c),
-          gamma: new Float64Array(c),
-          d: new Float64Array(c * q),
-          logDetPrecision: 0,
-        };
-        const g = mStepGradient(fb, n, bm, c, q, mu, phi, l, Math.exp(logSigma2), post);
-        const gz = factorGradient(fb, n, bm, c, q, mu, phi, l, Math.exp(logSigma2), z);
-        const mmd = mmdToNormal(z, n, c * q);
-        for (let i = 0; i < z.length; i++) gz[i] += lambda * mmd.grad[i];
-        step(outputGrad(g.mu, g.phi, bm, c, q), xb, bm, fwd, g.l, g.logSigma2);
-        adamZ.step(z, gz);
-      }
-    }
-  }
-  const model: DlfModel = { net, c, q, l, sigma2: Math.exp(logSigma2) };
+  if (init.kind === "mmd") mmdInit(fit, init.epochs, init.lambda ?? 1, rng);
+  const model: DlfModel = { net, c, q, l, sigma2: Math.exp(fit.logSigma2) };
   const logLikelihood: number[] = [];
   for (let ep = 0; ep < o.epochs; ep++) {
-    for (const idx of batches(rng.child(3).child(ep))) {
-      const bm = idx.length,
-        xb = gather(o.x, idx, d),
-        fb = gatherTeachers(o.teacherOutputs, n, m, c, idx);
-      const fwd = mlpForward(net, xb, bm);
-      const { mu, phi } = split(fwd.out, bm, c, q);
-      const sigma2 = Math.exp(logSigma2);
-      const post = factorPosterior({ f: fb, n, m: bm, c, mu, phi, q, l, sigma2 });
-      const g = mStepGradient(fb, n, bm, c, q, mu, phi, l, sigma2, post);
-      step(outputGrad(g.mu, g.phi, bm, c, q), xb, bm, fwd, g.l, g.logSigma2);
+    for (const idx of batches(m, fit.bs, rng.child(3).child(ep))) {
+      const at = batchAt(fit, idx);
+      mStep(fit, at, mStepOf(at.batch, factorPosterior(at.batch)));
     }
-    model.sigma2 = Math.exp(logSigma2);
+    model.sigma2 = Math.exp(fit.logSigma2);
     const ll = dlfLogLikelihood(model, o.x, m, o.teacherOutputs, n);
     logLikelihood.push(ll);
     o.onEpoch?.(ep, ll);
   }
-  model.sigma2 = Math.exp(logSigma2);
+  model.sigma2 = Math.exp(fit.logSigma2);
   return { model, logLikelihood };
+}
+
+/** The state of one fit: the network, L, log σ² and their optimisers. */
+interface Fit {
+  o: FitDlfOptions;
+  c: number;
+  net: Mlp;
+  l: Float64Array;
+  lr: number;
+  logSigma2: number;
+  /** Adam of the network, of L and of log σ². */
+  adam: [Adam, Adam, Adam];
+  /** Design points per mini-batch. */
+  bs: number;
+}
+
+/** One epoch's mini-batches of the m design points, shuffled by `epochRng`. */
+function batches(m: number, bs: number, epochRng: Rng): number[][] {
+  const perm = Array.from({ length: m }, (_, j) => j);
+  for (let i = perm.length - 1; i > 0; i--) {
+    const j = Math.floor(epochRng.uniform() * (i + 1));
+    [perm[i], perm[j]] = [perm[j], perm[i]];
+  }
+  const out: number[][] = [];
+  for (let s = 0; s + 1 < perm.length; s += bs) {
+    out.push(perm.slice(s, Math.min(s + bs, perm.length)));
+  }
+  return out;
+}
+
+/** The design points idx: their inputs, the forward pass, and the {@link Batch} there. */
+function batchAt(
+  s: Fit,
+  idx: number[],
+): { xb: Float64Array; fwd: ReturnType<typeof mlpForward>; batch: Batch } {
+  const { o, c, net, l } = s, { m, d, q, teachers: n } = o;
+  const bm = idx.length, xb = gather(o.x, idx, d);
+  const f = gatherTeachers(o.teacherOutputs, n, m, c, idx);
+  const fwd = mlpForward(net, xb, bm);
+  const { mu, phi } = split(fwd.out, bm, c, q);
+  return { xb, fwd, batch: { f, n, m: bm, c, q, mu, phi, l, sigma2: Math.exp(s.logSigma2) } };
+}
+
+/** One Adam step of the network, L (c > 1) and log σ² (kept in [−20, 20]) down an M-step gradient. */
+function mStep(s: Fit, { xb, fwd, batch }: ReturnType<typeof batchAt>, g: MStepGradient): void {
+  const gradOut = outputGrad(g.mu, g.phi, batch.m, s.c, batch.q);
+  s.adam[0].step(s.net.params, mlpBackward(s.net, xb, batch.m, fwd, gradOut));
+  if (s.c > 1) s.adam[1].step(s.l, g.l);
+  const v = Float64Array.of(s.logSigma2);
+  s.adam[2].step(v, [g.logSigma2]);
+  s.logSigma2 = Math.max(Math.min(v[0], 20), -20);
+}
+
+/** The mean warm-up ({@link FitDlfOptions.meanWarmup}), then Φ's output layer rescaled. */
+function warmUpMean(s: Fit, rng: Rng, spread: number): void {
+  const { o, c, net } = s, { m, d, q, teachers: n } = o;
+  const target = new Float64Array(m * c);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < m * c; k++) target[k] += o.teacherOutputs[i * m * c + k] / n;
+  }
+  const adamW = new Adam(net.params.length, s.lr);
+  for (let ep = 0; ep < o.meanWarmup!; ep++) {
+    for (const idx of batches(m, s.bs, rng.child(ep))) {
+      const bm = idx.length, xb = gather(o.x, idx, d), tb = gather(target, idx, c);
+      const fwd = mlpForward(net, xb, bm);
+      const g = new Float64Array(bm * (c + q));
+      for (let r = 0; r < bm; r++) {
+        for (let a = 0; a < c; a++) {
+          g[r * (c + q) + a] = (fwd.out[r * (c + q) + a] - tb[r * c + a]) / (bm * c);
+        }
+      }
+      adamW.step(net.params, mlpBackward(net, xb, bm, fwd, g));
+    }
+  }
+  // Φ's output rows rescaled so the implied variance, the mean of ‖Φ(x_j)‖² over the design
+  // points, equals the teachers' mean spread: EM shrinks an over-large Φ only slowly.
+  const phiNow = split(mlpForward(net, o.x, m).out, m, c, q).phi;
+  let size = 0;
+  for (let k = 0; k < m * q; k++) size += phiNow[k] ** 2 / m;
+  const f = Math.sqrt(Math.max(spread / (m * c), 1e-12) / Math.max(size, 1e-12));
+  const lay = parameterLayout(d, o.hidden, c + q);
+  for (let b = c; b < c + q; b++) {
+    for (let u = 0; u < o.hidden; u++) net.params[lay.w2 + b * o.hidden + u] *= f;
+    net.params[lay.b2 + b] *= f;
+  }
+}
+
+/** The MMD initialisation: free factors Z_i, the complete-data likelihood minus λ MMD². */
+function mmdInit(s: Fit, epochs: number, lambda: number, rng: Rng): void {
+  const { o, c } = s, { q, teachers: n } = o;
+  const zRng = rng.child(1);
+  const z = Float64Array.from({ length: n * c * q }, () => 0.1 * zRng.normal());
+  const adamZ = new Adam(z.length, s.lr * 10);
+  // A posterior with zero covariance at the free factors: the complete-data likelihood.
+  const zero = (k: number) => new Float64Array(k);
+  const post = { c, q, n, means: z, u: eye(q), lambda: zero(q), v: eye(c), gamma: zero(c) };
+  const fixed = { ...post, d: zero(c * q), logDetPrecision: 0 };
+  for (let ep = 0; ep < epochs; ep++) {
+    for (const idx of batches(o.m, s.bs, rng.child(2).child(ep))) {
+      const at = batchAt(s, idx);
+      const g = mStepOf(at.batch, fixed);
+      const gz = factorGradient(at.batch, z);
+      const mmd = mmdToNormal(z, n, c * q);
+      for (let i = 0; i < z.length; i++) gz[i] += lambda * mmd.grad[i];
+      mStep(s, at, g);
+      adamZ.step(z, gz);
+    }
+  }
 }
 
 function eye(k: number): Float64Array {
@@ -539,15 +592,7 @@ function eye(k: number): Float64Array {
 
 /** d/dZ_i of the complete-data −log-likelihood/(n m c), for the MMD initialisation. */
 function factorGradient(
-  f: ArrayLike<number>,
-  n: number,
-  m: number,
-  c: number,
-  q: number,
-  mu: Float64Array,
-  phi: Float64Array,
-  l: Float64Array,
-  sigma2: number,
+  { f, n, m, c, q, mu, phi, l, sigma2 }: Batch,
   z: Float64Array,
 ): Float64Array {
   const g = new Float64Array(n * c * q);
@@ -617,13 +662,7 @@ export function sampleDlfMembers(
   for (let k = 0; k < members; k++) {
     const r = rng.child(k);
     for (let t = 0; t < c * q; t++) z[t] = r.normal();
-    for (let a = 0; a < c; a++) {
-      for (let b = 0; b < q; b++) {
-        let s = 0;
-        for (let t = 0; t <= a; t++) s += l[a * c + t] * z[t * q + b];
-        lz[a * q + b] = s;
-      }
-    }
+    lowerTimes(l, c, z, q, lz);
     for (let j = 0; j < m; j++) {
       for (let a = 0; a < c; a++) {
         let s = mu[j * c + a];

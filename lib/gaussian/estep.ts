@@ -76,6 +76,24 @@ export interface EStepInput {
   sigma2: number;
 }
 
+/** a (rows x k) times b (k x k), row-major; each entry summed over t in increasing order. */
+export function timesSquare(
+  a: ArrayLike<number>,
+  rows: number,
+  b: ArrayLike<number>,
+  k: number,
+): Float64Array {
+  const out = new Float64Array(rows * k);
+  for (let r = 0; r < rows; r++) {
+    for (let col = 0; col < k; col++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += a[r * k + t] * b[t * k + col];
+      out[r * k + col] = s;
+    }
+  }
+  return out;
+}
+
 function fail(msg: string): never {
   throw new RangeError(msg);
 }
@@ -180,22 +198,7 @@ export function factorPosterior(inp: EStepInput): FactorPosterior {
     }
   }
   // LV (c x c) and ΦU (m x q), so that Vᵀ Lᵀ R Φ U = (LV)ᵀ R (ΦU).
-  const lv = new Float64Array(c * c);
-  for (let r = 0; r < c; r++) {
-    for (let a = 0; a < c; a++) {
-      let s = 0;
-      for (let t = 0; t < c; t++) s += l[r * c + t] * v[t * c + a];
-      lv[r * c + a] = s;
-    }
-  }
-  const pu = new Float64Array(m * q);
-  for (let j = 0; j < m; j++) {
-    for (let b = 0; b < q; b++) {
-      let s = 0;
-      for (let t = 0; t < q; t++) s += phi[j * q + t] * u[t * q + b];
-      pu[j * q + b] = s;
-    }
-  }
+  const lv = timesSquare(l, c, v, c), pu = timesSquare(phi, m, u, q);
   const means = new Float64Array(n * c * q);
   const rpu = new Float64Array(c * q); // R (ΦU), c x q
   const tilde = new Float64Array(c * q);

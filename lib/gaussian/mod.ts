@@ -15,9 +15,9 @@
  * - Baselines: `distillMean` (standard distillation of the ensemble mean),
  *   `distillSmallEnsemble`, `distillHydra`, `distillMeanSpread` (DEGU-style),
  *   `distillDirichlet` (EnD²), `distillProxyDirichlet` (Proxy-EnD²).
- * - Networks: `createMlp` (one or two hidden layers, float64, products through
- *   OpenBLAS `dgemm` where it loads), `fitMlpEnsemble` (the paper's two-layer
- *   regression teachers; float32 `sgemm` training where it loads).
+ * - Networks: the students are `./engines`'s float64 networks (`createMlp`);
+ *   `fitMlpEnsemble` trains the paper's two-layer regression teachers (float32
+ *   `sgemm` training where it loads).
  * - Scores of the predictives (`gaussianCrps`, `mixtureCrps`, `mixtureNll`,
  *   `intervalCoverage`, `auroc`, `mutualInformation`) are lib/uncertainty's.
  *
@@ -38,16 +38,6 @@ export {
   marginalLogLikelihood,
   posteriorCovariance,
 } from "./estep.ts";
-export {
-  Adam,
-  createMlp,
-  type Mlp,
-  mlpBackward,
-  type MlpForward,
-  mlpForward,
-  mlpParameterCount,
-} from "./mlp.ts";
-export { type Dgemm, dgemm, loadDgemm, loopDgemm } from "./dgemm.ts";
 export { fitMlpEnsemble, type MlpEnsemble, type MlpEnsembleOptions } from "./teachers.ts";
 export {
   dirichletKl,

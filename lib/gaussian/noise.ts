@@ -223,17 +223,17 @@ export function dlfPredictive(
  * @category Gaussian distillation
  */
 export function dlfClassProbabilities(
-  model: DlfModel,
-  x: ArrayLike<number>,
-  m: number,
-  members: number,
-  seed: number | Rng,
+  ...args: Parameters<typeof sampleDlfMembers>
 ): Float64Array {
-  const c = model.c;
+  const c = args[0].c;
   if (c < 2) fail(`dlfClassProbabilities: the model has c = ${c}; classification needs c >= 2.`);
-  const logits = sampleDlfMembers(model, x, m, members, seed);
+  return softmaxRows(sampleDlfMembers(...args), c);
+}
+
+/** Softmax of each row of c logits. */
+export function softmaxRows(logits: ArrayLike<number>, c: number): Float64Array {
   const out = new Float64Array(logits.length);
-  for (let r = 0; r < members * m; r++) {
+  for (let r = 0; r < logits.length / c; r++) {
     let mx = -Infinity;
     for (let a = 0; a < c; a++) mx = Math.max(mx, logits[r * c + a]);
     let z = 0;

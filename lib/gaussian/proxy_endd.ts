@@ -23,7 +23,7 @@
  *
  * @module
  */
-import { Adam, createMlp, mlpBackward, mlpForward } from "./mlp.ts";
+import { Adam, createMlp, mlpBackward, mlpForward } from "../nn/mlp64.ts";
 import {
   checkEnsembleTargets,
   dirichletMemberLogits,

@@ -8,7 +8,7 @@
  *
  * Training runs in float32 with OpenBLAS `cblas_sgemm` where it loads (about
  * twice dgemm's speed; the cohort trainer is float32 too), else in float64
- * with lib/gaussian/mlp.ts; the trained members are float64 {@link Mlp}s
+ * with lib/nn/mlp64.ts; the trained members are float64 {@link Mlp}s
  * either way. The second layer's m x h x h2 products dominate the cost:
  * about 3 x 2 m h h2 flops per epoch and member.
  *
@@ -16,7 +16,7 @@
  */
 import { loadSgemm, type Sgemm } from "../blas.ts";
 import { type Rng, type Seed, toRng } from "../random.ts";
-import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "./mlp.ts";
+import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "../nn/mlp64.ts";
 
 /**
  * Options of {@link fitMlpEnsemble}.

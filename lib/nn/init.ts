@@ -76,6 +76,23 @@ export type InitSpec =
   | { kind: "perturbed"; scale: number; base?: "torch" | "kaiming"; baseSeed?: number }
   | { kind: "fixed"; parameters: Float32Array | Float64Array };
 
+/**
+ * PyTorch's default init of dense layers of the given widths (d, h, ..., o) into `out`: each
+ * layer's weights then bias, uniform in +/- 1/sqrt(fan_in), drawn in flattened order.
+ */
+export function torchInit(
+  widths: readonly number[],
+  rng: Rng,
+  out: Float32Array | Float64Array,
+): void {
+  let at = 0;
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const bound = 1 / Math.sqrt(widths[l]), end = at + widths[l] * widths[l + 1] + widths[l + 1];
+    for (let i = at; i < end; i++) out[i] = (2 * rng.uniform() - 1) * bound;
+    at = end;
+  }
+}
+
 /** Draw one student's parameters with a base init (`torch` or `kaiming`) from `rng`. */
 function drawBase(
   kind: "torch" | "kaiming",
@@ -85,18 +102,14 @@ function drawBase(
   rng: Rng,
   out: Float32Array,
 ): void {
+  if (kind === "torch") return torchInit(h === 0 ? [d, o] : [d, h, o], rng, out);
   const layers: [number, number][] = h === 0 ? [[d, o]] : [[d, h], [h, o]];
   let at = 0;
   for (const [fanIn, fanOut] of layers) {
     const nw = fanIn * fanOut;
-    if (kind === "torch") {
-      const bound = 1 / Math.sqrt(fanIn);
-      for (let i = 0; i < nw + fanOut; i++) out[at + i] = (2 * rng.uniform() - 1) * bound;
-    } else {
-      const std = Math.sqrt(2) / Math.sqrt(fanIn);
-      for (let i = 0; i < nw; i++) out[at + i] = rng.normal() * std;
-      for (let i = 0; i < fanOut; i++) out[at + nw + i] = 0;
-    }
+    const std = Math.sqrt(2) / Math.sqrt(fanIn);
+    for (let i = 0; i < nw; i++) out[at + i] = rng.normal() * std;
+    for (let i = 0; i < fanOut; i++) out[at + nw + i] = 0;
     at += nw + fanOut;
   }
 }

@@ -70,3 +70,12 @@ export type { ChunkResult, CohortProblem, LossKind } from "./kernel.ts";
 export { loadNative, type NativeKernel, nativeUnavailableReason } from "./native.ts";
 export { type ChunkTrainer, selectTrainer } from "./trainer.ts";
 export { Rng, type Seed } from "../random.ts";
+export {
+  Adam,
+  createMlp,
+  type Mlp,
+  mlpBackward,
+  type MlpForward,
+  mlpForward,
+  mlpParameterCount,
+} from "./mlp64.ts";

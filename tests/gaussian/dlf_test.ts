@@ -7,7 +7,7 @@ import {
   sampleDlfMembers,
 } from "../../lib/gaussian/dlf.ts";
 import { factorPosterior } from "../../lib/gaussian/estep.ts";
-import { createMlp } from "../../lib/gaussian/mlp.ts";
+import { createMlp } from "../../lib/nn/mlp64.ts";
 import { Rng } from "../../lib/random.ts";
 import { assert, assertAlmostEquals, assertThrows } from "../assert.ts";
 

@@ -7,7 +7,7 @@ import {
   trigamma,
 } from "../../lib/gaussian/noise.ts";
 import { type DlfModel, dlfOutputs, fitDlf } from "../../lib/gaussian/dlf.ts";
-import { createMlp } from "../../lib/gaussian/mlp.ts";
+import { createMlp } from "../../lib/nn/mlp64.ts";
 import { Rng } from "../../lib/random.ts";
 import { assert, assertAlmostEquals, assertThrows } from "../assert.ts";
 

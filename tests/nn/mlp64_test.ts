@@ -1,5 +1,12 @@
-import { dgemm, loadDgemm, loopDgemm } from "../../lib/gaussian/dgemm.ts";
-import { createMlp, mlpBackward, mlpForward, mlpParameterCount } from "../../lib/gaussian/mlp.ts";
+import { loadDgemm } from "../../lib/blas.ts";
+import {
+  createMlp,
+  dgemm,
+  loopDgemm,
+  mlpBackward,
+  mlpForward,
+  mlpParameterCount,
+} from "../../lib/nn/mlp64.ts";
 import { parameterLayout } from "../../lib/nn/init.ts";
 import { Rng } from "../../lib/random.ts";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";

@@ -7,6 +7,12 @@
  * options; `seed: number | Rng`, student s uses `toRng(seed).child(s)`),
  * Initialization (Section 5.1: `InitSpec`, `initCohortParameters`), Back ends.
  *
+ * One network in float64 (`createMlp`, `mlpForward`, `mlpBackward`, `Adam`;
+ * mlp64.ts) is the same engine's float64 option, for losses the cohort trainer
+ * does not have (Gaussian distillation's EM objective, mean-and-variance and
+ * Dirichlet students) and two hidden layers: PyTorch's default init shared with
+ * the cohort trainer, products through OpenBLAS `cblas_dgemm` where it loads.
+ *
  * How it runs (measured on the 2-core build machine; see bench/cohort_bench.ts).
  * Three back ends, the first that loads under `backend: "auto"`:
  * - `native`: lib/nn/native/cohort_kernel.c, compiled on first use with the
@@ -69,7 +75,6 @@ export {
 export type { ChunkResult, CohortProblem, LossKind } from "./kernel.ts";
 export { loadNative, type NativeKernel, nativeUnavailableReason } from "./native.ts";
 export { type ChunkTrainer, selectTrainer } from "./trainer.ts";
-export { Rng, type Seed } from "../random.ts";
 export {
   Adam,
   createMlp,

@@ -17,25 +17,6 @@ import {
 } from "./chart.ts";
 
 /**
- * Check that `rows` is a non-empty array of objects.
- *
- * @throws Error naming `fn` and the `rows` argument otherwise.
- */
-export function checkRows(fn: string, rows: readonly Row[]): void {
-  if (!Array.isArray(rows)) {
-    throw new Error(`${fn}: rows must be an array of objects; got ${typeof rows}.`);
-  }
-  if (rows.length === 0) {
-    throw new Error(`${fn}: rows is empty; pass at least one row of data.`);
-  }
-  rows.forEach((r, i) => {
-    if (r === null || typeof r !== "object" || Array.isArray(r)) {
-      throw new Error(`${fn}: rows[${i}] must be a plain object (field -> value).`);
-    }
-  });
-}
-
-/**
  * Check that every row has a finite number in `field` (and a positive one
  * when `positive`, for log axes).
  *
@@ -87,12 +68,23 @@ export function checkPresent(fn: string, rows: readonly Row[], argName: string, 
 }
 
 /**
- * The checks every builder opens with: {@link checkRows}, then `opts` an object.
+ * The checks every builder opens with: `rows` a non-empty array of plain
+ * objects, then `opts` an object.
  *
- * @throws Error naming `fn`, saying "opts `need`" when `opts` is not an object.
+ * @throws Error naming `fn` and the argument, saying "opts `need`" when `opts` is not an object.
  */
 export function checkChart(fn: string, rows: readonly Row[], opts: unknown, need = "is required") {
-  checkRows(fn, rows);
+  if (!Array.isArray(rows)) {
+    throw new Error(`${fn}: rows must be an array of objects; got ${typeof rows}.`);
+  }
+  if (rows.length === 0) {
+    throw new Error(`${fn}: rows is empty; pass at least one row of data.`);
+  }
+  rows.forEach((r, i) => {
+    if (r === null || typeof r !== "object" || Array.isArray(r)) {
+      throw new Error(`${fn}: rows[${i}] must be a plain object (field -> value).`);
+    }
+  });
   if (!opts || typeof opts !== "object") throw new Error(`${fn}: opts ${need}.`);
 }
 

@@ -37,10 +37,7 @@ export function describeField(
 }
 
 /** The fields a distribution chart reads. */
-interface DistributionFields extends FrameOptions {
-  x: string;
-  series?: string;
-}
+type DistributionFields = FrameOptions & { x: string; series?: string };
 
 /** The checks both builders open with (rows, opts, x numeric, series present); the series' values. */
 export function checkDistribution(

@@ -78,6 +78,19 @@ async function resolve(path: string): Promise<string> {
   throw new Error(`path "${path}" is a folder without any of ${FILE_NAMES.join(", ")}.`);
 }
 
+/** The data rows to parse (0-based, in file order): all, or a uniform sample of `opts.rows`. */
+function rowsToKeep(opts: CovertypeOptions, total: number): number[] {
+  if (opts.rows === undefined) return Array.from({ length: total }, (_, i) => i);
+  if (!Number.isInteger(opts.rows) || opts.rows < 1 || opts.rows > total) {
+    throw new RangeError(
+      `rows must be an integer in [1, ${total}] (the file's rows), got ${opts.rows}.`,
+    );
+  }
+  return Array.from(sampleWithoutReplacement(toRng(opts.seed!), total, opts.rows)).sort((a, b) =>
+    a - b
+  );
+}
+
 /**
  * Load Covertype from `path` (a file, or a folder holding one of
  * covtype.data.gz, covtype.data, covtype_uci_150k.csv.gz, covtype.csv);
@@ -123,19 +136,7 @@ export async function loadCovertype(
     );
   }
   if (total < 1) throw new Error(`the file "${file}" has no data rows.`);
-  let keep: number[];
-  if (opts.rows === undefined) {
-    keep = Array.from({ length: total }, (_, i) => i);
-  } else {
-    if (!Number.isInteger(opts.rows) || opts.rows < 1 || opts.rows > total) {
-      throw new RangeError(
-        `rows must be an integer in [1, ${total}] (the file's rows), got ${opts.rows}.`,
-      );
-    }
-    keep = Array.from(sampleWithoutReplacement(toRng(opts.seed!), total, opts.rows)).sort((a, b) =>
-      a - b
-    );
-  }
+  const keep = rowsToKeep(opts, total);
   const rows = csvParseRows(keep.map((i) => lines[body + i]).join("\n"));
   if (rows.length !== keep.length) {
     throw new Error(`the file "${file}" has blank or broken lines; expected one row per line.`);

@@ -11,7 +11,12 @@
 import { take, takeRows } from "./dataset.ts";
 import type { ClassificationDataset, RegressionDataset } from "./dataset.ts";
 import { applyStandardizer, fitStandardizer, type Standardizer } from "./standardize.ts";
-import { sklearnStratifiedSplit, sklearnTrainTestSplit } from "./sklearn_split.ts";
+import {
+  type SklearnSplitOptions,
+  sklearnStratifiedSplit,
+  sklearnTrainTestSplit,
+} from "./sklearn_split.ts";
+import type { Split } from "./split_sizes.ts";
 
 /**
  * Options of {@link prepareRegression} and {@link prepareClassification}.
@@ -77,26 +82,33 @@ export interface ClassificationSplit {
   protocol: string;
 }
 
-/** Validate the options and return the test fraction (default 0.2). */
-function checkOptions(opts: PrepareOptions): number {
+/** The options checked, the rows split by `splitter` (given the test fraction), x z-scored. */
+function splitAndScale(
+  ds: { x: Float64Array; d: number },
+  opts: PrepareOptions,
+  splitter: (o: SklearnSplitOptions) => Split,
+) {
   if (opts.scaler !== "full" && opts.scaler !== "train") {
     throw new RangeError(`scaler must be "full" or "train", got ${String(opts.scaler)}.`);
   }
-  return opts.testSize ?? 0.2;
+  const testSize = opts.testSize ?? 0.2;
+  const split = splitter({ testSize, randomState: opts.splitSeed });
+  // The rows the scalers are fitted on: all (before the split) or the training rows.
+  const rows = opts.scaler === "full" ? undefined : split.train;
+  const xScaler = fitStandardizer(ds.x, ds.d, rows);
+  return { testSize, split, rows, xScaler, x: applyStandardizer(xScaler, ds.x, ds.d) };
 }
 
 /** One line saying what was done, for a notebook or a table note. */
 function protocolLine(
-  name: string,
-  d: number,
+  ds: { name: string; d: number },
   what: string,
   opts: PrepareOptions,
-  split: { train: Int32Array; test: Int32Array },
+  { split, testSize }: { split: Split; testSize: number },
   call: string,
-  testSize: number,
 ): string {
   const scaled = opts.scaler === "full" ? "full data before the split" : "training split";
-  return `${name}, ${d} features; ${what} z-scored on the ${scaled}; scikit-learn ${call}(test_size=${testSize}, random_state=${opts.splitSeed}): ${split.train.length} train / ${split.test.length} test rows.`;
+  return `${ds.name}, ${ds.d} features; ${what} z-scored on the ${scaled}; scikit-learn ${call}(test_size=${testSize}, random_state=${opts.splitSeed}): ${split.train.length} train / ${split.test.length} test rows.`;
 }
 
 /**
@@ -111,16 +123,10 @@ function protocolLine(
  *
  * @category Preparation (the paper's protocols)
  */
-export function prepareRegression(
-  ds: RegressionDataset,
-  opts: PrepareOptions,
-): RegressionSplit {
-  const testSize = checkOptions(opts);
-  const split = sklearnTrainTestSplit(ds.n, { testSize, randomState: opts.splitSeed });
-  const rows = opts.scaler === "full" ? undefined : split.train;
-  const xScaler = fitStandardizer(ds.x, ds.d, rows);
-  const yScaler = fitStandardizer(ds.y, 1, rows);
-  const x = applyStandardizer(xScaler, ds.x, ds.d);
+export function prepareRegression(ds: RegressionDataset, opts: PrepareOptions): RegressionSplit {
+  const s = splitAndScale(ds, opts, (o) => sklearnTrainTestSplit(ds.n, o));
+  const { split, x } = s;
+  const yScaler = fitStandardizer(ds.y, 1, s.rows);
   const y = applyStandardizer(yScaler, ds.y, 1);
   return {
     name: ds.name,
@@ -134,17 +140,9 @@ export function prepareRegression(
     nTest: split.test.length,
     train: split.train,
     test: split.test,
-    xScaler,
+    xScaler: s.xScaler,
     yScaler,
-    protocol: protocolLine(
-      ds.name,
-      ds.d,
-      "features and target",
-      opts,
-      split,
-      "train_test_split",
-      testSize,
-    ),
+    protocol: protocolLine(ds, "features and target", opts, s, "train_test_split"),
   };
 }
 
@@ -158,10 +156,8 @@ export function prepareClassification(
   ds: ClassificationDataset,
   opts: PrepareOptions,
 ): ClassificationSplit {
-  const testSize = checkOptions(opts);
-  const split = sklearnStratifiedSplit(ds.y, { testSize, randomState: opts.splitSeed });
-  const xScaler = fitStandardizer(ds.x, ds.d, opts.scaler === "full" ? undefined : split.train);
-  const x = applyStandardizer(xScaler, ds.x, ds.d);
+  const s = splitAndScale(ds, opts, (o) => sklearnStratifiedSplit(ds.y, o));
+  const { split, x } = s;
   return {
     name: ds.name,
     featureNames: ds.featureNames,
@@ -175,15 +171,7 @@ export function prepareClassification(
     nTest: split.test.length,
     train: split.train,
     test: split.test,
-    xScaler,
-    protocol: protocolLine(
-      ds.name,
-      ds.d,
-      "features",
-      opts,
-      split,
-      "stratified train_test_split",
-      testSize,
-    ),
+    xScaler: s.xScaler,
+    protocol: protocolLine(ds, "features", opts, s, "stratified train_test_split"),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The `Chart` value every builder returns, and the checks and spec pieces the
- * builders share.
+ * The `Chart` value every builder returns, and the spec pieces the builders
+ * share.
  *
  * @module
  */
@@ -102,76 +102,6 @@ export interface FrameOptions {
   name?: string;
 }
 
-/**
- * Check that `rows` is a non-empty array of objects.
- *
- * @throws Error naming `fn` and the `rows` argument otherwise.
- */
-export function checkRows(fn: string, rows: readonly Row[]): void {
-  if (!Array.isArray(rows)) {
-    throw new Error(`${fn}: rows must be an array of objects; got ${typeof rows}.`);
-  }
-  if (rows.length === 0) {
-    throw new Error(`${fn}: rows is empty; pass at least one row of data.`);
-  }
-  rows.forEach((r, i) => {
-    if (r === null || typeof r !== "object" || Array.isArray(r)) {
-      throw new Error(`${fn}: rows[${i}] must be a plain object (field -> value).`);
-    }
-  });
-}
-
-/**
- * Check that every row has a finite number in `field` (and a positive one
- * when `positive`, for log axes).
- *
- * @throws Error naming the option (`argName`), the field and the first bad row.
- */
-export function checkNumeric(
-  fn: string,
-  rows: readonly Row[],
-  argName: string,
-  field: string,
-  positive = false,
-): void {
-  if (typeof field !== "string" || field === "") {
-    throw new Error(`${fn}: ${argName} must name a field of the rows; got ${field}.`);
-  }
-  for (let i = 0; i < rows.length; i++) {
-    if (!(field in rows[i])) {
-      throw new Error(`${fn}: ${argName} "${field}" is missing from rows[${i}].`);
-    }
-    const v = rows[i][field];
-    if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new Error(
-        `${fn}: ${argName} "${field}" must hold finite numbers; rows[${i}] has ${String(v)}.`,
-      );
-    }
-    if (positive && !(v > 0)) {
-      throw new Error(
-        `${fn}: ${argName} "${field}" must be > 0 on a log axis; rows[${i}] has ${v}. ` +
-          `Use a linear axis or filter/clip the rows first.`,
-      );
-    }
-  }
-}
-
-/**
- * Check that every row has `field` (any value but undefined).
- *
- * @throws Error naming the option and the first row without it.
- */
-export function checkPresent(fn: string, rows: readonly Row[], argName: string, field: string) {
-  if (typeof field !== "string" || field === "") {
-    throw new Error(`${fn}: ${argName} must name a field of the rows; got ${field}.`);
-  }
-  for (let i = 0; i < rows.length; i++) {
-    if (rows[i][field] === undefined) {
-      throw new Error(`${fn}: ${argName} "${field}" is missing from rows[${i}].`);
-    }
-  }
-}
-
 /** A field name as Vega-Lite reads it: dots and brackets escaped (they mean nesting). */
 export function vlField(name: string): string {
   return name.replace(/([.[\]\\])/g, "\\$1");
@@ -241,29 +171,17 @@ export function seriesColor(
 /** Room left for a y axis when the chart does not say (labels of ~5 characters and a title). */
 export const DEFAULT_Y_AXIS_WIDTH = 44;
 
-/**
- * Wrap a single-view (or layered) body into a full spec with the theme:
- * v5 `$schema`, inline data, title, and `autosize: fit-x` so that the whole
- * figure, axes and legend included, is `width` points wide and the plot
- * itself `height` points tall. Without `extents`, as {@link frame} with a
- * default y-axis allowance.
- */
-export function frameSpec(
-  rows: readonly Row[],
-  body: VegaLiteSpec,
-  opts: FrameOptions,
-): VegaLiteSpec {
-  return frame(rows, body, opts).spec;
-}
-
 /** The theme's padding around a whole figure, in points. */
 export const FIGURE_PADDING = 4;
 
 /**
- * {@link frameSpec}, plus what the chart's axes need: from `extents` the y
- * axis's tick labels are measured (so legends are wrapped to the plot's
- * real width), a y title longer than the plot is tall is broken into lines,
- * and the returned layout lets multi-panel figures split a page exactly.
+ * Wrap a single-view (or layered) body into a full spec with the theme:
+ * v5 `$schema`, inline data, title, and `autosize: fit-x` so that the whole
+ * figure, axes and legend included, is `width` points wide and the plot
+ * itself `height` points tall. From `extents` the y axis's tick labels are
+ * measured (so legends are wrapped to the plot's real width; without them a
+ * default allowance), a y title longer than the plot is tall is broken into
+ * lines, and the returned layout lets multi-panel figures split a page exactly.
  */
 export function frame(
   rows: readonly Row[],

@@ -10,7 +10,6 @@ import { fitBandLabels } from "./band_labels.ts";
 import {
   type Chart,
   type ChartLayout,
-  checkPresent,
   DEFAULT_Y_AXIS_WIDTH,
   FIGURE_PADDING,
   type Row,
@@ -19,6 +18,7 @@ import {
   type VegaLiteSpec,
   vlField,
 } from "./chart.ts";
+import { checkPresent } from "./builder.ts";
 import { textWidth } from "./fonts.ts";
 import { fitLegends } from "./legends.ts";
 import { alignPlotTops, fitSharedLegends, shareLegends } from "./panel_legends.ts";

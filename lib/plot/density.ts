@@ -5,19 +5,8 @@
  *
  * @module
  */
-import {
-  type Chart,
-  checkNumeric,
-  checkPresent,
-  checkRows,
-  type FrameOptions,
-  frameSpec,
-  type Row,
-  seriesColor,
-  uniqueValues,
-  vlField,
-} from "./chart.ts";
-import { describeField } from "./distribution_summary.ts";
+import { type Chart, type FrameOptions, type Row, seriesColor, vlField } from "./chart.ts";
+import { checkDistribution, distributionChart } from "./distribution_summary.ts";
 import { figureWidth } from "./theme.ts";
 
 /**
@@ -52,10 +41,7 @@ export interface DensityOptions extends FrameOptions {
  */
 export function density(rows: readonly Row[], opts: DensityOptions): Chart {
   const fn = "density";
-  checkRows(fn, rows);
-  if (!opts || typeof opts !== "object") throw new Error(`${fn}: opts is required.`);
-  checkNumeric(fn, rows, "x", opts.x);
-  if (opts.series !== undefined) checkPresent(fn, rows, "series", opts.series);
+  const seriesValues = checkDistribution(fn, rows, opts);
   if (opts.bandwidth !== undefined && !(opts.bandwidth > 0 && Number.isFinite(opts.bandwidth))) {
     throw new Error(`${fn}: bandwidth must be a positive number; got ${opts.bandwidth}.`);
   }
@@ -67,7 +53,6 @@ export function density(rows: readonly Row[], opts: DensityOptions): Chart {
     throw new Error(`${fn}: extent must be [lo, hi] with lo < hi; got ${opts.extent}.`);
   }
   const width = figureWidth(opts.width);
-  const seriesValues = opts.series ? uniqueValues(rows, opts.series) : [];
   const dens: Record<string, unknown> = {
     density: vlField(opts.x),
     as: ["__value", "__density"],
@@ -84,11 +69,8 @@ export function density(rows: readonly Row[], opts: DensityOptions): Chart {
       color: seriesColor(opts.series, seriesValues, width),
     },
   };
-  const spec = frameSpec(rows, body, opts);
-  const summary = [
+  const headline =
     `Density${opts.title ? ` "${opts.title}"` : ""} of ${opts.x} (Gaussian kernel, ` +
-    `bandwidth ${opts.bandwidth ?? "by Scott's rule"}), ${rows.length} values.`,
-    ...describeField(rows, opts.x, opts.series, seriesValues),
-  ].join("\n");
-  return { name: opts.name ?? "density", title: opts.title, spec, rows, summary };
+    `bandwidth ${opts.bandwidth ?? "by Scott's rule"}), ${rows.length} values.`;
+  return distributionChart("density", rows, body, opts, seriesValues, headline);
 }

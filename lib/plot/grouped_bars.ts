@@ -7,19 +7,25 @@
  */
 import { fitBandLabels } from "./band_labels.ts";
 import {
+  type Category,
   type Chart,
-  checkNumeric,
-  checkPresent,
-  checkRows,
   FIGURE_PADDING,
   fmt,
-  frame,
   type FrameOptions,
   type Row,
   seriesColor,
   uniqueValues,
   vlField,
 } from "./chart.ts";
+import {
+  bandEdges,
+  bandValues,
+  chartOf,
+  checkChart,
+  checkNumeric,
+  checkPresent,
+  seriesOf,
+} from "./builder.ts";
 import { exponentSuffix, figureWidth } from "./theme.ts";
 import { checkExponent, exponentLabels } from "./line_band.ts";
 import { minOf } from "./min_max.ts";
@@ -72,42 +78,52 @@ export interface GroupedBarsOptions extends FrameOptions {
  */
 export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Chart {
   const fn = "groupedBars";
-  checkRows(fn, rows);
-  if (!opts || typeof opts !== "object") throw new Error(`${fn}: opts is required.`);
+  checkChart(fn, rows, opts);
   checkPresent(fn, rows, "x", opts.x);
   checkNumeric(fn, rows, "y", opts.y, opts.logY);
-  if (opts.group !== undefined) checkPresent(fn, rows, "group", opts.group);
-  if (opts.error !== undefined && (opts.lower !== undefined || opts.upper !== undefined)) {
-    throw new Error(`${fn}: give either error (a half-width) or lower and upper, not both.`);
+  const groups = seriesOf(fn, rows, "group", opts.group);
+  const edges = bandEdges(fn, rows, opts, "error", opts.error);
+  if (opts.error !== undefined && opts.logY) {
+    rows.forEach((r, i) => {
+      const lo = (r[opts.y] as number) - (r[opts.error as string] as number);
+      if (!(lo > 0)) {
+        throw new Error(
+          `${fn}: on a log y axis the error bar's lower end y - error must be > 0; ` +
+            `rows[${i}] has ${lo}. Pass lower/upper, or a linear axis.`,
+        );
+      }
+    });
   }
-  if ((opts.lower === undefined) !== (opts.upper === undefined)) {
-    throw new Error(`${fn}: lower and upper go together; pass both or neither.`);
-  }
-  let edges: [string, string] | undefined;
-  if (opts.error !== undefined) {
-    checkNumeric(fn, rows, "error", opts.error);
-    if (opts.logY) {
-      rows.forEach((r, i) => {
-        const lo = (r[opts.y] as number) - (r[opts.error as string] as number);
-        if (!(lo > 0)) {
-          throw new Error(
-            `${fn}: on a log y axis the error bar's lower end y - error must be > 0; ` +
-              `rows[${i}] has ${lo}. Pass lower/upper, or a linear axis.`,
-          );
-        }
-      });
-    }
-    const y = JSON.stringify(opts.y), e = JSON.stringify(opts.error);
-    edges = [`datum[${y}] - datum[${e}]`, `datum[${y}] + datum[${e}]`];
-  } else if (opts.lower !== undefined && opts.upper !== undefined) {
-    checkNumeric(fn, rows, "lower", opts.lower, opts.logY);
-    checkNumeric(fn, rows, "upper", opts.upper, opts.logY);
-    edges = [`datum[${JSON.stringify(opts.lower)}]`, `datum[${JSON.stringify(opts.upper)}]`];
-  }
-
   const width = figureWidth(opts.width);
   const categories = uniqueValues(rows, opts.x);
-  const groups = opts.group ? uniqueValues(rows, opts.group) : [];
+  const yValues = bandValues(rows, opts, opts.error);
+  const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
+  // Unstacked: a stack starts at 0, which a log scale cannot show; the bars rise from the axis.
+  // The axis starts at the power of ten below the lowest value, so the shortest bar shows.
+  const floor = opts.logY ? 10 ** Math.floor(Math.log10(minOf(yValues)) - 1e-9) : 0;
+  const layer = barLayers(opts, categories, groups, edges, {
+    yTitle: (opts.yTitle ?? opts.y) + exponentSuffix(power),
+    yScale: opts.logY ? { scale: { type: "log", nice: false, domainMin: floor }, stack: null } : {},
+    yAxis: power === 0 ? {} : { axis: { labelExpr: exponentLabels(power, yValues, true) } },
+    color: seriesColor(opts.group, groups, width, { symbol: "square" }),
+  });
+  const chart = chartOf("grouped_bars", rows, { layer }, opts, summarize(rows, opts, categories), {
+    y: opts.logY
+      ? { values: [floor, ...yValues], log: true }
+      : { values: power === 0 ? yValues : yValues.map((v) => v / 10 ** power), zero: true },
+  });
+  fitBandLabels(chart.spec, width - chart.layout!.yAxisWidth - 2 * FIGURE_PADDING);
+  return chart;
+}
+
+/** The bars, clustered by x and offset by group, and the error bars over them. */
+function barLayers(
+  opts: GroupedBarsOptions,
+  categories: Category[],
+  groups: Category[],
+  edges: [string, string] | undefined,
+  y: { yTitle: string; yScale: object; yAxis: object; color: Record<string, unknown> },
+): Record<string, unknown>[] {
   const x = {
     field: vlField(opts.x),
     type: "nominal",
@@ -119,26 +135,6 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
   const xOffset = opts.group
     ? { xOffset: { field: vlField(opts.group), type: "nominal", sort: groups } }
     : {};
-  const yValues = rows.flatMap((r) => {
-    const y = r[opts.y] as number;
-    if (opts.error !== undefined) {
-      const e = r[opts.error] as number;
-      return [y, y - e, y + e];
-    }
-    if (opts.lower !== undefined && opts.upper !== undefined) {
-      return [y, r[opts.lower] as number, r[opts.upper] as number];
-    }
-    return [y];
-  });
-  const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
-  // Unstacked: a stack starts at 0, which a log scale cannot show; the bars rise from the axis.
-  // The axis starts at the power of ten below the lowest value, so the shortest bar shows.
-  const floor = opts.logY ? 10 ** Math.floor(Math.log10(minOf(yValues)) - 1e-9) : 0;
-  const yScale = opts.logY
-    ? { scale: { type: "log", nice: false, domainMin: floor }, stack: null }
-    : {};
-  const yAxis = power === 0 ? {} : { axis: { labelExpr: exponentLabels(power, yValues, true) } };
-  const color = seriesColor(opts.group, groups, width, { symbol: "square" });
   const layer: Record<string, unknown>[] = [{
     mark: { type: "bar" },
     encoding: {
@@ -147,11 +143,11 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
       y: {
         field: vlField(opts.y),
         type: "quantitative",
-        title: (opts.yTitle ?? opts.y) + exponentSuffix(power),
-        ...yScale,
-        ...yAxis,
+        title: y.yTitle,
+        ...y.yScale,
+        ...y.yAxis,
       },
-      color,
+      color: y.color,
     },
   }];
   if (edges) {
@@ -161,17 +157,16 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
       encoding: {
         x,
         ...xOffset,
-        y: { field: "__lower", type: "quantitative", ...yScale },
+        y: { field: "__lower", type: "quantitative", ...y.yScale },
         y2: { field: "__upper" },
       },
     });
   }
-  const { spec, layout } = frame(rows, { layer }, opts, {
-    y: opts.logY
-      ? { values: [floor, ...yValues], log: true }
-      : { values: power === 0 ? yValues : yValues.map((v) => v / 10 ** power), zero: true },
-  });
-  fitBandLabels(spec, width - layout.yAxisWidth - 2 * FIGURE_PADDING);
+  return layer;
+}
+
+/** One line for the chart, then one per category with its bars' heights (± error). */
+function summarize(rows: readonly Row[], opts: GroupedBarsOptions, categories: Category[]): string {
   const lines = [
     `Bar chart${opts.title ? ` "${opts.title}"` : ""}: ${opts.y} per ${opts.x}` +
     `${opts.group ? ` and ${opts.group}` : ""} (${rows.length} bars` +
@@ -184,12 +179,5 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
     );
     lines.push(`${c}: ${cells.join("; ")}.`);
   }
-  return {
-    name: opts.name ?? "grouped_bars",
-    title: opts.title,
-    spec,
-    rows,
-    summary: lines.join("\n"),
-    layout,
-  };
+  return lines.join("\n");
 }

@@ -5,19 +5,8 @@
  *
  * @module
  */
-import {
-  type Chart,
-  checkNumeric,
-  checkPresent,
-  checkRows,
-  type FrameOptions,
-  frameSpec,
-  type Row,
-  seriesColor,
-  uniqueValues,
-  vlField,
-} from "./chart.ts";
-import { describeField } from "./distribution_summary.ts";
+import { type Chart, type FrameOptions, type Row, seriesColor, vlField } from "./chart.ts";
+import { checkDistribution, distributionChart } from "./distribution_summary.ts";
 import { figureWidth } from "./theme.ts";
 
 /**
@@ -53,10 +42,7 @@ export interface HistogramOptions extends FrameOptions {
  */
 export function histogram(rows: readonly Row[], opts: HistogramOptions): Chart {
   const fn = "histogram";
-  checkRows(fn, rows);
-  if (!opts || typeof opts !== "object") throw new Error(`${fn}: opts is required.`);
-  checkNumeric(fn, rows, "x", opts.x);
-  if (opts.series !== undefined) checkPresent(fn, rows, "series", opts.series);
+  const seriesValues = checkDistribution(fn, rows, opts);
   const maxBins = opts.maxBins ?? 20;
   if (!Number.isInteger(maxBins) || maxBins < 2) {
     throw new Error(`${fn}: maxBins must be an integer >= 2; got ${opts.maxBins}.`);
@@ -66,7 +52,6 @@ export function histogram(rows: readonly Row[], opts: HistogramOptions): Chart {
     throw new Error(`${fn}: stat must be "count" or "density"; got ${opts.stat}.`);
   }
   const width = figureWidth(opts.width);
-  const seriesValues = opts.series ? uniqueValues(rows, opts.series) : [];
   const groupby = opts.series ? [vlField(opts.series)] : [];
   const transform: Record<string, unknown>[] = [
     { bin: { maxbins: maxBins }, field: vlField(opts.x), as: ["__bin0", "__bin1"] },
@@ -101,11 +86,8 @@ export function histogram(rows: readonly Row[], opts: HistogramOptions): Chart {
       color: seriesColor(opts.series, seriesValues, width, { symbol: "square" }),
     },
   };
-  const spec = frameSpec(rows, body, opts);
-  const summary = [
+  const headline =
     `Histogram${opts.title ? ` "${opts.title}"` : ""} of ${opts.x} (${stat}, at most ` +
-    `${maxBins} bins), ${rows.length} values.`,
-    ...describeField(rows, opts.x, opts.series, seriesValues),
-  ].join("\n");
-  return { name: opts.name ?? "histogram", title: opts.title, spec, rows, summary };
+    `${maxBins} bins), ${rows.length} values.`;
+  return distributionChart("histogram", rows, body, opts, seriesValues, headline);
 }

@@ -10,12 +10,8 @@ import { tickDigits } from "./axis_space.ts";
 import {
   type Category,
   type Chart,
-  checkNumeric,
-  checkPresent,
-  checkRows,
   datumRef,
   fmt,
-  frame,
   type FrameOptions,
   type Row,
   seriesColor,
@@ -23,6 +19,7 @@ import {
   uniqueValues,
   vlField,
 } from "./chart.ts";
+import { bandEdges, bandValues, chartOf, checkChart, checkNumeric, seriesOf } from "./builder.ts";
 import { axisExponent, BAND_STYLE, DASHES, exponentSuffix, figureWidth } from "./theme.ts";
 import { maxOf, minOf } from "./min_max.ts";
 
@@ -86,8 +83,65 @@ const LO = "__lower", HI = "__upper";
  */
 export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
   const fn = "lineBand";
-  checkRows(fn, rows);
-  if (!opts || typeof opts !== "object") throw new Error(`${fn}: opts is required.`);
+  const { theory, theoryRows, edges, seriesValues } = checkLineBand(fn, rows, opts);
+  const width = figureWidth(opts.width);
+  const yValues = [
+    ...theoryRows.flatMap((r) => theory.map((t) => r[t] as number)),
+    ...bandValues(rows, opts, opts.band),
+  ];
+  const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
+  const simLabel = opts.simulationLabel ?? "simulation";
+  const theoryLabel = (t: string) => opts.theoryLabels?.[t] ?? (theory.length > 1 ? t : "theory");
+  const dashDomain = [simLabel, ...theory.map(theoryLabel)];
+  const dashScale = {
+    domain: dashDomain,
+    range: dashDomain.map((_, i) => DASHES[i % DASHES.length]),
+  };
+  const shared: Shared = {
+    x: {
+      field: vlField(opts.x),
+      type: "quantitative",
+      title: opts.xTitle ?? opts.x,
+      scale: opts.logX ? { type: "log", nice: false } : { zero: false },
+    },
+    yScale: opts.logY ? { type: "log", nice: false } : { zero: false },
+    yTitle: (opts.yTitle ?? opts.y) + exponentSuffix(power),
+    yAxis: power === 0 ? {} : { axis: { labelExpr: exponentLabels(power, yValues) } },
+    color: seriesColor(opts.series, seriesValues, width),
+    // One scale for both layers, a legend object each (legends are fitted in place).
+    dash: () => ({
+      type: "nominal",
+      scale: dashScale,
+      legend: topLegend(dashDomain, width),
+      title: null,
+    }),
+  };
+  const layer = edges ? bandLayers(opts, edges, shared) : [];
+  layer.push(simulationLayer(rows, opts, theory.length > 0, simLabel, shared));
+  if (theory.length) layer.push(theoryLayer(opts, theory, theoryLabel, shared));
+  return chartOf("line_band", rows, { layer }, opts, summarize(rows, opts, theory, seriesValues), {
+    y: { values: power === 0 ? yValues : yValues.map((v) => v / 10 ** power), log: opts.logY },
+    x: { values: rows.map((r) => r[opts.x] as number), log: opts.logX },
+  });
+}
+
+/** The encodings every layer of a line-band chart shares. */
+interface Shared {
+  x: Record<string, unknown>;
+  yScale: Record<string, unknown>;
+  yTitle: string;
+  yAxis: Record<string, unknown>;
+  color: Record<string, unknown>;
+  /** The strokeDash encoding (without its datum or field): simulation solid, theory dashed. */
+  dash: () => Record<string, unknown>;
+}
+
+/**
+ * The options checked; the theory fields, the rows that carry them, the
+ * band's two edges as Vega expressions and the series' values.
+ */
+function checkLineBand(fn: string, rows: readonly Row[], opts: LineBandOptions) {
+  checkChart(fn, rows, opts);
   const theory = opts.theory === undefined
     ? []
     : typeof opts.theory === "string"
@@ -97,16 +151,9 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
   checkNumeric(fn, rows, "y", opts.y, opts.logY);
   const theoryRows = theoryRowsOf(fn, rows, opts, theory);
   for (const t of theory) checkNumeric(fn, theoryRows, "theory", t, opts.logY);
-  if (opts.series !== undefined) checkPresent(fn, rows, "series", opts.series);
-  if (opts.band !== undefined && (opts.lower !== undefined || opts.upper !== undefined)) {
-    throw new Error(`${fn}: give either band (a half-width) or lower and upper, not both.`);
-  }
-  if ((opts.lower === undefined) !== (opts.upper === undefined)) {
-    throw new Error(`${fn}: lower and upper go together; pass both or neither.`);
-  }
-  let edges: [string, string] | undefined;
+  const seriesValues = seriesOf(fn, rows, "series", opts.series);
+  const edges = bandEdges(fn, rows, opts, "band", opts.band);
   if (opts.band !== undefined) {
-    checkNumeric(fn, rows, "band", opts.band);
     const b = opts.band;
     rows.forEach((r, i) => {
       const h = r[b] as number;
@@ -118,152 +165,99 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
         );
       }
     });
-    edges = [
-      `${datumRef(opts.y)} - ${datumRef(b)}`,
-      `${datumRef(opts.y)} + ${datumRef(b)}`,
-    ];
-  } else if (opts.lower !== undefined && opts.upper !== undefined) {
-    checkNumeric(fn, rows, "lower", opts.lower, opts.logY);
-    checkNumeric(fn, rows, "upper", opts.upper, opts.logY);
-    edges = [datumRef(opts.lower), datumRef(opts.upper)];
   }
+  return { theory, theoryRows, edges, seriesValues };
+}
 
-  const width = figureWidth(opts.width);
-  const xEnc = {
-    field: vlField(opts.x),
-    type: "quantitative",
-    title: opts.xTitle ?? opts.x,
-    scale: opts.logX ? { type: "log", nice: false } : { zero: false },
-  };
-  const yScale = opts.logY ? { type: "log", nice: false } : { zero: false };
-  const yValues = theoryRows.flatMap((r) => theory.map((t) => r[t] as number));
-  for (
-    const v of rows.flatMap((r) => {
-      const y = r[opts.y] as number;
-      const out = [y];
-      if (opts.band !== undefined) {
-        out.push(y - (r[opts.band] as number), y + (r[opts.band] as number));
-      }
-      if (opts.lower !== undefined && opts.upper !== undefined) {
-        out.push(r[opts.lower] as number, r[opts.upper] as number);
-      }
-      return out;
-    })
-  ) yValues.push(v);
-  const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
-  const yTitle = (opts.yTitle ?? opts.y) + exponentSuffix(power);
-  const yAxis = power === 0 ? {} : { axis: { labelExpr: exponentLabels(power, yValues) } };
-  const seriesValues = opts.series ? uniqueValues(rows, opts.series) : [];
-  const color = seriesColor(opts.series, seriesValues, width);
-  const simLabel = opts.simulationLabel ?? "simulation";
-  const theoryLabel = (t: string) => opts.theoryLabels?.[t] ?? (theory.length > 1 ? t : "theory");
-  const dashDomain = [simLabel, ...theory.map(theoryLabel)];
-  const dashScale = {
-    domain: dashDomain,
-    range: dashDomain.map((_, i) => DASHES[i % DASHES.length]),
-  };
-  const showPoints = opts.points ?? uniqueValues(rows, opts.x).length <= 20;
-
-  const layer: Record<string, unknown>[] = [];
-  if (edges) {
-    const transform = [{ calculate: edges[0], as: LO }, { calculate: edges[1], as: HI }];
+/** The shaded band between `edges`, and both edges as thin lines. */
+function bandLayers(
+  opts: LineBandOptions,
+  edges: [string, string],
+  shared: Shared,
+): Record<string, unknown>[] {
+  const { x, yScale, color } = shared;
+  const transform = [{ calculate: edges[0], as: LO }, { calculate: edges[1], as: HI }];
+  const layer: Record<string, unknown>[] = [{
+    transform,
+    mark: { type: "area", opacity: BAND_STYLE.fillOpacity, line: false },
+    encoding: {
+      x,
+      y: { field: LO, type: "quantitative", scale: yScale, title: shared.yTitle, ...shared.yAxis },
+      y2: { field: HI },
+      color,
+    },
+  }];
+  // Both edges as thin lines: overlapping bands stay told apart.
+  for (const edge of [LO, HI]) {
     layer.push({
       transform,
-      mark: { type: "area", opacity: BAND_STYLE.fillOpacity, line: false },
+      mark: { type: "line", strokeWidth: BAND_STYLE.edgeWidth, opacity: BAND_STYLE.edgeOpacity },
       encoding: {
-        x: xEnc,
-        y: { field: LO, type: "quantitative", scale: yScale, title: yTitle, ...yAxis },
-        y2: { field: HI },
+        x,
+        y: { field: edge, type: "quantitative", scale: yScale },
         color,
+        ...(opts.series ? { detail: { field: vlField(opts.series) } } : {}),
       },
     });
-    // Both edges as thin lines: overlapping bands stay told apart.
-    for (const edge of [LO, HI]) {
-      layer.push({
-        transform,
-        mark: {
-          type: "line",
-          strokeWidth: BAND_STYLE.edgeWidth,
-          opacity: BAND_STYLE.edgeOpacity,
-        },
-        encoding: {
-          x: xEnc,
-          y: { field: edge, type: "quantitative", scale: yScale },
-          color,
-          ...(opts.series ? { detail: { field: vlField(opts.series) } } : {}),
-        },
-      });
-    }
   }
-  const simLine: Record<string, unknown> = {
+  return layer;
+}
+
+/** The simulated line (with points when there are few x), named in the dash legend beside theory. */
+function simulationLayer(
+  rows: readonly Row[],
+  opts: LineBandOptions,
+  withTheory: boolean,
+  simLabel: string,
+  shared: Shared,
+): Record<string, unknown> {
+  const showPoints = opts.points ?? uniqueValues(rows, opts.x).length <= 20;
+  return {
     mark: showPoints ? { type: "line", point: true } : { type: "line" },
     encoding: {
-      x: xEnc,
+      x: shared.x,
       y: {
         field: vlField(opts.y),
         type: "quantitative",
-        scale: yScale,
-        title: yTitle,
-        ...yAxis,
+        scale: shared.yScale,
+        title: shared.yTitle,
+        ...shared.yAxis,
       },
-      color,
-      ...(theory.length
-        ? {
-          strokeDash: {
-            datum: simLabel,
-            type: "nominal",
-            scale: dashScale,
-            legend: topLegend(dashDomain, width),
-            title: null,
-          },
-        }
-        : {}),
+      color: shared.color,
+      ...(withTheory ? { strokeDash: { datum: simLabel, ...shared.dash() } } : {}),
     },
   };
-  layer.push(simLine);
-  if (theory.length) {
-    const kind = theory.reduceRight(
-      (acc, t) =>
-        `${datumRef("__curve")} === ${JSON.stringify(t)} ? ${
-          JSON.stringify(theoryLabel(t))
-        } : ${acc}`,
-      JSON.stringify(theoryLabel(theory[0])),
-    );
-    layer.push({
-      transform: [
-        ...(opts.theorySeries
-          ? [{ filter: { field: vlField(opts.series!), oneOf: [...opts.theorySeries] } }]
-          : []),
-        { fold: theory.map(vlField), as: ["__curve", "__value"] },
-        { calculate: kind, as: "__kind" },
-      ],
-      mark: { type: "line", strokeWidth: 1.2 },
-      encoding: {
-        x: xEnc,
-        y: { field: "__value", type: "quantitative", scale: yScale },
-        color,
-        strokeDash: {
-          field: "__kind",
-          type: "nominal",
-          scale: dashScale,
-          legend: topLegend(dashDomain, width),
-          title: null,
-        },
-      },
-    });
-  }
+}
 
-  const { spec, layout } = frame(rows, { layer }, opts, {
-    y: { values: power === 0 ? yValues : yValues.map((v) => v / 10 ** power), log: opts.logY },
-    x: { values: rows.map((r) => r[opts.x] as number), log: opts.logX },
-  });
+/** The theory fields folded into one dashed line each (only for `theorySeries` when given). */
+function theoryLayer(
+  opts: LineBandOptions,
+  theory: string[],
+  theoryLabel: (t: string) => string,
+  shared: Shared,
+): Record<string, unknown> {
+  const kind = theory.reduceRight(
+    (acc, t) =>
+      `${datumRef("__curve")} === ${JSON.stringify(t)} ? ${
+        JSON.stringify(theoryLabel(t))
+      } : ${acc}`,
+    JSON.stringify(theoryLabel(theory[0])),
+  );
   return {
-    name: opts.name ?? "line_band",
-    title: opts.title,
-    spec,
-    rows,
-    summary: summarize(rows, opts, theory, seriesValues),
-    layout,
+    transform: [
+      ...(opts.theorySeries
+        ? [{ filter: { field: vlField(opts.series!), oneOf: [...opts.theorySeries] } }]
+        : []),
+      { fold: theory.map(vlField), as: ["__curve", "__value"] },
+      { calculate: kind, as: "__kind" },
+    ],
+    mark: { type: "line", strokeWidth: 1.2 },
+    encoding: {
+      x: shared.x,
+      y: { field: "__value", type: "quantitative", scale: shared.yScale },
+      color: shared.color,
+      strokeDash: { field: "__kind", ...shared.dash() },
+    },
   };
 }
 

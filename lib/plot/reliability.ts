@@ -12,19 +12,16 @@
  * @module
  */
 import {
+  type Category,
   type Chart,
-  checkNumeric,
-  checkPresent,
-  checkRows,
   fmt,
-  frame,
   type FrameOptions,
   type Row,
   seriesColor,
   topLegend,
-  uniqueValues,
   vlField,
 } from "./chart.ts";
+import { chartOf, checkChart, checkNumeric, seriesOf } from "./builder.ts";
 import { figureWidth } from "./theme.ts";
 
 /**
@@ -84,29 +81,14 @@ export interface ReliabilityOptions extends FrameOptions {
  */
 export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOptions = {}): Chart {
   const fn = "reliabilityDiagram";
-  checkRows(fn, rows);
-  if (!opts || typeof opts !== "object") throw new Error(`${fn}: opts must be an object.`);
+  checkChart(fn, rows, opts, "must be an object");
   const conf = opts.confidence ?? "confidence";
   const acc = opts.accuracy ?? "accuracy";
   const min = opts.min ?? 0;
   if (typeof min !== "number" || !(min >= 0 && min < 1)) {
     throw new Error(`${fn}: min must be a number in [0, 1) (e.g. 0 or 1/C); got ${min}.`);
   }
-  let kept = rows;
-  if (opts.count !== undefined) {
-    checkNumeric(fn, rows, "count", opts.count);
-    rows.forEach((r, i) => {
-      if ((r[opts.count as string] as number) < 0) {
-        throw new Error(
-          `${fn}: count "${opts.count}" must be >= 0; rows[${i}] has ${r[opts.count as string]}.`,
-        );
-      }
-    });
-    kept = rows.filter((r) => (r[opts.count as string] as number) > 0);
-    if (kept.length === 0) {
-      throw new Error(`${fn}: every bin is empty (count 0); there is nothing to draw.`);
-    }
-  }
+  const kept = nonEmptyBins(fn, rows, opts.count);
   checkNumeric(fn, kept, "confidence", conf);
   checkNumeric(fn, kept, "accuracy", acc);
   for (const [arg, field] of [["confidence", conf], ["accuracy", acc]]) {
@@ -120,10 +102,41 @@ export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOption
       }
     });
   }
-  if (opts.series !== undefined) checkPresent(fn, kept, "series", opts.series);
+  const seriesValues = seriesOf(fn, kept, "series", opts.series);
+  const layer = reliabilityLayers(opts, conf, acc, min, seriesValues);
+  const summary = summarize(kept, conf, acc, opts.count, opts.series, seriesValues, opts.title);
+  const height = opts.height ?? figureWidth(opts.width) * 0.62;
+  return chartOf("reliability", kept, { layer }, { ...opts, height }, summary, {
+    y: { values: [min, 1] },
+    x: { values: [min, 1] },
+  });
+}
 
+/** The rows with a count above 0 (all rows without a count field). */
+function nonEmptyBins(fn: string, rows: readonly Row[], count: string | undefined): readonly Row[] {
+  if (count === undefined) return rows;
+  checkNumeric(fn, rows, "count", count);
+  rows.forEach((r, i) => {
+    if ((r[count] as number) < 0) {
+      throw new Error(`${fn}: count "${count}" must be >= 0; rows[${i}] has ${r[count]}.`);
+    }
+  });
+  const kept = rows.filter((r) => (r[count] as number) > 0);
+  if (kept.length === 0) {
+    throw new Error(`${fn}: every bin is empty (count 0); there is nothing to draw.`);
+  }
+  return kept;
+}
+
+/** The diagonal, then a line and dots (sized by the bin's count) per series. */
+function reliabilityLayers(
+  opts: ReliabilityOptions,
+  conf: string,
+  acc: string,
+  min: number,
+  seriesValues: Category[],
+): Record<string, unknown>[] {
   const width = figureWidth(opts.width);
-  const seriesValues = opts.series ? uniqueValues(kept, opts.series) : [];
   const domain = [min, 1];
   const x = {
     field: vlField(conf),
@@ -158,7 +171,7 @@ export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOption
       },
     }
     : {};
-  const layer: Record<string, unknown>[] = [
+  return [
     {
       // One row per panel (so it also works under facet), drawn as the diagonal y = x.
       transform: [{ aggregate: [{ op: "count", as: "__n" }] }],
@@ -191,18 +204,6 @@ export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOption
       encoding: { x, y, color, ...size },
     },
   ];
-  const { spec, layout } = frame(kept, { layer }, {
-    ...opts,
-    height: opts.height ?? figureWidth(opts.width) * 0.62,
-  }, { y: { values: [min, 1] }, x: { values: [min, 1] } });
-  return {
-    name: opts.name ?? "reliability",
-    title: opts.title,
-    spec,
-    rows: kept,
-    summary: summarize(kept, conf, acc, opts.count, opts.series, seriesValues, opts.title),
-    layout,
-  };
 }
 
 function summarize(

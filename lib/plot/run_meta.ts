@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { runScale, type Scale } from "../config.ts";
+import { figuresDir, runScale, type Scale } from "../config.ts";
+import { checkFileName } from "./write_files.ts";
 
 export type { Scale };
 
@@ -65,6 +66,17 @@ export function runStamp(meta: RunMeta = {}): [string, string][] {
     if (/[\r\n]/.test(v)) throw new Error(`meta: ${k} must not contain a line break.`);
   }
   return out;
+}
+
+/**
+ * Where an export `name` goes and what it records: `name` checked as a plain
+ * file name, `meta`'s stamp (which checks it), and `dir`, or else the figures
+ * folder of the stamp's scale.
+ */
+export function exportTarget(fn: string, name: string, meta: RunMeta, dir?: string) {
+  checkFileName(fn, "name", name);
+  const stamp = runStamp(meta);
+  return { stamp, dir: dir ?? figuresDir(stamp[0][1] as Scale) };
 }
 
 /**

@@ -6,11 +6,10 @@
  * @module
  */
 import { csvFormat } from "d3-dsv";
-import { figuresDir } from "../config.ts";
 import type { Chart, Row } from "./chart.ts";
 import { type PngOptions, renderSvg, svgToPdf, svgToPng } from "./render.ts";
-import { type RunMeta, runStamp, stampLine } from "./run_meta.ts";
-import { checkFileName, writeFilesAtomically } from "./write_files.ts";
+import { exportTarget, type RunMeta, stampLine } from "./run_meta.ts";
+import { writeFilesAtomically } from "./write_files.ts";
 
 /**
  * The steps {@link save} renders with; replace one to use another renderer.
@@ -117,7 +116,6 @@ export async function save(
   name: string,
   opts: SaveOptions = {},
 ): Promise<SavedFigure> {
-  checkFileName("save", "name", name);
   if (!chart || typeof chart !== "object" || !chart.spec) {
     throw new Error("save: chart must be a Chart made by one of the builders.");
   }
@@ -125,8 +123,7 @@ export async function save(
     throw new Error(`save: chart "${chart.name}" has no rows; there is no data to save.`);
   }
   const meta: RunMeta = { ...opts.meta, scale: opts.meta?.scale };
-  const stamp = runStamp(meta); // validates meta before any work
-  const dir = opts.dir ?? figuresDir(stamp[0][1] as never);
+  const { stamp, dir } = exportTarget("save", name, meta, opts.dir); // checked before any work
   const r = { ...DEFAULT_RENDERERS, ...opts.renderers };
   const svg = await r.svg(chart, meta);
   const [pdf, png] = await Promise.all([

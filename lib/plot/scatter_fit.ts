@@ -6,19 +6,8 @@
  *
  * @module
  */
-import {
-  type Chart,
-  checkNumeric,
-  checkPresent,
-  checkRows,
-  fmt,
-  frame,
-  type FrameOptions,
-  type Row,
-  seriesColor,
-  uniqueValues,
-  vlField,
-} from "./chart.ts";
+import { type Chart, fmt, type FrameOptions, type Row, seriesColor, vlField } from "./chart.ts";
+import { chartOf, checkChart, checkNumeric, seriesOf } from "./builder.ts";
 import { fitLine } from "./least_squares.ts";
 import { figureWidth } from "./theme.ts";
 import { maxOf, minOf } from "./min_max.ts";
@@ -55,17 +44,15 @@ export interface ScatterFitOptions extends FrameOptions {
  */
 export function scatterFit(rows: readonly Row[], opts: ScatterFitOptions): Chart {
   const fn = "scatterFit";
-  checkRows(fn, rows);
-  if (!opts || typeof opts !== "object") throw new Error(`${fn}: opts is required.`);
+  checkChart(fn, rows, opts);
   checkNumeric(fn, rows, "x", opts.x);
   checkNumeric(fn, rows, "y", opts.y);
-  if (opts.series !== undefined) checkPresent(fn, rows, "series", opts.series);
+  const seriesValues = seriesOf(fn, rows, "series", opts.series);
   if (rows.length < 2) throw new Error(`${fn}: rows must hold at least 2 points to fit a line.`);
   const xs = rows.map((r) => r[opts.x] as number), ys = rows.map((r) => r[opts.y] as number);
   const fit = fitLine(xs, ys);
   const x0 = minOf(xs), x1 = maxOf(xs);
   const width = figureWidth(opts.width);
-  const seriesValues = opts.series ? uniqueValues(rows, opts.series) : [];
   const xEnc = {
     field: vlField(opts.x),
     type: "quantitative",
@@ -97,20 +84,14 @@ export function scatterFit(rows: readonly Row[], opts: ScatterFitOptions): Chart
     },
   ];
   const subtitle = opts.subtitle ?? `slope = ${fmt(fit.slope)}, R² = ${fit.r2.toFixed(3)}`;
-  const { spec, layout } = frame(rows, { layer }, { ...opts, subtitle }, {
+  const extents = {
     y: { values: [...ys, fit.intercept + fit.slope * x0, fit.intercept + fit.slope * x1] },
     x: { values: xs },
-  });
+  };
   const summary = `Scatter${opts.title ? ` "${opts.title}"` : ""}: ${opts.y} against ${opts.x}, ` +
     `${rows.length} points. Least-squares line: ${opts.y} = ${fmt(fit.intercept)} + ` +
     `${fmt(fit.slope)} × ${opts.x}, R² = ${fit.r2.toFixed(3)}.`;
-  return {
-    name: opts.name ?? "scatter_fit",
-    title: opts.title,
-    spec,
-    rows,
-    summary,
-    stats: { ...fit },
-    layout,
-  };
+  return chartOf("scatter_fit", rows, { layer }, { ...opts, subtitle }, summary, extents, {
+    ...fit,
+  });
 }

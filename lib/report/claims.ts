@@ -179,8 +179,14 @@ export function claimNotTestable(
   };
 }
 
+/** A tested claim's estimate: ours, its standard error, and what that SE is over. */
+type Estimate = { ours: number; se: number; seOver: string };
+
+/** An equivalence margin (±) and why it is that wide. */
+type Margin = { margin: number; marginWhy: string };
+
 /** Common checks of a tested claim's numbers; the SE must be positive and finite. */
-function checkTested(fn: string, c: ClaimText & { ours: number; se: number; seOver: string }) {
+function checkTested(fn: string, c: ClaimText & Estimate) {
   checkText(fn, c);
   checkFinite(fn, "ours", c.ours);
   checkFinite(fn, "se", c.se);
@@ -258,15 +264,7 @@ function tested(c: ClaimText & { paper?: number | string | null }, test: ClaimTe
  * @category Claims ledger
  */
 export function claimMatches(
-  c: ClaimText & {
-    paper: number;
-    ours: number;
-    se: number;
-    seOver: string;
-    paperSe?: number;
-    margin: number;
-    marginWhy: string;
-  },
+  c: ClaimText & Estimate & Margin & { paper: number; paperSe?: number },
 ): Claim {
   const fn = "claimMatches";
   checkTested(fn, c);
@@ -307,13 +305,7 @@ export function claimMatches(
  * @category Claims ledger
  */
 export function claimDirection(
-  c: ClaimText & {
-    paper?: number | string | null;
-    ours: number;
-    se: number;
-    seOver: string;
-    direction: "greater" | "less";
-  },
+  c: ClaimText & Estimate & { paper?: number | string | null; direction: "greater" | "less" },
 ): Claim {
   const fn = "claimDirection";
   checkTested(fn, c);
@@ -340,14 +332,7 @@ export function claimDirection(
  * @category Claims ledger
  */
 export function claimNoEffect(
-  c: ClaimText & {
-    paper?: number | string | null;
-    ours: number;
-    se: number;
-    seOver: string;
-    margin: number;
-    marginWhy: string;
-  },
+  c: ClaimText & Estimate & Margin & { paper?: number | string | null },
 ): Claim {
   const fn = "claimNoEffect";
   checkTested(fn, c);

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { figuresDir } from "../config.ts";
-import { type RunMeta, runStamp } from "../plot/run_meta.ts";
-import { checkFileName, writeFilesAtomically } from "../plot/write_files.ts";
+import { exportTarget, type RunMeta } from "../plot/run_meta.ts";
+import { writeFilesAtomically } from "../plot/write_files.ts";
 import { tableToCsv, tableToLatex, tableToMarkdown } from "./formats.ts";
 import type { Table } from "./table.ts";
 
@@ -56,13 +55,11 @@ export async function saveTable(
   name: string,
   opts: SaveTableOptions = {},
 ): Promise<SavedTable> {
-  checkFileName("saveTable", "name", name);
   if (!t || !Array.isArray(t.columns) || !Array.isArray(t.rows)) {
     throw new Error("saveTable: t must be a Table made by table().");
   }
   const meta: RunMeta = { ...opts.meta };
-  const stamp = runStamp(meta);
-  const dir = opts.dir ?? figuresDir(stamp[0][1] as never);
+  const { dir } = exportTarget("saveTable", name, meta, opts.dir);
   const [csv, md, tex] = await writeFilesAtomically(dir, [
     { name: `${name}.csv`, data: tableToCsv(t, meta) },
     { name: `${name}.md`, data: tableToMarkdown(t, meta) },

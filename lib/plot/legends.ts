@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Category, Chart, VegaLiteSpec } from "./chart.ts";
+import type { Category, Chart, VegaLiteSpec } from "./types.ts";
 import { textWidth } from "./fonts.ts";
 import { specAndLayers } from "./spec_walk.ts";
 import { FONT_SIZES, LEGEND_STROKE_LENGTH } from "./theme.ts";

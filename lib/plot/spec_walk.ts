@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { VegaLiteSpec } from "./chart.ts";
+import type { VegaLiteSpec } from "./types.ts";
 
 /** A spec and every spec layered inside it. */
 export function specAndLayers(spec: VegaLiteSpec): VegaLiteSpec[] {

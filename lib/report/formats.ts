@@ -8,7 +8,7 @@
  */
 import { csvFormatRows } from "d3-dsv";
 import { type RunMeta, stampLine } from "../plot/run_meta.ts";
-import { cellText, columnAlign, headerText, isMissing, type Table } from "./table.ts";
+import { cellText, columnAlign, headerText, isMissing, type Table } from "./cells.ts";
 
 /**
  * CSV: a header of column names, then the raw values (numbers at full

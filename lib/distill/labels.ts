@@ -14,7 +14,7 @@
  * @module
  */
 
-import { checkProbabilities, rowsOf } from "../uncertainty/probabilities.ts";
+import { checkProbabilities, rowArgmax, rowsOf } from "../uncertainty/probabilities.ts";
 
 /**
  * The teacher's hard labels: the argmax over the classes of each row. Ties go
@@ -37,17 +37,7 @@ import { checkProbabilities, rowsOf } from "../uncertainty/probabilities.ts";
 export function hardLabels(scores: ArrayLike<number>, classes: number): Int32Array {
   const rows = rowsOf(scores, classes, "scores");
   const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const o = r * classes;
-    let best = 0, top = scores[o];
-    for (let c = 1; c < classes; c++) {
-      if (scores[o + c] > top) {
-        top = scores[o + c];
-        best = c;
-      }
-    }
-    out[r] = best;
-  }
+  for (let r = 0; r < rows; r++) out[r] = rowArgmax(scores, r * classes, classes);
   return out;
 }
 

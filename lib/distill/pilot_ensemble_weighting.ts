@@ -20,10 +20,14 @@
 
 import { averageTeacherResponses, responseSets } from "./averaging.ts";
 import {
+  type EnsembleWeightingInput,
   honestLabels,
+  type HonestOlsInput,
   type HonestVarianceWeightedLabels,
+  perSet,
   pilotSets,
   requirePilots,
+  teacherSideVariance,
 } from "./variance_weighting.ts";
 
 /**
@@ -38,24 +42,12 @@ export type PilotVarianceMode = "pooled" | "perInput";
  *
  * @category Section 7: correcting student uncertainty
  */
-export interface PilotEnsembleInput {
-  /** The k noisy teacher responses per input, S x k x n (or k x n). */
-  readonly responses: ArrayLike<number>;
+export interface PilotEnsembleInput
+  extends
+    Pick<HonestOlsInput, "responses" | "pilotResponses" | "kPilot">,
+    Pick<EnsembleWeightingInput, "n" | "pilotPredictions" | "pilots"> {
   /** Responses per input k (>= 1). */
   readonly k: number;
-  /** Number of inputs n. */
-  readonly n: number;
-  /**
-   * The teacher draws the pilot ensemble was trained on, independent of
-   * `responses`: S x kPilot x n (one set per label set) or kPilot x n (shared).
-   */
-  readonly pilotResponses: ArrayLike<number>;
-  /** Pilot draws per input (>= 2, to estimate the noise variance). */
-  readonly kPilot: number;
-  /** The P pilot students' predictions on the n inputs: S x P x n or P x n (shared). */
-  readonly pilotPredictions: ArrayLike<number>;
-  /** Ensemble size P (>= 2). */
-  readonly pilots: number;
   /**
    * Student-side variance (default "pooled"): "perInput" is the sample
    * variance across the P pilots at each input divided by P; "pooled" is its
@@ -126,27 +118,19 @@ export function pilotEnsembleVarianceWeightedLabels(
     for (let i = 0; i < n; i++) v += a[t * n + i];
     return v;
   };
-  const len = s * n;
-  const teacherVariance = new Float64Array(len);
-  const studentMean = new Float64Array(len);
-  const studentVariance = new Float64Array(len);
-  for (let t = 0; t < s; t++) {
-    // ddof-0 variances times the count are the within-input sums of squares.
-    const ss = sumOf(draws.variance, q === 1 ? 0 : t) * kPilot + sumOf(teacher.variance, t) * k;
-    const sigma2 = ss / (n * (kPilot - 1) + n * (k - 1));
-    const et = e === 1 ? 0 : t;
-    const pooled = sumOf(ens.variance, et) / n / pilots;
-    for (let i = 0; i < n; i++) {
-      teacherVariance[t * n + i] = sigma2 / k;
-      studentMean[t * n + i] = ens.mean[et * n + i];
-      studentVariance[t * n + i] = mode === "pooled" ? pooled : ens.variance[et * n + i] / pilots;
-    }
+  // ddof-0 variances times the count are the within-input sums of squares.
+  const sigma2 = (t: number) =>
+    (sumOf(draws.variance, q === 1 ? 0 : t) * kPilot + sumOf(teacher.variance, t) * k) /
+    (n * (kPilot - 1) + n * (k - 1));
+  const spread = ens.variance.map((v) => v / pilots);
+  for (let r = 0; r < e && mode === "pooled"; r++) {
+    spread.fill(sumOf(ens.variance, r) / n / pilots, r * n, (r + 1) * n);
   }
   return honestLabels(
     teacher.mean,
-    teacherVariance,
-    studentMean,
-    studentVariance,
+    teacherSideVariance(teacher.variance, "pooled", k, s, n, sigma2),
+    perSet(ens.mean, e, s, n),
+    perSet(spread, e, s, n),
     n * (k + kPilot),
   );
 }

@@ -349,6 +349,37 @@ export function requirePilots(pilots: number): void {
   }
 }
 
+/** An S x n array from a p x n one, p = 1 (shared by every label set) or S. Not in the public API. */
+export function perSet(a: Float64Array, p: number, s: number, n: number): Float64Array {
+  if (p !== 1) return a.slice();
+  const out = new Float64Array(s * n);
+  for (let t = 0; t < s; t++) out.set(a.subarray(0, n), t * n);
+  return out;
+}
+
+/**
+ * s_T^2, the variance of the mean of the k responses, S x n: "perInput", the
+ * responses' variance at each input / k; "pooled", pooled(t) / k for label
+ * set t. Not in the public API.
+ */
+export function teacherSideVariance(
+  variance: Float64Array,
+  mode: TeacherVarianceMode,
+  k: number,
+  s: number,
+  n: number,
+  pooled: (t: number) => number,
+): Float64Array {
+  const out = new Float64Array(s * n);
+  for (let t = 0; t < s; t++) {
+    const v = pooled(t);
+    for (let i = 0; i < n; i++) {
+      out[t * n + i] = mode === "perInput" ? variance[t * n + i] / k : v / k;
+    }
+  }
+  return out;
+}
+
 /**
  * The honest variants' last step: the Theorem 7.3 combination of the mean of
  * the k responses with a student-side estimate, returned with what went into
@@ -468,26 +499,17 @@ export function honestVarianceWeightedLabelsOls(
   const teacher = averageTeacherResponses(responses, k, n, { ddof: k >= 2 ? 1 : 0 });
   const respSS = k >= 2 ? withinSS(teacher.variance, s, n, k) : new Float64Array(s);
 
-  const len = s * n;
-  const studentMean = new Float64Array(len);
-  const studentVariance = new Float64Array(len);
-  const teacherVariance = new Float64Array(len);
+  const studentVariance = new Float64Array(s * n);
   for (let t = 0; t < s; t++) {
-    const q = p === 1 ? 0 : t;
-    const sigma2Pilot = pilotSS[q] / (n * (kPilot - 1));
-    const pooled = (pilotSS[q] + respSS[t]) / (n * (kPilot - 1) + n * (k - 1));
-    for (let i = 0; i < n; i++) {
-      studentMean[t * n + i] = pilotPred[q * n + i];
-      studentVariance[t * n + i] = (sigma2Pilot / kPilot) * h[i];
-      teacherVariance[t * n + i] = mode === "perInput"
-        ? teacher.variance[t * n + i] / k
-        : pooled / k;
-    }
+    const sigma2Pilot = pilotSS[p === 1 ? 0 : t] / (n * (kPilot - 1));
+    for (let i = 0; i < n; i++) studentVariance[t * n + i] = (sigma2Pilot / kPilot) * h[i];
   }
+  const pooled = (t: number) =>
+    (pilotSS[p === 1 ? 0 : t] + respSS[t]) / (n * (kPilot - 1) + n * (k - 1));
   return honestLabels(
     teacher.mean,
-    teacherVariance,
-    studentMean,
+    teacherSideVariance(teacher.variance, mode, k, s, n, pooled),
+    perSet(pilotPred, p, s, n),
     studentVariance,
     n * (k + kPilot),
   );
@@ -566,20 +588,11 @@ export function ensembleVarianceWeightedLabels(
   const ens = averageTeacherResponses(pilotPredictions, pilots, n, { ddof: 1 });
   const teacher = averageTeacherResponses(responses, k, n, { ddof: 1 });
   const respSS = withinSS(teacher.variance, s, n, k);
-  const len = s * n;
-  const studentMean = new Float64Array(len);
-  const studentVariance = new Float64Array(len);
-  const teacherVariance = new Float64Array(len);
-  for (let t = 0; t < s; t++) {
-    const q = p === 1 ? 0 : t;
-    const pooled = respSS[t] / (n * (k - 1));
-    for (let i = 0; i < n; i++) {
-      studentMean[t * n + i] = ens.mean[q * n + i];
-      studentVariance[t * n + i] = ens.variance[q * n + i] / pilots;
-      teacherVariance[t * n + i] = mode === "perInput"
-        ? teacher.variance[t * n + i] / k
-        : pooled / k;
-    }
-  }
-  return honestLabels(teacher.mean, teacherVariance, studentMean, studentVariance, n * k);
+  return honestLabels(
+    teacher.mean,
+    teacherSideVariance(teacher.variance, mode, k, s, n, (t) => respSS[t] / (n * (k - 1))),
+    perSet(ens.mean, p, s, n),
+    perSet(ens.variance.map((v) => v / pilots), p, s, n),
+    n * k,
+  );
 }

@@ -40,6 +40,21 @@ export function linearSchedule(step: number, total: number, warmup = 0): number 
   return Math.max(0, (total - step) / Math.max(1, total - warmup));
 }
 
+/** Throw unless the learning rate is positive, the betas in [0, 1) and the decay >= 0 (internal). */
+export function checkAdamW(
+  o: { learningRate: number; beta1: number; beta2: number; weightDecay: number },
+): void {
+  if (!(o.learningRate > 0)) {
+    throw new RangeError(`learningRate must be positive, got ${o.learningRate}.`);
+  }
+  for (const k of ["beta1", "beta2"] as const) {
+    if (!(o[k] >= 0 && o[k] < 1)) throw new RangeError(`${k} must be in [0, 1), got ${o[k]}.`);
+  }
+  if (!(o.weightDecay >= 0)) {
+    throw new RangeError(`weightDecay must be >= 0, got ${o.weightDecay}.`);
+  }
+}
+
 /** An AdamW optimizer over a fixed list of variables. */
 export class AdamW {
   readonly #vars: tf.Variable[];
@@ -66,15 +81,7 @@ export class AdamW {
       warmupSteps: 0,
       ...options,
     };
-    if (!(o.learningRate > 0)) {
-      throw new RangeError(`learningRate must be positive, got ${o.learningRate}.`);
-    }
-    for (const k of ["beta1", "beta2"] as const) {
-      if (!(o[k] >= 0 && o[k] < 1)) throw new RangeError(`${k} must be in [0, 1), got ${o[k]}.`);
-    }
-    if (!(o.weightDecay >= 0)) {
-      throw new RangeError(`weightDecay must be >= 0, got ${o.weightDecay}.`);
-    }
+    checkAdamW(o);
     if (decayed.length !== vars.length) {
       throw new RangeError(`decayed must have one flag per variable (${vars.length}).`);
     }

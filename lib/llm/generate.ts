@@ -213,6 +213,55 @@ function generateBatch(
 }
 
 /**
+ * The native prefill: each distinct prompt of the batch is run once, in the
+ * cache slot of its first row, and copied to the other rows with that prompt.
+ * Returns a copy of row r's logits at its prompt's last position.
+ */
+function prefill(
+  k: GptNativeKernel,
+  c: GptModel["config"],
+  params: Float32Array,
+  cache: { kc: Float32Array; vc: Float32Array },
+  prompts: readonly number[][],
+  threads: number,
+): (r: number) => Float32Array {
+  const v = c.vocabSize;
+  const { kc, vc } = cache;
+  const firstOf = new Map<string, number>();
+  const owner = prompts.map((p, r) => {
+    const key = p.join(",");
+    const f = firstOf.get(key);
+    if (f !== undefined) return f;
+    firstOf.set(key, r);
+    return r;
+  });
+  const uniq = [...firstOf.values()];
+  let rows = 0;
+  for (const r of uniq) rows += prompts[r].length;
+  const slot = new Int32Array(rows), ids = new Int32Array(rows), pos = new Int32Array(rows);
+  const outRows = new Int32Array(uniq.length);
+  let i = 0;
+  uniq.forEach((r, u) => {
+    for (let j = 0; j < prompts[r].length; j++, i++) {
+      slot[i] = r;
+      ids[i] = prompts[r][j];
+      pos[i] = j;
+    }
+    outRows[u] = i - 1;
+  });
+  const first = new Float32Array(uniq.length * v);
+  k.infer(c, params, slot, ids, pos, kc, vc, outRows, first, threads);
+  const rowOfUniq = new Map(uniq.map((r, u) => [r, u]));
+  for (let r = 0; r < prompts.length; r++) {
+    if (owner[r] !== r) k.copySlot(c, kc, vc, owner[r], r, prompts[r].length);
+  }
+  return (r) => {
+    const u = rowOfUniq.get(owner[r])!;
+    return first.slice(u * v, (u + 1) * v);
+  };
+}
+
+/**
  * The native engine's batch: no padding; each row has its own cache slot. The
  * prompt is run once per distinct prompt of the batch (rows with the same
  * prompt copy its cache: identical numbers), then one token per unfinished row
@@ -239,40 +288,9 @@ function generateBatchNative(
   const outs: number[][] = prompts.map(() => []);
   const ended = prompts.map(() => false);
   const limit = prompts.map((p) => Math.min(maxNew, ctx - p.length));
-  // Prefill: each distinct prompt once.
-  const firstOf = new Map<string, number>();
-  const owner = prompts.map((p, r) => {
-    const key = p.join(",");
-    const f = firstOf.get(key);
-    if (f !== undefined) return f;
-    firstOf.set(key, r);
-    return r;
-  });
-  const uniq = [...firstOf.values()];
-  let rows = 0;
-  for (const r of uniq) rows += prompts[r].length;
-  const slot = new Int32Array(rows), ids = new Int32Array(rows), pos = new Int32Array(rows);
-  const outRows = new Int32Array(uniq.length);
-  let i = 0;
-  uniq.forEach((r, u) => {
-    for (let j = 0; j < prompts[r].length; j++, i++) {
-      slot[i] = r;
-      ids[i] = prompts[r][j];
-      pos[i] = j;
-    }
-    outRows[u] = i - 1;
-  });
-  const first = new Float32Array(uniq.length * v);
-  k.infer(c, params, slot, ids, pos, kc, vc, outRows, first, threads);
-  const rowOfUniq = new Map(uniq.map((r, u) => [r, u]));
-  for (let r = 0; r < b; r++) {
-    if (owner[r] !== r) k.copySlot(c, kc, vc, owner[r], r, prompts[r].length);
-  }
+  const firstLogits = prefill(k, c, params, cache, prompts, threads);
   let active = Array.from({ length: b }, (_, r) => r);
-  let logitsOf = (j: number) => {
-    const u = rowOfUniq.get(owner[active[j]])!;
-    return first.slice(u * v, (u + 1) * v);
-  };
+  let logitsOf = (j: number) => firstLogits(active[j]);
   while (active.length > 0) {
     const next: number[] = [], nextTok: number[] = [];
     active.forEach((r, j) => {

@@ -33,6 +33,10 @@ import { buildKernel, env, granted } from "../native_build.ts";
 const SOURCE_URL = new URL("./native/gpt_kernel.c", import.meta.url);
 const VERSION = 5;
 
+/** The model's shape as the kernel takes it: vocabulary, context, layers, heads, width. */
+const DIMS = ["i32", "i32", "i32", "i32", "i32"] as const;
+const dims = (c: GptConfig) => [c.vocabSize, c.contextLength, c.layers, c.heads, c.width] as const;
+
 const SYMBOLS = {
   kdl_version: { parameters: [], result: "i32" },
   kdl_init: { parameters: ["buffer"], result: "i32" },
@@ -41,11 +45,7 @@ const SYMBOLS = {
   kdl_infer: {
     parameters: [
       "i32", // threads
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
+      ...DIMS,
       "buffer", // params
       "i32", // R
       "buffer", // slot
@@ -67,11 +67,7 @@ const SYMBOLS = {
     parameters: [
       "i32", // threads
       "i32", // parts
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
+      ...DIMS,
       "buffer", // params
       "buffer", // grad
       "buffer", // scratch
@@ -204,7 +200,8 @@ export function openBlasCoreChosen(): string {
 
 const cstr = (s: string) => new TextEncoder().encode(s + "\0");
 
-function open(path: string): GptNativeKernel {
+/** Open the library, check its version and start OpenBLAS in it (with the core type chosen). */
+function openLibrary(path: string) {
   const lib = Deno.dlopen(path, SYMBOLS);
   if (lib.symbols.kdl_version() !== VERSION) {
     lib.close();
@@ -222,7 +219,11 @@ function open(path: string): GptNativeKernel {
     lib.close();
     throw new Error(`OpenBLAS did not load from any of ${blas.join(", ")}`);
   }
-  const s = lib.symbols;
+  return lib;
+}
+
+function open(path: string): GptNativeKernel {
+  const s = openLibrary(path).symbols;
   const corePtr = s.kdl_blas_core();
   const blasCore = corePtr ? new Deno.UnsafePointerView(corePtr).getCString() : "";
   return {
@@ -231,11 +232,7 @@ function open(path: string): GptNativeKernel {
     infer(c, params, slot, ids, pos, kc, vc, outRows, logits, threads = 1) {
       const rc = s.kdl_infer(
         threads,
-        c.vocabSize,
-        c.contextLength,
-        c.layers,
-        c.heads,
-        c.width,
+        ...dims(c),
         params,
         ids.length,
         slot,
@@ -262,11 +259,7 @@ function open(path: string): GptNativeKernel {
       const loss = s.kdl_loss_grad(
         threads,
         parts,
-        c.vocabSize,
-        c.contextLength,
-        c.layers,
-        c.heads,
-        c.width,
+        ...dims(c),
         params,
         grad,
         need > 0 ? scratch! : grad,

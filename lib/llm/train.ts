@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "./backend.ts";
 import { permutation, type Seed, toRng } from "../random.ts";
-import { AdamW, type AdamWOptions, linearSchedule } from "./adamw.ts";
+import { AdamW, type AdamWOptions, checkAdamW, linearSchedule } from "./adamw.ts";
 import { type EncodedExample, encodeExample, makeBatch, type QaPair } from "./examples.ts";
 import { answerLoss } from "./loss.ts";
 import { type GptModel, gptParameterShapes, isDecayedParameter } from "./model.ts";
@@ -385,19 +385,4 @@ function trainNative(
   }
   opt.writeBack();
   return { losses, epochLosses, trajectory, steps: total };
-}
-
-/** The AdamW constructor's checks, for the native loop (same messages). */
-function checkAdamW(
-  o: { learningRate: number; beta1: number; beta2: number; weightDecay: number },
-) {
-  if (!(o.learningRate > 0)) {
-    throw new RangeError(`learningRate must be positive, got ${o.learningRate}.`);
-  }
-  for (const k of ["beta1", "beta2"] as const) {
-    if (!(o[k] >= 0 && o[k] < 1)) throw new RangeError(`${k} must be in [0, 1), got ${o[k]}.`);
-  }
-  if (!(o.weightDecay >= 0)) {
-    throw new RangeError(`weightDecay must be >= 0, got ${o.weightDecay}.`);
-  }
 }

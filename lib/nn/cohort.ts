@@ -107,6 +107,57 @@ function hardwareThreads(): number {
   return n && n > 0 ? n : 1;
 }
 
+/** Train the chunks on a pool of `workers` threads, storing each chunk's result as it arrives. */
+async function trainInWorkers(
+  setup: WorkerSetup,
+  chunks: [number, number][],
+  workers: number,
+  store: (first: number, count: number, initial: Float32Array, r: ChunkResult) => void,
+): Promise<void> {
+  const pool: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let finished = 0;
+      let failed = false;
+      const give = (w: Worker) => {
+        if (next < chunks.length) {
+          const [first, count] = chunks[next++];
+          w.postMessage({ type: "chunk", first, count });
+        }
+      };
+      const stop = (err: Error) => {
+        if (!failed) {
+          failed = true;
+          reject(err);
+        }
+      };
+      for (let k = 0; k < workers; k++) {
+        const w = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
+        pool.push(w);
+        w.onmessage = (e: MessageEvent) => {
+          const msg = e.data;
+          if (failed) return;
+          if (msg.type === "ready") give(w);
+          else if (msg.type === "error") stop(new Error(`cohort worker failed: ${msg.message}`));
+          else if (msg.type === "result") {
+            store(msg.first, msg.count, msg.initial, msg.result);
+            if (++finished === chunks.length) resolve();
+            else give(w);
+          }
+        };
+        w.onerror = (e: ErrorEvent) => {
+          e.preventDefault();
+          stop(new Error(`cohort worker failed: ${e.message}`));
+        };
+        w.postMessage(setup);
+      }
+    });
+  } finally {
+    for (const w of pool) w.terminate();
+  }
+}
+
 /**
  * Train S students with full-batch Adam (PyTorch's defaults: betas 0.9, 0.999,
  * eps 1e-8, bias correction, no weight decay) for `epochs` epochs.
@@ -204,48 +255,7 @@ export async function fitCohort(opts: FitCohortOptions): Promise<Cohort> {
     students: S,
     backend: backend.name,
   };
-  const pool: Worker[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let finished = 0;
-      let failed = false;
-      const give = (w: Worker) => {
-        if (next < chunks.length) {
-          const [first, count] = chunks[next++];
-          w.postMessage({ type: "chunk", first, count });
-        }
-      };
-      const stop = (err: Error) => {
-        if (!failed) {
-          failed = true;
-          reject(err);
-        }
-      };
-      for (let k = 0; k < workers; k++) {
-        const w = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
-        pool.push(w);
-        w.onmessage = (e: MessageEvent) => {
-          const msg = e.data;
-          if (failed) return;
-          if (msg.type === "ready") give(w);
-          else if (msg.type === "error") stop(new Error(`cohort worker failed: ${msg.message}`));
-          else if (msg.type === "result") {
-            store(msg.first, msg.count, msg.initial, msg.result);
-            if (++finished === chunks.length) resolve();
-            else give(w);
-          }
-        };
-        w.onerror = (e: ErrorEvent) => {
-          e.preventDefault();
-          stop(new Error(`cohort worker failed: ${e.message}`));
-        };
-        w.postMessage(setup);
-      }
-    });
-  } finally {
-    for (const w of pool) w.terminate();
-  }
+  await trainInWorkers(setup, chunks, workers, store);
   return cohort;
 }
 

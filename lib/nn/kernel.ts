@@ -162,6 +162,67 @@ interface Work {
 }
 
 /**
+ * The loss of one row and student, scaled by c_si, returned; the gradient
+ * with respect to the outputs, scaled likewise, written into g.
+ */
+function outputLoss(
+  out: Float64Array,
+  g: Float64Array,
+  o: number,
+  cs: number,
+  mse: boolean,
+  y: Float32Array | Int32Array,
+  tOff: number,
+): number {
+  if (mse) {
+    let l = 0;
+    for (let q = 0; q < o; q++) {
+      const r = out[q] - y[tOff * o + q];
+      l += r * r;
+      g[q] = (2 * cs * r) / o;
+    }
+    return (cs * l) / o;
+  }
+  let mx = -Infinity;
+  for (let q = 0; q < o; q++) if (out[q] > mx) mx = out[q];
+  let se = 0;
+  for (let q = 0; q < o; q++) se += Math.exp(out[q] - mx);
+  const lse = mx + Math.log(se);
+  const label = y[tOff];
+  for (let q = 0; q < o; q++) g[q] = cs * (Math.exp(out[q] - lse) - (q === label ? 1 : 0));
+  return cs * (lse - out[label]);
+}
+
+/**
+ * Back through the second layer for one row and student: W2's gradient (at
+ * offset C of gRest), b1's (at 0) and dZ, written over the activations in Z.
+ */
+function backHidden(
+  theta: Float32Array,
+  L: ReturnType<typeof chunkLayout>,
+  g: Float64Array,
+  Z: Float32Array,
+  gRest: Float32Array | Float64Array,
+  base: number,
+  pb: number,
+  h: number,
+  o: number,
+): void {
+  for (let j = 0; j < h; j++) {
+    const a = Z[base + j];
+    const wr = L.w2 + (pb + j) * o, gr = L.C + (pb + j) * o;
+    let back = 0;
+    for (let q = 0; q < o; q++) {
+      gRest[gr + q] += a * g[q];
+      back += g[q] * theta[wr + q];
+    }
+    const dz = back * +(a > 0);
+    Z[base + j] = dz;
+    gRest[pb + j] += dz;
+  }
+}
+
+/**
  * One forward (and, when `backward`, backward) pass over all rows. Writes the
  * per-student loss into `work.loss` and, when backward, the gradients of every
  * block except W1 into `work.gRest` (laid out like theta from b1 on) and dZ into Z.
@@ -228,25 +289,7 @@ function rowPass(
         const base = zrow + s * o;
         for (let q = 0; q < o; q++) out[q] = Z[base + q] + theta[L.b1 + s * o + q];
       }
-      // Loss and gradient with respect to the outputs, scaled by c_si.
-      if (mse) {
-        let l = 0;
-        for (let q = 0; q < o; q++) {
-          const r = out[q] - y[tOff * o + q];
-          l += r * r;
-          g[q] = (2 * cs * r) / o;
-        }
-        lossAcc[s] += (cs * l) / o;
-      } else {
-        let mx = -Infinity;
-        for (let q = 0; q < o; q++) if (out[q] > mx) mx = out[q];
-        let se = 0;
-        for (let q = 0; q < o; q++) se += Math.exp(out[q] - mx);
-        const lse = mx + Math.log(se);
-        const label = y[tOff];
-        lossAcc[s] += cs * (lse - out[label]);
-        for (let q = 0; q < o; q++) g[q] = cs * (Math.exp(out[q] - lse) - (q === label ? 1 : 0));
-      }
+      lossAcc[s] += outputLoss(out, g, o, cs, mse, y, tOff);
       if (!backward) continue;
       if (h === 0) {
         const base = zrow + s * o;
@@ -256,20 +299,8 @@ function rowPass(
         }
         continue;
       }
-      const base = zrow + s * h, pb = s * h;
       for (let q = 0; q < o; q++) gRest[gb2 + s * o + q] += g[q];
-      for (let j = 0; j < h; j++) {
-        const a = Z[base + j];
-        const wr = L.w2 + (pb + j) * o, gr = gw2 + (pb + j) * o;
-        let back = 0;
-        for (let q = 0; q < o; q++) {
-          gRest[gr + q] += a * g[q];
-          back += g[q] * theta[wr + q];
-        }
-        const dz = back * +(a > 0);
-        Z[base + j] = dz;
-        gRest[gb1 + pb + j] += dz;
-      }
+      backHidden(theta, L, g, Z, gRest, zrow + s * h, s * h, h, o);
     }
   }
 }

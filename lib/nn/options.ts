@@ -120,6 +120,103 @@ function checkFinite(name: string, a: ArrayLike<number>): void {
   }
 }
 
+function checkTargets(
+  opts: FitCohortOptions,
+  S: number,
+  n: number,
+  o: number,
+): { targets: Float32Array | Int32Array; targetsShared: boolean } {
+  const t = opts.targets;
+  if (!t) fail("targets is required.");
+  if (opts.loss === "mse") {
+    if (t.length !== n * o && t.length !== S * n * o) {
+      fail(
+        `targets must have n x o = ${n * o} (shared) or S x n x o = ${
+          S * n * o
+        } entries for mse, got ${t.length}.`,
+      );
+    }
+    checkFinite("targets", t);
+    return { targets: Float32Array.from(t), targetsShared: t.length === n * o };
+  }
+  if (t.length !== n && t.length !== S * n) {
+    fail(
+      `targets must hold n = ${n} (shared) or S x n = ${
+        S * n
+      } labels for cross-entropy, got ${t.length}.`,
+    );
+  }
+  for (let i = 0; i < t.length; i++) {
+    if (!Number.isInteger(t[i]) || t[i] < 0 || t[i] >= o) {
+      fail(`targets[${i}] = ${t[i]} is not a class label in [0, ${o - 1}] (outputs = ${o}).`);
+    }
+  }
+  return { targets: Int32Array.from(t), targetsShared: t.length === n };
+}
+
+function checkWeights(
+  w: NumericArray | undefined,
+  S: number,
+  n: number,
+): { weights: Float32Array | null; weightsShared: boolean } {
+  if (w === undefined) return { weights: null, weightsShared: false };
+  if (w.length !== n && w.length !== S * n) {
+    fail(`weights must have n = ${n} (shared) or S x n = ${S * n} entries, got ${w.length}.`);
+  }
+  checkFinite("weights", w);
+  for (let i = 0; i < w.length; i++) {
+    if (w[i] < 0) fail(`weights[${i}] = ${w[i]} is negative; weights must be >= 0.`);
+  }
+  const weightsShared = w.length === n;
+  const rows = weightsShared ? 1 : S;
+  for (let s = 0; s < rows; s++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += w[s * n + i];
+    if (!(sum > 0)) {
+      fail(`weights of student ${s} sum to 0; give each student a positive weight.`);
+    }
+  }
+  return { weights: Float32Array.from(w), weightsShared };
+}
+
+function checkTrackAndInit(opts: FitCohortOptions, S: number, P: number): Int32Array {
+  const track = Int32Array.from(opts.track ?? []);
+  for (let i = 0; i < track.length; i++) {
+    if (!Number.isInteger(opts.track![i]) || track[i] < 0 || track[i] >= P) {
+      fail(`track[${i}] = ${opts.track![i]} is not a parameter index in [0, ${P - 1}].`);
+    }
+  }
+  const init = opts.init ?? { kind: "torch" };
+  const kinds = ["torch", "kaiming", "perturbed", "fixed"];
+  if (!init || !kinds.includes(init.kind)) {
+    fail(`init.kind must be one of ${kinds.join(", ")}, got ${String(init?.kind)}.`);
+  }
+  if (init.kind === "perturbed" && !(Number.isFinite(init.scale) && init.scale >= 0)) {
+    fail(`init.scale must be a finite number >= 0, got ${init.scale}.`);
+  }
+  if (init.kind === "fixed") {
+    const len = init.parameters?.length;
+    if (len !== P && len !== S * P) {
+      fail(`init.parameters must have P = ${P} or S x P = ${S * P} entries, got ${len}.`);
+    }
+    checkFinite("init.parameters", init.parameters);
+  }
+  return track;
+}
+
+function checkRunOptions(opts: FitCohortOptions): void {
+  if (opts.workers !== undefined && opts.workers !== "auto") checkInt("workers", opts.workers, 0);
+  if (opts.chunkStudents !== undefined) checkInt("chunkStudents", opts.chunkStudents, 1);
+  const backends = ["auto", "native", "blas", "portable"];
+  if (opts.backend !== undefined && !backends.includes(opts.backend)) {
+    fail(`backend must be one of ${backends.join(", ")}, got ${String(opts.backend)}.`);
+  }
+  const inputs = ["auto", "dense", "sparse"];
+  if (opts.inputs !== undefined && !inputs.includes(opts.inputs)) {
+    fail(`inputs must be one of ${inputs.join(", ")}, got ${String(opts.inputs)}.`);
+  }
+}
+
 /**
  * Check the options and build the kernel's problem. Throws RangeError naming
  * the argument for: a bad S, epochs, lr, hidden, outputs, n or d; a length of x,
@@ -157,91 +254,10 @@ export function validateOptions(opts: FitCohortOptions): CohortProblem {
     fail(`x must have n x d = ${n} x ${d} = ${n * d} entries, got ${opts.x?.length}.`);
   }
   checkFinite("x", opts.x);
-  const t = opts.targets;
-  if (!t) fail("targets is required.");
-  let targets: Float32Array | Int32Array;
-  let targetsShared: boolean;
-  if (opts.loss === "mse") {
-    if (t.length !== n * o && t.length !== S * n * o) {
-      fail(
-        `targets must have n x o = ${n * o} (shared) or S x n x o = ${
-          S * n * o
-        } entries for mse, got ${t.length}.`,
-      );
-    }
-    checkFinite("targets", t);
-    targets = Float32Array.from(t);
-    targetsShared = t.length === n * o;
-  } else {
-    if (t.length !== n && t.length !== S * n) {
-      fail(
-        `targets must hold n = ${n} (shared) or S x n = ${
-          S * n
-        } labels for cross-entropy, got ${t.length}.`,
-      );
-    }
-    for (let i = 0; i < t.length; i++) {
-      if (!Number.isInteger(t[i]) || t[i] < 0 || t[i] >= o) {
-        fail(`targets[${i}] = ${t[i]} is not a class label in [0, ${o - 1}] (outputs = ${o}).`);
-      }
-    }
-    targets = Int32Array.from(t);
-    targetsShared = t.length === n;
-  }
-  let weights: Float32Array | null = null;
-  let weightsShared = false;
-  if (opts.weights !== undefined) {
-    const w = opts.weights;
-    if (w.length !== n && w.length !== S * n) {
-      fail(`weights must have n = ${n} (shared) or S x n = ${S * n} entries, got ${w.length}.`);
-    }
-    checkFinite("weights", w);
-    for (let i = 0; i < w.length; i++) {
-      if (w[i] < 0) fail(`weights[${i}] = ${w[i]} is negative; weights must be >= 0.`);
-    }
-    weightsShared = w.length === n;
-    const rows = weightsShared ? 1 : S;
-    for (let s = 0; s < rows; s++) {
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += w[s * n + i];
-      if (!(sum > 0)) {
-        fail(`weights of student ${s} sum to 0; give each student a positive weight.`);
-      }
-    }
-    weights = Float32Array.from(w);
-  }
-  const P = parameterLayout(d, h, o).count;
-  const track = Int32Array.from(opts.track ?? []);
-  for (let i = 0; i < track.length; i++) {
-    if (!Number.isInteger(opts.track![i]) || track[i] < 0 || track[i] >= P) {
-      fail(`track[${i}] = ${opts.track![i]} is not a parameter index in [0, ${P - 1}].`);
-    }
-  }
-  const init = opts.init ?? { kind: "torch" };
-  const kinds = ["torch", "kaiming", "perturbed", "fixed"];
-  if (!init || !kinds.includes(init.kind)) {
-    fail(`init.kind must be one of ${kinds.join(", ")}, got ${String(init?.kind)}.`);
-  }
-  if (init.kind === "perturbed" && !(Number.isFinite(init.scale) && init.scale >= 0)) {
-    fail(`init.scale must be a finite number >= 0, got ${init.scale}.`);
-  }
-  if (init.kind === "fixed") {
-    const len = init.parameters?.length;
-    if (len !== P && len !== S * P) {
-      fail(`init.parameters must have P = ${P} or S x P = ${S * P} entries, got ${len}.`);
-    }
-    checkFinite("init.parameters", init.parameters);
-  }
-  if (opts.workers !== undefined && opts.workers !== "auto") checkInt("workers", opts.workers, 0);
-  if (opts.chunkStudents !== undefined) checkInt("chunkStudents", opts.chunkStudents, 1);
-  const backends = ["auto", "native", "blas", "portable"];
-  if (opts.backend !== undefined && !backends.includes(opts.backend)) {
-    fail(`backend must be one of ${backends.join(", ")}, got ${String(opts.backend)}.`);
-  }
-  const inputs = ["auto", "dense", "sparse"];
-  if (opts.inputs !== undefined && !inputs.includes(opts.inputs)) {
-    fail(`inputs must be one of ${inputs.join(", ")}, got ${String(opts.inputs)}.`);
-  }
+  const { targets, targetsShared } = checkTargets(opts, S, n, o);
+  const { weights, weightsShared } = checkWeights(opts.weights, S, n);
+  const track = checkTrackAndInit(opts, S, parameterLayout(d, h, o).count);
+  checkRunOptions(opts);
   return {
     x: Float32Array.from(opts.x),
     n,

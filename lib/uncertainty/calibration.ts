@@ -13,7 +13,7 @@
  */
 
 import { LOG_EPSILON } from "./entropy.ts";
-import { checkLabels, checkProbabilities } from "./probabilities.ts";
+import { checkLabels, checkProbabilities, rowArgmax } from "./probabilities.ts";
 
 /**
  * Options shared by the calibration measures.
@@ -104,14 +104,8 @@ export function reliabilityBins(
     conf = new Float64Array(bins),
     hits = new Float64Array(bins);
   for (let i = 0; i < n; i++) {
-    const o = i * classes;
-    let best = 0, top = probabilities[o];
-    for (let c = 1; c < classes; c++) {
-      if (probabilities[o + c] > top) {
-        top = probabilities[o + c];
-        best = c;
-      }
-    }
+    const best = rowArgmax(probabilities, i * classes, classes);
+    const top = probabilities[i * classes + best];
     // b with b/B < top <= (b+1)/B; the guesses are nudged against the exact edges.
     let b = Math.ceil(top * bins) - 1;
     if (b > 0 && top <= b / bins) b--;
@@ -191,10 +185,8 @@ export function negativeLogLikelihood(
   classes: number,
   options: CalibrationOptions = {},
 ): number {
-  const n = validate(probabilities, labels, classes, options.tolerance);
-  let s = 0;
-  for (let i = 0; i < n; i++) s -= Math.log(probabilities[i * classes + labels[i]] + LOG_EPSILON);
-  return s / n;
+  const add = (s: number, o: number, y: number) => s - Math.log(probabilities[o + y] + LOG_EPSILON);
+  return meanOverExamples(probabilities, labels, classes, options, add);
 }
 
 /**
@@ -218,13 +210,22 @@ export function brierScore(
   classes: number,
   options: CalibrationOptions = {},
 ): number {
+  return meanOverExamples(probabilities, labels, classes, options, (s, o, y) => {
+    for (let c = 0; c < classes; c++) s += (probabilities[o + c] - (y === c ? 1 : 0)) ** 2;
+    return s;
+  });
+}
+
+/** A running sum over the n examples, `add(sum, row offset, label)` from 0, divided by n. */
+function meanOverExamples(
+  probabilities: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+  options: CalibrationOptions,
+  add: (s: number, o: number, y: number) => number,
+): number {
   const n = validate(probabilities, labels, classes, options.tolerance);
   let s = 0;
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < classes; c++) {
-      const p = probabilities[i * classes + c];
-      s += (p - (labels[i] === c ? 1 : 0)) ** 2;
-    }
-  }
+  for (let i = 0; i < n; i++) s = add(s, i * classes, labels[i]);
   return s / n;
 }

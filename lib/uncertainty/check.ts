@@ -13,6 +13,13 @@ export function checkFinite(a: ArrayLike<number>, name: string): void {
   }
 }
 
+/** Throw unless `a` is non-empty (`hint` says what to pass) and finite; returns its length. */
+export function checkNonEmpty(a: ArrayLike<number>, name: string, hint: string): number {
+  if (a.length === 0) throw new RangeError(`${name} is empty: ${hint}`);
+  checkFinite(a, name);
+  return a.length;
+}
+
 /**
  * Validate student-major S x m predictions against a test-set size m (a
  * positive integer) and return S.

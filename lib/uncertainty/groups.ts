@@ -8,7 +8,7 @@
  */
 
 import { mean, standardDeviation } from "simple-statistics";
-import { checkFinite } from "./check.ts";
+import { checkNonEmpty } from "./check.ts";
 import { checkLabels } from "./probabilities.ts";
 
 /**
@@ -75,9 +75,7 @@ export function groupStatistics(
   predicted: ArrayLike<number>,
   labels: ArrayLike<number>,
 ): GroupStatistics {
-  const n = values.length;
-  if (n === 0) throw new RangeError("values is empty: pass one value per test example.");
-  checkFinite(values, "values");
+  const n = checkNonEmpty(values, "values", "pass one value per test example.");
   checkLabels(predicted, n, "predicted");
   checkLabels(labels, n, "labels");
   return {

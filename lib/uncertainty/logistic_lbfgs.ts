@@ -69,41 +69,46 @@ export function predictLogistic(
   const p = new Float64Array(m * C);
   for (let i = 0; i < m; i++) {
     const row = p.subarray(i * C, (i + 1) * C);
-    row.set(b);
-    for (let j = 0; j < d; j++) {
-      const v = x[i * d + j];
-      if (v === 0) continue;
-      for (let c = 0; c < C; c++) row[c] += v * w[j * C + c];
-    }
-    let max = -Infinity;
-    for (let c = 0; c < C; c++) max = Math.max(max, row[c]);
-    let s = 0;
-    for (let c = 0; c < C; c++) s += row[c] = Math.exp(row[c] - max);
+    const s = expLogits(row, x, i, d, w, b);
     for (let c = 0; c < C; c++) row[c] /= s;
   }
   return p;
 }
 
 /**
- * Fit a multinomial logistic regression by L-BFGS (two-loop recursion,
- * backtracking Armijo line search) from zero weights. Deterministic: it
- * needs no seed.
- *
- * @param x inputs, n x d row-major.
- * @param y labels in 0..classes-1, length n.
- * @throws RangeError when the shapes disagree, a label is out of range, or an
- *   option is not a positive number.
- *
- * @category Section 6: student output uncertainty
+ * row = b + x_i W (W d x C row-major, C = row.length), then exp(row - max row)
+ * in place; returns the sum of the exponentials.
  */
-export function fitLogisticLbfgs(
+function expLogits(
+  row: Float64Array,
+  x: ArrayLike<number>,
+  i: number,
+  d: number,
+  w: Float64Array,
+  b: Float64Array,
+): number {
+  const C = row.length;
+  row.set(b);
+  for (let j = 0; j < d; j++) {
+    const v = x[i * d + j];
+    if (v === 0) continue;
+    for (let c = 0; c < C; c++) row[c] += v * w[j * C + c];
+  }
+  let max = -Infinity;
+  for (let c = 0; c < C; c++) max = Math.max(max, row[c]);
+  let s = 0;
+  for (let c = 0; c < C; c++) s += row[c] = Math.exp(row[c] - max);
+  return s;
+}
+
+function checkArgs(
   x: ArrayLike<number>,
   n: number,
   d: number,
   y: ArrayLike<number>,
   classes: number,
-  opts: LogisticLbfgsOptions = {},
-): LogisticModel {
+  opts: LogisticLbfgsOptions,
+): { c: number; tol: number; maxIter: number; memory: number } {
   const fn = "fitLogisticLbfgs";
   if (!Number.isInteger(n) || n < 1 || !Number.isInteger(d) || d < 1 || x.length !== n * d) {
     throw new RangeError(
@@ -126,25 +131,26 @@ export function fitLogisticLbfgs(
       throw new RangeError(`${fn}: ${name} must be a positive number, got ${v}.`);
     }
   }
-  const C = classes, nw = d * C, dim = nw + C;
-  const l2 = Number.isFinite(c) ? 1 / (c * n) : 0;
-  const logits = new Float64Array(C);
+  return { c, tol, maxIter, memory };
+}
 
-  /** Objective and gradient at theta (weights then intercepts). */
-  function evaluate(theta: Float64Array, grad: Float64Array): number {
+/** The objective (1/n) sum CE_i + l2 ||W||^2 / 2 and its gradient at theta (weights then intercepts). */
+function logisticObjective(
+  x: ArrayLike<number>,
+  n: number,
+  d: number,
+  y: ArrayLike<number>,
+  C: number,
+  l2: number,
+): (theta: Float64Array, grad: Float64Array) => number {
+  const nw = d * C;
+  const logits = new Float64Array(C);
+  return (theta, grad) => {
     grad.fill(0);
     let loss = 0;
+    const b = theta.subarray(nw);
     for (let i = 0; i < n; i++) {
-      for (let k = 0; k < C; k++) logits[k] = theta[nw + k];
-      for (let j = 0; j < d; j++) {
-        const v = x[i * d + j];
-        if (v === 0) continue;
-        for (let k = 0; k < C; k++) logits[k] += v * theta[j * C + k];
-      }
-      let max = -Infinity;
-      for (let k = 0; k < C; k++) max = Math.max(max, logits[k]);
-      let s = 0;
-      for (let k = 0; k < C; k++) s += logits[k] = Math.exp(logits[k] - max);
+      const s = expLogits(logits, x, i, d, theta, b);
       const yi = y[i];
       loss -= Math.log(logits[yi] / s);
       for (let k = 0; k < C; k++) {
@@ -164,14 +170,66 @@ export function fitLogisticLbfgs(
       grad[j] += l2 * theta[j];
     }
     return loss / n + 0.5 * l2 * pen;
-  }
-
-  const maxAbs = (v: Float64Array) => v.reduce((m, e) => Math.max(m, Math.abs(e)), 0);
-  const dot = (a: Float64Array, b: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-    return s;
   };
+}
+
+const maxAbs = (v: Float64Array) => v.reduce((m, e) => Math.max(m, Math.abs(e)), 0);
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** The L-BFGS direction dir = -H g, by the two-loop recursion over the stored pairs. */
+function lbfgsDirection(
+  g: Float64Array,
+  sList: Float64Array[],
+  yList: Float64Array[],
+  rho: number[],
+  alpha: Float64Array,
+  dir: Float64Array,
+): void {
+  const dim = dir.length;
+  dir.set(g);
+  for (let k = sList.length - 1; k >= 0; k--) {
+    alpha[k] = rho[k] * dot(sList[k], dir);
+    for (let i = 0; i < dim; i++) dir[i] -= alpha[k] * yList[k][i];
+  }
+  const last = sList.length - 1;
+  const gamma = last >= 0 ? dot(sList[last], yList[last]) / dot(yList[last], yList[last]) : 1 /
+    Math.max(1, Math.sqrt(dot(g, g)));
+  for (let i = 0; i < dim; i++) dir[i] *= gamma;
+  for (let k = 0; k < sList.length; k++) {
+    const beta = rho[k] * dot(yList[k], dir);
+    for (let i = 0; i < dim; i++) dir[i] += sList[k][i] * (alpha[k] - beta);
+  }
+  for (let i = 0; i < dim; i++) dir[i] = -dir[i];
+}
+
+/**
+ * Fit a multinomial logistic regression by L-BFGS (two-loop recursion,
+ * backtracking Armijo line search) from zero weights. Deterministic: it
+ * needs no seed.
+ *
+ * @param x inputs, n x d row-major.
+ * @param y labels in 0..classes-1, length n.
+ * @throws RangeError when the shapes disagree, a label is out of range, or an
+ *   option is not a positive number.
+ *
+ * @category Section 6: student output uncertainty
+ */
+export function fitLogisticLbfgs(
+  x: ArrayLike<number>,
+  n: number,
+  d: number,
+  y: ArrayLike<number>,
+  classes: number,
+  opts: LogisticLbfgsOptions = {},
+): LogisticModel {
+  const { c, tol, maxIter, memory } = checkArgs(x, n, d, y, classes, opts);
+  const C = classes, nw = d * C, dim = nw + C;
+  const evaluate = logisticObjective(x, n, d, y, C, Number.isFinite(c) ? 1 / (c * n) : 0);
   let theta = new Float64Array(dim);
   let g = new Float64Array(dim);
   let f = evaluate(theta, g);
@@ -180,21 +238,7 @@ export function fitLogisticLbfgs(
   let iterations = 0, converged = maxAbs(g) <= tol;
   const next = new Float64Array(dim), gNext = new Float64Array(dim), dir = new Float64Array(dim);
   while (!converged && iterations < maxIter) {
-    // Two-loop recursion: dir = -H g.
-    dir.set(g);
-    for (let k = sList.length - 1; k >= 0; k--) {
-      alpha[k] = rho[k] * dot(sList[k], dir);
-      for (let i = 0; i < dim; i++) dir[i] -= alpha[k] * yList[k][i];
-    }
-    const last = sList.length - 1;
-    const gamma = last >= 0 ? dot(sList[last], yList[last]) / dot(yList[last], yList[last]) : 1 /
-      Math.max(1, Math.sqrt(dot(g, g)));
-    for (let i = 0; i < dim; i++) dir[i] *= gamma;
-    for (let k = 0; k < sList.length; k++) {
-      const beta = rho[k] * dot(yList[k], dir);
-      for (let i = 0; i < dim; i++) dir[i] += sList[k][i] * (alpha[k] - beta);
-    }
-    for (let i = 0; i < dim; i++) dir[i] = -dir[i];
+    lbfgsDirection(g, sList, yList, rho, alpha, dir);
     let slope = dot(g, dir);
     if (!(slope < 0)) { // not a descent direction: restart from steepest descent
       sList.length = yList.length = rho.length = 0;

@@ -7,7 +7,7 @@
  */
 
 import * as ss from "simple-statistics";
-import { checkFinite } from "./check.ts";
+import { checkNonEmpty } from "./check.ts";
 
 /**
  * Mean and (population) variance of S values, with Monte Carlo standard errors.
@@ -53,9 +53,7 @@ export interface MonteCarloSummary {
  * @category Section 2: problem definition
  */
 export function monteCarloSummary(values: ArrayLike<number>): MonteCarloSummary {
-  const s = values.length;
-  if (s === 0) throw new RangeError("values is empty: pass at least one Monte Carlo value.");
-  checkFinite(values, "values");
+  const s = checkNonEmpty(values, "values", "pass at least one Monte Carlo value.");
   const x = Array.from(values);
   const mean = ss.mean(x);
   const variance = ss.variance(x); // population (divide by S)

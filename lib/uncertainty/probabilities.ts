@@ -26,6 +26,18 @@ export function checkClasses(classes: number, name = "classes"): void {
   }
 }
 
+/** The class of the largest of the C scores a[o..o+C) (the lowest on ties, as numpy's argmax). */
+export function rowArgmax(a: ArrayLike<number>, o: number, classes: number): number {
+  let best = 0, top = a[o];
+  for (let c = 1; c < classes; c++) {
+    if (a[o + c] > top) {
+      top = a[o + c];
+      best = c;
+    }
+  }
+  return best;
+}
+
 /**
  * Validate a row-major rows x C array of finite scores and return the number
  * of rows (>= 1). `name` is the argument's name in error messages.

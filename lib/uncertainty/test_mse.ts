@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkFinite, studentsOf } from "./check.ts";
+import { checkNonEmpty, studentsOf } from "./check.ts";
 
 /**
  * Test MSE of each of S students: mse_s = (1/m) sum_j (p_sj - y_j)^2, where
@@ -28,9 +28,7 @@ export function studentTestMse(
   predictions: ArrayLike<number>,
   target: ArrayLike<number>,
 ): Float64Array {
-  const m = target.length;
-  if (m === 0) throw new RangeError("target is empty: the test set needs at least one input.");
-  checkFinite(target, "target");
+  const m = checkNonEmpty(target, "target", "the test set needs at least one input.");
   const s = studentsOf(predictions, m, "target.length");
   const out = new Float64Array(s);
   for (let t = 0; t < s; t++) {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { checkTexts, type Embedder } from "../../lib/llm/embed/embedder.ts";
+import { type Embedder, embedderOf } from "../../lib/llm/embed/embedder.ts";
 import { type HfModelOptions, openPipeline } from "./hf_runtime.ts";
 
 /** The paper's embedder, in the ONNX conversion transformers.js loads. */
@@ -59,25 +59,14 @@ export async function loadHfEmbedder(options: HfEmbedderOptions = {}): Promise<E
     return { data: Float32Array.from(out.data), dim: dims[1] };
   };
   const dim = (await run(["dimension probe"])).dim;
-  let disposed = false;
-  return {
-    name: model,
-    dim,
-    async embed(texts: string[]): Promise<Float32Array> {
-      if (disposed) throw new Error("this embedder was disposed: load a new one.");
-      checkTexts(texts);
-      const out = new Float32Array(texts.length * dim);
-      for (let b = 0; b < texts.length; b += batchSize) {
-        const chunk = texts.slice(b, b + batchSize);
-        const r = await run(chunk);
-        if (r.dim !== dim) throw new Error(`"${model}" changed dimension: ${r.dim} vs ${dim}.`);
-        out.set(r.data, b * dim);
-      }
-      return out;
-    },
-    async dispose(): Promise<void> {
-      disposed = true;
-      await pipe.dispose?.();
-    },
-  };
+  return embedderOf(model, dim, async (texts, out) => {
+    for (let b = 0; b < texts.length; b += batchSize) {
+      const chunk = texts.slice(b, b + batchSize);
+      const r = await run(chunk);
+      if (r.dim !== dim) throw new Error(`"${model}" changed dimension: ${r.dim} vs ${dim}.`);
+      out.set(r.data, b * dim);
+    }
+  }, async () => {
+    await pipe.dispose?.();
+  });
 }

@@ -44,3 +44,32 @@ export function checkTexts(texts: unknown, name = "texts"): asserts texts is str
 export function embeddingRow(embeddings: Float32Array, dim: number, i: number): Float32Array {
   return embeddings.subarray(i * dim, (i + 1) * dim);
 }
+
+/**
+ * An embedder around `fill`, which writes the embeddings of the checked texts
+ * into `out` (n x dim); `embed` refuses once `dispose` has run `free`
+ * (internal helper for embedders).
+ */
+export function embedderOf(
+  name: string,
+  dim: number,
+  fill: (texts: string[], out: Float32Array) => Promise<void>,
+  free: () => Promise<void>,
+): Embedder {
+  let disposed = false;
+  return {
+    name,
+    dim,
+    async embed(texts: string[]): Promise<Float32Array> {
+      if (disposed) throw new Error("this embedder was disposed: load a new one.");
+      checkTexts(texts);
+      const out = new Float32Array(texts.length * dim);
+      await fill(texts, out);
+      return out;
+    },
+    dispose(): Promise<void> {
+      disposed = true;
+      return free();
+    },
+  };
+}

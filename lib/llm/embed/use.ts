@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { checkTexts, type Embedder } from "./embedder.ts";
+import { type Embedder, embedderOf } from "./embedder.ts";
 import { loadGptNative } from "../native.ts";
 
 /** Options of `loadUseEmbedder`. */
@@ -142,42 +142,29 @@ export async function loadUseEmbedder(options: UseOptions = {}): Promise<Embedde
     for (const w of pool) w.worker.terminate();
     throw e;
   }
-  let disposed = false;
-  return {
-    name: USE_MODEL_NAME,
-    dim,
-    async embed(texts: string[]): Promise<Float32Array> {
-      if (disposed) throw new Error("this embedder was disposed: load a new one.");
-      checkTexts(texts);
-      const out = new Float32Array(texts.length * dim);
-      const clean = texts.map((t) => (t.trim() === "" ? " " : t));
-      // The encoder pads a batch to its longest text: batch texts of similar length.
-      const order = clean.map((_, i) => i).sort((a, b) =>
-        clean[a].length - clean[b].length || a - b
+  return embedderOf(USE_MODEL_NAME, dim, async (texts, out) => {
+    const clean = texts.map((t) => (t.trim() === "" ? " " : t));
+    // The encoder pads a batch to its longest text: batch texts of similar length.
+    const order = clean.map((_, i) => i).sort((a, b) => clean[a].length - clean[b].length || a - b);
+    const jobs: Promise<void>[] = [];
+    // round-robin batches over the workers; each worker processes its queue in order
+    for (let b = 0, k = 0; b < order.length; b += batchSize, k++) {
+      const rows = order.slice(b, b + batchSize);
+      const chunk = rows.map((i) => clean[i]);
+      jobs.push(
+        pool[k % nWorkers].run(chunk).then((data) => {
+          if (data.length !== chunk.length * dim) {
+            throw new Error(
+              `the encoder returned ${data.length / dim} rows for ${chunk.length} texts.`,
+            );
+          }
+          rows.forEach((i, r) => out.set(data.subarray(r * dim, (r + 1) * dim), i * dim));
+        }),
       );
-      const jobs: Promise<void>[] = [];
-      // round-robin batches over the workers; each worker processes its queue in order
-      for (let b = 0, k = 0; b < order.length; b += batchSize, k++) {
-        const rows = order.slice(b, b + batchSize);
-        const chunk = rows.map((i) => clean[i]);
-        jobs.push(
-          pool[k % nWorkers].run(chunk).then((data) => {
-            if (data.length !== chunk.length * dim) {
-              throw new Error(
-                `the encoder returned ${data.length / dim} rows for ${chunk.length} texts.`,
-              );
-            }
-            rows.forEach((i, r) => out.set(data.subarray(r * dim, (r + 1) * dim), i * dim));
-          }),
-        );
-      }
-      await Promise.all(jobs);
-      return out;
-    },
-    dispose(): Promise<void> {
-      disposed = true;
-      for (const w of pool) w.worker.terminate();
-      return Promise.resolve();
-    },
-  };
+    }
+    await Promise.all(jobs);
+  }, () => {
+    for (const w of pool) w.worker.terminate();
+    return Promise.resolve();
+  });
 }

@@ -42,6 +42,29 @@ const useBlas = (self as unknown as { name?: string }).name === "use-blas";
 /** Set when OpenBLAS took over the products. */
 let blasActive = false;
 
+type Info = { dataId: object; shape: number[]; dtype: string };
+type Wasm = {
+  readSync(id: object): Float32Array;
+  makeOutput(shape: number[], dtype: string): Info;
+  typedArrayFromHeap(t: Info): Float32Array;
+};
+type Sgemm = NonNullable<ReturnType<typeof loadSgemm>>;
+type Fallback = (args: unknown) => unknown;
+const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+
+/** Replace the wasm kernel `name`, where there is one, by what `make` builds around it. */
+function override(c: Core, name: string, make: (original: Fallback) => unknown): boolean {
+  const original = c.getKernel(name, "wasm");
+  if (!original) return false;
+  const fallback = (args: unknown) => (original.kernelFunc as Fallback)(args);
+  c.registerKernel({
+    kernelName: name,
+    backendName: "wasm",
+    kernelFunc: make(fallback) as Parameters<Core["registerKernel"]>[0]["kernelFunc"],
+  });
+  return true;
+}
+
 /**
  * Replace tfjs-wasm's BatchMatMul kernel with OpenBLAS's sgemm (lib/blas.ts)
  * where it loads. Profiled on this machine, BatchMatMul (the encoder's
@@ -54,17 +77,17 @@ let blasActive = false;
  */
 function blasMatMul(c: Core): void {
   const sgemm = loadSgemm();
-  if (!sgemm) return;
-  const original = c.getKernel("BatchMatMul", "wasm");
-  if (!original) return;
-  type Info = { dataId: object; shape: number[]; dtype: string };
-  type Wasm = {
-    readSync(id: object): Float32Array;
-    makeOutput(shape: number[], dtype: string): Info;
-    typedArrayFromHeap(t: Info): Float32Array;
-  };
-  const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
-  const kernelFunc = (args: {
+  if (!sgemm || !override(c, "BatchMatMul", (original) => matMulKernel(sgemm, original))) return;
+  // Conv2D with a 1 x 1 filter (the encoder's dense layers, 28% of a call) is a product too.
+  override(c, "Conv2D", (original) => conv1x1Kernel(sgemm, original));
+  // SplitV (cutting the fused query/key/value products apart) takes tfjs-wasm
+  // 4.5 a copy loop per element; here it is one block copy per output and row.
+  override(c, "SplitV", splitVKernel);
+  blasActive = true;
+}
+
+function matMulKernel(sgemm: Sgemm, original: Fallback) {
+  return (args: {
     inputs: { a: Info; b: Info };
     backend: Wasm;
     attrs: { transposeA: boolean; transposeB: boolean };
@@ -76,7 +99,7 @@ function blasMatMul(c: Core): void {
     const na = size(ba), nb = size(bb);
     const same = ba.length === bb.length && ba.every((d, i) => d === bb[i]);
     if (a.dtype !== "float32" || b.dtype !== "float32" || !(same || na === 1 || nb === 1)) {
-      return (original.kernelFunc as (x: unknown) => unknown)(args);
+      return original(args);
     }
     const m = ta ? a.shape[ra - 1] : a.shape[ra - 2];
     const k = ta ? a.shape[ra - 2] : a.shape[ra - 1];
@@ -88,108 +111,83 @@ function blasMatMul(c: Core): void {
     const C = args.backend.typedArrayFromHeap(out);
     for (let i = 0; i < batch; i++) {
       const ia = na === 1 ? 0 : i, ib = nb === 1 ? 0 : i;
-      sgemm(
-        ta,
-        tb,
-        m,
-        n,
-        k,
-        A.subarray(ia * m * k, (ia + 1) * m * k),
-        B.subarray(ib * k * n, (ib + 1) * k * n),
-        C.subarray(i * m * n, (i + 1) * m * n),
-      );
+      const Ai = A.subarray(ia * m * k, (ia + 1) * m * k);
+      const Bi = B.subarray(ib * k * n, (ib + 1) * k * n);
+      sgemm(ta, tb, m, n, k, Ai, Bi, C.subarray(i * m * n, (i + 1) * m * n));
     }
     return out;
   };
-  c.registerKernel({
-    kernelName: "BatchMatMul",
-    backendName: "wasm",
-    kernelFunc: kernelFunc as unknown as Parameters<Core["registerKernel"]>[0]["kernelFunc"],
-  });
-  // Conv2D with a 1 x 1 filter (the encoder's dense layers, 28% of a call) is a product too.
-  const conv = c.getKernel("Conv2D", "wasm");
-  if (conv) {
-    const convFunc = (args: {
-      inputs: { x: Info; filter: Info };
-      backend: Wasm;
-      attrs: {
-        strides: number | number[];
-        dilations: number | number[];
-        dataFormat: string;
-        pad: unknown;
-      };
-    }) => {
-      const { x, filter } = args.inputs;
-      const at = args.attrs;
-      const ones = (v: number | number[]) => (Array.isArray(v) ? v : [v, v]).every((d) => d === 1);
-      const plain = x.dtype === "float32" && filter.dtype === "float32" && x.shape.length === 4 &&
-        filter.shape[0] === 1 && filter.shape[1] === 1 && ones(at.strides) &&
-        ones(at.dilations ?? 1) && (at.dataFormat ?? "NHWC") === "NHWC" &&
-        (at.pad === "same" || at.pad === "valid" || at.pad === 0);
-      if (!plain) return (conv.kernelFunc as (x: unknown) => unknown)(args);
-      const [nb, h, w, cin] = x.shape;
-      const cout = filter.shape[3];
-      const X = args.backend.readSync(x.dataId), F = args.backend.readSync(filter.dataId);
-      const out = args.backend.makeOutput([nb, h, w, cout], "float32");
-      sgemm(false, false, nb * h * w, cout, cin, X, F, args.backend.typedArrayFromHeap(out));
-      return out;
-    };
-    c.registerKernel({
-      kernelName: "Conv2D",
-      backendName: "wasm",
-      kernelFunc: convFunc as unknown as Parameters<Core["registerKernel"]>[0]["kernelFunc"],
-    });
-  }
-  // SplitV (cutting the fused query/key/value products apart) takes tfjs-wasm
-  // 4.5 a copy loop per element; here it is one block copy per output and row.
-  const split = c.getKernel("SplitV", "wasm");
-  if (split) {
-    const splitFunc = (args: {
-      inputs: { x: Info };
-      backend: Wasm;
-      attrs: { numOrSizeSplits: number | number[]; axis: number | number[] };
-    }) => {
-      const { x } = args.inputs;
-      const rank = x.shape.length;
-      let axis = Array.isArray(args.attrs.axis) ? args.attrs.axis[0] : args.attrs.axis;
-      if (axis < 0) axis += rank;
-      const dim = x.shape[axis];
-      const n = args.attrs.numOrSizeSplits;
-      let sizes = Array.isArray(n) ? [...n] : Array(n).fill(dim / n);
-      const free = sizes.indexOf(-1);
-      if (free >= 0) sizes[free] = dim - sizes.reduce((a, b) => a + (b === -1 ? 0 : b), 0);
-      if (
-        x.dtype !== "float32" || sizes.some((v) => !Number.isInteger(v) || v < 0) ||
-        sizes.reduce((a, b) => a + b, 0) !== dim
-      ) {
-        return (split.kernelFunc as (x: unknown) => unknown)(args);
-      }
-      sizes = sizes.map(Number);
-      const outer = size(x.shape.slice(0, axis)), inner = size(x.shape.slice(axis + 1));
-      const X = args.backend.readSync(x.dataId);
-      let off = 0;
-      return sizes.map((sz) => {
-        const shape = [...x.shape];
-        shape[axis] = sz;
-        const out = args.backend.makeOutput(shape, "float32");
-        const O = args.backend.typedArrayFromHeap(out);
-        const block = sz * inner;
-        for (let o = 0; o < outer; o++) {
-          const from = (o * dim + off) * inner;
-          O.set(X.subarray(from, from + block), o * block);
-        }
-        off += sz;
-        return out;
-      });
-    };
-    c.registerKernel({
-      kernelName: "SplitV",
-      backendName: "wasm",
-      kernelFunc: splitFunc as unknown as Parameters<Core["registerKernel"]>[0]["kernelFunc"],
-    });
-  }
-  blasActive = true;
 }
+
+function conv1x1Kernel(sgemm: Sgemm, original: Fallback) {
+  return (args: {
+    inputs: { x: Info; filter: Info };
+    backend: Wasm;
+    attrs: {
+      strides: number | number[];
+      dilations: number | number[];
+      dataFormat: string;
+      pad: unknown;
+    };
+  }) => {
+    const { x, filter } = args.inputs;
+    const at = args.attrs;
+    const ones = (v: number | number[]) => (Array.isArray(v) ? v : [v, v]).every((d) => d === 1);
+    const plain = x.dtype === "float32" && filter.dtype === "float32" && x.shape.length === 4 &&
+      filter.shape[0] === 1 && filter.shape[1] === 1 && ones(at.strides) &&
+      ones(at.dilations ?? 1) && (at.dataFormat ?? "NHWC") === "NHWC" &&
+      (at.pad === "same" || at.pad === "valid" || at.pad === 0);
+    if (!plain) return original(args);
+    const [nb, h, w, cin] = x.shape;
+    const cout = filter.shape[3];
+    const X = args.backend.readSync(x.dataId), F = args.backend.readSync(filter.dataId);
+    const out = args.backend.makeOutput([nb, h, w, cout], "float32");
+    sgemm(false, false, nb * h * w, cout, cin, X, F, args.backend.typedArrayFromHeap(out));
+    return out;
+  };
+}
+
+function splitVKernel(original: Fallback) {
+  return (args: {
+    inputs: { x: Info };
+    backend: Wasm;
+    attrs: { numOrSizeSplits: number | number[]; axis: number | number[] };
+  }) => {
+    const { x } = args.inputs;
+    const rank = x.shape.length;
+    let axis = Array.isArray(args.attrs.axis) ? args.attrs.axis[0] : args.attrs.axis;
+    if (axis < 0) axis += rank;
+    const dim = x.shape[axis];
+    const n = args.attrs.numOrSizeSplits;
+    let sizes = Array.isArray(n) ? [...n] : Array(n).fill(dim / n);
+    const free = sizes.indexOf(-1);
+    if (free >= 0) sizes[free] = dim - sizes.reduce((a, b) => a + (b === -1 ? 0 : b), 0);
+    if (
+      x.dtype !== "float32" || sizes.some((v) => !Number.isInteger(v) || v < 0) ||
+      sizes.reduce((a, b) => a + b, 0) !== dim
+    ) {
+      return original(args);
+    }
+    sizes = sizes.map(Number);
+    const outer = size(x.shape.slice(0, axis)), inner = size(x.shape.slice(axis + 1));
+    const X = args.backend.readSync(x.dataId);
+    let off = 0;
+    return sizes.map((sz) => {
+      const shape = [...x.shape];
+      shape[axis] = sz;
+      const out = args.backend.makeOutput(shape, "float32");
+      const O = args.backend.typedArrayFromHeap(out);
+      const block = sz * inner;
+      for (let o = 0; o < outer; o++) {
+        const from = (o * dim + off) * inner;
+        O.set(X.subarray(from, from + block), o * block);
+      }
+      off += sz;
+      return out;
+    });
+  };
+}
+
 try {
   core = await import("@energetic-ai/core");
   // The package starts its wasm back end on import without waiting for it; wait here

@@ -18,55 +18,13 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "./backend.ts";
 import { Rng, type Seed } from "../random.ts";
-import { checkGptConfig, type GptConfig } from "./config.ts";
+import { checkGptConfig, type GptConfig, type GptModel, gptParameterShapes } from "./config.ts";
+export { type GptModel, gptParameterShapes, isDecayedParameter } from "./config.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 import { customGrad2, matMulT } from "./matmul.ts";
 
-/** A GPT-2-style model: its shape, its tokenizer and its parameters (tf variables). */
-export interface GptModel {
-  /** The model's shape. */
-  config: GptConfig;
-  /** The tokenizer the model reads and writes. */
-  tokenizer: Tokenizer;
-  /** Parameters by GPT-2 name, in a fixed order (see `gptParameterShapes`). */
-  params: Map<string, tf.Variable>;
-}
-
 /** Layer-norm epsilon (GPT-2's 1e-5). */
 const LN_EPS = 1e-5;
-
-/**
- * Names and shapes of all parameters, in the order they are initialised,
- * saved and listed.
- */
-export function gptParameterShapes(config: GptConfig): [string, number[]][] {
-  const { vocabSize: v, contextLength: n, layers, width: c } = checkGptConfig(config);
-  const out: [string, number[]][] = [["wte", [v, c]], ["wpe", [n, c]]];
-  for (let l = 0; l < layers; l++) {
-    const p = `h.${l}.`;
-    out.push(
-      [p + "ln_1.g", [c]],
-      [p + "ln_1.b", [c]],
-      [p + "attn.c_attn.w", [c, 3 * c]],
-      [p + "attn.c_attn.b", [3 * c]],
-      [p + "attn.c_proj.w", [c, c]],
-      [p + "attn.c_proj.b", [c]],
-      [p + "ln_2.g", [c]],
-      [p + "ln_2.b", [c]],
-      [p + "mlp.c_fc.w", [c, 4 * c]],
-      [p + "mlp.c_fc.b", [4 * c]],
-      [p + "mlp.c_proj.w", [4 * c, c]],
-      [p + "mlp.c_proj.b", [c]],
-    );
-  }
-  out.push(["ln_f.g", [c]], ["ln_f.b", [c]]);
-  return out;
-}
-
-/** Whether AdamW's weight decay applies to this parameter (not to biases or layer norms, as in the Hugging Face Trainer). */
-export function isDecayedParameter(name: string): boolean {
-  return !(name.endsWith(".b") || name.includes("ln_"));
-}
 
 /**
  * The initial values GPT-2 would draw, as plain arrays keyed by name.

@@ -26,8 +26,7 @@
  * @module
  */
 import { blasLibraryPaths, chooseOpenBlasCore as chooseFromFlags, loadSgemm } from "../blas.ts";
-import { type GptModel, gptParameterShapes, isDecayedParameter } from "./model.ts";
-import type { GptConfig } from "./config.ts";
+import { type GptConfig, type GptModel, gptParameterShapes, isDecayedParameter } from "./config.ts";
 import { buildKernel, env, granted } from "../native_build.ts";
 
 const SOURCE_URL = new URL("./native/gpt_kernel.c", import.meta.url);

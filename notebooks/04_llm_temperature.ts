@@ -22,6 +22,7 @@ import { type Embedding, meanDimensionVariance } from "../lib/uncertainty/text/t
 import { meanSe } from "../lib/uncertainty/unit_se.ts";
 import * as llm from "./llm_setup.ts";
 import * as text from "../lib/uncertainty/text/mod.ts";
+import { firstComponentScores } from "../lib/uncertainty/text/pca.ts";
 import * as unc from "../lib/uncertainty/unit_se.ts";
 import { sweep } from "../tools/sweep.ts";
 import type { RunOptions } from "../tools/sweep.ts";
@@ -162,32 +163,6 @@ export function noiseTransfer(
   const r2 = meanSe(perStudent.map((p) => p.r2));
   const average = meanSe(perStudent.map((p) => p.average));
   return { slope: slope.mean, seSlope: slope.se, r2: r2.mean, seR2: r2.se, average, perStudent };
-}
-
-/**
- * Projections on the first principal component of the pooled rows (power iteration from a
- * fixed start, 100 steps). Not lib/uncertainty/text's `firstPrincipalComponent` (an exact
- * eigen-decomposition): where the top eigenvalue stands apart the two agree to round-off
- * (1e-15 on a test set), not bit for bit, and the committed Figure 4c is this one's.
- */
-export function firstComponentScores(rows: readonly Embedding[]): number[] {
-  const n = rows.length, d = rows[0].length;
-  const mean = new Float64Array(d);
-  for (const r of rows) for (let j = 0; j < d; j++) mean[j] += r[j] / n;
-  const c = rows.map((r) => Float64Array.from({ length: d }, (_, j) => r[j] - mean[j]));
-  let v = Float64Array.from({ length: d }, (_, j) => 1 + ((j * 7919) % 13) / 13);
-  for (let it = 0; it < 100; it++) {
-    const w = new Float64Array(d);
-    for (const r of c) {
-      let p = 0;
-      for (let j = 0; j < d; j++) p += r[j] * v[j];
-      for (let j = 0; j < d; j++) w[j] += p * r[j];
-    }
-    const norm = Math.hypot(...w);
-    if (norm === 0) break;
-    v = w.map((x) => x / norm);
-  }
-  return c.map((r) => r.reduce((a, x, j) => a + x * v[j], 0));
 }
 
 /** Group a flat [q*k + i] list into k-sized groups. */

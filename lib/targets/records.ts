@@ -21,7 +21,6 @@
  *
  * @module
  */
-import { csvParseRows } from "d3-dsv";
 
 /**
  * The kind of the responses in a file.
@@ -272,70 +271,4 @@ export function checkRecord(value: unknown, ctx: RecordContext, line: number): T
     }
   }
   return rec;
-}
-
-/**
- * Parse and check one JSON Lines line.
- *
- * @throws TeacherOutputError for malformed JSON or a bad record.
- *
- * @category Variance-aware targets for your teacher
- */
-export function parseRecordLine(text: string, ctx: RecordContext, line: number): TeacherRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new TeacherOutputError(
-      line,
-      "record",
-      `is not valid JSON (${(e as Error).message.slice(0, 80)}).`,
-    );
-  }
-  return checkRecord(value, ctx, line);
-}
-
-/**
- * Parse one CSV line of the numeric layout `id,response_1,...,response_k`
- * (empty trailing cells allowed, so inputs may have different k). Cells are
- * split by d3-dsv, so a quoted cell may hold commas and doubled quotes
- * (`"x,1",1,2`); a quoted cell may not span lines. The id is kept as text.
- *
- * @throws TeacherOutputError for an empty id, an unbalanced quote, no
- *   responses, or a cell that is not a finite number.
- *
- * @category Variance-aware targets for your teacher
- */
-export function parseCsvLine(text: string, ctx: RecordContext, line: number): TeacherRecord {
-  let quotes = 0;
-  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) quotes++;
-  if (quotes % 2 === 1) {
-    throw new TeacherOutputError(
-      line,
-      "record",
-      "has an unbalanced quote (a quoted cell may not span lines; double a quote inside one).",
-    );
-  }
-  const cells = quotes === 0 ? text.split(",") : csvParseRows(text)[0] ?? [""];
-  const id = cells[0].trim();
-  if (id === "") throw new TeacherOutputError(line, "id", "is empty: give each input an id.");
-  const responses: number[] = [];
-  for (let j = 1; j < cells.length; j++) {
-    const c = cells[j].trim();
-    if (c === "") continue;
-    const v = Number(c);
-    if (!Number.isFinite(v)) {
-      throw new TeacherOutputError(
-        line,
-        `response_${j}`,
-        `${JSON.stringify(c.slice(0, 40))} is not a finite number.`,
-      );
-    }
-    responses.push(v);
-  }
-  if (responses.length === 0) {
-    throw new TeacherOutputError(line, "responses", "the line has no response values.");
-  }
-  ctx.kind ??= "number";
-  return { id, responses, line };
 }

@@ -1,12 +1,11 @@
 /**
  * Section 4.3's step module (notebooks/04_llm_temperature.ts) on the tiny fixture setup
  * (tests/experiments/llm_fixture.ts): determinism, a student's own draws, Table 2 and Appendix F
- * per sampled student, the first principal component, the paper's values, Appendix F's regression
+ * per sampled student, the paper's values, Appendix F's regression
  * and bad configurations. The notebook's figures, tables and claims are checked on its smoke run
  * (04_notebook_test.ts).
  */
 import {
-  firstComponentScores,
   noiseRegression,
   PAPER_TABLE2,
   PAPER_TABLE5,
@@ -62,14 +61,6 @@ Deno.test("a student does not depend on the number of students (its own draws an
   for (let i = 0; i < 2; i++) {
     assertEquals(more.arms[i].alignment.perStudent.slice(0, 3), first.arms[i].alignment.perStudent);
   }
-});
-
-Deno.test("first principal component: scores of points on a line are their signed positions", () => {
-  const pts = [-2, -1, 0, 1, 2].map((t) => [3 * t, 4 * t, 1]);
-  const s = firstComponentScores(pts);
-  const want = [-10, -5, 0, 5, 10];
-  s.forEach((x, i) => assertAlmostEquals(Math.abs(x), Math.abs(want[i]), 1e-9));
-  assertAlmostEquals(s[0] + s[4], 0, 1e-9);
 });
 
 Deno.test("bad configurations are named before any work", async () => {

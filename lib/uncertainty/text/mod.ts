@@ -10,7 +10,7 @@
  *   embedding's dimensions), per-prompt noise, hallucination rates.
  * - Text targets (Section 7.3): the averaged answer (the sample nearest the
  *   mean embedding) and the variance-weighted one.
- * - The first principal component of a set of embeddings (Figure 4c).
+ * - Scores on the first principal component of a set of embeddings (Figure 4c).
  *
  * Standard errors over students and questions are lib/uncertainty's
  * (`meanSe`, `twoWaySe`, `pairedDifference`).
@@ -38,5 +38,4 @@ export {
   meanPairwiseDistance,
   promptNoise,
 } from "./answers.ts";
-export type { Embeddings } from "./matrix.ts";
-export { type FirstComponent, firstPrincipalComponent, projectOnAxis } from "./pca.ts";
+export { firstComponentScores } from "./pca.ts";

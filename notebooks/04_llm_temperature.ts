@@ -18,7 +18,7 @@
  */
 import { byScale, type Scale } from "../lib/config.ts";
 import { trainStudents } from "../lib/llm/students.ts";
-import { type Embedding, meanDimensionVariance } from "../lib/uncertainty/text/text_average.ts";
+import { meanDimensionVariance } from "../lib/uncertainty/text/text_average.ts";
 import { meanSe } from "../lib/uncertainty/unit_se.ts";
 import * as llm from "./llm_setup.ts";
 import * as text from "../lib/uncertainty/text/mod.ts";

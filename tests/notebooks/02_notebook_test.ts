@@ -14,9 +14,8 @@
  * The run needs a Python with nbclient and the Deno kernelspec. Without them that test is
  * ignored with the reason, except when CI=true, where it must run (as run_notebooks_test.ts).
  */
-import { jupyterProblem, runSmoke as runNotebookAtSmoke } from "./smoke_run.ts";
+import { checkExports, jupyterProblem, runSmoke as runNotebookAtSmoke } from "./smoke_run.ts";
 import { assert, assertEquals } from "../assert.ts";
-import { assertSnapshot } from "../experiments/snapshot.ts";
 import { problemDefinitionConfig } from "../../notebooks/02_problem_definition.ts";
 import type { Claim } from "../../lib/report/claims.ts";
 import type { Scale } from "../../lib/config.ts";
@@ -95,21 +94,7 @@ Deno.test({
     const out = await Deno.makeTempDir({ prefix: "nb02_smoke_" });
     try {
       await runSmoke(out);
-      for (const name of CHARTS) {
-        const spec = JSON.parse(await Deno.readTextFile(`${out}/${name}.vl.json`));
-        delete spec.usermeta?.run; // scale, seed and commit of the run
-        if (spec.usermeta && Object.keys(spec.usermeta).length === 0) delete spec.usermeta;
-        await assertSnapshot(name, spec);
-      }
-      for (const name of TABLES) {
-        for (const ext of ["csv", "md", "tex"]) {
-          const text = await Deno.readTextFile(`${out}/${name}.${ext}`);
-          assert(text.length > 0, `${name}.${ext}`);
-        }
-      }
-      const ledger = JSON.parse(
-        await Deno.readTextFile(`${out}/claims/02_problem_definition.json`),
-      );
+      const ledger = { claims: await checkExports(out, CHARTS, TABLES, "02_problem_definition") };
       checkLedger(ledger.claims as Claim[], out);
     } finally {
       await Deno.remove(out, { recursive: true });

@@ -14,10 +14,9 @@
  * The run needs a Python with nbclient and the Deno kernelspec. Without them that test is
  * ignored with the reason, except when CI=true, where it must run (as run_notebooks_test.ts).
  */
-import { jupyterProblem, runSmoke } from "./smoke_run.ts";
+import { checkExports, jupyterProblem, runSmoke } from "./smoke_run.ts";
 import { cellDeclaring, codeCells, evaluateCells } from "./notebook_cells.ts";
 import { assert, assertEquals } from "../assert.ts";
-import { assertSnapshot } from "../experiments/snapshot.ts";
 import { studentOutputConfig } from "../../notebooks/06_student_output_uncertainty.ts";
 import { llmConsistencyConfig } from "../../notebooks/06_llm_consistency.ts";
 import type { Claim } from "../../lib/report/claims.ts";
@@ -76,19 +75,7 @@ Deno.test({
     try {
       const unset = ["KD_MERGED_STUDENT_OUTPUT", "KD_MERGED_LLM_CONSISTENCY"];
       await runSmoke(`${REPO}/notebooks/${NAME}.ipynb`, out, unset);
-      for (const name of CHARTS) {
-        const spec = JSON.parse(await Deno.readTextFile(`${out}/${name}.vl.json`));
-        delete spec.usermeta?.run; // scale, seed and commit of the run
-        if (spec.usermeta && Object.keys(spec.usermeta).length === 0) delete spec.usermeta;
-        await assertSnapshot(name, spec);
-      }
-      for (const name of TABLES) {
-        for (const ext of ["csv", "md", "tex"]) {
-          const text = await Deno.readTextFile(`${out}/${name}.${ext}`);
-          assert(text.length > 0, `${name}.${ext}`);
-        }
-      }
-      const ledger = JSON.parse(await Deno.readTextFile(`${out}/claims/${NAME}.json`));
+      const ledger = { claims: await checkExports(out, CHARTS, TABLES, NAME) };
       checkLedger(ledger.claims as Claim[], out);
     } finally {
       await Deno.remove(out, { recursive: true });

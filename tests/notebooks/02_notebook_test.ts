@@ -14,6 +14,7 @@
  * The run needs a Python with nbclient and the Deno kernelspec. Without them that test is
  * ignored with the reason, except when CI=true, where it must run (as run_notebooks_test.ts).
  */
+import { declaringCells } from "./notebook_cells.ts";
 import { checkExports, jupyterProblem, runSmoke as runNotebookAtSmoke } from "./smoke_run.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { problemDefinitionConfig } from "../../notebooks/02_problem_definition.ts";
@@ -28,45 +29,14 @@ const CHARTS = ["02_students_and_teacher", "02_theorem41_per_input", "02_varianc
 /** The exported tables of the notebook, by export name. */
 const TABLES = ["02_variance_decomposition"];
 
-function codeCells(): string[] {
-  const nb = JSON.parse(Deno.readTextFileSync(NOTEBOOK)) as {
-    cells: { cell_type: string; source: string | string[] }[];
-  };
-  return nb.cells.filter((c) => c.cell_type === "code")
-    .map((c) => Array.isArray(c.source) ? c.source.join("") : c.source);
-}
-
-/** The code cell that declares `const <name>:`, and there is exactly one. */
-function cellDeclaring(name: string): string {
-  const found = codeCells().filter((c) => new RegExp(`^const ${name}\\b`, "m").test(c));
-  assertEquals(found.length, 1, `cells declaring ${name}`);
-  return found[0];
-}
-
 Deno.test("the configuration cell's literal is the step module's configuration at every scale", async () => {
-  // The cell as a module: relative imports made absolute, the configuration exported.
-  const source = cellDeclaring("config")
-    .replaceAll('"../lib/', `"file://${REPO}/lib/`)
-    .replaceAll('"./02_', `"file://${REPO}/notebooks/02_`) +
-    "\nexport { config };\n";
-  const dir = await Deno.makeTempDir({ prefix: "nb02_config_" });
-  const before = Deno.env.get("KD_SCALE");
-  try {
-    for (const scale of ["smoke", "default", "paper"] as Scale[]) {
-      const path = `${dir}/config_${scale}.ts`;
-      await Deno.writeTextFile(path, source);
-      Deno.env.set("KD_SCALE", scale);
-      const mod = await import(`file://${path}`);
-      assertEquals(
-        mod.config,
-        problemDefinitionConfig(scale),
-        `problemDefinitionConfig("${scale}")`,
-      );
-    }
-  } finally {
-    if (before === undefined) Deno.env.delete("KD_SCALE");
-    else Deno.env.set("KD_SCALE", before);
-    await Deno.remove(dir, { recursive: true });
+  for (const scale of ["smoke", "default", "paper"] as Scale[]) {
+    const mod = await declaringCells("02_problem_definition", ["config"], ["config"], scale);
+    assertEquals(
+      mod.config,
+      problemDefinitionConfig(scale),
+      `problemDefinitionConfig("${scale}")`,
+    );
   }
 });
 

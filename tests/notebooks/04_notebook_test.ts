@@ -15,6 +15,7 @@
  * The run needs a Python with nbclient and the Deno kernelspec. Without them that test is
  * ignored with the reason, except when CI=true, where it must run (as run_notebooks_test.ts).
  */
+import { declaringCells } from "./notebook_cells.ts";
 import { checkExports, jupyterProblem, runSmoke as runNotebookAtSmoke } from "./smoke_run.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { teacherOutputConfig } from "../../notebooks/04_teacher_output_uncertainty.ts";
@@ -37,50 +38,14 @@ const CHARTS = [
 /** The exported tables of the notebook, by export name. */
 const TABLES = ["04_curvature_tests", "04_table2_llm_narrower", "04_table5_noise_transfer"];
 
-function codeCells(): string[] {
-  const nb = JSON.parse(Deno.readTextFileSync(NOTEBOOK)) as {
-    cells: { cell_type: string; source: string | string[] }[];
-  };
-  return nb.cells.filter((c) => c.cell_type === "code")
-    .map((c) => Array.isArray(c.source) ? c.source.join("") : c.source);
-}
-
-/** The code cell that declares `const <name>:`, and there is exactly one. */
-function cellDeclaring(name: string): string {
-  const found = codeCells().filter((c) => new RegExp(`^const ${name}\\b`, "m").test(c));
-  assertEquals(found.length, 1, `cells declaring ${name}`);
-  return found[0];
-}
-
-Deno.test("every code cell is short: at most 15 non-blank lines, none over 100 characters", () => {
-  codeCells().forEach((c, i) => {
-    const lines = c.split("\n");
-    assert(lines.filter((l) => l.trim() !== "").length <= 15, `code cell ${i}: ${lines[0]}`);
-    for (const l of lines) assert(l.length <= 100, `code cell ${i}: ${l}`);
-  });
-});
-
 Deno.test("the configuration cells' literals are the step modules' configurations at every scale", async () => {
-  // The two cells, as one module: relative imports made absolute, both configurations exported.
-  const source = (cellDeclaring("config") + "\n" + cellDeclaring("llmConfig"))
-    .replaceAll('"../lib/', `"file://${REPO}/lib/`)
-    .replaceAll('"./04_', `"file://${REPO}/notebooks/04_`) +
-    "\nexport { config, llmConfig };\n";
-  const dir = await Deno.makeTempDir({ prefix: "nb04_config_" });
-  const before = Deno.env.get("KD_SCALE");
-  try {
-    for (const scale of ["smoke", "default", "paper"] as Scale[]) {
-      const path = `${dir}/config_${scale}.ts`;
-      await Deno.writeTextFile(path, source);
-      Deno.env.set("KD_SCALE", scale);
-      const mod = await import(`file://${path}`);
-      assertEquals(mod.config, teacherOutputConfig(scale), `teacherOutputConfig("${scale}")`);
-      assertEquals(mod.llmConfig, llmTemperatureConfig(scale), `llmTemperatureConfig("${scale}")`);
-    }
-  } finally {
-    if (before === undefined) Deno.env.delete("KD_SCALE");
-    else Deno.env.set("KD_SCALE", before);
-    await Deno.remove(dir, { recursive: true });
+  for (const scale of ["smoke", "default", "paper"] as Scale[]) {
+    const mod = await declaringCells("04_teacher_output_uncertainty", ["config", "llmConfig"], [
+      "config",
+      "llmConfig",
+    ], scale);
+    assertEquals(mod.config, teacherOutputConfig(scale), `teacherOutputConfig("${scale}")`);
+    assertEquals(mod.llmConfig, llmTemperatureConfig(scale), `llmTemperatureConfig("${scale}")`);
   }
 });
 

@@ -14,6 +14,7 @@
  * The run needs a Python with nbclient and the Deno kernelspec. Without them that test is
  * ignored with the reason, except when CI=true, where it must run (as run_notebooks_test.ts).
  */
+import { declaringCells } from "./notebook_cells.ts";
 import { checkExports, jupyterProblem, runSmoke as runNotebookAtSmoke } from "./smoke_run.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { llmCorrectionsConfig } from "../../notebooks/07_llm_corrections.ts";
@@ -44,42 +45,14 @@ const TABLES = [
   "07_table1_llm_paired_tests",
 ];
 
-function codeCells(): string[] {
-  const nb = JSON.parse(Deno.readTextFileSync(NOTEBOOK)) as {
-    cells: { cell_type: string; source: string | string[] }[];
-  };
-  return nb.cells.filter((c) => c.cell_type === "code")
-    .map((c) => Array.isArray(c.source) ? c.source.join("") : c.source);
-}
-
-/** The code cell that declares `const <name>:`, and there is exactly one. */
-function cellDeclaring(name: string): string {
-  const found = codeCells().filter((c) => new RegExp(`^const ${name}\\b`, "m").test(c));
-  assertEquals(found.length, 1, `cells declaring ${name}`);
-  return found[0];
-}
-
 Deno.test("the configuration cells' literals are the step module's configurations at every scale", async () => {
-  // The two cells, as one module: relative imports made absolute, both configurations exported.
-  const source = (cellDeclaring("config") + "\n" + cellDeclaring("llmConfig"))
-    .replaceAll('"../lib/', `"file://${REPO}/lib/`)
-    .replaceAll('"./07_', `"file://${REPO}/notebooks/07_`) +
-    "\nexport { config, llmConfig };\n";
-  const dir = await Deno.makeTempDir({ prefix: "nb07_config_" });
-  const before = Deno.env.get("KD_SCALE");
-  try {
-    for (const scale of ["smoke", "default", "paper"] as Scale[]) {
-      const path = `${dir}/config_${scale}.ts`;
-      await Deno.writeTextFile(path, source);
-      Deno.env.set("KD_SCALE", scale);
-      const mod = await import(`file://${path}`);
-      assertEquals(mod.config, varianceAwareConfig(scale), `varianceAwareConfig("${scale}")`);
-      assertEquals(mod.llmConfig, llmCorrectionsConfig(scale), `llmCorrectionsConfig("${scale}")`);
-    }
-  } finally {
-    if (before === undefined) Deno.env.delete("KD_SCALE");
-    else Deno.env.set("KD_SCALE", before);
-    await Deno.remove(dir, { recursive: true });
+  for (const scale of ["smoke", "default", "paper"] as Scale[]) {
+    const mod = await declaringCells("07_variance_aware_distillation", ["config", "llmConfig"], [
+      "config",
+      "llmConfig",
+    ], scale);
+    assertEquals(mod.config, varianceAwareConfig(scale), `varianceAwareConfig("${scale}")`);
+    assertEquals(mod.llmConfig, llmCorrectionsConfig(scale), `llmCorrectionsConfig("${scale}")`);
   }
 });
 

@@ -49,3 +49,18 @@ export async function evaluateCells(
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+/**
+ * The cells of `notebooks/<name>.ipynb` that declare `declared` (in that order), evaluated as one
+ * module at `scale`, exporting `exported`: how a notebook test reads the configuration literals
+ * a notebook writes out.
+ */
+export function declaringCells(
+  name: string,
+  declared: string[],
+  exported: string[],
+  scale: string,
+): Promise<Record<string, unknown>> {
+  const cells = codeCells(name);
+  return evaluateCells(declared.map((d) => cells[cellDeclaring(cells, d)]), exported, scale);
+}

@@ -72,3 +72,33 @@ Deno.test("fitMlpEnsemble: bad input gets a named error before any training", ()
   );
   assertThrows(() => fitMlpEnsemble({ ...o, lr: 0 }), RangeError, "lr must be > 0");
 });
+
+Deno.test("fitMlpEnsemble: early stopping keeps each member's epoch of lowest validation MSE", () => {
+  // Few noisy rows and a wide network: it overfits, so the validation MSE turns up before the end.
+  const m = 40, rng = new Rng(5);
+  const { x, y } = problem(m + 200);
+  for (let j = 0; j < m; j++) y[j] += 0.5 * (rng.uniform() - 0.5) * 2;
+  const fitRows = { x: x.subarray(0, 2 * m), y: y.subarray(0, m), m };
+  const val = { x: x.subarray(2 * m), y: y.subarray(m), m: 200 };
+  const opts = { ...fitRows, d: 2, hidden: 32, hidden2: 32, members: 2, lr: 0.01, seed: 4 };
+  const ens = fitMlpEnsemble({ ...opts, epochs: 300, validation: val });
+  const mse = (f: Float64Array, s: number) => {
+    let v = 0;
+    for (let j = 0; j < val.m; j++) v += (f[s * val.m + j] - val.y[j]) ** 2 / val.m;
+    return v;
+  };
+  const f = ens.predict(val.x, val.m);
+  for (let s = 0; s < 2; s++) {
+    const e = ens.bestEpochs![s];
+    // The kept parameters are those of epoch e: retraining for e epochs without validation gives
+    // the same network (same seed, same updates), and its validation MSE is the one reported.
+    const again = fitMlpEnsemble({ ...opts, epochs: e }).predict(val.x, val.m);
+    const sub = again.subarray(s * val.m, (s + 1) * val.m);
+    assert(Math.abs(mse(again, s) - ens.validationMse![s]) < 1e-9, `member ${s}`);
+    assert(Math.abs(sub[0] - f[s * val.m]) < 1e-9, `member ${s} kept epoch ${e}`);
+    // No later epoch is better: the full 300-epoch fit has a validation MSE at least as high.
+    const full = fitMlpEnsemble({ ...opts, epochs: 300 }).predict(val.x, val.m);
+    assert(mse(full, s) >= ens.validationMse![s] - 1e-12, `member ${s}`);
+  }
+  assert(ens.bestEpochs!.every((e) => e >= 1 && e <= 300));
+});

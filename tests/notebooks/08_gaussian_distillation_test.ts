@@ -12,6 +12,7 @@ import {
   mixup,
   PAPER_BOSTON_NLL,
   PAPER_BOSTON_RMSE,
+  PAPER_BOSTON_TEACHERS,
   PAPER_CLASSIFICATION_FINDINGS,
   PAPER_DESIGN_ABLATION_RMSE,
   regressionScores,
@@ -176,6 +177,14 @@ Deno.test("notebook 08: the DLF paper's values the claims compare with, pinned",
   // higher on CIFAR-100 and Tiny ImageNet"; "DLF lowest ECE ... only on Tiny ImageNet"), the
   // Boston RMSEs (Table 1) and the design-point ablation from the constants as first transcribed.
   assertEquals({ ...PAPER_BOSTON_RMSE }, { Teachers: 2.58, DLF: 2.67, Hydra: 2.83 });
+  // Table 1's teacher cells as issue 30 quotes them (RMSE, NLL, CRPS, 95% coverage).
+  assertEquals({ ...PAPER_BOSTON_TEACHERS }, {
+    rmse: 2.58,
+    nll: 2.385,
+    crps: 1.443,
+    coverage95: 0.961,
+  });
+  assertEquals(PAPER_BOSTON_TEACHERS.rmse, PAPER_BOSTON_RMSE.Teachers);
   assertEquals({ ...PAPER_BOSTON_NLL }, { "small-Ens": 2.415, DLF: 2.435 });
   assert(PAPER_BOSTON_NLL["small-Ens"] < PAPER_BOSTON_NLL.DLF, "in the paper small-Ens is lower");
   assertEquals({ ...PAPER_DESIGN_ABLATION_RMSE }, {

@@ -25,10 +25,20 @@ const REPO = decodeURIComponent(new URL("../../", import.meta.url).pathname).rep
 const NOTEBOOK = `${REPO}/notebooks/08_gaussian_distillation.ipynb`;
 
 /** The exported charts of the notebook, by export name. */
-const CHARTS = ["08_bridge", "08_digits_reliability", "08_mnist_reliability"];
+const CHARTS = [
+  "08_boston_rmse",
+  "08_teachers_scores",
+  "08_pit",
+  "08_bridge",
+  "08_design_points_rmse",
+  "08_digits_reliability",
+  "08_mnist_reliability",
+];
 /** The exported tables of the notebook, by export name. */
 const TABLES = [
   "08_regression",
+  "08_teachers",
+  "08_regression_splits",
   "08_design_points",
   "08_teacher_depth",
   "08_classification",
@@ -79,6 +89,10 @@ Deno.test({
 /** The ledger's shape: what the chapter says of each kind of claim (smoke: 2 splits, 1 ablation). */
 function checkLedger(claims: Claim[], out: string): void {
   assertEquals(claims.map((c) => c.id), [
+    "boston-teachers-rmse",
+    "boston-teachers-nll",
+    "boston-teachers-crps",
+    "boston-teachers-coverage95",
     "boston-rmse-dlf-over-teachers",
     "boston-rmse-hydra-over-teachers",
     "boston-rmse-dlf-vs-hydra",

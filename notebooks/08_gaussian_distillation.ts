@@ -20,8 +20,7 @@ import { byScale, runScale, type Scale } from "../lib/config.ts";
 import { loadBoston, loadDiabetes, prepareRegression, takeRows } from "../lib/data/mod.ts";
 import * as gd from "../lib/gaussian/mod.ts";
 import * as scores from "../lib/uncertainty/regression_scores.ts";
-import { fitCohort, predictCohort } from "../lib/nn/mod.ts";
-import { permutation, Rng } from "../lib/random.ts";
+import { Rng } from "../lib/random.ts";
 import { sweep } from "../tools/sweep.ts";
 import type { ExperimentConfig, RunOptions } from "../tools/sweep.ts";
 import {
@@ -35,10 +34,12 @@ import {
   type Reliability,
   timed,
 } from "./08_gaussian_classification.ts";
+import { regressionTeachers } from "./08_gaussian_teachers.ts";
 
 /** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
 export { mergedOrRun } from "../tools/merged.ts";
 export * from "./08_gaussian_classification.ts";
+export { earlyStopping, regressionTeachers } from "./08_gaussian_teachers.ts";
 
 // ---------------------------------------------------------------- the paper's values
 
@@ -327,67 +328,6 @@ export function dlfOptions(t: gd.EnsembleTargets, s: DlfSettings, seed: Rng): gd
     init,
     meanWarmup,
   };
-}
-
-/**
- * Train n regression teachers on (x, y): a predictor, each teacher's noise variance and, with
- * two layers and `teacherValidation` > 0, the epoch early stopping kept. The UCI protocol
- * (Hernández-Lobato & Adams 2015, cited by Park et al. 2025): each teacher holds out its own
- * random `teacherValidation` share of the training rows, trains on the rest, keeps its epoch of
- * lowest validation MSE (early stopping), and its noise variance is that held-out residual
- * variance. Without validation (or the one-layer cohort of the depth check): the
- * training-residual variance, which a teacher that fits its rows closely understates.
- */
-async function regressionTeachers(
-  config: GaussianDistillationConfig,
-  x: Float64Array,
-  y: Float64Array,
-  m: number,
-  d: number,
-  seed: number,
-) {
-  const n = config.teachers, hidden = config.teacherHidden;
-  const fit = { epochs: config.teacherEpochs, lr: config.teacherLr, seed };
-  const held = Math.round(config.teacherValidation * m);
-  if (config.teacherLayers === 2 && held >= 1) {
-    const root = new Rng(seed), nets: gd.MlpEnsemble[] = [];
-    const noise = new Float64Array(n), bestEpochs: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const perm = permutation(root.child(i).child(0), m);
-      const [v, t] = [perm.subarray(0, held), perm.subarray(held)];
-      const ens = gd.fitMlpEnsemble({
-        ...{ x: takeRows(x, d, t), m: m - held, d, y: Float64Array.from(t, (j) => y[j]) },
-        ...{ hidden, hidden2: hidden, members: 1, ...fit, seed: root.child(i).child(1) },
-        validation: { x: takeRows(x, d, v), y: Float64Array.from(v, (j) => y[j]), m: held },
-      });
-      nets.push(ens);
-      noise[i] = Math.max(ens.validationMse![0], 1e-6);
-      bestEpochs.push(ens.bestEpochs![0]);
-    }
-    const predict = (xx: ArrayLike<number>, mm: number) => {
-      const out = new Float64Array(n * mm);
-      nets.forEach((e, i) => out.set(e.predict(xx, mm), i * mm));
-      return out;
-    };
-    return { noise, predict, bestEpochs };
-  }
-  let predict: (xx: ArrayLike<number>, mm: number) => Float64Array;
-  if (config.teacherLayers === 2) {
-    const ens = gd.fitMlpEnsemble({ x, m, d, y, hidden, hidden2: hidden, members: n, ...fit });
-    predict = (xx, mm) => ens.predict(xx, mm);
-  } else {
-    const net = { x, n: m, d, hidden, outputs: 1, loss: "mse" as const, targets: y };
-    const cohort = await fitCohort({ ...net, students: n, ...fit });
-    predict = (xx, mm) => Float64Array.from(predictCohort(cohort, xx, mm));
-  }
-  const fTrain = predict(x, m);
-  const noise = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < m; j++) s += (y[j] - fTrain[i * m + j]) ** 2;
-    noise[i] = Math.max(s / m, 1e-6);
-  }
-  return { noise, predict, bestEpochs: [] as number[] };
 }
 
 /** Mixup points: λ x_a + (1 − λ) x_b for random pairs, λ ~ U(0, 1). */

@@ -46,13 +46,8 @@ export interface MlpEnsembleOptions {
   seed: Seed;
   /** `auto` (default): float32 sgemm where OpenBLAS loads, else float64; `float64` forces the latter. */
   precision?: "auto" | "float64";
-  /**
-   * Early stopping: held-out rows (not in x) whose mean squared error is measured after every
-   * epoch; each member keeps the parameters of its epoch with the lowest validation MSE, and
-   * that MSE is its held-out residual variance (the UCI benchmark protocol of Hernández-Lobato
-   * & Adams 2015, which Park et al. 2025 cite for their regression teachers).
-   */
-  validation?: { x: ArrayLike<number>; y: ArrayLike<number>; m: number };
+  /** Called after every epoch's update with the member's index, network and epoch (from 0). */
+  onEpoch?: (member: number, net: Mlp, epoch: number) => void;
 }
 
 /**
@@ -65,9 +60,6 @@ export interface MlpEnsemble {
   nets: Mlp[];
   /** n x m outputs at x (m x d). */
   predict(x: ArrayLike<number>, m: number): Float64Array;
-  /** With `validation`: per member, the epoch kept (1-based) and its validation MSE. */
-  bestEpochs?: number[];
-  validationMse?: number[];
 }
 
 function fail(msg: string): never {
@@ -108,18 +100,6 @@ export function fitMlpEnsemble(o: MlpEnsembleOptions): MlpEnsemble {
     fail(`${fn}: x has ${o.x.length} values; expected m x d = ${o.m * o.d}.`);
   }
   if (o.y.length !== o.m) fail(`${fn}: y has ${o.y.length} values; expected m = ${o.m}.`);
-  const val = o.validation;
-  if (val) {
-    if (!Number.isInteger(val.m) || val.m < 1) {
-      fail(`${fn}: validation.m must be an integer >= 1, got ${val.m}.`);
-    }
-    if (val.x.length !== val.m * o.d || val.y.length !== val.m) {
-      fail(
-        `${fn}: validation has ${val.x.length} x and ${val.y.length} y values; expected ` +
-          `${val.m * o.d} and ${val.m}.`,
-      );
-    }
-  }
   for (const [name, a] of [["x", o.x], ["y", o.y]] as const) {
     for (let i = 0; i < a.length; i++) {
       if (!Number.isFinite(a[i])) {
@@ -133,57 +113,30 @@ export function fitMlpEnsemble(o: MlpEnsembleOptions): MlpEnsemble {
   const nets: Mlp[] = [];
   const g = new Float64Array(m);
   const sgemm = (o.precision ?? "auto") === "auto" && o.hidden2 > 0 ? loadSgemm() : null;
-  const bestEpochs: number[] = [], validationMse: number[] = [];
   for (let s = 0; s < o.members; s++) {
     const net = createMlp(d, o.hidden, 1, root.child(s), o.hidden2);
     const adam = new Adam(net.params.length, o.lr);
-    const stop = val ? earlyStopping(net, val) : undefined;
+    const after = o.onEpoch && ((ep: number) => o.onEpoch!(s, net, ep));
     if (sgemm) {
-      trainFloat32(net, x, y, m, o.epochs, adam, sgemm, stop?.after);
+      trainFloat32(net, x, y, m, o.epochs, adam, sgemm, after);
     } else {
       for (let ep = 0; ep < o.epochs; ep++) {
         const fwd = mlpForward(net, x, m);
         for (let j = 0; j < m; j++) g[j] = 2 * (fwd.out[j] - y[j]) / m;
         adam.step(net.params, mlpBackward(net, x, m, fwd, g));
-        stop?.after(ep);
+        after?.(ep);
       }
-    }
-    if (stop) {
-      net.params.set(stop.best.params);
-      bestEpochs.push(stop.best.epoch + 1);
-      validationMse.push(stop.best.mse);
     }
     nets.push(net);
   }
   return {
     nets,
-    ...(val ? { bestEpochs, validationMse } : {}),
     predict(xx, mm) {
       const out = new Float64Array(nets.length * mm);
       nets.forEach((net, s) => out.set(mlpForward(net, xx, mm).out, s * mm));
       return out;
     },
   };
-}
-
-/** Track a member's validation MSE after each epoch and keep its best parameters. */
-function earlyStopping(
-  net: Mlp,
-  val: { x: ArrayLike<number>; y: ArrayLike<number>; m: number },
-) {
-  const vx = Float64Array.from(val.x), vy = Float64Array.from(val.y);
-  const best = { epoch: -1, mse: Infinity, params: Float64Array.from(net.params) };
-  const after = (epoch: number) => {
-    const out = mlpForward(net, vx, val.m).out;
-    let mse = 0;
-    for (let j = 0; j < val.m; j++) mse += (out[j] - vy[j]) ** 2 / val.m;
-    if (mse < best.mse) {
-      best.epoch = epoch;
-      best.mse = mse;
-      best.params.set(net.params);
-    }
-  };
-  return { best, after };
 }
 
 /**

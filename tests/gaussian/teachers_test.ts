@@ -1,5 +1,6 @@
 import { loadSgemm } from "../../lib/blas.ts";
 import { fitMlpEnsemble } from "../../lib/gaussian/teachers.ts";
+import { mlpForward } from "../../lib/nn/mlp64.ts";
 import { Rng } from "../../lib/random.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 
@@ -73,32 +74,26 @@ Deno.test("fitMlpEnsemble: bad input gets a named error before any training", ()
   assertThrows(() => fitMlpEnsemble({ ...o, lr: 0 }), RangeError, "lr must be > 0");
 });
 
-Deno.test("fitMlpEnsemble: early stopping keeps each member's epoch of lowest validation MSE", () => {
-  // Few noisy rows and a wide network: it overfits, so the validation MSE turns up before the end.
-  const m = 40, rng = new Rng(5);
-  const { x, y } = problem(m + 200);
-  for (let j = 0; j < m; j++) y[j] += 0.5 * (rng.uniform() - 0.5) * 2;
-  const fitRows = { x: x.subarray(0, 2 * m), y: y.subarray(0, m), m };
-  const val = { x: x.subarray(2 * m), y: y.subarray(m), m: 200 };
-  const opts = { ...fitRows, d: 2, hidden: 32, hidden2: 32, members: 2, lr: 0.01, seed: 4 };
-  const ens = fitMlpEnsemble({ ...opts, epochs: 300, validation: val });
-  const mse = (f: Float64Array, s: number) => {
-    let v = 0;
-    for (let j = 0; j < val.m; j++) v += (f[s * val.m + j] - val.y[j]) ** 2 / val.m;
-    return v;
-  };
-  const f = ens.predict(val.x, val.m);
-  for (let s = 0; s < 2; s++) {
-    const e = ens.bestEpochs![s];
-    // The kept parameters are those of epoch e: retraining for e epochs without validation gives
-    // the same network (same seed, same updates), and its validation MSE is the one reported.
-    const again = fitMlpEnsemble({ ...opts, epochs: e }).predict(val.x, val.m);
-    const sub = again.subarray(s * val.m, (s + 1) * val.m);
-    assert(Math.abs(mse(again, s) - ens.validationMse![s]) < 1e-9, `member ${s}`);
-    assert(Math.abs(sub[0] - f[s * val.m]) < 1e-9, `member ${s} kept epoch ${e}`);
-    // No later epoch is better: the full 300-epoch fit has a validation MSE at least as high.
-    const full = fitMlpEnsemble({ ...opts, epochs: 300 }).predict(val.x, val.m);
-    assert(mse(full, s) >= ens.validationMse![s] - 1e-12, `member ${s}`);
+Deno.test("fitMlpEnsemble: onEpoch sees each member after each epoch's update", () => {
+  const m = 60, { x, y } = problem(m);
+  const opts = { x, m, d: 2, y, hidden: 8, hidden2: 8, members: 2, lr: 0.01, seed: 4 };
+  const seen: { member: number; epoch: number; out: number }[] = [];
+  fitMlpEnsemble({
+    ...opts,
+    epochs: 5,
+    onEpoch: (member, net, epoch) =>
+      seen.push({ member, epoch, out: mlpForward(net, x, 1).out[0] }),
+  });
+  assertEquals(
+    seen.map((s) => [s.member, s.epoch]),
+    [0, 1].flatMap((s) => [0, 1, 2, 3, 4].map((e) => [s, e])),
+  );
+  // What member s looks like after epoch e is the network trained for e + 1 epochs.
+  for (const epochs of [1, 3, 5]) {
+    const f = fitMlpEnsemble({ ...opts, epochs }).predict(x, 1);
+    for (const s of [0, 1]) {
+      const at = seen.find((v) => v.member === s && v.epoch === epochs - 1)!;
+      assert(Math.abs(at.out - f[s]) < 1e-12, `member ${s} after ${epochs} epochs`);
+    }
   }
-  assert(ens.bestEpochs!.every((e) => e >= 1 && e <= 300));
 });

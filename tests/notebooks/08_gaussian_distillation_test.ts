@@ -7,6 +7,7 @@
  * are checked on its smoke run (08_notebook_test.ts).
  */
 import {
+  earlyStopping,
   type GaussianDistillationConfig,
   gaussianDistillationConfig,
   mixup,
@@ -19,6 +20,7 @@ import {
   rotateImages,
   runGaussianDistillation,
 } from "../../notebooks/08_gaussian_distillation.ts";
+import { createMlp, mlpForward } from "../../lib/nn/mod.ts";
 import { Rng } from "../../lib/random.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../assert.ts";
 
@@ -199,4 +201,29 @@ Deno.test("notebook 08: the DLF paper's values the claims compare with, pinned",
     dlfHighestAuroc: ["SVHN"],
     proxyHigherAuroc: ["CIFAR-100", "Tiny ImageNet"],
   });
+});
+
+Deno.test("notebook 08's teachers: early stopping keeps the epoch of lowest held-out MSE and that MSE", () => {
+  const d = 2, m = 30, rng = new Rng(9);
+  const vx = Float64Array.from({ length: m * d }, () => rng.uniform() - 0.5);
+  const vy = Float64Array.from({ length: m }, (_, j) => vx[j * d] - vx[j * d + 1]);
+  const net = createMlp(d, 4, 1, new Rng(1));
+  const stop = earlyStopping(vx, vy);
+  const mseOf = () => {
+    const out = mlpForward(net, vx, m).out;
+    return out.reduce((s, o, j) => s + (o - vy[j]) ** 2, 0) / m;
+  };
+  // Three "epochs": random parameters, then the output layer zeroed (predicts 0), then scaled up.
+  const start = Float64Array.from(net.params);
+  const recorded: number[] = [];
+  for (const [epoch, scale] of [[0, 3], [1, 0], [2, 5]]) {
+    net.params.set(start.map((p) => p * scale));
+    recorded.push(mseOf());
+    stop.after(net, epoch);
+  }
+  const best = recorded.indexOf(Math.min(...recorded));
+  assertEquals(stop.best.epoch, best);
+  // Same sum in another order: equal to round-off (1e-12 relative).
+  assertAlmostEquals(stop.best.mse, recorded[best], 1e-12 * recorded[best]);
+  assertEquals(Array.from(stop.best.params), Array.from(start.map((p) => p * [3, 0, 5][best])));
 });

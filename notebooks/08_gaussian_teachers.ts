@@ -1,0 +1,92 @@
+/**
+ * Notebook 08's regression teachers (Park et al. 2025, Table 1: 2 x 100 MLPs) trained as the UCI
+ * benchmark protocol the paper cites trains them (Hernández-Lobato & Adams 2015): early stopping
+ * on a validation part of the training rows, and each teacher's noise variance from held-out
+ * residuals. The step module `08_gaussian_distillation.ts` calls {@link regressionTeachers}.
+ *
+ * @module
+ */
+import { takeRows } from "../lib/data/mod.ts";
+import * as gd from "../lib/gaussian/mod.ts";
+import { fitCohort, type Mlp, mlpForward, predictCohort } from "../lib/nn/mod.ts";
+import { permutation, Rng } from "../lib/random.ts";
+import type { GaussianDistillationConfig } from "./08_gaussian_distillation.ts";
+
+/**
+ * Early stopping on held-out rows (vx: m x d, vy: m): `after(net, epoch)` measures the network's
+ * validation MSE and keeps the parameters of the epoch where it is lowest (`best`).
+ */
+export function earlyStopping(vx: Float64Array, vy: Float64Array) {
+  const m = vy.length;
+  const best = { epoch: -1, mse: Infinity, params: new Float64Array(0) };
+  const after = (net: Mlp, epoch: number) => {
+    const out = mlpForward(net, vx, m).out;
+    let mse = 0;
+    for (let j = 0; j < m; j++) mse += (out[j] - vy[j]) ** 2 / m;
+    if (mse < best.mse) Object.assign(best, { epoch, mse, params: Float64Array.from(net.params) });
+  };
+  return { best, after };
+}
+
+/**
+ * Train n regression teachers on (x, y): a predictor, each teacher's noise variance and, with
+ * two layers and `teacherValidation` > 0, the epoch early stopping kept. The UCI protocol
+ * (Hernández-Lobato & Adams 2015, cited by Park et al. 2025): each teacher holds out its own
+ * random `teacherValidation` share of the training rows, trains on the rest, keeps its epoch of
+ * lowest validation MSE (early stopping), and its noise variance is that held-out residual
+ * variance. Without validation (or the one-layer cohort of the depth check): the
+ * training-residual variance, which a teacher that fits its rows closely understates.
+ */
+export async function regressionTeachers(
+  config: GaussianDistillationConfig,
+  x: Float64Array,
+  y: Float64Array,
+  m: number,
+  d: number,
+  seed: number,
+) {
+  const n = config.teachers, hidden = config.teacherHidden;
+  const fit = { epochs: config.teacherEpochs, lr: config.teacherLr, seed };
+  const held = Math.round(config.teacherValidation * m);
+  if (config.teacherLayers === 2 && held >= 1) {
+    const root = new Rng(seed), nets: gd.MlpEnsemble[] = [];
+    const noise = new Float64Array(n), bestEpochs: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const perm = permutation(root.child(i).child(0), m);
+      const [v, t] = [perm.subarray(0, held), perm.subarray(held)];
+      const stop = earlyStopping(takeRows(x, d, v), Float64Array.from(v, (j) => y[j]));
+      const ens = gd.fitMlpEnsemble({
+        ...{ x: takeRows(x, d, t), m: m - held, d, y: Float64Array.from(t, (j) => y[j]) },
+        ...{ hidden, hidden2: hidden, members: 1, ...fit, seed: root.child(i).child(1) },
+        onEpoch: (_, net, epoch) => stop.after(net, epoch),
+      });
+      ens.nets[0].params.set(stop.best.params);
+      nets.push(ens);
+      noise[i] = Math.max(stop.best.mse, 1e-6);
+      bestEpochs.push(stop.best.epoch + 1);
+    }
+    const predict = (xx: ArrayLike<number>, mm: number) => {
+      const out = new Float64Array(n * mm);
+      nets.forEach((e, i) => out.set(e.predict(xx, mm), i * mm));
+      return out;
+    };
+    return { noise, predict, bestEpochs };
+  }
+  let predict: (xx: ArrayLike<number>, mm: number) => Float64Array;
+  if (config.teacherLayers === 2) {
+    const ens = gd.fitMlpEnsemble({ x, m, d, y, hidden, hidden2: hidden, members: n, ...fit });
+    predict = (xx, mm) => ens.predict(xx, mm);
+  } else {
+    const net = { x, n: m, d, hidden, outputs: 1, loss: "mse" as const, targets: y };
+    const cohort = await fitCohort({ ...net, students: n, ...fit });
+    predict = (xx, mm) => Float64Array.from(predictCohort(cohort, xx, mm));
+  }
+  const fTrain = predict(x, m);
+  const noise = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < m; j++) s += (y[j] - fTrain[i * m + j]) ** 2;
+    noise[i] = Math.max(s / m, 1e-6);
+  }
+  return { noise, predict, bestEpochs: [] as number[] };
+}

@@ -78,8 +78,8 @@ export interface FitDlfOptions {
   lr?: number;
   /** Seed of the init and the batch order. */
   seed: number | Rng;
-  /** Initialisation: MMD pretraining with free factors (default) or the network's random init. */
-  init?: { kind: "mmd"; epochs: number; lambda?: number } | { kind: "random" };
+  /** MMD pretraining with free factors (default; h² = `bandwidth`, else median) or random. */
+  init?: { kind: "mmd"; epochs: number; lambda?: number; bandwidth?: number } | { kind: "random" };
   /**
    * Epochs of a mean warm-up before the initialisation (default 0): the μ
    * outputs fitted by MSE to the teachers' mean over the design points, Φ
@@ -294,39 +294,45 @@ function traceTerms(
   return trace;
 }
 
+type Mmd = { value: number; grad: Float64Array };
+
 /**
- * MMD² between the rows of z (n x p) and N(0, I_p), RBF kernel of bandwidth 1, and its gradient.
+ * MMD² between the rows of z (n x p) and N(0, I_p), RBF kernel exp(−‖a − b‖² / (2 h²)) with
+ * h² = `h2` (default 1), and its gradient (the expectations under N(0, I_p) in closed form).
  *
  * @category Gaussian distillation
  */
-export function mmdToNormal(
-  z: Float64Array,
-  n: number,
-  p: number,
-): { value: number; grad: Float64Array } {
+export function mmdToNormal(z: Float64Array, n: number, p: number, h2 = 1): Mmd {
   const grad = new Float64Array(n * p);
   let kk = 0, kn = 0;
-  const c1 = (1 / 2) ** (p / 2);
+  const c1 = (h2 / (h2 + 1)) ** (p / 2);
   for (let i = 0; i < n; i++) {
     let zz = 0;
     for (let t = 0; t < p; t++) zz += z[i * p + t] ** 2;
-    const e = c1 * Math.exp(-zz / 4);
+    const e = c1 * Math.exp(-zz / (2 * (h2 + 1)));
     kn += e;
-    for (let t = 0; t < p; t++) grad[i * p + t] += (2 / n) * e * z[i * p + t] / 2;
+    for (let t = 0; t < p; t++) grad[i * p + t] += (2 / n) * e * z[i * p + t] / (h2 + 1);
     for (let j = 0; j < n; j++) {
       let dd = 0;
       for (let t = 0; t < p; t++) dd += (z[i * p + t] - z[j * p + t]) ** 2;
-      const k = Math.exp(-dd / 2);
+      const k = Math.exp(-dd / (2 * h2));
       kk += k;
       if (i !== j) {
         for (let t = 0; t < p; t++) {
-          grad[i * p + t] -= (2 / (n * n)) * k * (z[i * p + t] - z[j * p + t]);
+          grad[i * p + t] -= (2 / (n * n * h2)) * k * (z[i * p + t] - z[j * p + t]);
         }
       }
     }
   }
-  return { value: kk / (n * n) - 2 * kn / n + (1 / 3) ** (p / 2), grad };
+  return { value: kk / (n * n) - 2 * kn / n + (h2 / (h2 + 2)) ** (p / 2), grad };
 }
+
+/**
+ * The median heuristic's h² for N(0, I_p): median ‖w − w′‖² = 2 χ²_p's, 2p (1 − 2/(9p))³
+ * (Wilson–Hilferty); the pull towards N(0, I) then does not vanish as 2^(−p/2) does at h² = 1.
+ * @category Gaussian distillation
+ */
+export const mmdMedianBandwidth = (p: number): number => 2 * p * (1 - 2 / (9 * p)) ** 3;
 
 function checkFit(o: FitDlfOptions): number {
   const c = o.c ?? 1;
@@ -459,7 +465,7 @@ export function fitDlf(o: FitDlfOptions): { model: DlfModel; logLikelihood: numb
   if ((o.meanWarmup ?? 0) > 0) warmUpMean(fit, rng.child(4), spread);
   // MMD initialisation: free factors Z_i, complete-data likelihood minus λ MMD².
   const init = o.init ?? { kind: "mmd", epochs: Math.max(1, Math.round(o.epochs / 2)) };
-  if (init.kind === "mmd") mmdInit(fit, init.epochs, init.lambda ?? 1, rng);
+  if (init.kind === "mmd") mmdInit(fit, init, rng);
   const model: DlfModel = { net, c, q, l, sigma2: Math.exp(fit.logSigma2) };
   const logLikelihood: number[] = [];
   for (let ep = 0; ep < o.epochs; ep++) {
@@ -562,8 +568,9 @@ function warmUpMean(s: Fit, rng: Rng, spread: number): void {
 }
 
 /** The MMD initialisation: free factors Z_i, the complete-data likelihood minus λ MMD². */
-function mmdInit(s: Fit, epochs: number, lambda: number, rng: Rng): void {
-  const { o, c } = s, { q, teachers: n } = o;
+function mmdInit(s: Fit, init: { epochs: number; lambda?: number; bandwidth?: number }, rng: Rng) {
+  const { o, c } = s, { q, teachers: n } = o, { epochs, lambda = 1 } = init;
+  const h2 = init.bandwidth ?? mmdMedianBandwidth(c * q);
   const zRng = rng.child(1);
   const z = Float64Array.from({ length: n * c * q }, () => 0.1 * zRng.normal());
   const adamZ = new Adam(z.length, s.lr * 10);
@@ -576,7 +583,7 @@ function mmdInit(s: Fit, epochs: number, lambda: number, rng: Rng): void {
       const at = batchAt(s, idx);
       const g = mStepOf(at.batch, fixed);
       const gz = factorGradient(at.batch, z);
-      const mmd = mmdToNormal(z, n, c * q);
+      const mmd = mmdToNormal(z, n, c * q, h2);
       for (let i = 0; i < z.length; i++) gz[i] += lambda * mmd.grad[i];
       mStep(s, at, g);
       adamZ.step(z, gz);

@@ -54,6 +54,7 @@ export {
   dlfOutputs,
   fitDlf,
   type FitDlfOptions,
+  mmdMedianBandwidth,
   mmdToNormal,
   type MStepGradient,
   mStepGradient,

@@ -1,16 +1,11 @@
 /**
- * An ensemble of two-hidden-layer regression teachers (d-h-h2-1, ReLU,
- * PyTorch's init, full-batch Adam on the MSE), the shape of Park et al.'s
- * (2025) regression teachers (2 x 100), which the cohort trainer (one hidden
- * layer) does not have. Each member is trained on its own from
- * `toRng(seed).child(s)`, so member s is the same whatever the ensemble size,
- * as in the cohort trainer.
- *
- * Training runs in float32 with OpenBLAS `cblas_sgemm` where it loads (about
- * twice dgemm's speed; the cohort trainer is float32 too), else in float64
- * with lib/nn/mlp64.ts; the trained members are float64 {@link Mlp}s
- * either way. The second layer's m x h x h2 products dominate the cost:
- * about 3 x 2 m h h2 flops per epoch and member.
+ * An ensemble of two-hidden-layer regression teachers (d-h-h2-1, ReLU, PyTorch's init,
+ * full-batch Adam on the MSE), the shape of Park et al.'s (2025) regression teachers (2 x 100),
+ * which the one-layer cohort trainer lacks. Member s is trained on its own from
+ * `toRng(seed).child(s)`, so it is the same whatever the ensemble size. Training runs in float32
+ * with OpenBLAS `cblas_sgemm` where it loads (about twice dgemm's speed), else in float64 with
+ * lib/nn/mlp64.ts; the members are float64 {@link Mlp}s either way. The second layer's m x h x h2
+ * products dominate the cost: about 3 x 2 m h h2 flops per epoch and member.
  *
  * @module
  */

@@ -7,7 +7,10 @@
  * have flipped, and each claim names an export of the notebook as its evidence.
  */
 import { PAPER_DESIGN_ABLATION_RMSE } from "../../notebooks/08_gaussian_distillation.ts";
-import type { GaussianDistillationResult } from "../../notebooks/08_gaussian_distillation.ts";
+import type {
+  GaussianDistillationResult,
+  RegressionRow,
+} from "../../notebooks/08_gaussian_distillation.ts";
 import { gaussianDistillationConfig } from "../../notebooks/08_gaussian_distillation.ts";
 import { Rng } from "../../lib/random.ts";
 import type { Claim } from "../../lib/report/claims.ts";
@@ -74,6 +77,8 @@ function synthetic(
     /** The teachers' NLL and coverage on every split (default: the paper's 2.385 and 0.961). */
     teacherNll?: number;
     teacherCoverage?: number;
+    /** How much worse than the DLF (MMD init) the random init's NLL and RMSE are (default 0.1). */
+    randomInit?: number;
   } = {},
 ): GaussianDistillationResult {
   const splits = opts.splits ?? 10, swing = opts.swing ?? 1;
@@ -108,6 +113,13 @@ function synthetic(
       at("DEGU", level * 1.2, level, 0.8),
       at("DLF", level * (1 + (opts.dlf ?? 0.035)) + eps(), level + eps(), 0.9 + eps()),
     );
+    const dlfRow: RegressionRow = rows[rows.length - 1], worse = opts.randomInit ?? 0.1;
+    rows.push({
+      ...dlfRow,
+      method: "DLF, random init",
+      rmse: dlfRow.rmse + worse + eps(),
+      nll: dlfRow.nll + worse + eps(),
+    });
   }
   const ablation = [];
   for (let s = 0; s < (opts.ablationSplits ?? 10); s++) {
@@ -293,4 +305,15 @@ Deno.test("notebook 08 claims: the DLF minus the teachers and each baseline, pai
   // DLF − Teachers RMSE: 3.5% of a level that swings by ±1-2 per split, plus noise of 0.01.
   const t = contrasts.find((x) => x.id === "boston-rmse-dlf-minus-teachers")!;
   assert(t.se > 0 && t.se < 0.1, `SE ${t.se}`);
+});
+
+Deno.test("notebook 08 claims: MMD against random initialisation, paired over splits, either way", () => {
+  const better = run(synthetic({ randomInit: 0.1 })).decided;
+  for (const m of ["nll", "rmse"]) {
+    const c = byId(better, `boston-${m}-mmd-vs-random-init`);
+    assertEquals(c.verdict, "reproduced", c.rule);
+    assertEquals([c.test?.kind, c.test?.direction], ["direction", "less"]);
+  }
+  const worse = run(synthetic({ randomInit: -0.1 })).decided;
+  assertEquals(byId(worse, "boston-nll-mmd-vs-random-init").verdict, "differs");
 });

@@ -31,6 +31,7 @@ const CHARTS = [
   "08_pit",
   "08_bridge",
   "08_design_points_rmse",
+  "08_init_ablation",
   "08_digits_reliability",
   "08_mnist_reliability",
 ];
@@ -106,6 +107,8 @@ function checkLedger(claims: Claim[], out: string): void {
     "ablation-mixup-of-fresh-data",
     "ablation-fresh-vs-teacher-data",
     "ablation-mixup-teacher-vs-teacher-data",
+    "boston-nll-mmd-vs-random-init",
+    "boston-rmse-mmd-vs-random-init",
     "dlf-lowest-ece",
     "dlf-highest-ood",
     "digits-proxy-endd-ece",

@@ -4,9 +4,10 @@
  * accuracy, NLL, ECE (15 bins) and OOD AUROC from the members' mutual information against the
  * test images rotated by 90°, with SEs over the test images (the fitted models held fixed):
  * binomial for accuracy, per image for NLL, a bootstrap over test images for ECE and AUROC,
- * paired across methods for the differences the claims test. Standard KD, small-Ens and Hydra
- * match the teachers' logits by MSE (the cohort trainer's cross-entropy takes hard labels only);
- * EnD², Proxy-EnD² and the DLF are lib/gaussian's float64 networks with their own losses.
+ * paired across methods for the differences the claims test. Standard KD and small-Ens are
+ * distilled by KL and EnD² with temperature annealing, on mini-batches (08_gaussian_students.ts);
+ * Hydra matches the teachers' logits by MSE (lib/gaussian, full batch); Proxy-EnD² and the DLF
+ * are lib/gaussian's float64 networks with their own losses.
  *
  * @module
  */
@@ -22,6 +23,10 @@ import * as scores from "../lib/uncertainty/regression_scores.ts";
 import { fitCohort, predictCohort } from "../lib/nn/mod.ts";
 import { Rng, sampleWithoutReplacement } from "../lib/random.ts";
 import { expectedCalibrationError, negativeLogLikelihood } from "../lib/uncertainty/mod.ts";
+import { budgetRows, distillEnD2Annealed, distillKl } from "./08_gaussian_students.ts";
+
+/** EnD²'s initial temperature, annealed to 1 over the first half of training (Malinin et al.). */
+export const END2_T0 = 10;
 
 /** How a DLF is fitted. */
 export interface DlfSettings {
@@ -249,11 +254,13 @@ export async function classificationStep(
   add("Teachers", n, logits(xTest, nTest), logits(xOod, nTest), teacherSeconds);
   const student = (k: number) => ({ ...cc.student, seed: seedOf(root.child(1 + k)) });
   const members = cc.dlf.members;
+  // Standard KD, small-Ens and EnD² on mini-batches of the DLF's size (08_gaussian_students.ts).
+  const batch = (k: number) => ({ ...student(k), batchSize: cc.dlf.batchSize });
   const methods = [
-    () => gd.distillMean(targets, student(0)),
-    () => gd.distillSmallEnsemble(targets, student(1)),
+    () => distillKl(targets, batch(0), false),
+    () => distillKl(targets, batch(1), true),
     () => gd.distillHydra(targets, student(2)),
-    () => gd.distillDirichlet(targets, { ...student(3), members }),
+    () => distillEnD2Annealed(targets, { ...batch(3), members, t0: END2_T0 }),
     () => gd.distillProxyDirichlet(targets, { ...student(4), members }),
   ];
   for (const f of methods) {
@@ -262,7 +269,8 @@ export async function classificationStep(
   }
   const dlf = await dlfScored(targets, cc.dlf, root, xTest, xOod, nTest);
   add("DLF", members, dlf.lin, dlf.lout, dlf.seconds);
-  return { ...scoreAll(dataset, scored, yTest, root.child(8)), protocol: data.protocol };
+  const budgets = budgetRows(dataset, m, cc.student, cc.dlf, true);
+  return { ...scoreAll(dataset, scored, yTest, root.child(8)), protocol: data.protocol, budgets };
 }
 
 /** One method's row: accuracy (binomial SE), NLL (per-image SE), ECE and AUROC (bootstrap SE). */

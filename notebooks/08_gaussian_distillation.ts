@@ -34,12 +34,19 @@ import {
   type Reliability,
   timed,
 } from "./08_gaussian_classification.ts";
-import { regressionTeachers } from "./08_gaussian_teachers.ts";
+import { mixup, regressionScores, regressionTeachers } from "./08_gaussian_teachers.ts";
+import { type BudgetRow, budgetRows } from "./08_gaussian_students.ts";
 
 /** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
 export { mergedOrRun } from "../tools/merged.ts";
 export * from "./08_gaussian_classification.ts";
-export { earlyStopping, regressionTeachers } from "./08_gaussian_teachers.ts";
+export {
+  earlyStopping,
+  mixup,
+  regressionScores,
+  regressionTeachers,
+} from "./08_gaussian_teachers.ts";
+export * from "./08_gaussian_students.ts";
 
 // ---------------------------------------------------------------- the paper's values
 
@@ -281,6 +288,8 @@ export interface GaussianDistillationResult {
   teacherDepth: TeacherDepthRow[];
   /** Per test input of every regression split: each method's PIT (its predictive CDF at y). */
   pit: PitPoint[];
+  /** Every student's loss, optimiser and Adam steps, per task (08_gaussian_students.ts). */
+  budgets: BudgetRow[];
   /** Per regression split: the epoch early stopping kept for each teacher. */
   teacherStops: { dataset: string; split: number; epochs: number[] }[];
   /** The fitted IG of the teachers' noise variances on the first Boston split. */
@@ -300,23 +309,6 @@ function meanSe(a: readonly number[]): [number, number] {
   return [mu, Math.sqrt(v / a.length)];
 }
 
-/** RMSE, NLL, CRPS, 95% coverage of a standardised-units predictive, in original units (scale s). */
-export function regressionScores(
-  p: scores.GaussianMixture,
-  y: ArrayLike<number>,
-  scale: number,
-): { rmse: number; nll: number; crps: number; coverage95: number } {
-  const m = y.length, mu = gd.memberAverage(p.means, p.components).subarray(0, m);
-  let se = 0;
-  for (let j = 0; j < m; j++) se += (mu[j] - y[j]) ** 2;
-  return {
-    rmse: Math.sqrt(se / m) * scale,
-    nll: mean(scores.mixtureNll(p, y)) + Math.log(scale),
-    crps: mean(scores.mixtureCrps(p, y)) * scale,
-    coverage95: scores.intervalCoverage(p, y, [0.95])[0].coverage,
-  };
-}
-
 /** A numeric seed for a trainer from a child stream. */
 export const seedOf = (r: Rng): number => r.nextUint32();
 
@@ -331,22 +323,6 @@ export function dlfOptions(t: gd.EnsembleTargets, s: DlfSettings, seed: Rng): gd
     init,
     meanWarmup,
   };
-}
-
-/** Mixup points: λ x_a + (1 − λ) x_b for random pairs, λ ~ U(0, 1). */
-export function mixup(
-  x: Float64Array,
-  m: number,
-  d: number,
-  count: number,
-  rng: Rng,
-): Float64Array {
-  const out = new Float64Array(count * d);
-  for (let k = 0; k < count; k++) {
-    const a = rng.int(m), b = rng.int(m), lam = rng.uniform();
-    for (let t = 0; t < d; t++) out[k * d + t] = lam * x[a * d + t] + (1 - lam) * x[b * d + t];
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------- regression steps
@@ -463,7 +439,17 @@ export async function regressionStep(
   const stops = teachers.bestEpochs.length
     ? [{ dataset: name, split, epochs: teachers.bestEpochs }]
     : [];
-  return { rows, bridge, pit, ig, depth, stops, protocol: split === 0 ? sp.protocol : null };
+  const budgets = split === 0 ? budgetRows(name, m, config.student, config.dlf, false) : [];
+  return {
+    rows,
+    bridge,
+    pit,
+    ig,
+    depth,
+    stops,
+    budgets,
+    protocol: split === 0 ? sp.protocol : null,
+  };
 }
 
 /**
@@ -589,6 +575,7 @@ export async function runGaussianDistillation(
     teacherDepth: parts.flatMap((p) => p.depth),
     teacherStops: parts.flatMap((p) => p.stops),
     pit: parts.flatMap((p) => p.pit),
+    budgets: [...parts.flatMap((p) => p.budgets), ...cls.flatMap((r) => r.budgets)],
     noiseFit: parts[0].ig,
     protocol: [...parts.flatMap((p) => p.protocol ?? []), ...cls.map((r) => r.protocol)],
     seconds: Math.round((performance.now() - start) / 1000),

@@ -2,7 +2,8 @@
  * Notebook 08's regression teachers (Park et al. 2025, Table 1: 2 x 100 MLPs) trained as the UCI
  * benchmark protocol the paper cites trains them (Hernández-Lobato & Adams 2015): early stopping
  * on a validation part of the training rows, and each teacher's noise variance from held-out
- * residuals. The step module `08_gaussian_distillation.ts` calls {@link regressionTeachers}.
+ * residuals. The step module `08_gaussian_distillation.ts` calls {@link regressionTeachers}; the
+ * regression scores in original units and the ablation's mixup points are here too.
  *
  * @module
  */
@@ -10,6 +11,8 @@ import { takeRows } from "../lib/data/mod.ts";
 import * as gd from "../lib/gaussian/mod.ts";
 import { fitCohort, type Mlp, mlpForward, predictCohort } from "../lib/nn/mod.ts";
 import { permutation, Rng } from "../lib/random.ts";
+import * as scores from "../lib/uncertainty/regression_scores.ts";
+import { mean } from "./08_gaussian_classification.ts";
 import type { GaussianDistillationConfig } from "./08_gaussian_distillation.ts";
 
 /**
@@ -89,4 +92,37 @@ export async function regressionTeachers(
     noise[i] = Math.max(s / m, 1e-6);
   }
   return { noise, predict, bestEpochs: [] as number[] };
+}
+
+/** RMSE, NLL, CRPS, 95% coverage of a standardised-units predictive, in original units (scale s). */
+export function regressionScores(
+  p: scores.GaussianMixture,
+  y: ArrayLike<number>,
+  scale: number,
+): { rmse: number; nll: number; crps: number; coverage95: number } {
+  const m = y.length, mu = gd.memberAverage(p.means, p.components).subarray(0, m);
+  let se = 0;
+  for (let j = 0; j < m; j++) se += (mu[j] - y[j]) ** 2;
+  return {
+    rmse: Math.sqrt(se / m) * scale,
+    nll: mean(scores.mixtureNll(p, y)) + Math.log(scale),
+    crps: mean(scores.mixtureCrps(p, y)) * scale,
+    coverage95: scores.intervalCoverage(p, y, [0.95])[0].coverage,
+  };
+}
+
+/** Mixup points: λ x_a + (1 − λ) x_b for random pairs, λ ~ U(0, 1). */
+export function mixup(
+  x: Float64Array,
+  m: number,
+  d: number,
+  count: number,
+  rng: Rng,
+): Float64Array {
+  const out = new Float64Array(count * d);
+  for (let k = 0; k < count; k++) {
+    const a = rng.int(m), b = rng.int(m), lam = rng.uniform();
+    for (let t = 0; t < d; t++) out[k * d + t] = lam * x[a * d + t] + (1 - lam) * x[b * d + t];
+  }
+  return out;
 }

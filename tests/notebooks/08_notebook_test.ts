@@ -43,6 +43,7 @@ const TABLES = [
   "08_design_points",
   "08_teacher_depth",
   "08_classification",
+  "08_budgets",
   "08_paired_contrasts",
 ];
 

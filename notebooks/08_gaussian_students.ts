@@ -1,0 +1,211 @@
+/**
+ * Notebook 08's classification students at their best (issue 30): trained on mini-batches of the
+ * design points by Adam, with the losses their authors use.
+ *
+ * - {@link distillKl}: Standard KD (one student, the ensemble's mean probabilities) and small-Ens
+ *   (one student per teacher, its own teacher's probabilities), each fitted by the KL divergence
+ *   from the teacher's class probabilities to the student's softmax (Hinton et al. 2015, at
+ *   temperature 1), not by MSE on logits.
+ * - {@link distillEnD2Annealed}: EnD² (Malinin, Mlodozeniec & Gales, ICLR 2020) with the
+ *   temperature annealing its authors train it with: the teachers' probabilities are softened as
+ *   softmax(z / T) and T falls linearly from `t0` to 1 over the first half of training, then
+ *   stays at 1; the loss is the Dirichlet negative log-likelihood of the softened probabilities.
+ *
+ * @module
+ */
+import { takeRows } from "../lib/data/mod.ts";
+import * as gd from "../lib/gaussian/mod.ts";
+import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "../lib/nn/mod.ts";
+import { permutation, Rng } from "../lib/random.ts";
+
+/** Mini-batch training of one student: its width, epochs, batch size, learning rate, seed. */
+export interface BatchStudentOptions {
+  hidden: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+}
+
+/** The optimiser steps `o` takes on m design points: epochs x ⌈m / batchSize⌉. */
+export const batchSteps = (o: { epochs: number; batchSize: number }, m: number): number =>
+  o.epochs * Math.ceil(m / Math.min(o.batchSize, m));
+
+/**
+ * Adam on mini-batches of (x: m x d): `grad(rows, out, epoch)` gives d loss / d outputs for the
+ * batch's rows (its mean over the batch), out the network's outputs on them.
+ */
+function trainBatches(
+  net: Mlp,
+  x: Float64Array,
+  m: number,
+  d: number,
+  o: BatchStudentOptions,
+  grad: (rows: Int32Array, out: Float64Array, epoch: number) => Float64Array,
+): void {
+  const adam = new Adam(net.params.length, o.lr), rng = new Rng(o.seed).child(1);
+  const bs = Math.min(o.batchSize, m);
+  for (let ep = 0; ep < o.epochs; ep++) {
+    const order = permutation(rng.child(ep), m);
+    for (let s = 0; s < m; s += bs) {
+      const rows = order.subarray(s, Math.min(s + bs, m)), xb = takeRows(x, d, rows);
+      const fwd = mlpForward(net, xb, rows.length);
+      adam.step(net.params, mlpBackward(net, xb, rows.length, fwd, grad(rows, fwd.out, ep)));
+    }
+  }
+}
+
+/** Softmax of each row of z / t (rows x c). */
+function softmaxRows(z: ArrayLike<number>, rows: number, c: number, t = 1): Float64Array {
+  const out = new Float64Array(rows * c);
+  for (let j = 0; j < rows; j++) {
+    let top = -Infinity, s = 0;
+    for (let a = 0; a < c; a++) top = Math.max(top, z[j * c + a] / t);
+    for (let a = 0; a < c; a++) s += out[j * c + a] = Math.exp(z[j * c + a] / t - top);
+    for (let a = 0; a < c; a++) out[j * c + a] /= s;
+  }
+  return out;
+}
+
+/**
+ * Standard KD (`perTeacher` false: one student, target the teachers' mean probabilities) or
+ * small-Ens (true: one student per teacher), each by KL(teacher ‖ student) on mini-batches; the
+ * gradient in the student's logits is (softmax(z) − p) / batch.
+ */
+export function distillKl(
+  t: gd.EnsembleTargets,
+  o: BatchStudentOptions,
+  perTeacher: boolean,
+): gd.MemberPredictor {
+  const { m, d, c, teachers: n } = t, x = Float64Array.from(t.x);
+  const probs = gd.memberProbabilities(t.outputs, c);
+  const targets = perTeacher
+    ? Array.from({ length: n }, (_, i) => probs.subarray(i * m * c, (i + 1) * m * c))
+    : [gd.memberAverage(probs, n).subarray(0, m * c)];
+  const nets = targets.map((p, i) => {
+    const net = createMlp(d, o.hidden, c, new Rng(o.seed).child(2 + i));
+    trainBatches(net, x, m, d, { ...o, seed: new Rng(o.seed).child(2 + i).nextUint32() }, (
+      rows,
+      out,
+    ) => {
+      const q = softmaxRows(out, rows.length, c), b = rows.length;
+      for (let j = 0; j < b; j++) {
+        for (let a = 0; a < c; a++) q[j * c + a] = (q[j * c + a] - p[rows[j] * c + a]) / b;
+      }
+      return q;
+    });
+    return net;
+  });
+  return {
+    method: perTeacher ? "small-Ens" : "Standard KD",
+    members: nets.length,
+    c,
+    predict: (xx, mm) => {
+      const out = new Float64Array(nets.length * mm * c);
+      nets.forEach((net, i) => out.set(mlpForward(net, xx, mm).out, i * mm * c));
+      return out;
+    },
+  };
+}
+
+/**
+ * EnD² with temperature annealing: a d-h-c student of log concentrations α(x) = exp(z(x))
+ * (clamped to [−15, 15]) fitted on mini-batches by the Dirichlet NLL of the teachers'
+ * probabilities softened at temperature T (softmax(logits / T), smoothed by ε = 1e-4 so their log
+ * is finite), T falling linearly from `t0` to 1 over the first half of the epochs. Members are
+ * draws from Dir(α(x)) (lib/gaussian's `dirichletMemberLogits`).
+ */
+export function distillEnD2Annealed(
+  t: gd.EnsembleTargets,
+  o: BatchStudentOptions & { members: number; t0: number },
+): gd.MemberPredictor {
+  const { m, d, c, teachers: n } = t, x = Float64Array.from(t.x), eps = 1e-4;
+  const teacherLogits = Float64Array.from(t.outputs);
+  const net = createMlp(d, o.hidden, c, new Rng(o.seed).child(2));
+  const half = Math.max(1, Math.floor(o.epochs / 2));
+  let meanLog = new Float64Array(0), temperature = NaN;
+  const alpha = new Float64Array(c);
+  trainBatches(net, x, m, d, o, (rows, out, ep) => {
+    const tNow = ep >= half ? 1 : o.t0 + (1 - o.t0) * ep / half;
+    if (tNow !== temperature) {
+      // Mean over teachers of log p at temperature T: the Dirichlet likelihood's statistic.
+      temperature = tNow;
+      meanLog = new Float64Array(m * c);
+      for (let i = 0; i < n; i++) {
+        const p = softmaxRows(teacherLogits.subarray(i * m * c, (i + 1) * m * c), m, c, tNow);
+        for (let k = 0; k < m * c; k++) meanLog[k] += Math.log((1 - eps) * p[k] + eps / c) / n;
+      }
+    }
+    const b = rows.length, g = new Float64Array(b * c);
+    for (let j = 0; j < b; j++) {
+      let a0 = 0;
+      for (let a = 0; a < c; a++) {
+        a0 += alpha[a] = Math.exp(Math.max(Math.min(out[j * c + a], 15), -15));
+      }
+      const psi0 = gd.digamma(a0);
+      for (let a = 0; a < c; a++) {
+        g[j * c + a] = alpha[a] * (gd.digamma(alpha[a]) - psi0 - meanLog[rows[j] * c + a]) / b;
+      }
+    }
+    return g;
+  });
+  return {
+    method: "EnD²",
+    members: o.members,
+    c,
+    predict: (xx, mm) =>
+      gd.dirichletMemberLogits(mlpForward(net, xx, mm).out, mm, c, o.members, o.seed),
+  };
+}
+
+/** One method's training budget on one task: its loss, how it is optimised, its Adam steps. */
+export interface BudgetRow {
+  task: string;
+  method: string;
+  loss: string;
+  optimiser: string;
+  steps: number;
+}
+
+/**
+ * The budgets of one task's students on m design points: the regression baselines (lib/gaussian,
+ * full batch, by MSE) or the classification ones (above, and Hydra and Proxy-EnD² from
+ * lib/gaussian, full batch), and the DLF (mean warm-up, MMD pretraining and EM on mini-batches).
+ */
+export function budgetRows(
+  task: string,
+  m: number,
+  student: { epochs: number },
+  dlf: { epochs: number; initEpochs: number; meanWarmup: number; batchSize: number },
+  classification: boolean,
+): BudgetRow[] {
+  const full = { optimiser: "Adam, full batch", steps: student.epochs };
+  const mini = {
+    optimiser: `Adam, mini-batches of ${Math.min(dlf.batchSize, m)}`,
+    steps: batchSteps({ epochs: student.epochs, batchSize: dlf.batchSize }, m),
+  };
+  const rows: Omit<BudgetRow, "task">[] = classification
+    ? [
+      { method: "Standard KD", loss: "KL from the teachers' mean probabilities", ...mini },
+      { method: "small-Ens", loss: "KL from its own teacher's probabilities (each)", ...mini },
+      { method: "Hydra", loss: "MSE to each teacher's logits (a head each)", ...full },
+      { method: "EnD²", loss: `Dirichlet NLL, temperature ${END2_T0_WORDS}`, ...mini },
+      { method: "Proxy-EnD²", loss: "reverse KL to a proxy Dirichlet per point", ...full },
+    ]
+    : [
+      { method: "Standard KD", loss: "MSE to the teachers' mean", ...full },
+      { method: "small-Ens", loss: "MSE to its own teacher (each)", ...full },
+      { method: "Hydra", loss: "MSE to each teacher (a head each)", ...full },
+      { method: "DEGU", loss: "Gaussian NLL of every teacher's output", ...full },
+    ];
+  const dlfEpochs = dlf.meanWarmup + dlf.initEpochs + dlf.epochs;
+  rows.push({
+    method: "DLF",
+    loss: "mean warm-up (MSE), MMD pretraining, EM (−Q)",
+    optimiser: `Adam, mini-batches of ${Math.min(dlf.batchSize, m)}`,
+    steps: batchSteps({ epochs: dlfEpochs, batchSize: dlf.batchSize }, m),
+  });
+  return rows.map((r) => ({ task, ...r }));
+}
+
+const END2_T0_WORDS = "10 → 1 over the first half";

@@ -36,6 +36,7 @@ import {
 } from "./08_gaussian_classification.ts";
 import { mixup, regressionScores, regressionTeachers } from "./08_gaussian_teachers.ts";
 import { type BudgetRow, budgetRows } from "./08_gaussian_students.ts";
+import { sizeAblation, type SizeAblationRow } from "./08_gaussian_ablations.ts";
 
 /** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
 export { mergedOrRun } from "../tools/merged.ts";
@@ -47,6 +48,7 @@ export {
   regressionTeachers,
 } from "./08_gaussian_teachers.ts";
 export * from "./08_gaussian_students.ts";
+export * from "./08_gaussian_ablations.ts";
 
 // ---------------------------------------------------------------- the paper's values
 
@@ -138,6 +140,8 @@ export interface GaussianDistillationConfig extends ExperimentConfig {
   dlf: DlfSettings;
   /** Splits of the Boston design-point ablation (0: skip). */
   ablationSplits: number;
+  /** The first Boston splits that also run the DLF's q, width and ensemble-size ablations. */
+  sizeAblationSplits: number;
   /** Digits and MNIST classification (null: skip). */
   classification: ClassificationSettings | null;
   mnist: MnistSettings | null;
@@ -165,6 +169,7 @@ export function gaussianDistillationConfig(scale: Scale = runScale()): GaussianD
       members: s(10, 100, 100),
     }),
     ablationSplits: s(1, 3, 10),
+    sizeAblationSplits: s(1, 5, 20),
     classification: {
       ...{ teachers: s(3, 10, 20), teacherHidden: s(8, 64, 100), teacherEpochs: s(30, 200, 300) },
       teacherLr: 0.01,
@@ -288,6 +293,8 @@ export interface GaussianDistillationResult {
   teacherDepth: TeacherDepthRow[];
   /** Per test input of every regression split: each method's PIT (its predictive CDF at y). */
   pit: PitPoint[];
+  /** The DLF's size ablations on the first Boston splits (08_gaussian_ablations.ts). */
+  sizes: SizeAblationRow[];
   /** Every student's loss, optimiser and Adam steps, per task (08_gaussian_students.ts). */
   budgets: BudgetRow[];
   /** Per regression split: the epoch early stopping kept for each teacher. */
@@ -439,6 +446,11 @@ export async function regressionStep(
   const stops = teachers.bestEpochs.length
     ? [{ dataset: name, split, epochs: teachers.bestEpochs }]
     : [];
+  const sizes = dataset === "boston" && split < config.sizeAblationSplits
+    ? sizeAblation(split, targets, teachers.noise, config.dlf, {
+      ...{ x: xTest, y: yTest, m: nTest, scale: ys },
+    }, root.child(7))
+    : [];
   const budgets = split === 0 ? budgetRows(name, m, config.student, config.dlf, false) : [];
   return {
     rows,
@@ -448,6 +460,7 @@ export async function regressionStep(
     depth,
     stops,
     budgets,
+    sizes,
     protocol: split === 0 ? sp.protocol : null,
   };
 }
@@ -576,6 +589,7 @@ export async function runGaussianDistillation(
     teacherStops: parts.flatMap((p) => p.stops),
     pit: parts.flatMap((p) => p.pit),
     budgets: [...parts.flatMap((p) => p.budgets), ...cls.flatMap((r) => r.budgets)],
+    sizes: parts.flatMap((p) => p.sizes),
     noiseFit: parts[0].ig,
     protocol: [...parts.flatMap((p) => p.protocol ?? []), ...cls.map((r) => r.protocol)],
     seconds: Math.round((performance.now() - start) / 1000),

@@ -180,6 +180,7 @@ function synthetic(
     teacherDepth: [],
     teacherStops: [],
     budgets: [],
+    sizes: [],
     pit: [],
     noiseFit: null,
     protocol: [],

@@ -78,6 +78,14 @@ Deno.test("notebook 08's steps at a tiny scale: deterministic rows, every method
   // Early stopping kept an epoch in [1, teacherEpochs] for each teacher of each split.
   assertEquals(a.teacherStops.map((s) => s.epochs.length), [3, 3]);
   for (const e of a.teacherStops.flatMap((s) => s.epochs)) assert(e >= 1 && e <= 40, `${e}`);
+  // The size ablations on the first Boston split: 5 latent dimensions, 4 widths, and the
+  // ensemble of all 3 teachers (no level below n = 3), each with finite scores.
+  assertEquals(a.sizes.map((r) => [r.split, r.factor, r.level]), [
+    ...[1, 2, 5, 10, 20].map((q) => [0, "latent dimension q", q]),
+    ...[10, 25, 50, 100].map((h) => [0, "student width", h]),
+    [0, "teachers distilled", 3],
+  ]);
+  assert(a.sizes.every((r) => Number.isFinite(r.rmse) && Number.isFinite(r.nll)));
   // PIT values of the six methods (not the init ablation) at every test input, in [0, 1].
   assertEquals(new Set(a.pit.map((p) => p.method)).size, 6);
   assert(a.pit.every((p) => p.pit >= 0 && p.pit <= 1));

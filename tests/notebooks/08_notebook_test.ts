@@ -32,6 +32,7 @@ const CHARTS = [
   "08_bridge",
   "08_design_points_rmse",
   "08_init_ablation",
+  "08_sizes",
   "08_digits_reliability",
   "08_mnist_reliability",
 ];
@@ -44,6 +45,7 @@ const TABLES = [
   "08_teacher_depth",
   "08_classification",
   "08_budgets",
+  "08_sizes",
   "08_paired_contrasts",
 ];
 

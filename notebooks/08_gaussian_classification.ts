@@ -149,7 +149,11 @@ interface Scored {
 }
 
 /** The data: standardised Digits (80/20 stratified) or [0, 1] MNIST subsets, and the OOD set. */
-async function classificationData(dataset: "Digits" | "MNIST", seed: number, s?: MnistSettings) {
+export async function classificationData(
+  dataset: "Digits" | "MNIST",
+  seed: number,
+  s?: MnistSettings,
+) {
   if (dataset === "Digits") {
     const ds = await loadDigits();
     const sp = prepareClassification(ds, { splitSeed: seed, scaler: "train" });

@@ -51,6 +51,15 @@ const KNOWN: [RegExp, string][] = [
   [/^02_theorem41_/, "Theorem 4.1 (Section 2 illustration)"],
 ];
 
+/** Where the paper puts the figures and tables of its appendices (docs/protocols.md). */
+const APPENDIX: Record<string, string> = {
+  "Figure 12": " (Appendix D)",
+  "Table 2": " (Appendix C)",
+  "Table 3": " (Appendix E)",
+  "Table 4": " (Appendix E)",
+  "Table 5": " (Appendix F)",
+};
+
 /**
  * The paper's figure, table or theorem a saved file rebuilds: the stamp's
  * `paper` field if recorded; else a known name; else read from the name
@@ -60,12 +69,17 @@ const KNOWN: [RegExp, string][] = [
 export function paperReference(name: string, stamp: Record<string, string> = {}): string {
   if (stamp.paper) return stamp.paper;
   for (const [re, ref] of KNOWN) if (re.test(name)) return ref;
-  const fig = /(?:^|_)fig(\d+)(?:_|$)/.exec(name);
-  if (fig) return `Figure ${fig[1]}`;
+  const fig = /(?:^|_)fig(\d+)([a-z]*)(?:_|$)/.exec(name);
+  if (fig) {
+    // Panel letters: `fig4ab` is Figure 4 (a, b), `fig4c` Figure 4 (c).
+    const panels = fig[2] ? ` (${[...fig[2]].join(", ")})` : "";
+    return `Figure ${fig[1]}${panels}${APPENDIX[`Figure ${fig[1]}`] ?? ""}`;
+  }
   const tab = /(?:^|_)table(\d+)(?:_|$)/.exec(name);
-  if (tab) return `Table ${tab[1]}`;
+  if (tab) return `Table ${tab[1]}${APPENDIX[`Table ${tab[1]}`] ?? ""}`;
   const thm = /(?:^|_)theorem(\d)(\d+)(?:_|$)/.exec(name);
   if (thm) return `Theorem ${thm[1]}.${thm[2]}`;
+  if (/^08_/.test(name)) return "Section 8: the companion DLF paper (no figure of this paper)";
   const sec = /^0?(\d+)_/.exec(name);
   return sec ? `Section ${Number(sec[1])} (added here: no paper figure)` : "—";
 }

@@ -193,7 +193,7 @@ async function indexPage(chapters: Chapter[], entries: Entry[], exportsDir: stri
 <style>${PAGE_CSS}
 main{max-width:70rem}img.thumb{width:240px;height:auto;display:block}
 </style>
-</head><body><main>
+</head><body><main data-expected-charts="0">
 <h1>Executed chapters</h1>
 <p>Each chapter is a notebook of this repository, executed headless and published as one
 self-contained page (charts, tables and formulas need no network).</p>
@@ -274,6 +274,13 @@ export async function main(args: string[]): Promise<number> {
     pages.push({ name: `${n.slug}.html`, data: page.html });
     chapters.push({ ...n, title: page.title, charts: page.charts.length, tables: page.tables });
     console.log(`${n.slug}.html: ${page.charts.length} chart(s), ${page.tables} table(s)`);
+    if (page.charts.length < page.expectedCharts) {
+      console.log(
+        `  warning: the notebook calls show()/display() for ${page.expectedCharts} chart(s) but ` +
+          `displays ${page.charts.length}: a show() that is not its cell's last expression shows ` +
+          "nothing (use `await display(chart)` there)",
+      );
+    }
   }
   const entries = listExports(exportsDir, chapters.map((c) => c.slug));
   pages.push({ name: "index.html", data: await indexPage(chapters, entries, exportsDir) });

@@ -1,8 +1,8 @@
 /**
  * The committed notebooks are sources that may carry the default run's
  * outputs (`deno task reproduce` writes them back, tools/execute_notebook.py's
- * clean_copy): each is either clear (no outputs, no execution counts, no run
- * record) or an executed chapter a reader can trust: run at the default or
+ * clean_copy): each is either clear (no outputs, no execution counts) or an
+ * executed chapter a reader can trust: run at the default or
  * paper scale on a clean commit, every code cell executed once in order, no
  * error, no metadata that changes from run to run, every chart with a PNG
  * (what GitHub and nbconvert draw). Either way it names the Deno kernel and
@@ -62,7 +62,8 @@ export function committedProblems(name: string, nb: CommittedNotebook): string[]
   }
   const code = nb.cells.map((c, i) => ({ c, i })).filter(({ c }) => c.cell_type === "code");
   const executed = code.some(({ c }) => (c.outputs ?? []).length > 0 || c.execution_count != null);
-  if (!executed && nb.metadata.kd_run === undefined) return out; // a clear source
+  // A clear source (a kd_run left by clearing the outputs in JupyterLab does no harm).
+  if (!executed) return out;
   const run = nb.metadata.kd_run;
   if (!run) out.push(`${name}: has outputs but no kd_run (not written by deno task reproduce)`);
   else {
@@ -166,8 +167,9 @@ function executedFixture(): CommittedNotebook {
 Deno.test("the committed-notebook rules pass a clean run and a clear source, and each can fail", () => {
   assertEquals(committedProblems("ok", executedFixture()), []);
   const clear = executedFixture();
-  delete clear.metadata.kd_run;
   for (const c of clear.cells) if (c.cell_type === "code") c.outputs = [], c.execution_count = null;
+  assertEquals(committedProblems("cleared", clear), []);
+  delete clear.metadata.kd_run;
   assertEquals(committedProblems("clear", clear), []);
 
   const broken: [string, (nb: CommittedNotebook) => void, RegExp][] = [

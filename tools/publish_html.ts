@@ -49,6 +49,9 @@ const KNOWN: [RegExp, string][] = [
   [/^06_reliability_/, "Section 6.1 calibration (added here: no paper figure)"],
   [/^06_calibration$/, "Section 6.1 calibration (added here: no paper table)"],
   [/^02_theorem41_/, "Theorem 4.1 (Section 2 illustration)"],
+  [/^05_llm_init_/, "Figure 6, language models (Section 5.1), as a table"],
+  [/^06_entropy_comparison$/, "Tables 3 and 4 (Appendix E), cell by cell beside the paper's"],
+  [/^07_table_(?:test_mse|gains|label_error)$/, "Figure 11 (Section 7.2), as a table"],
 ];
 
 /** Where the paper puts the figures and tables of its appendices (docs/protocols.md). */

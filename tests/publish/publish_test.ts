@@ -21,6 +21,8 @@ Deno.test("each export is linked to the paper figure, table or theorem it rebuil
       "05_fig12_llm_trajectories",
       "04_table5_noise_transfer",
       "08_regression",
+      "07_table_test_mse",
+      "06_entropy_comparison",
     ].map((n) => paperReference(n)),
     [
       "Figure 2",
@@ -37,6 +39,9 @@ Deno.test("each export is linked to the paper figure, table or theorem it rebuil
       "Figure 12 (Appendix D)",
       "Table 5 (Appendix F)",
       "Section 8: the companion DLF paper (no figure of this paper)",
+      // Figure 11's experiment (docs/protocols.md 7.2) and Tables 3-4's cells, as tables.
+      "Figure 11 (Section 7.2), as a table",
+      "Tables 3 and 4 (Appendix E), cell by cell beside the paper's",
     ],
   );
   assertEquals(paperReference("02_anything", { paper: "Figure 1" }), "Figure 1");

@@ -73,6 +73,14 @@ export interface LineBandOptions extends FrameOptions {
    */
   bandFill?: boolean;
   /**
+   * End a linear y axis on labelled ticks (default false): the domain is made
+   * nice to the axis' own tick count (one tick per 40 points of height), not
+   * to Vega's default of 10, so its top is always a labelled tick. Panels of
+   * a facet with independent y then all reach equally high above their plots,
+   * and their headers line up.
+   */
+  yEndsOnTicks?: boolean;
+  /**
    * Power of ten the y axis labels are divided by, named in the title as
    * "(×10⁻³)". Default "auto": the house rule of `axisExponent` (only when
    * the values are below 0.01 or from 10⁴ up); 0 for none. Not on log axes.
@@ -104,7 +112,9 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     ...bandValues(rows, opts, opts.band),
   ];
   const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
-  const yLog = opts.logY ? logAxis(yValues, opts.height ?? defaultHeight(width)) : undefined;
+  const height = opts.height ?? defaultHeight(width);
+  const yLog = opts.logY ? logAxis(yValues, height) : undefined;
+  const yTicks = opts.yEndsOnTicks && !opts.logY ? Math.max(2, Math.ceil(height / 40)) : 0;
   const simLabel = opts.simulationLabel ?? "simulation";
   const theoryLabel = (t: string) => opts.theoryLabels?.[t] ?? (theory.length > 1 ? t : "theory");
   const dashDomain = [simLabel, ...theory.map(theoryLabel)];
@@ -119,7 +129,7 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
       title: opts.xTitle ?? opts.x,
       scale: opts.logX ? { type: "log", nice: false } : { zero: false },
     },
-    yScale: yLog ? yLog.scale : { zero: false },
+    yScale: yLog ? yLog.scale : { zero: false, ...(yTicks ? { nice: yTicks } : {}) },
     yTitle: (opts.yTitle ?? opts.y) + exponentSuffix(power),
     yAxis: yLog
       ? {
@@ -129,9 +139,7 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
           labelExpr: 'format(datum.value, "~g")',
         },
       }
-      : power === 0
-      ? {}
-      : { axis: { labelExpr: exponentLabels(power, yValues) } },
+      : linearAxis(yTicks, power === 0 ? undefined : exponentLabels(power, yValues)),
     color: seriesColor(opts.series, seriesValues, width),
     // One scale for both layers, a legend object each (legends are fitted in place).
     dash: () => ({
@@ -169,6 +177,15 @@ function logAxis(values: readonly number[], height: number) {
     scale: { type: "log", nice: false, domain },
     ticks: logTickValues(domain[0], domain[1], height),
   };
+}
+
+/** A linear y axis's options: its tick count (0: Vega's) and label expression, if any. */
+function linearAxis(tickCount: number, labelExpr?: string): Record<string, unknown> {
+  const axis = {
+    ...(tickCount ? { tickCount } : {}),
+    ...(labelExpr === undefined ? {} : { labelExpr }),
+  };
+  return Object.keys(axis).length ? { axis } : {};
 }
 
 /** The encodings every layer of a line-band chart shares. */

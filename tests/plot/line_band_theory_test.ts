@@ -85,3 +85,20 @@ Deno.test("bandFill: false draws the band's two edges and no shading", () => {
   assertEquals(marks(false).filter((t) => t === "area").length, 0);
   assertEquals(marks(false).filter((t) => t === "line").length, 3); // two edges, the mean
 });
+
+Deno.test("yEndsOnTicks puts a labelled tick at the top of every linear y axis", async () => {
+  // Figure 11's first two panels (default run): Vega's default nice domain ended 0.2802 above
+  // its last label, 0.280, in one and on its label, 0.290, in the other: their headers differed.
+  const ranges = [[0.2745, 0.2802], [0.2709, 0.2890]];
+  const topLabelGap = async (lo: number, hi: number, ends: boolean) => {
+    const rows = [1, 2, 3].map((k, i) => ({ k, v: [lo, (lo + hi) / 2, hi][i] }));
+    const chart = lineBand(rows, { x: "k", y: "v", height: 147, yEndsOnTicks: ends });
+    const { items } = await layOut(chart);
+    const ys = items.filter((p) => p.role === "axis-label" && p.item.align === "right")
+      .map((p) => p.item.y as number);
+    return Math.min(...ys); // 0: the top label sits on the plot's top edge
+  };
+  const before = await Promise.all(ranges.map(([lo, hi]) => topLabelGap(lo, hi, false)));
+  assert(before.some((g) => g > 1), `Vega's default already ends on a label: ${before}`);
+  for (const [lo, hi] of ranges) assertEquals(await topLabelGap(lo, hi, true), 0);
+});

@@ -295,21 +295,24 @@ export function facet(chart: Chart, field: string, opts: FacetOptions = {}): Cha
   fitLegends(inner, total - 2 * FIGURE_PADDING - layout.yAxisWidth);
   fitBandLabels(inner, Math.max(20, outer));
   const label = opts.label === undefined ? symbolName(field) : opts.label;
+  const by = {
+    field: vlField(field),
+    type: "nominal",
+    header: {
+      title: null,
+      ...(label === null ? {} : { labelExpr: `${JSON.stringify(`${label} = `)} + (datum.label)` }),
+    },
+    sort: values,
+  };
+  // One row of panels: a column facet, whose headers Vega lays out in one band, level with each
+  // other. (A wrapped facet titles each cell above its own bounds, so a dot reaching over a
+  // panel's top edge lifted that panel's header.)
+  const oneRow = columns >= values.length;
   const spec: Record<string, unknown> = {
     $schema: VEGA_LITE_V5_SCHEMA,
     data,
-    facet: {
-      field: vlField(field),
-      type: "nominal",
-      header: {
-        title: null,
-        ...(label === null
-          ? {}
-          : { labelExpr: `${JSON.stringify(`${label} = `)} + (datum.label)` }),
-      },
-      sort: values,
-    },
-    columns,
+    facet: oneRow ? { column: by } : by,
+    ...(oneRow ? {} : { columns }),
     spacing: { column: Math.ceil(spacing), row: FACET_SPACING },
     spec: { ...inner, width: Math.max(20, Math.round(outer)) },
     ...(independent

@@ -142,3 +142,29 @@ Deno.test("the size legend's counts are round, at most three and never above the
   assertEquals(sizeLegendValues(9_999), [2_000, 4_000, 6_000]);
   assertEquals(sizeLegendValues(2), [1, 2]);
 });
+
+Deno.test("facet headers of one row of panels sit level, though a big dot pokes over one panel's top", async () => {
+  // MNIST's last bin holds 15,000 examples at accuracy 0.999: its dot reaches over the plot.
+  const rows = ["Digits", "MNIST", "Covertype"].flatMap((data, k) =>
+    ["a", "b"].flatMap((model) =>
+      [0.35, 0.995].map((c, b) => ({
+        data,
+        model,
+        confidence: c,
+        accuracy: b ? (k === 1 ? 0.999 : 0.8) : 0.3,
+        count: b ? (k === 1 ? 15_000 : 100) : 40,
+      }))
+    )
+  );
+  const chart = facet(reliabilityDiagram(rows, { count: "count", series: "model" }), "data", {
+    label: null,
+  });
+  const { items } = await layOut(chart);
+  const headers = items.filter((p) =>
+    p.marktype === "text" && ["Digits", "MNIST", "Covertype"].includes(String(p.item.text))
+  );
+  assertEquals(headers.length, 3);
+  const tops = headers.map((p) => p.y1);
+  // Before, a wrapped facet put MNIST's header 3.8 pt above the others.
+  assert(Math.max(...tops) - Math.min(...tops) < 0.01, `header tops ${tops}`);
+});

@@ -224,7 +224,8 @@ export interface FacetOptions extends ComposeOptions {
   /**
    * How each panel is titled: "<label> = <value>". Default: the field's
    * symbol (`symbolName`: "alpha" → "α", "sigma2" → "σ²"), so panels read
-   * "α = 0.01". `null` titles panels by the value alone.
+   * "α = 0.01". `null` titles panels by the value alone. A value with line
+   * breaks ("\n") is set on as many lines.
    */
   label?: string | null;
   /**
@@ -300,7 +301,9 @@ export function facet(chart: Chart, field: string, opts: FacetOptions = {}): Cha
     type: "nominal",
     header: {
       title: null,
-      ...(label === null ? {} : { labelExpr: `${JSON.stringify(`${label} = `)} + (datum.label)` }),
+      // A value with line breaks ("MNIST\nECE 0.01") is set on several lines.
+      labelExpr: `split(${label === null ? "" : `${JSON.stringify(`${label} = `)} + `}` +
+        `(datum.label), "\\n")`,
     },
     sort: values,
   };

@@ -45,7 +45,9 @@ Deno.test("on grouped bars a paper value sits over its series' bar; without x it
   assert(Math.abs(centre(paper)[0] - centre(bar)[0]) < 0.5, "centred on series b's bar");
   const ruled = withPaper(lineBand(rows, { x: "k", y: "v", series: "s" }), [{ y: 0.6 }]);
   const laid = await layOut(ruled);
-  const rule = laid.items.find((p) => p.marktype === "rule" && p.item.datum?.__paper !== undefined)!;
+  const rule = laid.items.find((p) =>
+    p.marktype === "rule" && p.item.datum?.__paper !== undefined
+  )!;
   const point = marks(laid.items).find((p) => p.item.datum.k === 1)!;
   const last = marks(laid.items).find((p) => p.item.datum.k === 4)!;
   assert(rule.x1 <= centre(point)[0] && rule.x2 >= centre(last)[0], "spans the plot");

@@ -181,7 +181,8 @@ function barLayers(
         x,
         ...xOffset,
         y: { field: vlField(opts.paper), type: "quantitative", ...y.yScale },
-        ...(opts.group ? { color: y.color } : { fill: { value: "#ffffff" } }),
+        // The bars' colour scale, without a legend of its own (the bars' squares stay unedged).
+        ...(opts.group ? { color: { ...y.color, legend: null } } : { fill: { value: "#ffffff" } }),
         shape: {
           datum: label,
           type: "nominal",

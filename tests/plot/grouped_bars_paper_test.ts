@@ -63,3 +63,13 @@ Deno.test("a paper value that is not a finite number, or none at all, is refused
     "holds no value",
   );
 });
+
+Deno.test("the bars' colour legend keeps plain squares beside the paper's diamond", async () => {
+  const bars = groupedBars(rows, { x: "group", y: "entropy", group: "model", paper: "paper" });
+  const { items } = await layOut(bars);
+  const symbols = items.filter((p) => p.role === "legend-symbol");
+  const squares = symbols.filter((p) => p.item.shape === "square");
+  assertEquals(squares.length, 2, symbols.map((p) => p.item.shape).join());
+  for (const s of squares) assert(s.item.stroke !== "#000000", `edged square ${s.item.stroke}`);
+  assertEquals(symbols.filter((p) => p.item.shape === "diamond").length, 1);
+});

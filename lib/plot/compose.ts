@@ -237,6 +237,14 @@ export interface FacetOptions extends ComposeOptions {
   y?: "shared" | "independent";
 }
 
+/** A facet header's label expression: "<label> = <value>", split into lines at line breaks. */
+function headerLabel(label: string | null, multiline: boolean): { labelExpr?: string } {
+  const text = `${label === null ? "" : `${JSON.stringify(`${label} = `)} + `}(datum.label)`;
+  if (!multiline) return label === null ? {} : { labelExpr: text };
+  // A value with line breaks ("MNIST\nECE 0.01") is set on several lines.
+  return { labelExpr: `split(${text}, "\\n")` };
+}
+
 /**
  * Small multiples: the chart redrawn once per value of `field`, in a grid of
  * `columns` panels per row (default: all in one row), sharing the x axis and,
@@ -301,9 +309,7 @@ export function facet(chart: Chart, field: string, opts: FacetOptions = {}): Cha
     type: "nominal",
     header: {
       title: null,
-      // A value with line breaks ("MNIST\nECE 0.01") is set on several lines.
-      labelExpr: `split(${label === null ? "" : `${JSON.stringify(`${label} = `)} + `}` +
-        `(datum.label), "\\n")`,
+      ...headerLabel(label, values.some((v) => String(v).includes("\n"))),
     },
     sort: values,
   };

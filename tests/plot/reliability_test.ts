@@ -168,3 +168,20 @@ Deno.test("facet headers of one row of panels sit level, though a big dot pokes 
   // Before, a wrapped facet put MNIST's header 3.8 pt above the others.
   assert(Math.max(...tops) - Math.min(...tops) < 0.01, `header tops ${tops}`);
 });
+
+Deno.test("a facet value with a line break is a header of two lines; one without keeps 'field = value'", async () => {
+  const rows = ["Digits\nECE: teacher 0.016", "MNIST\nECE: teacher 0.020"].flatMap((data) =>
+    binRows().map((r) => ({ ...r, data }))
+  );
+  const two = await layOut(facet(reliabilityDiagram(rows, { count: "count" }), "data", {
+    label: null,
+  }));
+  const texts = two.items.filter((p) => p.marktype === "text").map((p) => p.item.text);
+  assert(
+    texts.some((t) => Array.isArray(t) && t.join("|") === "MNIST|ECE: teacher 0.020"),
+    JSON.stringify(texts),
+  );
+  const plain = facet(reliabilityDiagram(binRows(), { count: "count" }), "model");
+  const header = (plain.spec.facet as { column: { header: { labelExpr: string } } }).column.header;
+  assertEquals(header.labelExpr, '"model = " + (datum.label)');
+});

@@ -128,6 +128,7 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
       type: "quantitative",
       title: opts.xTitle ?? opts.x,
       scale: opts.logX ? { type: "log", nice: false } : { zero: false },
+      ...singleX(rows, opts),
     },
     yScale: yLog ? yLog.scale : { zero: false, ...(yTicks ? { nice: yTicks } : {}) },
     yTitle: (opts.yTitle ?? opts.y) + exponentSuffix(power),
@@ -436,4 +437,16 @@ function theoryRowsOf(
     );
   }
   return out;
+}
+
+/**
+ * One distinct x (a sweep of one level, as at smoke scale): a domain of ±10% around it (±1 at
+ * 0) with that one value as the axis's only tick, labelled as the rows hold it (Vega would
+ * otherwise label a zero-width domain "1.000000").
+ */
+function singleX(rows: readonly Row[], opts: LineBandOptions): Record<string, unknown> {
+  const xs = uniqueValues(rows, opts.x) as number[];
+  if (xs.length !== 1 || opts.logX) return {};
+  const x = xs[0], d = x === 0 ? 1 : Math.abs(x) * 0.1;
+  return { scale: { zero: false, domain: [x - d, x + d] }, axis: { values: [x], format: "~g" } };
 }

@@ -96,12 +96,20 @@ export function withPaper(
     direction: "horizontal",
     title: null,
     columns: 1,
-    symbolFillColor: "#ffffff",
-    symbolStrokeColor: "#000000",
-    symbolStrokeWidth: 1.5,
+    // Vega-Lite strokes a filled point's legend symbol with "transparent": set it outright.
+    encode: {
+      symbols: {
+        update: {
+          fill: { value: "#ffffff" },
+          stroke: { value: "#000000" },
+          strokeWidth: { value: 1.5 },
+          opacity: { value: 1 },
+        },
+      },
+    },
   };
   // The series' own colour encoding (one scale, one legend); a filled point takes it as its fill.
-  const fill = color?.field === undefined ? { fill: { value: "#ffffff" } } : { color };
+  const fill = color?.field === undefined ? {} : { color };
   const points = rows.filter((r) => r[xf] !== null), rules = rows.filter((r) => r[xf] === null);
   const layers: VegaLiteSpec[] = [];
   if (rules.length) {
@@ -122,7 +130,14 @@ export function withPaper(
   if (points.length) {
     layers.push({
       data: { values: points },
-      mark: { type: "point", filled: true, size: 46, stroke: "#000000", strokeWidth: 1.1 },
+      mark: {
+        type: "point",
+        filled: true,
+        size: 46,
+        stroke: "#000000",
+        strokeWidth: 1.1,
+        ...(color?.field === undefined ? { fill: "#ffffff" } : {}),
+      },
       encoding: {
         x,
         y: { field: yf, type: "quantitative", scale: enc.y.scale },

@@ -65,3 +65,20 @@ Deno.test("withPaper refuses what it cannot draw", () => {
   const both = hconcat([plain, log]);
   assertThrows(() => withPaper(both, [{ y: 1 }]), Error, "single panel");
 });
+
+Deno.test("on a chart without series the paper's legend diamond is drawn (black outline)", async () => {
+  const chart = withPaper(lineBand(rows.filter((r) => r.s === "a"), { x: "k", y: "v" }), [
+    { x: 2, y: 0.7 },
+  ]);
+  const { items } = await layOut(chart);
+  const symbols = items.filter((p) => p.marktype === "symbol" && p.role === "legend-symbol");
+  assertEquals(symbols.length, 1);
+  assertEquals([symbols[0].item.stroke, symbols[0].item.strokeWidth], ["#000000", 1.5]);
+});
+
+Deno.test("a line chart of one x value labels that value as the rows hold it", async () => {
+  const { items } = await layOut(lineBand([{ k: 1, v: 0.5 }], { x: "k", y: "v" }));
+  const xLabels = items.filter((p) => p.marktype === "text" && p.role === "axis-label")
+    .map((p) => String(p.item.text)).filter((t) => !t.startsWith("0."));
+  assertEquals(xLabels, ["1"]);
+});

@@ -175,6 +175,11 @@ Deno.test("the README's two commands, copied from it, run from nothing in a clea
       notebooks.length,
       "every notebook ran",
     );
+    assertEquals(
+      await git(["-C", clone, "status", "--porcelain", "--", "notebooks", "figures", "docs"]),
+      "",
+      "a smoke run writes under build/ only: the committed chapters, figures and pages are untouched",
+    );
     const made = new Set(filesIn(`${clone}/build/figures`));
     const expected = filesIn(`${clone}/figures`).filter((f) => !f.startsWith("."));
     const absent = expected.filter((f) => !made.has(f));

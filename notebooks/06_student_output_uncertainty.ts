@@ -277,7 +277,7 @@ function seedScore(pt: Probs, ps: Probs, data: Split, k: number, config: Config)
 /** One init seed of a teacher-student pair at the reference split. */
 export type SeedScore = ReturnType<typeof seedScore>;
 /** Reliability bins of teacher and student. */
-type Reliability = { model: "teacher" | "student"; bins: unc.ReliabilityBin[] }[];
+type Reliability = { model: "teacher" | "student"; bins: unc.ReliabilityBin[]; ece: number }[];
 
 /** A pair's headline run: `seeds` init seeds at split seed 1, the first's reliability bins. */
 export async function headlineStep(ds: Dataset, family: Family, seeds: number, config: Config) {
@@ -292,8 +292,16 @@ export async function headlineStep(ds: Dataset, family: Family, seeds: number, c
     scores.push(seedScore(pt, ps, data, k, config));
     if (k === 0 && m >= 300) {
       reliability = [
-        { model: "teacher", bins: unc.reliabilityBins(pt, y, C, { bins }) },
-        { model: "student", bins: unc.reliabilityBins(ps, y, C, { bins }) },
+        {
+          model: "teacher",
+          bins: unc.reliabilityBins(pt, y, C, { bins }),
+          ece: unc.expectedCalibrationError(pt, y, C, { bins }),
+        },
+        {
+          model: "student",
+          bins: unc.reliabilityBins(ps, y, C, { bins }),
+          ece: unc.expectedCalibrationError(ps, y, C, { bins }),
+        },
       ];
     }
   }

@@ -4,8 +4,10 @@
  *
  * - every notebook code cell has at most 15 non-blank lines and no line over 100 characters;
  * - each step module beside a notebook (notebooks/*.ts) has at most 600 lines;
- * - lib/ is at most 25,000 lines of TypeScript, imports nothing from tools/ or notebooks/, and has
- *   no import cycle;
+ * - lib/ is at most 26,000 lines of TypeScript, imports nothing from tools/ or notebooks/, and has
+ *   no import cycle (issue 28 brought lib/ to 24,990 lines with the experiments moved out; the
+ *   1,000 lines of room are for new primitives, far less than the 14k lines of experiments
+ *   this check keeps out);
  * - the main entry exports at most 110 names and loads neither TensorFlow.js nor the renderers;
  * - the entries (deno.json "exports") export at most 450 names, each from one entry.
  */
@@ -61,10 +63,10 @@ function importsOf(p: string): string[] {
   );
 }
 
-Deno.test("lib/ is at most 25,000 lines, imports no tool or notebook, and has no import cycle", () => {
+Deno.test("lib/ is at most 26,000 lines, imports no tool or notebook, and has no import cycle", () => {
   const files = filesUnder(`${ROOT}/lib`, ".ts");
   const total = files.reduce((a, p) => a + lineCount(p), 0);
-  assert(total <= 25_000, `lib/ holds ${total} lines of TypeScript`);
+  assert(total <= 26_000, `lib/ holds ${total} lines of TypeScript`);
   const graph = new Map(files.map((p) => [p, importsOf(p)]));
   const outside = [...graph].flatMap(([p, deps]) =>
     deps.filter((d) => !d.startsWith(`${ROOT}/lib/`)).map((d) => `${p} -> ${d}`)

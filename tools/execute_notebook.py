@@ -4,7 +4,7 @@ Called by tools/run_notebooks.ts once per notebook; usable on its own:
 
     /usr/bin/python3 tools/execute_notebook.py IN.ipynb OUT.ipynb \
         [--cwd DIR] [--kernel deno] [--timeout SECONDS] [--late-output-ms 100] \
-        [--no-sign] [--commit SHA]
+        [--no-sign] [--commit SHA] [--clean-copy PATH]
 
 Why not plain nbclient/nbconvert: Deno 2.9.6's Jupyter kernel sometimes
 publishes a cell's outputs (console.log, displays, the cell's value) on the
@@ -22,6 +22,14 @@ outputs; --no-sign leaves it unsigned. Its metadata gets a `kd_run` entry:
 the scale (KD_SCALE), the git commit (--commit), when it ran and how long
 it took, which tools/publish_html.ts prints on each page.
 
+--clean-copy PATH (what `deno task reproduce` passes, at the default and paper
+scales only, with PATH the notebook itself): after a successful run, also
+write the executed notebook with what changes from run to run taken out
+(clean_copy: the cells' execution timestamps, the kernel's language_info and
+any widget state; kd_run keeps the scale and the commit, not the start or
+run time), signed likewise. A smoke-scale run refuses to overwrite the
+notebook it ran (exit 2, before running anything).
+
 Stopping: on SIGINT or SIGTERM, or when its parent process goes away (the
 notebook runner was killed), it kills the kernel's process group at once,
 removes the kernel's connection file, writes no executed copy (a copy is
@@ -38,6 +46,7 @@ kernel, unreadable notebook); 130 or 143 when stopped by SIGINT or SIGTERM.
 
 import argparse
 import asyncio
+import copy
 import ctypes
 import os
 import re
@@ -251,6 +260,63 @@ def write_notebook(nb, out_path, sign=True):
     os.replace(tmp, out_path)
 
 
+#: What nbclient and the kernel write that changes from run to run with nothing else
+#: changed, and clean_copy() leaves out: per cell, metadata.execution (nbclient's
+#: iopub.execute_input / iopub.status.busy / iopub.status.idle / shell.execute_reply
+#: timestamps); per notebook, language_info (the kernel's, with its TypeScript version:
+#: the source's own is kept), widgets (widget state), and kd_run's started and seconds;
+#: and in stream outputs, each line naming this checkout's absolute path (such as the
+#: native kernel's "compiled ... -> /home/.../build/native/..." note, printed only when
+#: its cache was empty): it says where the run was, on this machine, not what it found.
+VOLATILE_CELL_METADATA = ("execution",)
+VOLATILE_RUN_FIELDS = ("started", "seconds")
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def without_machine_lines(outputs, repo=REPO):
+    """Stream outputs with the lines that name `repo` removed (an output left empty goes)."""
+    kept = []
+    for out in outputs:
+        if out.get("output_type") == "stream":
+            text = out.get("text", "")
+            text = "".join(text) if isinstance(text, list) else text
+            lines = [ln for ln in text.splitlines(keepends=True) if repo + "/" not in ln]
+            if not lines:
+                continue
+            out["text"] = "".join(lines)
+        kept.append(out)
+    return kept
+
+
+def clean_copy(executed, source_metadata):
+    """The executed notebook as committed: outputs and execution counts kept, volatile fields out.
+
+    `source_metadata` is the notebook's metadata as read before running (its kernelspec
+    and language_info stay as the source had them); kd_run is the run's, without the
+    start and run time (they stay in the build copy), so rerunning the same commit on the
+    same machine changes only what the cells print and draw differently.
+    """
+    nb = nbformat.from_dict(copy.deepcopy(dict(executed)))
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            cell.outputs = without_machine_lines(cell.outputs)
+    metadata = copy.deepcopy(dict(source_metadata))
+    metadata.pop("widgets", None)
+    run = {k: v for k, v in executed.metadata.get("kd_run", {}).items()}
+    metadata["kd_run"] = {k: v for k, v in run.items() if k not in VOLATILE_RUN_FIELDS}
+    nb.metadata = nbformat.from_dict(metadata)
+    return nb
+
+
+def same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def watch_parent(parent):
     """Send this process SIGTERM when its parent `parent` is no longer its parent.
 
@@ -289,6 +355,12 @@ def main(argv):
     )
     parser.add_argument("--commit", default="", help="git commit to record in the metadata")
     parser.add_argument(
+        "--clean-copy",
+        default="",
+        help="after a successful run, also write the executed notebook without volatile "
+        "metadata here (refused at KD_SCALE=smoke when it is the notebook itself)",
+    )
+    parser.add_argument(
         "--parent-pid",
         type=int,
         default=0,
@@ -300,6 +372,13 @@ def main(argv):
         parser.error("--timeout must be a positive number of seconds")
     if args.late_output_ms < 0:
         parser.error("--late-output-ms must be zero or positive")
+    scale = os.environ.get("KD_SCALE", "default")
+    if args.clean_copy and scale == "smoke" and same_file(args.clean_copy, args.notebook):
+        sys.stderr.write(
+            f"error: a smoke-scale run never writes its outputs into {args.notebook}; "
+            "run at KD_SCALE=default or paper, or give --clean-copy another path.\n"
+        )
+        return 2
     try:
         KernelSpecManager().get_kernel_spec(args.kernel)
     except NoSuchKernel:
@@ -312,6 +391,7 @@ def main(argv):
         sys.stderr.write(f"error: cannot read notebook {args.notebook}: {err}\n")
         return 2
     cwd = args.cwd or os.path.dirname(os.path.abspath(args.notebook))
+    source_metadata = copy.deepcopy(dict(nb.metadata))
 
     client = LateOutputClient(
         nb,
@@ -335,13 +415,15 @@ def main(argv):
         if args.parent_pid:
             set_parent_death_signal(signal.SIGTERM)
         watch_parent(parent)
-        return finish(client, nb, args, time.time())
+        return finish(client, nb, args, time.time(), source_metadata)
     except Interrupted as stop:
         client.kill_kernel()
-        try:
-            os.remove(args.output + ".partial")
-        except FileNotFoundError:
-            pass
+        for path in (args.output, args.clean_copy):
+            try:
+                if path:
+                    os.remove(path + ".partial")
+            except FileNotFoundError:
+                pass
         print(
             f"stopped by {stop}: the kernel was killed and no executed copy of "
             f"{args.notebook} was written",
@@ -352,7 +434,7 @@ def main(argv):
         os._exit(128 + stop.signum)
 
 
-def finish(client, nb, args, started):
+def finish(client, nb, args, started, source_metadata=None):
     """Execute the notebook with `client` and write the executed copy; returns the exit status."""
     status = 0
     try:
@@ -381,6 +463,10 @@ def finish(client, nb, args, started):
         "complete": status == 0,
     }
     write_notebook(nb, args.output, sign=not args.no_sign and status == 0)
+    if args.clean_copy and status == 0:
+        clean = clean_copy(nb, source_metadata if source_metadata is not None else {})
+        write_notebook(clean, args.clean_copy, sign=not args.no_sign)
+        print(f"  clean copy: {args.clean_copy}", flush=True)
     if client.late_outputs:
         print(f"  kept {client.late_outputs} output(s) the kernel sent after idle", flush=True)
     return status

@@ -49,7 +49,19 @@ const KNOWN: [RegExp, string][] = [
   [/^06_reliability_/, "Section 6.1 calibration (added here: no paper figure)"],
   [/^06_calibration$/, "Section 6.1 calibration (added here: no paper table)"],
   [/^02_theorem41_/, "Theorem 4.1 (Section 2 illustration)"],
+  [/^05_llm_init_/, "Figure 6, language models (Section 5.1), as a table"],
+  [/^06_entropy_comparison$/, "Tables 3 and 4 (Appendix E), cell by cell beside the paper's"],
+  [/^07_table_(?:test_mse|gains|label_error)$/, "Figure 11 (Section 7.2), as a table"],
 ];
+
+/** Where the paper puts the figures and tables of its appendices (docs/protocols.md). */
+const APPENDIX: Record<string, string> = {
+  "Figure 12": " (Appendix D)",
+  "Table 2": " (Appendix C)",
+  "Table 3": " (Appendix E)",
+  "Table 4": " (Appendix E)",
+  "Table 5": " (Appendix F)",
+};
 
 /**
  * The paper's figure, table or theorem a saved file rebuilds: the stamp's
@@ -60,12 +72,17 @@ const KNOWN: [RegExp, string][] = [
 export function paperReference(name: string, stamp: Record<string, string> = {}): string {
   if (stamp.paper) return stamp.paper;
   for (const [re, ref] of KNOWN) if (re.test(name)) return ref;
-  const fig = /(?:^|_)fig(\d+)(?:_|$)/.exec(name);
-  if (fig) return `Figure ${fig[1]}`;
+  const fig = /(?:^|_)fig(\d+)([a-z]*)(?:_|$)/.exec(name);
+  if (fig) {
+    // Panel letters: `fig4ab` is Figure 4 (a, b), `fig4c` Figure 4 (c).
+    const panels = fig[2] ? ` (${[...fig[2]].join(", ")})` : "";
+    return `Figure ${fig[1]}${panels}${APPENDIX[`Figure ${fig[1]}`] ?? ""}`;
+  }
   const tab = /(?:^|_)table(\d+)(?:_|$)/.exec(name);
-  if (tab) return `Table ${tab[1]}`;
+  if (tab) return `Table ${tab[1]}${APPENDIX[`Table ${tab[1]}`] ?? ""}`;
   const thm = /(?:^|_)theorem(\d)(\d+)(?:_|$)/.exec(name);
   if (thm) return `Theorem ${thm[1]}.${thm[2]}`;
+  if (/^08_/.test(name)) return "Section 8: the companion DLF paper (no figure of this paper)";
   const sec = /^0?(\d+)_/.exec(name);
   return sec ? `Section ${Number(sec[1])} (added here: no paper figure)` : "—";
 }
@@ -179,7 +196,7 @@ async function indexPage(chapters: Chapter[], entries: Entry[], exportsDir: stri
 <style>${PAGE_CSS}
 main{max-width:70rem}img.thumb{width:240px;height:auto;display:block}
 </style>
-</head><body><main>
+</head><body><main data-expected-charts="0">
 <h1>Executed chapters</h1>
 <p>Each chapter is a notebook of this repository, executed headless and published as one
 self-contained page (charts, tables and formulas need no network).</p>
@@ -260,6 +277,13 @@ export async function main(args: string[]): Promise<number> {
     pages.push({ name: `${n.slug}.html`, data: page.html });
     chapters.push({ ...n, title: page.title, charts: page.charts.length, tables: page.tables });
     console.log(`${n.slug}.html: ${page.charts.length} chart(s), ${page.tables} table(s)`);
+    if (page.charts.length < page.expectedCharts) {
+      console.log(
+        `  warning: the notebook calls show()/display() for ${page.expectedCharts} chart(s) but ` +
+          `displays ${page.charts.length}: a show() that is not its cell's last expression shows ` +
+          "nothing (use `await display(chart)` there)",
+      );
+    }
   }
   const entries = listExports(exportsDir, chapters.map((c) => c.slug));
   pages.push({ name: "index.html", data: await indexPage(chapters, entries, exportsDir) });

@@ -10,8 +10,13 @@
  * Each notebook runs in a fresh Deno kernel whose working directory is the
  * notebook's own folder (so `import ... from "../lib/mod.ts"` and deno.json
  * are found), through `tools/execute_notebook.py` (nbclient, waiting for the
- * outputs Deno's kernel sends after reporting a cell idle). The committed
- * notebooks are only read; executed copies go to `build/notebooks/`.
+ * outputs Deno's kernel sends after reporting a cell idle). Executed copies
+ * go to `build/notebooks/`. At the default and paper scales (`deno task
+ * reproduce`) each notebook that ran through is also written back over its
+ * source in `notebooks/`, outputs kept and volatile metadata taken out (see
+ * tools/execute_notebook.py's clean_copy), so a reader sees the chapters
+ * without running them; `--build-only` skips that, and a smoke run (CI's,
+ * `deno task notebooks`) never does it.
  *
  * Each executed copy is signed with the user's Jupyter secret (so it opens
  * trusted in JupyterLab and classic Notebook on this account; `--no-sign`
@@ -20,7 +25,7 @@
  *
  * Options: `--out-dir DIR` (default `build/notebooks`), `--timeout SECONDS`
  * per cell (or `KD_CELL_TIMEOUT`; default 600 at smoke, 1800 at default,
- * 7200 at paper scale), `--late-output-ms MS` (default 100), `--keep-going`
+ * 7200 at paper scale), `--late-output-ms MS` (default 100), `--build-only`, `--keep-going`
  * (run the remaining notebooks after a failure; the exit status is still
  * non-zero). `KD_SCALE` unset means `smoke` for this command (CI's scale);
  * `KD_DATA_DIR` is passed on, made absolute. `KD_JUPYTER_PYTHON` names the
@@ -62,6 +67,11 @@ export interface RunOptions {
   keepGoing: boolean;
   /** Sign the executed copies (default true). */
   sign: boolean;
+  /**
+   * Write each executed notebook, volatile metadata out, back over its source in
+   * notebooks/ (default true; only ever at the default or paper scale, never at smoke).
+   */
+  writeNotebooks: boolean;
   /**
    * Notebooks run at once (default 1). Each notebook is its own kernel process and
    * its results depend only on its seeds, never on what else runs; `deno task
@@ -113,6 +123,7 @@ export function parseArgs(args: string[], scale: Scale, cellTimeoutEnv?: string)
     lateOutputMs: 100,
     keepGoing: false,
     sign: true,
+    writeNotebooks: true,
     jobs: 1,
   };
   for (let i = 0; i < args.length; i++) {
@@ -130,6 +141,7 @@ export function parseArgs(args: string[], scale: Scale, cellTimeoutEnv?: string)
       opts.lateOutputMs = positiveNumber("--late-output-ms", value(), true);
     } else if (flag === "--keep-going") opts.keepGoing = true;
     else if (flag === "--no-sign") opts.sign = false;
+    else if (flag === "--build-only") opts.writeNotebooks = false;
     else if (flag === "--jobs") {
       const v = value();
       opts.jobs = positiveNumber("--jobs", v);
@@ -139,11 +151,28 @@ export function parseArgs(args: string[], scale: Scale, cellTimeoutEnv?: string)
     } else if (flag.startsWith("-")) {
       throw new UsageError(
         `unknown option ${flag}; use --out-dir, --timeout, --late-output-ms, --keep-going, ` +
-          "--no-sign, --jobs or notebook names.",
+          "--no-sign, --build-only, --jobs or notebook names.",
       );
     } else opts.selectors.push(a);
   }
   return opts;
+}
+
+/**
+ * Whether the run writes its executed copy of `notebook`, volatile metadata out,
+ * back over it (tools/execute_notebook.py's --clean-copy): at the default and
+ * paper scales, for the notebooks of the repository's notebooks/ folder, unless
+ * `--build-only`. A smoke run never does (it is CI's scale, and its numbers are
+ * not the committed ones).
+ */
+export function writesNotebook(
+  scale: Scale,
+  opts: Pick<RunOptions, "writeNotebooks">,
+  notebook: string,
+  repo = REPO,
+): boolean {
+  return scale !== "smoke" && opts.writeNotebooks &&
+    notebook.startsWith(`${repo}/notebooks/`) && !notebook.slice(repo.length + 11).includes("/");
 }
 
 function isFile(path: string): boolean {
@@ -336,6 +365,7 @@ export async function main(args: string[]): Promise<number> {
             "--parent-pid",
             String(Deno.pid),
             ...(opts.sign ? [] : ["--no-sign"]),
+            ...(writesNotebook(scale, opts, nb) ? ["--clean-copy", nb] : []),
           ],
           env,
           stdin: "null",
@@ -350,7 +380,8 @@ export async function main(args: string[]): Promise<number> {
         }
         const seconds = ((performance.now() - t0) / 1000).toFixed(1);
         if (status.code === 0) {
-          console.log(`notebook ok: ${relative(nb)} (${seconds} s) -> ${relative(out)}`);
+          const also = writesNotebook(scale, opts, nb) ? ` and ${relative(nb)}` : "";
+          console.log(`notebook ok: ${relative(nb)} (${seconds} s) -> ${relative(out)}${also}`);
           continue;
         }
         console.log(`notebook FAILED: ${relative(nb)} (${seconds} s)`);

@@ -102,6 +102,53 @@ export function logTickLabels(lo: number, hi: number): string[] {
   return out.length ? out : [String(Number(lo.toPrecision(3))), String(Number(hi.toPrecision(3)))];
 }
 
+/**
+ * Where a log axis over [lo, hi] (both > 0), `length` points long, puts its
+ * labelled ticks: the densest of the mantissa sets 1; 1, 2, 5; 1, 2, 3, 5;
+ * 1, 2, 3, 4, 6, 8; 1, 2, 3, 4, 5, 6, 8 (times powers of ten) whose closest
+ * two ticks are at least `gap` points apart (an 8-pt label and Vega's 3-pt
+ * label separation, with 1 pt to spare), so an axis spanning a decade or two
+ * still labels 0.6 and 0.8 between 0.4 and 1 (Vega's default culls them).
+ *
+ * @example
+ * ```ts
+ * logTickValues(0.19, 4.2, 200); // [0.2, 0.3, 0.4, 0.6, 0.8, 1, 2, 3, 4]
+ * ```
+ */
+export function logTickValues(lo: number, hi: number, length: number, gap = 12): number[] {
+  // Ordered from sparse to dense: each set's closest pair is closer than the last's.
+  const sets = [[1], [1, 2, 5], [1, 2, 3, 5], [1, 2, 3, 4, 6, 8], [1, 2, 3, 4, 5, 6, 8]];
+  const perDecade = length / Math.max(1e-12, Math.log10(hi / lo));
+  const valuesOf = (set: number[]) => {
+    const out: number[] = [];
+    const k0 = Math.floor(Math.log10(lo)), k1 = Math.ceil(Math.log10(hi));
+    for (let k = k0; k <= k1 && out.length < 200; k++) {
+      for (const d of set) {
+        const v = Number((d * 10 ** k).toPrecision(6));
+        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);
+      }
+    }
+    return out;
+  };
+  let best = valuesOf(sets[0]);
+  for (const set of sets.slice(1)) {
+    const vs = valuesOf(set);
+    const closest = Math.min(...vs.slice(1).map((v, i) => Math.log10(v / vs[i]) * perDecade));
+    if (vs.length > 1 && closest >= gap) best = vs;
+  }
+  return best.length >= 2 ? best : valuesOf(sets[1]);
+}
+
+/**
+ * The domain of a log axis drawing `lo`..`hi`: widened on each side by
+ * `fraction` of its span in decades (at least 2% of a factor), so the lowest
+ * and the highest curve never lie on the axis lines.
+ */
+export function paddedLogDomain(lo: number, hi: number, fraction = 0.03): [number, number] {
+  const pad = Math.max(Math.log10(1.02), fraction * Math.log10(hi / lo));
+  return [lo / 10 ** pad, hi * 10 ** pad];
+}
+
 /** The y tick labels for the extent (linear or log). */
 export function yTickLabels(y: YExtent): string[] {
   const vs = y.values.filter((v) => Number.isFinite(v) && (!y.log || v > 0));

@@ -224,7 +224,8 @@ export interface FacetOptions extends ComposeOptions {
   /**
    * How each panel is titled: "<label> = <value>". Default: the field's
    * symbol (`symbolName`: "alpha" → "α", "sigma2" → "σ²"), so panels read
-   * "α = 0.01". `null` titles panels by the value alone.
+   * "α = 0.01". `null` titles panels by the value alone. A value with line
+   * breaks ("\n") is set on as many lines.
    */
   label?: string | null;
   /**
@@ -234,6 +235,14 @@ export interface FacetOptions extends ComposeOptions {
    * are flat lines).
    */
   y?: "shared" | "independent";
+}
+
+/** A facet header's label expression: "<label> = <value>", split into lines at line breaks. */
+function headerLabel(label: string | null, multiline: boolean): { labelExpr?: string } {
+  const text = `${label === null ? "" : `${JSON.stringify(`${label} = `)} + `}(datum.label)`;
+  if (!multiline) return label === null ? {} : { labelExpr: text };
+  // A value with line breaks ("MNIST\nECE 0.01") is set on several lines.
+  return { labelExpr: `split(${text}, "\\n")` };
 }
 
 /**
@@ -295,21 +304,24 @@ export function facet(chart: Chart, field: string, opts: FacetOptions = {}): Cha
   fitLegends(inner, total - 2 * FIGURE_PADDING - layout.yAxisWidth);
   fitBandLabels(inner, Math.max(20, outer));
   const label = opts.label === undefined ? symbolName(field) : opts.label;
+  const by = {
+    field: vlField(field),
+    type: "nominal",
+    header: {
+      title: null,
+      ...headerLabel(label, values.some((v) => String(v).includes("\n"))),
+    },
+    sort: values,
+  };
+  // One row of panels: a column facet, whose headers Vega lays out in one band, level with each
+  // other. (A wrapped facet titles each cell above its own bounds, so a dot reaching over a
+  // panel's top edge lifted that panel's header.)
+  const oneRow = columns >= values.length;
   const spec: Record<string, unknown> = {
     $schema: VEGA_LITE_V5_SCHEMA,
     data,
-    facet: {
-      field: vlField(field),
-      type: "nominal",
-      header: {
-        title: null,
-        ...(label === null
-          ? {}
-          : { labelExpr: `${JSON.stringify(`${label} = `)} + (datum.label)` }),
-      },
-      sort: values,
-    },
-    columns,
+    facet: oneRow ? { column: by } : by,
+    ...(oneRow ? {} : { columns }),
     spacing: { column: Math.ceil(spacing), row: FACET_SPACING },
     spec: { ...inner, width: Math.max(20, Math.round(outer)) },
     ...(independent

@@ -57,6 +57,15 @@ export interface GroupedBarsOptions extends FrameOptions {
   logY?: boolean;
   /** Power of ten the y labels are divided by (default "auto", see lineBand's yExponent). */
   yExponent?: number | "auto";
+  /**
+   * Field holding the paper's value for the bar (null or absent where the
+   * paper gives none): a black-edged diamond in the bar's colour over it, with
+   * a legend entry `paperLabel`. Unlike `withPaper`, the values ride in the
+   * chart's own rows, so the chart can still be split with `facet`.
+   */
+  paper?: string;
+  /** Legend label of the paper's values (default "paper"), e.g. "paper (Table 3)". */
+  paperLabel?: string;
 }
 
 /**
@@ -96,7 +105,8 @@ export function groupedBars(rows: readonly Row[], opts: GroupedBarsOptions): Cha
   }
   const width = figureWidth(opts.width);
   const categories = uniqueValues(rows, opts.x);
-  const yValues = bandValues(rows, opts, opts.error);
+  const paperValues = paperOf(fn, rows, opts.paper);
+  const yValues = [...bandValues(rows, opts, opts.error), ...paperValues];
   const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
   // Unstacked: a stack starts at 0, which a log scale cannot show; the bars rise from the axis.
   // The axis starts at the power of ten below the lowest value, so the shortest bar shows.
@@ -162,7 +172,55 @@ function barLayers(
       },
     });
   }
+  if (opts.paper !== undefined) {
+    const label = opts.paperLabel ?? "paper";
+    layer.push({
+      transform: [{ filter: `isValid(datum[${JSON.stringify(opts.paper)}])` }],
+      mark: { type: "point", filled: true, size: 46, stroke: "#000000", strokeWidth: 1.1 },
+      encoding: {
+        x,
+        ...xOffset,
+        y: { field: vlField(opts.paper), type: "quantitative", ...y.yScale },
+        // The bars' colour scale, without a legend of its own (the bars' squares stay unedged).
+        ...(opts.group ? { color: { ...y.color, legend: null } } : { fill: { value: "#ffffff" } }),
+        shape: {
+          datum: label,
+          type: "nominal",
+          scale: { domain: [label], range: ["diamond"] },
+          legend: {
+            orient: "top",
+            direction: "horizontal",
+            title: null,
+            columns: 1,
+            symbolFillColor: "#ffffff",
+            symbolStrokeColor: "#000000",
+            symbolStrokeWidth: 1.5,
+          },
+        },
+      },
+    });
+  }
   return layer;
+}
+
+/** The paper's values in `field` (null or absent: none for that bar); each must be finite. */
+function paperOf(fn: string, rows: readonly Row[], field: string | undefined): number[] {
+  if (field === undefined) return [];
+  const out: number[] = [];
+  rows.forEach((r, i) => {
+    const v = r[field];
+    if (v === null || v === undefined) return;
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw new Error(
+        `${fn}: paper "${field}" must be a finite number or null; rows[${i}] has ${v}.`,
+      );
+    }
+    out.push(v);
+  });
+  if (out.length === 0) {
+    throw new Error(`${fn}: paper "${field}" holds no value in any row; omit the option.`);
+  }
+  return out;
 }
 
 /** One line for the chart, then one per category with its bars' heights (± error). */
@@ -175,7 +233,10 @@ function summarize(rows: readonly Row[], opts: GroupedBarsOptions, categories: C
   for (const c of categories) {
     const cells = rows.filter((r) => String(r[opts.x]) === String(c)).map((r) =>
       `${opts.group ? `${r[opts.group]} ` : ""}${fmt(r[opts.y] as number)}` +
-      (opts.error ? ` ± ${fmt(r[opts.error] as number)}` : "")
+      (opts.error ? ` ± ${fmt(r[opts.error] as number)}` : "") +
+      (opts.paper && typeof r[opts.paper] === "number"
+        ? ` (${opts.paperLabel ?? "paper"}: ${fmt(r[opts.paper] as number)})`
+        : "")
     );
     lines.push(`${c}: ${cells.join("; ")}.`);
   }

@@ -81,11 +81,18 @@ export function fitLegends(spec: VegaLiteSpec, width: number): void {
 
 /**
  * Height, in points, Vega gives a top legend of `labels` in `columns`
- * columns (rows of 8 pt labels 11 pt tall, 1 pt apart; a title takes 13 pt).
+ * columns: rows 16 pt apart for line samples (`symbol` "stroke", the
+ * theme's 20 pt strokes), 9 pt for squares and circles, less 1 pt; a title
+ * adds 13 pt. (Measured in Vega's laid-out scene; tests/plot/panel_titles_test.ts.)
  */
-export function legendHeight(labels: number, columns: number, titled: boolean): number {
+export function legendHeight(
+  labels: number,
+  columns: number,
+  titled: boolean,
+  symbol: unknown = "stroke",
+): number {
   const rows = Math.ceil(labels / Math.max(1, columns));
-  return (titled ? 13 : 0) + 12 * rows - 1;
+  return (titled ? 13 : 0) + (symbol === "stroke" ? 16 : 9) * rows - 1;
 }
 
 /**

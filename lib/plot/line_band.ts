@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { tickDigits } from "./axis_space.ts";
+import { logTickValues, paddedLogDomain, tickDigits } from "./axis_space.ts";
 import {
   type Category,
   type Chart,
@@ -20,7 +20,15 @@ import {
   vlField,
 } from "./chart.ts";
 import { bandEdges, bandValues, chartOf, checkChart, checkNumeric, seriesOf } from "./builder.ts";
-import { axisExponent, BAND_STYLE, DASHES, exponentSuffix, figureWidth } from "./theme.ts";
+import {
+  axisExponent,
+  BAND_STYLE,
+  DASHES,
+  defaultHeight,
+  exponentSuffix,
+  figureWidth,
+  THEORY_STYLE,
+} from "./theme.ts";
 import { maxOf, minOf } from "./min_max.ts";
 
 /**
@@ -59,6 +67,20 @@ export interface LineBandOptions extends FrameOptions {
   /** Draw a point at each x (default: when there are at most 20 distinct x). */
   points?: boolean;
   /**
+   * Shade the band (default true). false draws only its two edges as thin
+   * lines in the series' colour: for several bands that overlap, whose
+   * stacked fills would turn muddy.
+   */
+  bandFill?: boolean;
+  /**
+   * End a linear y axis on labelled ticks (default false): the domain is made
+   * nice to the axis' own tick count (one tick per 40 points of height), not
+   * to Vega's default of 10, so its top is always a labelled tick. Panels of
+   * a facet with independent y then all reach equally high above their plots,
+   * and their headers line up.
+   */
+  yEndsOnTicks?: boolean;
+  /**
    * Power of ten the y axis labels are divided by, named in the title as
    * "(×10⁻³)". Default "auto": the house rule of `axisExponent` (only when
    * the values are below 0.01 or from 10⁴ up); 0 for none. Not on log axes.
@@ -90,6 +112,9 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
     ...bandValues(rows, opts, opts.band),
   ];
   const power = checkExponent(fn, opts.yExponent, opts.logY, yValues);
+  const height = opts.height ?? defaultHeight(width);
+  const yLog = opts.logY ? logAxis(yValues, height) : undefined;
+  const yTicks = opts.yEndsOnTicks && !opts.logY ? Math.max(2, Math.ceil(height / 40)) : 0;
   const simLabel = opts.simulationLabel ?? "simulation";
   const theoryLabel = (t: string) => opts.theoryLabels?.[t] ?? (theory.length > 1 ? t : "theory");
   const dashDomain = [simLabel, ...theory.map(theoryLabel)];
@@ -103,10 +128,19 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
       type: "quantitative",
       title: opts.xTitle ?? opts.x,
       scale: opts.logX ? { type: "log", nice: false } : { zero: false },
+      ...singleX(rows, opts),
     },
-    yScale: opts.logY ? { type: "log", nice: false } : { zero: false },
+    yScale: yLog ? yLog.scale : { zero: false, ...(yTicks ? { nice: yTicks } : {}) },
     yTitle: (opts.yTitle ?? opts.y) + exponentSuffix(power),
-    yAxis: power === 0 ? {} : { axis: { labelExpr: exponentLabels(power, yValues) } },
+    yAxis: yLog
+      ? {
+        axis: {
+          values: yLog.ticks,
+          tickCount: yLog.ticks.length,
+          labelExpr: 'format(datum.value, "~g")',
+        },
+      }
+      : linearAxis(yTicks, power === 0 ? undefined : exponentLabels(power, yValues)),
     color: seriesColor(opts.series, seriesValues, width),
     // One scale for both layers, a legend object each (legends are fitted in place).
     dash: () => ({
@@ -118,11 +152,41 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
   };
   const layer = edges ? bandLayers(opts, edges, shared) : [];
   layer.push(simulationLayer(rows, opts, theory.length > 0, simLabel, shared));
-  if (theory.length) layer.push(theoryLayer(opts, theory, theoryLabel, shared));
+  if (theory.length) layer.push(...theoryLayers(opts, theory, theoryLabel, shared));
   return chartOf("line_band", rows, { layer }, opts, summarize(rows, opts, theory, seriesValues), {
-    y: { values: power === 0 ? yValues : yValues.map((v) => v / 10 ** power), log: opts.logY },
+    y: {
+      values: yLog
+        ? [...yLog.scale.domain, ...yValues]
+        : power === 0
+        ? yValues
+        : yValues.map((v) => v / 10 ** power),
+      log: opts.logY,
+    },
     x: { values: rows.map((r) => r[opts.x] as number), log: opts.logX },
   });
+}
+
+/**
+ * A log y axis over `values`: its domain padded so that no curve lies on the
+ * axis line, and labelled ticks as dense as the plot's `height` allows, each
+ * with its label (Vega thins given values to its tick count, and its log
+ * format blanks all but a few labels).
+ */
+function logAxis(values: readonly number[], height: number) {
+  const domain = paddedLogDomain(minOf(values), maxOf(values));
+  return {
+    scale: { type: "log", nice: false, domain },
+    ticks: logTickValues(domain[0], domain[1], height),
+  };
+}
+
+/** A linear y axis's options: its tick count (0: Vega's) and label expression, if any. */
+function linearAxis(tickCount: number, labelExpr?: string): Record<string, unknown> {
+  const axis = {
+    ...(tickCount ? { tickCount } : {}),
+    ...(labelExpr === undefined ? {} : { labelExpr }),
+  };
+  return Object.keys(axis).length ? { axis } : {};
 }
 
 /** The encodings every layer of a line-band chart shares. */
@@ -177,7 +241,7 @@ function bandLayers(
 ): Record<string, unknown>[] {
   const { x, yScale, color } = shared;
   const transform = [{ calculate: edges[0], as: LO }, { calculate: edges[1], as: HI }];
-  const layer: Record<string, unknown>[] = [{
+  const layer: Record<string, unknown>[] = opts.bandFill === false ? [] : [{
     transform,
     mark: { type: "area", opacity: BAND_STYLE.fillOpacity, line: false },
     encoding: {
@@ -229,13 +293,18 @@ function simulationLayer(
   };
 }
 
-/** The theory fields folded into one dashed line each (only for `theorySeries` when given). */
-function theoryLayer(
+/**
+ * The theory fields folded into one dashed line each (only for `theorySeries`
+ * when given), in the series' colour, with a thin dark dash of the same
+ * pattern on top: where the theory coincides with the simulation (a theorem
+ * that holds exactly), the dark dash still shows along the solid line.
+ */
+function theoryLayers(
   opts: LineBandOptions,
   theory: string[],
   theoryLabel: (t: string) => string,
   shared: Shared,
-): Record<string, unknown> {
+): Record<string, unknown>[] {
   const kind = theory.reduceRight(
     (acc, t) =>
       `${datumRef("__curve")} === ${JSON.stringify(t)} ? ${
@@ -243,22 +312,34 @@ function theoryLayer(
       } : ${acc}`,
     JSON.stringify(theoryLabel(theory[0])),
   );
-  return {
-    transform: [
-      ...(opts.theorySeries
-        ? [{ filter: { field: vlField(opts.series!), oneOf: [...opts.theorySeries] } }]
-        : []),
-      { fold: theory.map(vlField), as: ["__curve", "__value"] },
-      { calculate: kind, as: "__kind" },
-    ],
-    mark: { type: "line", strokeWidth: 1.2 },
+  const transform = [
+    ...(opts.theorySeries
+      ? [{ filter: { field: vlField(opts.series!), oneOf: [...opts.theorySeries] } }]
+      : []),
+    { fold: theory.map(vlField), as: ["__curve", "__value"] },
+    { calculate: kind, as: "__kind" },
+  ];
+  const y = { field: "__value", type: "quantitative", scale: shared.yScale };
+  return [{
+    transform,
+    mark: { type: "line", strokeWidth: THEORY_STYLE.width },
     encoding: {
       x: shared.x,
-      y: { field: "__value", type: "quantitative", scale: shared.yScale },
+      y,
       color: shared.color,
       strokeDash: { field: "__kind", ...shared.dash() },
     },
-  };
+  }, {
+    transform,
+    mark: { type: "line", strokeWidth: THEORY_STYLE.coreWidth, color: THEORY_STYLE.coreColor },
+    encoding: {
+      x: shared.x,
+      y,
+      ...(opts.series ? { detail: { field: vlField(opts.series) } } : {}),
+      // The same scale and legend as the coloured dash (one legend, no conflicting properties).
+      strokeDash: { field: "__kind", ...shared.dash() },
+    },
+  }];
 }
 
 /**
@@ -356,4 +437,16 @@ function theoryRowsOf(
     );
   }
   return out;
+}
+
+/**
+ * One distinct x (a sweep of one level, as at smoke scale): a domain of ±10% around it (±1 at
+ * 0) with that one value as the axis's only tick, labelled as the rows hold it (Vega would
+ * otherwise label a zero-width domain "1.000000").
+ */
+function singleX(rows: readonly Row[], opts: LineBandOptions): Record<string, unknown> {
+  const xs = uniqueValues(rows, opts.x) as number[];
+  if (xs.length !== 1 || opts.logX) return {};
+  const x = xs[0], d = x === 0 ? 1 : Math.abs(x) * 0.1;
+  return { scale: { zero: false, domain: [x - d, x + d] }, axis: { values: [x], format: "~g" } };
 }

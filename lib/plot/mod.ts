@@ -28,6 +28,7 @@ export { histogram, type HistogramOptions } from "./histogram.ts";
 export { density, type DensityOptions } from "./density.ts";
 export { type ComposeOptions, facet, type FacetOptions, hconcat, vconcat } from "./compose.ts";
 export { stackTopLegends } from "./legends.ts";
+export { type PaperOptions, type PaperValue, withPaper } from "./paper.ts";
 export { type FigureWidth, figureWidth, PALETTE, themeConfig } from "./theme.ts";
 export { type PngOptions, type RenderOptions, renderPdf, renderPng, renderSvg } from "./render.ts";
 export { display, show } from "./show.ts";

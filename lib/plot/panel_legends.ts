@@ -123,8 +123,14 @@ function ownLegends(spec: VegaLiteSpec, shared: Set<string>): LegendRef[] {
 export function legendStackHeight(legends: readonly LegendRef[]): number {
   if (legends.length === 0) return 0;
   const hs = legends.map((l) => {
-    const columns = (l.encoding.legend as { columns?: number }).columns ?? l.labels.length;
-    return legendHeight(l.labels.length, columns, l.title !== null && l.title !== "");
+    const legend = l.encoding.legend as { columns?: number; symbolType?: unknown };
+    const columns = legend.columns ?? l.labels.length;
+    return legendHeight(
+      l.labels.length,
+      columns,
+      l.title !== null && l.title !== "",
+      legend.symbolType,
+    );
   });
   return hs.reduce((a, b) => a + b, 0) + LEGEND_GAP * (legends.length - 1) + LEGEND_OFFSET;
 }
@@ -150,8 +156,8 @@ function titleHeight(title: unknown): number {
 /**
  * Make every panel reserve the same height above its plot (title plus its
  * own legends), so that side-by-side plots start at the same height: a
- * panel with less above it gets a larger legend offset (or title offset, or
- * an empty title). `shared` names the channels whose legend sits above the
+ * panel with less above it gets a larger title offset (so titles stay level
+ * too), or without a title a larger legend offset (or an empty title). `shared` names the channels whose legend sits above the
  * whole figure; `labelOverhangs` how far each panel's top y label reaches
  * above its plot. Rewrites the specs in place.
  */
@@ -168,14 +174,15 @@ export function alignPlotTops(
   specs.forEach((s, i) => {
     const delta = Math.round(top - above[i]);
     if (delta <= 0) return;
-    if (own[i].length) {
+    if (s.title !== undefined) {
+      // The title rises (its legends stay by the plot), so the panels' titles sit level too.
+      const t = typeof s.title === "string" ? { text: s.title } : s.title as object;
+      s.title = { ...t, offset: TITLE_OFFSET + delta };
+    } else if (own[i].length) {
       for (const l of topLegends(s)) {
         if (shared.has(l.channel)) continue;
         l.encoding.legend = { ...(l.encoding.legend as object), offset: LEGEND_OFFSET + delta };
       }
-    } else if (s.title !== undefined) {
-      const t = typeof s.title === "string" ? { text: s.title } : s.title as object;
-      s.title = { ...t, offset: TITLE_OFFSET + delta };
     } else {
       // An empty line of text holds the room: Vega lays out a title of one space.
       const h = textHeight(FONT_SIZES.label);

@@ -14,6 +14,8 @@
 import {
   type Category,
   type Chart,
+  DEFAULT_Y_AXIS_WIDTH,
+  FIGURE_PADDING,
   fmt,
   type FrameOptions,
   type Row,
@@ -22,7 +24,8 @@ import {
   vlField,
 } from "./chart.ts";
 import { chartOf, checkChart, checkNumeric, seriesOf } from "./builder.ts";
-import { figureWidth } from "./theme.ts";
+import { textWidth } from "./fonts.ts";
+import { figureWidth, FONT_SIZES } from "./theme.ts";
 
 /**
  * The legend entry of the dashed diagonal.
@@ -103,7 +106,10 @@ export function reliabilityDiagram(rows: readonly Row[], opts: ReliabilityOption
     });
   }
   const seriesValues = seriesOf(fn, kept, "series", opts.series);
-  const layer = reliabilityLayers(opts, conf, acc, min, seriesValues);
+  const maxCount = opts.count === undefined
+    ? 0
+    : Math.max(...kept.map((r) => r[opts.count as string] as number));
+  const layer = reliabilityLayers(opts, conf, acc, min, seriesValues, maxCount);
   const summary = summarize(kept, conf, acc, opts.count, opts.series, seriesValues, opts.title);
   const height = opts.height ?? figureWidth(opts.width) * 0.62;
   return chartOf("reliability", kept, { layer }, { ...opts, height }, summary, {
@@ -135,6 +141,7 @@ function reliabilityLayers(
   acc: string,
   min: number,
   seriesValues: Category[],
+  maxCount: number,
 ): Record<string, unknown>[] {
   const width = figureWidth(opts.width);
   const domain = [min, 1];
@@ -158,16 +165,11 @@ function reliabilityLayers(
         field: vlField(opts.count),
         type: "quantitative",
         scale: { type: "sqrt", range: [6, 80], zero: true },
-        legend: {
-          orient: "top",
-          direction: "horizontal",
-          title: opts.countTitle ?? "examples in bin",
-          titleOrient: "left",
-          symbolType: "circle",
-          symbolFillColor: "#777777",
-          symbolStrokeColor: "#777777",
-          tickCount: 3,
-        },
+        legend: sizeLegend(
+          opts.countTitle ?? "examples in bin",
+          maxCount,
+          width - DEFAULT_Y_AXIS_WIDTH - 2 * FIGURE_PADDING,
+        ),
       },
     }
     : {};
@@ -204,6 +206,52 @@ function reliabilityLayers(
       encoding: { x, y, color, ...size },
     },
   ];
+}
+
+/** Widest dot of the size legend (the size range's 80 square points), with its stroke. */
+const SIZE_SYMBOL = Math.sqrt(80) + 2;
+/** Room a size-legend entry takes besides its label: dot, gap to the label, column padding. */
+const SIZE_ENTRY_EXTRA = SIZE_SYMBOL + 4 + 6;
+
+/**
+ * Two or three round counts in (0, max] for the dot-size legend (an empty
+ * bin is never drawn, so no entry for 0): multiples of 1, 2 or 5 times a
+ * power of ten, e.g. 500, 1,000, 1,500 for a largest bin of 1,537.
+ */
+export function sizeLegendValues(max: number): number[] {
+  if (!(max > 0)) return [];
+  if (max < 2) return [max];
+  // The largest round step with at least two multiples up to max.
+  const p = 10 ** Math.floor(Math.log10(max / 2));
+  const step = [5, 2, 1].map((k) => k * p).find((s) => Math.floor(max / s) >= 2) as number;
+  return [1, 2, 3].map((k) => k * step).filter((v) => v <= max);
+}
+
+/**
+ * The dot-size legend: round counts (see {@link sizeLegendValues}), its
+ * title left of the dots when all of it fits `room` points, else the title
+ * above them (and, if still too wide, the smallest and largest count only),
+ * so no label runs past the figure's edge (it used to cut "1,500" to "1,5").
+ */
+function sizeLegend(title: string, max: number, room: number): Record<string, unknown> {
+  const label = (v: number) => v.toLocaleString("en-US");
+  const wide = (vs: number[]) =>
+    vs.reduce((a, v) => a + textWidth(label(v), FONT_SIZES.label) + SIZE_ENTRY_EXTRA, 0);
+  let values = sizeLegendValues(max);
+  const titleWidth = textWidth(title, FONT_SIZES.label) + 6;
+  const left = titleWidth + wide(values) <= room;
+  if (!left && wide(values) > room && values.length > 2) values = [values[0], values.at(-1)!];
+  return {
+    orient: "top",
+    direction: "horizontal",
+    title,
+    titleOrient: left ? "left" : "top",
+    symbolType: "circle",
+    symbolFillColor: "#777777",
+    symbolStrokeColor: "#777777",
+    values,
+    labelExpr: "format(datum.value, ',')",
+  };
 }
 
 function summarize(

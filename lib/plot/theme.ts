@@ -99,6 +99,14 @@ export const LEGEND_STROKE_LENGTH = 20;
  */
 export const BAND_STYLE = { fillOpacity: 0.12, edgeWidth: 0.7, edgeOpacity: 0.6 } as const;
 
+/**
+ * How a closed-form (theory) line is drawn: dashed in the series' colour,
+ * `width` points wide, with a `coreWidth`-point dash of the same pattern in
+ * `coreColor` on top, so a theory line that coincides with its simulation
+ * (drawn solid, 1.5 pt) still shows as a dark dash along it.
+ */
+export const THEORY_STYLE = { width: 1.6, coreWidth: 0.6, coreColor: "#202020" } as const;
+
 const GREEK: Record<string, string> = {
   alpha: "α",
   beta: "β",

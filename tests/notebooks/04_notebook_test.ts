@@ -34,6 +34,7 @@ const CHARTS = [
   "04_fig2_inter_student_variance",
   "04_fig4ab_llm_temperature",
   "04_fig4c_llm_predictive",
+  "04_table2_narrower_share",
 ];
 /** The exported tables of the notebook, by export name. */
 const TABLES = ["04_curvature_tests", "04_table2_llm_narrower", "04_table5_noise_transfer"];

@@ -68,6 +68,14 @@ Deno.test("Section 6.1, tiny: students agree with their teachers and keep their 
   assertEquals(r.pairs[2].splits.length, 1);
   // Reliability bins only for test sets of at least 300 inputs: Digits (360), not Wine (36).
   assertEquals(r.pairs.map((p) => p.reliability.length), [0, 0, 2, 2]);
+  // Each model's ECE (the reliability figure's header) is its bins' count-weighted gap
+  // |accuracy - confidence|, summed here from the bins; 1e-12: rounding of the two sums.
+  for (const { bins, ece } of r.pairs.flatMap((p) => p.reliability)) {
+    const n = bins.reduce((a, b) => a + b.count, 0);
+    const gap = bins.filter((b) => b.count > 0)
+      .reduce((a, b) => a + b.count * Math.abs(b.accuracy - b.confidence), 0) / n;
+    assert(Math.abs(ece - gap) < 1e-12 && ece > 0 && ece < 1, `ECE ${ece}, from the bins ${gap}`);
+  }
 });
 
 Deno.test("Section 6.1, tiny: the same seed gives identical rows, and seed 0 does not depend on the cohort size", async () => {

@@ -14,6 +14,7 @@ import {
   parseArgs,
   selectNotebooks,
   UsageError,
+  writesNotebook,
 } from "../../tools/run_notebooks.ts";
 
 const REPO = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
@@ -102,6 +103,19 @@ Deno.test("options and KD_CELL_TIMEOUT set the runner's limits", () => {
   assertEquals(o.jobs, 1);
   assertEquals(parseArgs(["--jobs", "2"], "default").jobs, 2);
   assertEquals(parseArgs(["--jobs=3"], "default").jobs, 3);
+});
+
+Deno.test("only default and paper runs write the chapters back to notebooks/", () => {
+  const all = parseArgs([], "default");
+  assertEquals(all.writeNotebooks, true);
+  const nb = "/r/notebooks/02_problem_definition.ipynb";
+  assertEquals(writesNotebook("default", all, nb, "/r"), true);
+  assertEquals(writesNotebook("paper", all, nb, "/r"), true);
+  assertEquals(writesNotebook("smoke", all, nb, "/r"), false, "CI's smoke run never writes them");
+  assertEquals(writesNotebook("default", parseArgs(["--build-only"], "default"), nb, "/r"), false);
+  // Only the chapters themselves: not a notebook elsewhere, not one in a subfolder.
+  assertEquals(writesNotebook("default", all, "/r/tests/notebooks/fixtures/a.ipynb", "/r"), false);
+  assertEquals(writesNotebook("default", all, "/r/notebooks/old/a.ipynb", "/r"), false);
 });
 
 Deno.test("bad runner options are rejected with the option's name", () => {

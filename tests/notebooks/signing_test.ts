@@ -84,3 +84,64 @@ Deno.test({
     }
   },
 });
+
+/** Run tools/execute_notebook.py itself with `args` at `scale`. */
+async function execute(args: string[], scale: string) {
+  const env = Deno.env.toObject();
+  delete env.KD_DATA_DIR;
+  const out = await new Deno.Command(python, {
+    args: [`${REPO}/tools/execute_notebook.py`, ...args],
+    cwd: REPO,
+    clearEnv: true,
+    env: { ...env, KD_SCALE: scale, NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
+  };
+}
+
+Deno.test({
+  name: "a default run's clean copy keeps outputs, drops what changes per run, and is trusted",
+  ignore,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      // The notebook as it sits in notebooks/: a source, rewritten in place by the run.
+      const source = `${dir}/environment.ipynb`;
+      await Deno.copyFile(`${REPO}/${FIXTURE}`, source);
+      const before = JSON.parse(await Deno.readTextFile(source));
+      const commit = "b".repeat(40);
+      const args = [source, `${dir}/build.ipynb`, "--commit", commit, "--clean-copy", source];
+      const ran = await execute([...args, "--cwd", `${REPO}/tests/notebooks/fixtures`], "default");
+      assertEquals(ran.code, 0, ran.text);
+      const clean = JSON.parse(await Deno.readTextFile(source));
+      const build = JSON.parse(await Deno.readTextFile(`${dir}/build.ipynb`));
+      assert(await trusted(source), "the clean copy is not trusted");
+      assertEquals(clean.metadata.kd_run, { scale: "default", commit, complete: true });
+      assert(build.metadata.kd_run.seconds > 0, "the build copy keeps the run time");
+      assertEquals(clean.metadata.language_info, before.metadata.language_info);
+      type C = { id: string; metadata: Record<string, unknown>; outputs?: { text?: string[] }[] };
+      assertEquals(clean.cells.map((c: C) => c.id), before.cells.map((c: C) => c.id));
+      assert(build.cells.some((c: C) => "execution" in c.metadata), "nbclient's timestamps");
+      assert(!clean.cells.some((c: C) => "execution" in c.metadata), "timestamps left");
+      // The cwd line names this checkout: left in build/, not in the committed copy.
+      const printed = (nb: { cells: C[] }) =>
+        nb.cells.flatMap((c) => c.outputs ?? []).map((o) => (o.text ?? []).join("")).join("");
+      assert(printed(build).includes(`cwd=${REPO}/`), printed(build));
+      assert(!printed(clean).includes(REPO), printed(clean));
+      assert(printed(clean).includes("scale=default"), printed(clean));
+      // A smoke run refuses to write over the notebook it runs, before running anything.
+      const text = await Deno.readTextFile(source);
+      const smoke = await execute(args, "smoke");
+      assertEquals(smoke.code, 2, smoke.text);
+      assert(smoke.text.includes("never writes its outputs"), smoke.text);
+      assertEquals(await Deno.readTextFile(source), text, "the smoke run changed the notebook");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -1,6 +1,8 @@
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 import { facet, reliabilityDiagram, renderSvg } from "../../lib/plot/mod.ts";
 import { compileChart } from "../../lib/plot/render.ts";
+import { sizeLegendValues } from "../../lib/plot/reliability.ts";
+import { layOut } from "./scene.ts";
 import { VEGA_LITE_V5_SCHEMA } from "../../lib/plot/theme.ts";
 
 /** Bins as reliabilityBins returns them (10 bins, two of them empty), for two models. */
@@ -88,4 +90,98 @@ Deno.test("values outside [min, 1], NaN outside empty bins and a bad min are ref
   );
   assertThrows(() => reliabilityDiagram([{ c: 0.5, accuracy: 0.5 }], { min: 1 }), Error, "min");
   assertThrows(() => reliabilityDiagram([]), Error, "rows is empty");
+});
+
+/** Bins of several models with counts up to `top` (the largest in the last bin). */
+function bigBins(top: number, models: string[]) {
+  return models.flatMap((model, k) =>
+    [0.35, 0.55, 0.75, 0.95].map((c, b) => ({
+      model,
+      confidence: c,
+      accuracy: Math.max(0, c - 0.02 * k),
+      count: b === 3 ? top : 40 * (b + 1),
+    }))
+  );
+}
+
+Deno.test("the dot-size legend's labels lie inside the figure, with counts up to 1,500 and more", async () => {
+  const seven = ["Teachers", "Standard KD", "small-Ens", "Hydra", "EnD²", "Proxy-EnD²", "DLF"];
+  for (const top of [1_500, 1_537, 9_999, 14_000]) {
+    // As notebook 08 draws MNIST's (one column wide, seven models) and as 06 facets its panels.
+    const charts = [
+      reliabilityDiagram(bigBins(top, seven), { count: "count", series: "model", title: "t" }),
+      facet(
+        reliabilityDiagram(
+          ["Digits", "MNIST", "Covertype"].flatMap((data) =>
+            bigBins(top, ["teacher", "student"]).map((r) => ({ ...r, data }))
+          ),
+          { count: "count", series: "model", height: 100 },
+        ),
+        "data",
+        { width: "page" },
+      ),
+    ];
+    for (const chart of charts) {
+      const { width, items } = await layOut(chart);
+      const labels = items.filter((p) => p.marktype === "text" && p.role === "legend-label");
+      const counts = labels.filter((p) => /^[\d,]+$/.test(String(p.item.text)));
+      assert(counts.length >= 2, `size legend labels: ${counts.map((p) => p.item.text)}`);
+      for (const p of [...labels, ...items.filter((p) => p.role === "legend-title")]) {
+        assert(p.x1 >= 0 && p.x2 <= width, `"${p.item.text}" spans ${p.x1}..${p.x2} of ${width}`);
+      }
+      assert(!counts.some((p) => p.item.text === "0"), "no entry for an empty bin");
+    }
+  }
+});
+
+Deno.test("the size legend's counts are round, at most three and never above the largest bin", () => {
+  assertEquals(sizeLegendValues(1_537), [500, 1_000, 1_500]);
+  assertEquals(sizeLegendValues(1_500), [500, 1_000, 1_500]);
+  assertEquals(sizeLegendValues(14_000), [5_000, 10_000]);
+  assertEquals(sizeLegendValues(340), [100, 200, 300]);
+  assertEquals(sizeLegendValues(9_999), [2_000, 4_000, 6_000]);
+  assertEquals(sizeLegendValues(2), [1, 2]);
+});
+
+Deno.test("facet headers of one row of panels sit level, though a big dot pokes over one panel's top", async () => {
+  // MNIST's last bin holds 15,000 examples at accuracy 0.999: its dot reaches over the plot.
+  const rows = ["Digits", "MNIST", "Covertype"].flatMap((data, k) =>
+    ["a", "b"].flatMap((model) =>
+      [0.35, 0.995].map((c, b) => ({
+        data,
+        model,
+        confidence: c,
+        accuracy: b ? (k === 1 ? 0.999 : 0.8) : 0.3,
+        count: b ? (k === 1 ? 15_000 : 100) : 40,
+      }))
+    )
+  );
+  const chart = facet(reliabilityDiagram(rows, { count: "count", series: "model" }), "data", {
+    label: null,
+  });
+  const { items } = await layOut(chart);
+  const headers = items.filter((p) =>
+    p.marktype === "text" && ["Digits", "MNIST", "Covertype"].includes(String(p.item.text))
+  );
+  assertEquals(headers.length, 3);
+  const tops = headers.map((p) => p.y1);
+  // Before, a wrapped facet put MNIST's header 3.8 pt above the others.
+  assert(Math.max(...tops) - Math.min(...tops) < 0.01, `header tops ${tops}`);
+});
+
+Deno.test("a facet value with a line break is a header of two lines; one without keeps 'field = value'", async () => {
+  const rows = ["Digits\nECE: teacher 0.016", "MNIST\nECE: teacher 0.020"].flatMap((data) =>
+    binRows().map((r) => ({ ...r, data }))
+  );
+  const two = await layOut(facet(reliabilityDiagram(rows, { count: "count" }), "data", {
+    label: null,
+  }));
+  const texts = two.items.filter((p) => p.marktype === "text").map((p) => p.item.text);
+  assert(
+    texts.some((t) => Array.isArray(t) && t.join("|") === "MNIST|ECE: teacher 0.020"),
+    JSON.stringify(texts),
+  );
+  const plain = facet(reliabilityDiagram(binRows(), { count: "count" }), "model");
+  const header = (plain.spec.facet as { column: { header: { labelExpr: string } } }).column.header;
+  assertEquals(header.labelExpr, '"model = " + (datum.label)');
 });

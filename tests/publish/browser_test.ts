@@ -8,7 +8,8 @@
  * table with pipes in its header and TeX (always, plus a broken twin that
  * must fail, so the checks can fail); then the pages of the notebooks
  * executed in build/notebooks/ (by `deno task notebooks`), published to a
- * temporary folder; then the committed pages in docs/, if any.
+ * temporary folder; then the committed pages in docs/, if any, each showing
+ * as many charts as its notebook in notebooks/ displays.
  */
 import { assert, assertEquals } from "../assert.ts";
 import { lineBand } from "../../lib/plot/mod.ts";
@@ -16,7 +17,7 @@ import { chartBundle } from "../../lib/plot/show.ts";
 import { renderSvg } from "../../lib/plot/render.ts";
 import { table, tableToHtml, tableToMarkdown } from "../../lib/report/mod.ts";
 import { main as publish } from "../../tools/publish_html.ts";
-import { notebookPage } from "../../tools/publish/page.ts";
+import { expectedCharts, type Notebook, notebookPage } from "../../tools/publish/page.ts";
 import { Browser, CHROMIUM } from "./chromium.ts";
 import { CHECK_SCRIPT, type PageReport, problems } from "./page_check.ts";
 
@@ -36,7 +37,14 @@ async function check(browser: Browser, path: string) {
   return { report, problems: problems(path.slice(path.lastIndexOf("/") + 1), report) };
 }
 
-/** A small executed notebook: maths in Markdown, a chart (SVG output), two tables. */
+const RAW_TEX_HTML = "<p>raw $x_1$</p>" +
+  "<p>variance $(\\hat\\sigma^2/3)\\,\\tilde x^\\top(\\tilde X^\\top\n\\tilde X)^{-1}\\tilde x$ " +
+  "(Theorems 4.1/7.1)</p><p>a bullet $\\hat\\alpha_0 = <em>c</em>\n- 1$ split by markup</p>";
+
+/**
+ * A small executed notebook: maths in Markdown, a chart (SVG output, and the PNG bundle),
+ * two tables; the broken twin also has raw TeX and a show() that displayed nothing.
+ */
 async function fixtureNotebook(broken: boolean) {
   const rows = [0, 0.5, 1, 1.5, 2].map((s2) => ({ s2, v: 0.1 + s2, se: 0.05, t: 0.1 + s2 }));
   const chart = lineBand(rows, { x: "s2", y: "v", band: "se", theory: "t", xTitle: "σ²" });
@@ -70,12 +78,15 @@ async function fixtureNotebook(broken: boolean) {
           { output_type: "display_data", data: await chartBundle(chart) },
           { output_type: "display_data", data: { "text/html": tableToHtml(t) } },
           { output_type: "display_data", data: { "text/markdown": tableMd, "text/plain": "t" } },
-          // HTML no one typeset: its TeX stays as text.
-          ...(broken
-            ? [{ output_type: "display_data", data: { "text/html": "<p>raw $x_1$</p>" } }]
-            : []),
+          // HTML no one typeset: its TeX stays as text, on one line, across a line break
+          // (Section 7's formula as it once was left), and split by markup.
+          ...(broken ? [{ output_type: "display_data", data: { "text/html": RAW_TEX_HTML } }] : []),
         ],
       },
+      // A chart meant to be shown whose show() is not the cell's last expression: no output.
+      ...(broken
+        ? [{ cell_type: "code", source: "show(second);\nprose`a line`;", outputs: [] }]
+        : []),
     ],
   };
 }
@@ -104,13 +115,28 @@ Deno.test({
       assert(/chart fixture-chart-1 is blank/.test(text), text);
       assert(/a table left as Markdown text: \| a \| b \|/.test(text), text);
       assert(/KaTeX could not typeset/.test(text), text);
-      assert(/raw maths left as text/.test(text), text);
+      assert(/raw maths left as text: \$x_1\$/.test(text), text);
+      assert(/raw maths left as text: \$\(\\hat\\sigma\^2\/3\)/.test(text), `line break: ${text}`);
+      assert(/raw maths left as text: \$\\hat\\alpha_0 = c - 1\$/.test(text), `markup: ${text}`);
+      assert(/ptrue.html: 2 chart\(s\) on the page, 3 in its notebook/.test(text), text);
+      // A page that does not record its expected count fails unless told it.
+      const unsaid = { ...good.report, expectedCharts: null };
+      assert(/does not say how many charts/.test(problems("x", unsaid).join("\n")));
+      assertEquals(problems("x", unsaid, 2), []);
     } finally {
       await browser.close();
       await Deno.remove(dir, { recursive: true });
     }
   },
 });
+
+function committedNotebook(file: string): Notebook | undefined {
+  try {
+    return JSON.parse(Deno.readTextFileSync(`${REPO}/notebooks/${file}`));
+  } catch {
+    return undefined;
+  }
+}
 
 const executed = (() => {
   try {
@@ -153,7 +179,20 @@ Deno.test({
     const browser = await Browser.launch();
     try {
       const found: string[] = [];
-      for (const p of htmlFiles(`${REPO}/docs`)) found.push(...(await check(browser, p)).problems);
+      for (const p of htmlFiles(`${REPO}/docs`)) {
+        const name = p.slice(p.lastIndexOf("/") + 1);
+        const nb = committedNotebook(name.replace(/\.html$/, ".ipynb"));
+        const report = await browser.evaluate<PageReport>(`file://${p}`, CHECK_SCRIPT);
+        // The committed notebook says how many charts it shows, whatever the page records.
+        const expected = nb ? expectedCharts(nb) : name === "index.html" ? 0 : undefined;
+        found.push(...problems(name, report, expected));
+        if (
+          report.expectedCharts !== null && expected !== undefined &&
+          report.charts.length !== expected
+        ) {
+          found.push(`${name}: ${report.charts.length} chart(s), notebooks/ shows ${expected}`);
+        }
+      }
       assertEquals(found, []);
     } finally {
       await browser.close();

@@ -3,8 +3,12 @@
  * in the page: every chart image is loaded, shown and has drawn content;
  * every table has rows whose cell counts match its header, and no Markdown
  * table was left as text (a row a renderer could not split, e.g. at `\|`,
- * stays a paragraph of pipes); no `$...$` TeX
- * is left as text outside code; KaTeX reported no error.
+ * stays a paragraph of pipes); no `$...$` TeX is left as text outside code,
+ * also when it runs across a line break or across elements of one paragraph
+ * (each block's text is read whole, with typeset maths, code and pre taken
+ * out); KaTeX reported no error; and the page shows as many charts as its
+ * notebook displays (`data-expected-charts`, recorded by tools/publish/page.ts
+ * from the notebook; a page without it fails unless the caller says how many).
  */
 
 /** The report the script returns. */
@@ -15,6 +19,8 @@ export interface PageReport {
   rawTables: string[];
   katexErrors: string[];
   katexRendered: number;
+  /** The page's `data-expected-charts`, or null when it records none. */
+  expectedCharts: number | null;
   /** How far the page is wider than the window (it should scroll inside tables, not sideways). */
   overflow: number;
 }
@@ -60,23 +66,45 @@ export const CHECK_SCRIPT = `(async () => {
       ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
   });
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    const m = /\\$\\$[^$]+\\$\\$|\\$[^$\\s][^$\\n]*\\$/.exec(n.textContent);
-    if (m) rawMaths.push(m[0].slice(0, 80));
     // A cell of a drawn table may hold |x| notation; raw Markdown rows sit outside tables.
     const row = n.parentElement.closest("table") ? null : /\\|[^|\\n]*\\|[^|\\n]*\\|/.exec(n.textContent);
     if (row) rawTables.push(row[0].slice(0, 80));
   }
+  // Raw TeX: each block's text whole, so a formula split by a line break or by markup
+  // (<em> made from its _ or *) is seen; typeset maths, code and pre are removed first.
+  const prose = document.body.cloneNode(true);
+  for (const e of prose.querySelectorAll("pre, code, script, style, .katex, .katex-error")) {
+    e.remove();
+  }
+  const seen = new Set();
+  for (const b of prose.querySelectorAll("p, li, td, th, caption, h1, h2, h3, h4, h5, h6, dd, dt, blockquote, figcaption, div.html")) {
+    const m = /\\$\\$[^$]+\\$\\$|\\$[^$\\s][^$]*?\\$/.exec(b.textContent);
+    if (m && !seen.has(m[0])) seen.add(m[0]), rawMaths.push(m[0].replace(/\\s+/g, " ").slice(0, 80));
+  }
+  const main = document.querySelector("main");
+  const expectedCharts = main && main.dataset.expectedCharts !== undefined
+    ? Number(main.dataset.expectedCharts) : null;
   const katexErrors = [...document.querySelectorAll(".katex-error")].map((e) => e.textContent);
   return {
-    charts, tables, rawMaths, rawTables, katexErrors,
+    charts, tables, rawMaths, rawTables, katexErrors, expectedCharts,
     katexRendered: document.querySelectorAll(".katex").length,
     overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
   };
 })()`;
 
-/** The problems in a report, one line each (empty: the page is good). */
-export function problems(name: string, r: PageReport): string[] {
+/**
+ * The problems in a report, one line each (empty: the page is good).
+ * `expectedCharts` is the caller's count for a page that records none
+ * (a page published before pages recorded it).
+ */
+export function problems(name: string, r: PageReport, expectedCharts?: number): string[] {
   const out: string[] = [];
+  const expected = r.expectedCharts ?? expectedCharts;
+  if (expected === undefined) {
+    out.push(`${name}: the page does not say how many charts its notebook shows; republish it`);
+  } else if (r.charts.length !== expected) {
+    out.push(`${name}: ${r.charts.length} chart(s) on the page, ${expected} in its notebook`);
+  }
   for (const c of r.charts) {
     if (!c.loaded) out.push(`${name}: chart ${c.id} did not load`);
     else if (c.shownWidth < 100) out.push(`${name}: chart ${c.id} is shown ${c.shownWidth}px wide`);

@@ -16,14 +16,32 @@ Deno.test("each export is linked to the paper figure, table or theorem it rebuil
       "05_bootstrap_linear",
       "06_reliability_nn",
       "02_variance_by_source",
+      "04_fig4ab_llm_temperature",
+      "04_fig4c_llm_predictive",
+      "05_fig12_llm_trajectories",
+      "04_table5_noise_transfer",
+      "08_regression",
+      "07_table_test_mse",
+      "06_entropy_comparison",
     ].map((n) => paperReference(n)),
     [
       "Figure 2",
-      "Table 3",
+      "Table 3 (Appendix E)",
       "Theorem 7.3",
       "Figure 8 (Section 5.2)",
       "Section 6.1 calibration (added here: no paper figure)",
       "Section 2 (added here: no paper figure)",
+      // docs/protocols.md: Figure 4 (a, b) alignment and inter-student variance over the
+      // temperature, Figure 4c the predictive distributions; Figure 12 in Appendix D,
+      // Table 5 in Appendix F; Section 8 rebuilds the companion paper, not this one.
+      "Figure 4 (a, b)",
+      "Figure 4 (c)",
+      "Figure 12 (Appendix D)",
+      "Table 5 (Appendix F)",
+      "Section 8: the companion DLF paper (no figure of this paper)",
+      // Figure 11's experiment (docs/protocols.md 7.2) and Tables 3-4's cells, as tables.
+      "Figure 11 (Section 7.2), as a table",
+      "Tables 3 and 4 (Appendix E), cell by cell beside the paper's",
     ],
   );
   assertEquals(paperReference("02_anything", { paper: "Figure 1" }), "Figure 1");
@@ -81,4 +99,23 @@ Deno.test("Markdown maths is typeset, even with _ and * inside, and code keeps i
   assert(html.includes('class="katex-display"'), "display maths");
   const bad = markdownToHtml("$\\nosuchcommand$");
   assert(bad.includes('class="katex-error"'), bad);
+});
+
+Deno.test("an inline formula broken across a source line is typeset, and $ pairs stay right", () => {
+  // Section 7's "Pilot design" paragraph as it was written (the formula breaks after \top).
+  const md =
+    "with its closed-form predictive variance $(\\hat\\sigma^2/3)\\,\\tilde x^\\top(\\tilde X^\\top\n" +
+    "\\tilde X)^{-1}\\tilde x$ (Theorems 4.1/7.1) and $\\hat\\sigma^2$ estimated";
+  const html = markdownToHtml(md);
+  assertEquals((html.match(/class="katex"/g) ?? []).length, 2, html);
+  const text = html.replace(/<span class="katex">[\s\S]*?<\/math><\/span>/g, "").replace(
+    /<[^>]+>/g,
+    "",
+  );
+  assert(!text.includes("$"), `raw TeX left: ${text}`);
+  assert(text.includes("(Theorems 4.1/7.1) and"), "the prose between the formulas stays prose");
+  // A blank line ends a paragraph: a lone $ there is a dollar, not the start of maths.
+  const two = markdownToHtml("costs $5\n\nand $x$ is maths");
+  assert(two.includes("costs $5"), two);
+  assertEquals((two.match(/class="katex"/g) ?? []).length, 1, two);
 });

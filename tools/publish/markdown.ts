@@ -10,7 +10,14 @@ import katex from "katex";
 import { marked } from "marked";
 import { createRequire } from "node:module";
 
-const MATH = /\$\$([\s\S]+?)\$\$|\$((?:\\\$|[^$\n])+?)\$/g;
+/**
+ * `$$...$$`, or `$...$` within one paragraph: an inline formula may run across
+ * a source line break (as Jupyter's own renderer allows), not across a blank
+ * line. Read line by line, a formula broken across lines stayed raw TeX and its
+ * closing `$` opened a formula with the next one's opening `$` (Section 7's
+ * "Pilot design" paragraph, Section 8's Proxy-EnD² bullet).
+ */
+const MATH = /\$\$([\s\S]+?)\$\$|\$((?:\\\$|[^$\n]|\n(?![ \t]*\n))+?)\$/g;
 /** Placeholder for the i-th maths span: letters only, so Markdown leaves it alone. */
 const slot = (i: number) =>
   `KDMATHSLOT${String.fromCharCode(...[...String(i)].map((d) => 65 + +d))}X`;

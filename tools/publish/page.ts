@@ -62,6 +62,8 @@ export interface Page {
   html: string;
   charts: PageChart[];
   tables: number;
+  /** The charts the notebook means to show ({@link expectedCharts}), recorded on the page. */
+  expectedCharts: number;
 }
 
 const joined = (t: unknown) => Array.isArray(t) ? t.join("") : typeof t === "string" ? t : "";
@@ -143,6 +145,31 @@ function pngChart(b64: string, summary: string, id: string): PageChart {
   return { id, summary, png, width: Math.round(w * k), height: Math.round(h * k) };
 }
 
+/** Whether an output is a chart: a PNG, an SVG or a Vega-Lite spec. */
+function isChart(o: Output): boolean {
+  const d = o.data ?? {};
+  return "image/png" in d || "image/svg+xml" in d ||
+    Object.keys(d).some((k) => k.startsWith("application/vnd.vegalite"));
+}
+
+/**
+ * The charts a notebook means to show: over its code cells, the larger of
+ * the cell's chart outputs and its calls of `show(...)` or `display(...)`
+ * (comments aside). A `show(chart)` that is not its cell's last expression
+ * shows nothing, and the page, recording this count, then fails the browser
+ * test; a loop showing several charts is counted by its outputs.
+ */
+export function expectedCharts(nb: Notebook): number {
+  let n = 0;
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
+    const code = joined(cell.source).replace(/\/\/[^\n]*/g, "");
+    const calls = (code.match(/(?<![\w.$])(?:show|display)\(/g) ?? []).length;
+    n += Math.max(calls, (cell.outputs ?? []).filter(isChart).length);
+  }
+  return n;
+}
+
 function chartHtml(c: PageChart): string {
   return `<figure class="chart" id="${c.id}"><img src="data:image/png;base64,${base64(c.png)}"` +
     ` width="${c.width}" height="${c.height}" alt="${escapeHtml(c.summary)}"></figure>`;
@@ -198,6 +225,7 @@ export async function notebookPage(nb: Notebook, slug: string, nav: string): Pro
       }
     }
   }
+  const expected = expectedCharts(nb);
   const html = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -207,10 +235,10 @@ export async function notebookPage(nb: Notebook, slug: string, nav: string): Pro
 </head><body>
 <nav class="top">${nav}</nav>
 <header class="run">${escapeHtml(runLine(nb.metadata.kd_run))}</header>
-<main>
+<main data-expected-charts="${expected}">
 ${body.join("\n")}
 </main>
 </body></html>
 `;
-  return { title, html, charts, tables };
+  return { title, html, charts, tables, expectedCharts: expected };
 }

@@ -129,6 +129,7 @@ export function lineBand(rows: readonly Row[], opts: LineBandOptions): Chart {
       title: opts.xTitle ?? opts.x,
       scale: opts.logX ? { type: "log", nice: false } : { zero: false },
       ...singleX(rows, opts),
+      ...fewLogX(rows, opts),
     },
     yScale: yLog ? yLog.scale : { zero: false, ...(yTicks ? { nice: yTicks } : {}) },
     yTitle: (opts.yTitle ?? opts.y) + exponentSuffix(power),
@@ -449,4 +450,15 @@ function singleX(rows: readonly Row[], opts: LineBandOptions): Record<string, un
   if (xs.length !== 1 || opts.logX) return {};
   const x = xs[0], d = x === 0 ? 1 : Math.abs(x) * 0.1;
   return { scale: { zero: false, domain: [x - d, x + d] }, axis: { values: [x], format: "~g" } };
+}
+
+/**
+ * A log x axis over at most 8 distinct x (a sweep of a few sizes, as 1, 2, 5, 10, 20): its
+ * ticks and labels at exactly those values, so every level drawn is named (Vega's own log
+ * ticks can drop one of them, e.g. "10" beside "9").
+ */
+function fewLogX(rows: readonly Row[], opts: LineBandOptions): Record<string, unknown> {
+  const xs = uniqueValues(rows, opts.x) as number[];
+  if (!opts.logX || xs.length > 8) return {};
+  return { axis: { values: [...xs].sort((a, b) => a - b), format: "~g", labelOverlap: false } };
 }

@@ -82,3 +82,11 @@ Deno.test("a line chart of one x value labels that value as the rows hold it", a
     .map((p) => String(p.item.text)).filter((t) => !t.startsWith("0."));
   assertEquals(xLabels, ["1"]);
 });
+
+Deno.test("a log x axis over a few sizes names each of them", async () => {
+  const sizes = [1, 2, 5, 10, 20].map((q) => ({ q, v: 2.5 + 0.01 * q }));
+  const { items } = await layOut(lineBand(sizes, { x: "q", y: "v", logX: true }));
+  const labels = items.filter((p) => p.marktype === "text" && p.role === "axis-label")
+    .map((p) => String(p.item.text)).filter((t) => !t.startsWith("2."));
+  assertEquals(labels, ["1", "2", "5", "10", "20"]);
+});

@@ -9,6 +9,7 @@
 import type { Claim } from "../../lib/report/claims.ts";
 import { applyHolm, powerGuard } from "../../lib/report/claims.ts";
 import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
+import { importRun } from "./notebook_cells.ts";
 
 const REPO = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
 const NOTEBOOK = `${REPO}/notebooks/06_student_output_uncertainty.ipynb`;
@@ -43,13 +44,7 @@ async function claimCells(): Promise<Run> {
   const source = [...head, ...body].flatMap(importsOf).join("\n") + "\n" +
     head.map(strip).join("\n") +
     `\nexport function run(result: any) {\n${body.map(strip).join("\n")}\nreturn ledger;\n}\n`;
-  const dir = await Deno.makeTempDir({ prefix: "nb06_claims_" });
-  try {
-    await Deno.writeTextFile(`${dir}/claims.ts`, source);
-    return (await import(`file://${dir}/claims.ts`)).run as Run;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  return await importRun<Run>(source, "nb06_claims_");
 }
 
 const run = await claimCells();

@@ -16,6 +16,7 @@ import { Rng } from "../../lib/random.ts";
 import type { Claim } from "../../lib/report/claims.ts";
 import { decideAll, mutatedEstimate } from "../../lib/report/claim_rules.ts";
 import { assert, assertEquals } from "../assert.ts";
+import { importRun } from "./notebook_cells.ts";
 
 const REPO = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
 const NOTEBOOK = `${REPO}/notebooks/08_gaussian_distillation.ipynb`;
@@ -48,13 +49,7 @@ async function claimCells(): Promise<Run> {
     `"file://${REPO}/notebooks/08_gaussian_distillation.ts";\n` +
     `export function run(result: GaussianDistillationResult) {\n${rest}\n` +
     `return { contrasts, decided };\n}\n`;
-  const dir = await Deno.makeTempDir({ prefix: "nb08_claims_" });
-  try {
-    await Deno.writeTextFile(`${dir}/claims.ts`, source);
-    return (await import(`file://${dir}/claims.ts`)).run as Run;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  return await importRun<Run>(source, "nb08_claims_");
 }
 
 const run = await claimCells();

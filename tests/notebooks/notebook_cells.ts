@@ -64,3 +64,17 @@ export function declaringCells(
   const cells = codeCells(name);
   return evaluateCells(declared.map((d) => cells[cellDeclaring(cells, d)]), exported, scale);
 }
+
+/**
+ * Write `source` to a module in a temporary folder (named `prefix`...), import it and return its
+ * `run` export; the folder is removed once the module is loaded.
+ */
+export async function importRun<T>(source: string, prefix: string): Promise<T> {
+  const dir = await Deno.makeTempDir({ prefix });
+  try {
+    await Deno.writeTextFile(`${dir}/claims.ts`, source);
+    return (await import(`file://${dir}/claims.ts`)).run as T;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

@@ -20,15 +20,15 @@ try {
 }
 const ignore = missing !== undefined && Deno.env.get("CI") !== "true";
 
-async function runRunner(args: string[]) {
+/** Run `command` with `args` in the repository, in this environment less `drop`, plus `set`. */
+async function runIn(command: string, args: string[], drop: string[], set: Record<string, string>) {
   const env = Deno.env.toObject();
-  delete env.KD_SCALE;
-  delete env.INIT_CWD;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${REPO}/tools/run_notebooks.ts`, ...args],
+  for (const k of drop) delete env[k];
+  const out = await new Deno.Command(command, {
+    args,
     cwd: REPO,
     clearEnv: true,
-    env: { ...env, NO_COLOR: "1" },
+    env: { ...env, ...set, NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -37,6 +37,13 @@ async function runRunner(args: string[]) {
     code: out.code,
     text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
   };
+}
+
+function runRunner(args: string[]) {
+  return runIn(Deno.execPath(), ["run", "-A", `${REPO}/tools/run_notebooks.ts`, ...args], [
+    "KD_SCALE",
+    "INIT_CWD",
+  ], {});
 }
 
 /** Whether this user's Jupyter trusts the notebook (nbformat's own check, as Jupyter does). */
@@ -86,22 +93,10 @@ Deno.test({
 });
 
 /** Run tools/execute_notebook.py itself with `args` at `scale`. */
-async function execute(args: string[], scale: string) {
-  const env = Deno.env.toObject();
-  delete env.KD_DATA_DIR;
-  const out = await new Deno.Command(python, {
-    args: [`${REPO}/tools/execute_notebook.py`, ...args],
-    cwd: REPO,
-    clearEnv: true,
-    env: { ...env, KD_SCALE: scale, NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
-  };
+function execute(args: string[], scale: string) {
+  return runIn(python, [`${REPO}/tools/execute_notebook.py`, ...args], ["KD_DATA_DIR"], {
+    KD_SCALE: scale,
+  });
 }
 
 Deno.test({

@@ -24,6 +24,12 @@ import { fitCohort, predictCohort } from "../lib/nn/mod.ts";
 import { Rng, sampleWithoutReplacement } from "../lib/random.ts";
 import { expectedCalibrationError, negativeLogLikelihood } from "../lib/uncertainty/mod.ts";
 import { budgetRows, distillEnD2Annealed, distillKl } from "./08_gaussian_students.ts";
+import {
+  shiftData,
+  type ShiftMembers,
+  type ShiftSettings,
+  shiftStep,
+} from "./08_gaussian_shift.ts";
 
 /** EnD²'s initial temperature, annealed to 1 over the first half of training (Malinin et al.). */
 export const END2_T0 = 10;
@@ -58,6 +64,8 @@ export interface ClassificationSettings {
 export interface MnistSettings extends ClassificationSettings {
   train: number;
   test: number;
+  /** The distribution-shift experiment (08_gaussian_shift.ts; absent: not run). */
+  shift?: ShiftSettings;
 }
 
 /** One method's scores on one classification set, with SEs over test images. */
@@ -162,6 +170,7 @@ export async function classificationData(
       ...sp,
       xOod: applyStandardizer(sp.xScaler, rotateImages(rawTest, sp.nTest, 8), sp.d),
       protocol: sp.protocol + " OOD set: the test digits rotated by 90°.",
+      shift: null,
     };
   }
   const [train, test] = await Promise.all([
@@ -186,6 +195,7 @@ export async function classificationData(
     protocol: `MNIST: ${count(s!.train)} training images drawn at random from the 60,000 and ` +
       `${count(s!.test)} test images from the 10,000 (seed ${seed}); pixels / 255, not ` +
       `standardised; OOD set: the test images rotated by 90°.`,
+    shift: s!.shift ? shiftData(train, iTrain, s!.shift, rng.child(2)) : null,
   };
 }
 
@@ -209,7 +219,10 @@ async function dlfScored(
   );
   const lin = gd.sampleDlfMembers(fit.model, xTest, nTest, dl.members, root.child(6));
   const lout = gd.sampleDlfMembers(fit.model, xOod, nTest, dl.members, root.child(7));
-  return { lin, lout, seconds };
+  // The same members (the same seed) at any inputs: the shift step's.
+  const at = (x: Float64Array, n: number) =>
+    gd.sampleDlfMembers(fit.model, x, n, dl.members, root.child(6));
+  return { lin, lout, seconds, at };
 }
 
 /** Seconds `f` takes, with its result. */
@@ -243,7 +256,13 @@ export async function classificationStep(
   const logits = (x: ArrayLike<number>, mm: number) =>
     Float64Array.from(predictCohort(cohort, x, mm, { probabilities: false }));
   const targets = { x: xTrain, m, d, outputs: logits(xTrain, m), teachers: n, c: C };
-  const scored: Scored[] = [];
+  const scored: Scored[] = [], shifted: ShiftMembers[] = [], sd = data.shift;
+  const shift = (
+    method: string,
+    k: number,
+    test: Float64Array,
+    f: (x: Float64Array) => Float64Array,
+  ) => sd && shifted.push({ method, members: k, test, shifted: f(sd.x) });
   const add = (
     method: string,
     k: number,
@@ -255,7 +274,9 @@ export async function classificationStep(
     const miIn = scores.mutualInformation(pIn, k, C), miOut = scores.mutualInformation(pOut, k, C);
     scored.push({ method, avg: gd.memberAverage(pIn, k), miIn, miOut, seconds });
   };
-  add("Teachers", n, logits(xTest, nTest), logits(xOod, nTest), teacherSeconds);
+  const tIn = logits(xTest, nTest);
+  add("Teachers", n, tIn, logits(xOod, nTest), teacherSeconds);
+  shift("Teachers", n, tIn, (x) => logits(x, sd!.y.length));
   const student = (k: number) => ({ ...cc.student, seed: seedOf(root.child(1 + k)) });
   const members = cc.dlf.members;
   // Standard KD, small-Ens and EnD² on mini-batches of the DLF's size (08_gaussian_students.ts).
@@ -269,12 +290,24 @@ export async function classificationStep(
   ];
   for (const f of methods) {
     const [p, s] = await timed(f);
-    add(p.method, p.members, p.predict(xTest, nTest), p.predict(xOod, nTest), s);
+    const lin = p.predict(xTest, nTest);
+    add(p.method, p.members, lin, p.predict(xOod, nTest), s);
+    shift(p.method, p.members, lin, (x) => p.predict(x, sd!.y.length));
   }
   const dlf = await dlfScored(targets, cc.dlf, root, xTest, xOod, nTest);
   add("DLF", members, dlf.lin, dlf.lout, dlf.seconds);
+  shift("DLF", members, dlf.lin, (x) => dlf.at(x, sd!.y.length));
   const budgets = budgetRows(dataset, m, cc.student, cc.dlf, true);
-  return { ...scoreAll(dataset, scored, yTest, root.child(8)), protocol: data.protocol, budgets };
+  const shiftRows = sd
+    ? shiftStep(shifted, { ...sd, yTest }, (cc as MnistSettings).shift!, root.child(10))
+    : [];
+  const protocol = data.protocol + (sd ? " " + sd.protocol : "");
+  return {
+    ...scoreAll(dataset, scored, yTest, root.child(8)),
+    protocol,
+    budgets,
+    shift: shiftRows,
+  };
 }
 
 /** One method's row: accuracy (binomial SE), NLL (per-image SE), ECE and AUROC (bootstrap SE). */

@@ -37,6 +37,7 @@ import {
 import { mixup, regressionScores, regressionTeachers } from "./08_gaussian_teachers.ts";
 import { type BudgetRow, budgetRows } from "./08_gaussian_students.ts";
 import { sizeAblation, type SizeAblationRow } from "./08_gaussian_ablations.ts";
+import type { ShiftRow } from "./08_gaussian_shift.ts";
 
 /** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
 export { mergedOrRun } from "../tools/merged.ts";
@@ -49,6 +50,7 @@ export {
 } from "./08_gaussian_teachers.ts";
 export * from "./08_gaussian_students.ts";
 export * from "./08_gaussian_ablations.ts";
+export * from "./08_gaussian_shift.ts";
 
 // ---------------------------------------------------------------- the paper's values
 
@@ -186,6 +188,7 @@ export function gaussianDistillationConfig(scale: Scale = runScale()): GaussianD
         ...{ q: s(2, 10, 10), hidden: s(8, 32, 50), epochs: s(2, 20, 20), initEpochs: s(1, 5, 5) },
         ...{ meanWarmup: s(3, 30, 20), batchSize: s(128, 128, 256), members: s(10, 50, 100) },
       }),
+      shift: { perClass: s(5, 10, 10), replicates: s(2, 5, 10), steps: s(100, 300, 300) },
     },
   };
 }
@@ -297,6 +300,8 @@ export interface GaussianDistillationResult {
   sizes: SizeAblationRow[];
   /** Every student's loss, optimiser and Adam steps, per task (08_gaussian_students.ts). */
   budgets: BudgetRow[];
+  /** MNIST head retraining under a permuted label map: per replicate and method. */
+  shift: ShiftRow[];
   /** Per regression split: the epoch early stopping kept for each teacher. */
   teacherStops: { dataset: string; split: number; epochs: number[] }[];
   /** The fitted IG of the teachers' noise variances on the first Boston split. */
@@ -590,6 +595,7 @@ export async function runGaussianDistillation(
     pit: parts.flatMap((p) => p.pit),
     budgets: [...parts.flatMap((p) => p.budgets), ...cls.flatMap((r) => r.budgets)],
     sizes: parts.flatMap((p) => p.sizes),
+    shift: cls.flatMap((r) => r.shift),
     noiseFit: parts[0].ig,
     protocol: [...parts.flatMap((p) => p.protocol ?? []), ...cls.map((r) => r.protocol)],
     seconds: Math.round((performance.now() - start) / 1000),

@@ -37,7 +37,6 @@ import {
 import { mixup, regressionScores, regressionTeachers } from "./08_gaussian_teachers.ts";
 import { type BudgetRow, budgetRows } from "./08_gaussian_students.ts";
 import { sizeAblation, type SizeAblationRow } from "./08_gaussian_ablations.ts";
-import type { ShiftRow } from "./08_gaussian_shift.ts";
 
 /** A sharded run's merged result, or the sweep run here (tools/merged.ts). */
 export { mergedOrRun } from "../tools/merged.ts";
@@ -301,7 +300,7 @@ export interface GaussianDistillationResult {
   /** Every student's loss, optimiser and Adam steps, per task (08_gaussian_students.ts). */
   budgets: BudgetRow[];
   /** MNIST head retraining under a permuted label map: per replicate and method. */
-  shift: ShiftRow[];
+  shift: Awaited<ReturnType<typeof classificationStep>>["shift"];
   /** Per regression split: the epoch early stopping kept for each teacher. */
   teacherStops: { dataset: string; split: number; epochs: number[] }[];
   /** The fitted IG of the teachers' noise variances on the first Boston split. */
@@ -329,12 +328,8 @@ export function dlfOptions(t: gd.EnsembleTargets, s: DlfSettings, seed: Rng): gd
   const { x, m, d, outputs: teacherOutputs, teachers, c } = t;
   const { q, hidden, epochs, batchSize, lr, initEpochs, meanWarmup } = s;
   const init = { kind: "mmd" as const, epochs: initEpochs };
-  return {
-    ...{ x, m, d, teacherOutputs, teachers, c, q, hidden, epochs, batchSize, lr },
-    seed,
-    init,
-    meanWarmup,
-  };
+  const fit = { x, m, d, teacherOutputs, teachers, c, q, hidden, epochs, batchSize, lr };
+  return { ...fit, seed, init, meanWarmup };
 }
 
 // ---------------------------------------------------------------- regression steps

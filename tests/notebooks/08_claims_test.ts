@@ -74,6 +74,9 @@ function synthetic(
     teacherCoverage?: number;
     /** How much worse than the DLF (MMD init) the random init's NLL and RMSE are (default 0.1). */
     randomInit?: number;
+    /** MNIST shift: replicates (default 5) and the DLF's NLL and ECE − every other's (−0.05). */
+    shiftReplicates?: number;
+    shiftDlf?: number;
   } = {},
 ): GaussianDistillationResult {
   const splits = opts.splits ?? 10, swing = opts.swing ?? 1;
@@ -160,6 +163,17 @@ function synthetic(
     miOut: 0.1,
     seconds: 0,
   }));
+  // The shift: per replicate a level all methods share (±0.05), each method at a fixed offset,
+  // the DLF `shiftDlf` from the rest, plus uniform noise of SD 0.003.
+  const shiftMethods = ["Teachers", "Standard KD", "small-Ens", "Hydra", "EnD²", "Proxy-EnD²"];
+  const shift = Array.from({ length: opts.shiftReplicates ?? 5 }, (_, replicate) => {
+    const level = 0.2 * (replicate % 2 === 0 ? 1 : -1), eps = () => 0.01 * (rng.uniform() - 0.5);
+    return [...shiftMethods, "DLF"].map((method, k) => {
+      const off = method === "DLF" ? (opts.shiftDlf ?? -0.05) : 0.01 * k;
+      const at = (base: number) => base + level / 4 + off + eps();
+      return { replicate, method, members: 5, accuracy: 0.9, nll: at(0.5), ece: at(0.1), mi: 0 };
+    });
+  }).flat();
   return {
     config: gaussianDistillationConfig("smoke"),
     rows,
@@ -176,6 +190,7 @@ function synthetic(
     teacherStops: [],
     budgets: [],
     sizes: [],
+    shift,
     pit: [],
     noiseFit: null,
     protocol: [],
@@ -253,7 +268,13 @@ Deno.test("notebook 08 claims: an underpowered match is not testable; every coun
   const w = byId(run(synthetic({ ablationSwing: 3 })).decided, "ablation-teacher-data");
   assertEquals(w.verdict, "not testable here");
   assert(w.rule.includes("underpowered"), w.rule);
-  const exports = new Set(["08_bridge", "08_design_points", "08_paired_contrasts", "08_teachers"]);
+  const exports = new Set([
+    "08_bridge",
+    "08_design_points",
+    "08_paired_contrasts",
+    "08_teachers",
+    "08_shift",
+  ]);
   for (const opts of [{}, { dlf: 0.2 }, { smallEnsNll: 0.1, proxyEce: 0.02 }]) {
     const claims = run(synthetic(opts)).decided;
     assertEquals(new Set(claims.map((c) => c.id)).size, claims.length, "unique ids");
@@ -314,4 +335,26 @@ Deno.test("notebook 08 claims: MMD against random initialisation, paired over sp
   }
   const worse = run(synthetic({ randomInit: -0.1 })).decided;
   assertEquals(byId(worse, "boston-nll-mmd-vs-random-init").verdict, "differs");
+});
+
+Deno.test("notebook 08 claims: the DLF's NLL and ECE after head retraining, paired over replicates, either way", () => {
+  const ids = ["smallens", "hydra", "end2", "proxyend2"].flatMap((b) =>
+    ["nll", "ece"].map((m) => `mnist-shift-${m}-dlf-vs-${b}`)
+  );
+  // The DLF 0.05 below every baseline; the replicates' shared swing of ±0.05 cancels in pairs.
+  const better = run(synthetic({})).decided;
+  for (const id of ids) {
+    const c = byId(better, id);
+    assertEquals(c.verdict, "reproduced", `${id}: ${c.rule}`);
+    assertEquals([c.test?.kind, c.test?.direction, c.evidence], ["direction", "less", "08_shift"]);
+    assert(c.test!.seOver.includes("5 replicates") && c.test!.seOver.includes("paired"));
+  }
+  // Neither the teachers (the reference row) nor Standard KD (our addition) is in a claim.
+  assert(!better.some((c) => /^mnist-shift-.*-(teachers|standardkd)$/.test(c.id)));
+  const worse = run(synthetic({ shiftDlf: 0.1 })).decided;
+  for (const id of ids) assertEquals(byId(worse, id).verdict, "differs", id);
+  // Two replicates (smoke): no verdict, ours in the reason.
+  const few = byId(run(synthetic({ shiftReplicates: 2 })).decided, ids[0]);
+  assertEquals(few.verdict, "not testable here");
+  assert(few.rule.includes("2 replicates, fewer than 5") && few.rule.includes("ours "), few.rule);
 });

@@ -35,6 +35,7 @@ const CHARTS = [
   "08_sizes",
   "08_digits_reliability",
   "08_mnist_reliability",
+  "08_shift",
 ];
 /** The exported tables of the notebook, by export name. */
 const TABLES = [
@@ -47,6 +48,8 @@ const TABLES = [
   "08_budgets",
   "08_sizes",
   "08_paired_contrasts",
+  "08_shift",
+  "08_shift_replicates",
 ];
 
 Deno.test("the configuration cells' literals are the step module's configuration at every scale", async () => {
@@ -118,6 +121,9 @@ function checkLedger(claims: Claim[], out: string): void {
     "digits-proxy-endd-ood",
     "mnist-proxy-endd-ece",
     "mnist-proxy-endd-ood",
+    ...["smallens", "hydra", "end2", "proxyend2"].flatMap((b) =>
+      ["nll", "ece"].map((m) => `mnist-shift-${m}-dlf-vs-${b}`)
+    ),
   ]);
   // Standard KD's collapse holds by construction: shown, never counted.
   const kd = byId(claims, "bridge-kd-collapses");
@@ -127,6 +133,11 @@ function checkLedger(claims: Claim[], out: string): void {
   for (const c of claims.filter((c) => /^(boston|ablation)-/.test(c.id))) {
     assertEquals(c.verdict, "not testable here", c.id);
     assert(c.rule.includes("fewer than 5") && c.rule.includes("ours "), `${c.id}: ${c.rule}`);
+  }
+  // The shift's replicates (smoke: 2) are too few for a verdict; ours is in the reason.
+  for (const c of claims.filter((c) => c.id.startsWith("mnist-shift-"))) {
+    assertEquals(c.verdict, "not testable here", c.id);
+    assert(c.rule.includes("2 replicates, fewer than 5") && c.rule.includes("ours "), c.rule);
   }
   // The paper's per-set image rankings are on sets we do not run.
   for (const id of ["dlf-lowest-ece", "dlf-highest-ood"]) {

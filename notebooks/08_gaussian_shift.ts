@@ -98,6 +98,8 @@ export function derangement(c: number, rng: Rng): Int32Array {
  * The shifted sets of every replicate: `perClass` images of each of the `c` classes per
  * replicate, from the training images not in `used` (disjoint across replicates) when every
  * class has enough of them, else from the images in `used` (a fresh draw per replicate).
+ *
+ * @throws RangeError when a setting is not a positive integer or a class has too few images.
  */
 export function shiftData(
   train: { x: Float64Array; y: ArrayLike<number>; n: number; d: number },
@@ -106,6 +108,9 @@ export function shiftData(
   rng: Rng,
   c = 10,
 ): ShiftData {
+  for (const [k, v] of Object.entries(s)) {
+    if (!Number.isInteger(v) || v < 1) fail(`mnist.shift.${k} must be an integer >= 1, got ${v}.`);
+  }
   const taken = new Uint8Array(train.n);
   for (let i = 0; i < used.length; i++) taken[used[i]] = 1;
   const byClass = (keep: (i: number) => boolean) =>
@@ -253,7 +258,8 @@ function standardise(fit: Float64Array, other: Float64Array, p: number) {
 }
 
 /**
- * Every method's rows on every replicate: a derangement π, the replicate's shifted set (its
+ * Every method's rows on every replicate (our protocol for the DLF paper's head-retraining
+ * experiment, Park et al. 2025, Section 5.3): a derangement π, the replicate's shifted set (its
  * labels π(y)), a new head per member fitted on the member's logits there, and the averaged new
  * probabilities scored on the test images labelled π(y).
  */

@@ -128,6 +128,9 @@ Deno.test("shifted sets come from unused images, disjoint across replicates, whe
   const back = shiftData(train, most, s, new Rng(5));
   assertEquals(back.source, "design points");
   assert(Array.from({ length: back.y.length }, (_, i) => back.x[2 * i]).every((i) => i < 280));
+  // A setting that is not a positive integer is named.
+  const bad = { ...s, replicates: 0 };
+  assertThrows(() => shiftData(train, used, bad, new Rng(5)), RangeError, "mnist.shift.replicates");
 });
 
 Deno.test("the shift step: an oracle's heads are right, a blank method's predictive is uniform", () => {

@@ -48,7 +48,7 @@ const TABLES = [
   "08_budgets",
   "08_sizes",
   "08_paired_contrasts",
-  "08_shift",
+  "08_shift_scores",
   "08_shift_replicates",
 ];
 

@@ -335,7 +335,7 @@ export function dlfOptions(t: gd.EnsembleTargets, s: DlfSettings, seed: Rng): gd
 // ---------------------------------------------------------------- regression steps
 
 /** One regression split: its data, seeds and the teachers of the main table. */
-async function splitSetting(
+export async function splitSetting(
   config: GaussianDistillationConfig,
   dataset: "boston" | "diabetes",
   split: number,

@@ -3,7 +3,8 @@
  * benchmark protocol the paper cites trains them (Hernández-Lobato & Adams 2015): early stopping
  * on a validation part of the training rows, and each teacher's noise variance from held-out
  * residuals. The step module `08_gaussian_distillation.ts` calls {@link regressionTeachers}; the
- * regression scores in original units and the ablation's mixup points are here too.
+ * regression scores in original units and the ablation's mixup points are here too, and the
+ * teachers alone at any scale ({@link runTeacherProtocol}; `deno task shard gaussian_teachers`).
  *
  * @module
  */
@@ -13,7 +14,12 @@ import { fitCohort, type Mlp, mlpForward, predictCohort } from "../lib/nn/mod.ts
 import { permutation, Rng } from "../lib/random.ts";
 import * as scores from "../lib/uncertainty/regression_scores.ts";
 import { mean } from "./08_gaussian_classification.ts";
-import type { GaussianDistillationConfig } from "./08_gaussian_distillation.ts";
+import {
+  type GaussianDistillationConfig,
+  type RegressionRow,
+  splitSetting,
+} from "./08_gaussian_distillation.ts";
+import { type RunOptions, sweep } from "../tools/sweep.ts";
 
 /**
  * Early stopping on held-out rows (vx: m x d, vy: m): `after(net, epoch)` measures the network's
@@ -125,4 +131,63 @@ export function mixup(
     for (let t = 0; t < d; t++) out[k * d + t] = lam * x[a * d + t] + (1 - lam) * x[b * d + t];
   }
   return out;
+}
+
+/** One split's teachers as the main run scores them, with the epoch each teacher kept. */
+export interface TeacherProtocolRow extends RegressionRow {
+  /** Per teacher, the epoch early stopping kept (empty without validation). */
+  epochs: number[];
+}
+
+/**
+ * The teachers of one regression split, trained and scored exactly as {@link regressionStep}
+ * trains and scores its "Teachers" row (the same split, seeds and networks, through
+ * `splitSetting`), without the students: test RMSE, NLL, CRPS and 95% coverage of the mixture of
+ * the teachers' Gaussians (each its own held-out noise variance), in original units (Park et al.
+ * 2025, Table 1's teacher row; the UCI protocol of Hernández-Lobato & Adams 2015). So at the same
+ * scale its numbers are the main run's Teachers rows, and a paper-scale sweep of the teachers
+ * alone costs a fraction of the notebook.
+ */
+export async function teacherProtocolStep(
+  config: GaussianDistillationConfig,
+  dataset: "boston" | "diabetes",
+  split: number,
+): Promise<TeacherProtocolRow> {
+  const { name, sp, teachers, teacherSeconds } = await splitSetting(config, dataset, split);
+  const n = config.teachers, ys = sp.yScaler.scale[0];
+  const fTest = Float64Array.from(teachers.predict(sp.xTest, sp.nTest));
+  const memberVar = gd.memberVariance(fTest, n);
+  const sc = regressionScores(gd.memberMixture(fTest, n, teachers.noise), sp.yTest, ys);
+  return {
+    ...{ dataset: name, split, method: "Teachers", ...sc, memberVariance: mean(memberVar) },
+    ...{ seconds: teacherSeconds, epochs: teachers.bestEpochs },
+  };
+}
+
+/** The result of {@link runTeacherProtocol}. */
+export interface TeacherProtocolResult {
+  config: GaussianDistillationConfig;
+  rows: TeacherProtocolRow[];
+  /** Wall-clock seconds of the whole run. */
+  seconds: number;
+}
+
+/**
+ * The teachers alone over every data set and split of `config` (one {@link sweep} unit per
+ * split, so `deno task shard gaussian_teachers` spreads them over processes or machines).
+ */
+export async function runTeacherProtocol(
+  config: GaussianDistillationConfig,
+  options: RunOptions = {},
+): Promise<TeacherProtocolResult> {
+  const start = performance.now();
+  const jobs = config.datasets.flatMap((ds) =>
+    Array.from({ length: config.splits }, (_, s) => ({ ds, s }))
+  );
+  const rows = await sweep(jobs, ({ ds, s }) => teacherProtocolStep(config, ds, s), {
+    label: "teacher splits",
+    name: ({ ds, s }) => `${ds} split ${s + 1}`,
+    progress: options.progress,
+  });
+  return { config, rows, seconds: Math.round((performance.now() - start) / 1000) };
 }

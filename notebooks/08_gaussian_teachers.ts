@@ -191,3 +191,94 @@ export async function runTeacherProtocol(
   });
   return { config, rows, seconds: Math.round((performance.now() - start) / 1000) };
 }
+
+/** A committed run of {@link runTeacherProtocol}: where it ran, and its rows. */
+export interface TeacherProtocolRun {
+  experiment: "gaussian_teachers";
+  scale: string;
+  /** The clean commit the shards ran at. */
+  commit: string;
+  /** The OpenBLAS kernel the float32 products ran on ("none": the portable path). */
+  kernel: string;
+  shards: number;
+  /** The teachers' protocol the run used (from its configuration). */
+  protocol: Pick<
+    GaussianDistillationConfig,
+    | "seed"
+    | "splits"
+    | "teachers"
+    | "teacherHidden"
+    | "teacherLayers"
+    | "teacherEpochs"
+    | "teacherLr"
+    | "teacherValidation"
+  >;
+  /** Wall-clock seconds from the first shard's start to the last one's end; and CPU-seconds. */
+  seconds: number;
+  shardSeconds: number[];
+  rows: TeacherProtocolRow[];
+}
+
+/** The committed paper-scale run of the teachers (issue 30), relative to the repository. */
+export const TEACHER_PROTOCOL_RUN = "data/runs/gaussian_teachers_paper/result.json";
+
+/** Read a committed run of the teachers (default: {@link TEACHER_PROTOCOL_RUN}). */
+export async function readTeacherProtocolRun(
+  path: string | URL = new URL(`../${TEACHER_PROTOCOL_RUN}`, import.meta.url),
+): Promise<TeacherProtocolRun> {
+  const run = JSON.parse(await Deno.readTextFile(path)) as TeacherProtocolRun;
+  if (run.experiment !== "gaussian_teachers" || !Array.isArray(run.rows)) {
+    throw new Error(`readTeacherProtocolRun: ${path} is not a run of gaussian_teachers.`);
+  }
+  return run;
+}
+
+/** Issue 30's Done-when bounds on the Boston teachers at paper scale (the means over splits). */
+export const TEACHER_BOUNDS = { nll: 2.5, crps: 1.5, coverage95: 0.93 } as const;
+
+/** One of issue 30's Done-when checks on the teachers, computed from the rows of one data set. */
+export interface TeacherCheck {
+  check: string;
+  /** Mean over splits and its SE. */
+  ours: number;
+  se: number;
+  /** The paper's value (Park et al. 2025, Table 1, Boston teachers). */
+  paper: number;
+  /** The rule: "<= bound", ">= bound", or "within one SE of the paper". */
+  rule: string;
+  pass: boolean;
+}
+
+/**
+ * Issue 30's Done-when on the teachers, from per-split rows of one data set: mean NLL at most
+ * 2.50, mean CRPS at most 1.50, mean 95% coverage at least 0.93 ({@link TEACHER_BOUNDS}), and mean RMSE within one SE
+ * over splits of the paper's (Park et al. 2025, Table 1, Boston: 2.58, 2.385, 1.443, 0.961).
+ */
+export function teacherChecks(
+  rows: readonly RegressionRow[],
+  paper: { rmse: number; nll: number; crps: number; coverage95: number },
+): TeacherCheck[] {
+  const stat = (f: (r: RegressionRow) => number) => {
+    const a = rows.map(f), k = a.length, mu = mean(a);
+    const v = a.reduce((s, x) => s + (x - mu) ** 2, 0) / Math.max(k - 1, 1);
+    return { ours: mu, se: Math.sqrt(v / k) };
+  };
+  const bound = (check: string, key: "nll" | "crps" | "coverage95", le: boolean, b: number) => {
+    const s = stat((r) => r[key]);
+    const pass = le ? s.ours <= b : s.ours >= b;
+    return { check, ...s, paper: paper[key], rule: `${le ? "<=" : ">="} ${b}`, pass };
+  };
+  const rmse = stat((r) => r.rmse);
+  return [
+    bound("NLL", "nll", true, TEACHER_BOUNDS.nll),
+    bound("CRPS", "crps", true, TEACHER_BOUNDS.crps),
+    bound("95% coverage", "coverage95", false, TEACHER_BOUNDS.coverage95),
+    {
+      check: "RMSE",
+      ...rmse,
+      paper: paper.rmse,
+      rule: "within one SE of the paper",
+      pass: Math.abs(rmse.ours - paper.rmse) <= rmse.se,
+    },
+  ];
+}

@@ -151,7 +151,7 @@ export interface GaussianDistillationConfig extends ExperimentConfig {
 /**
  * The configuration at a scale: smoke runs in seconds (tiny networks, two splits, 500 MNIST
  * images); default is sized for a few minutes on a quiet 2-core machine; paper is the paper's
- * counts (50 teachers, 20 splits, 10 ablation splits, 20 Digits teachers, all of MNIST).
+ * counts (50 teachers, 20 splits, 20 ablation splits, 20 Digits teachers, all of MNIST).
  */
 export function gaussianDistillationConfig(scale: Scale = runScale()): GaussianDistillationConfig {
   const s = <T>(smoke: T, dflt: T, paper: T) => byScale({ smoke, default: dflt, paper }, scale);
@@ -169,7 +169,7 @@ export function gaussianDistillationConfig(scale: Scale = runScale()): GaussianD
       ...{ initEpochs: s(5, 30, 50), meanWarmup: s(30, 500, 1000), batchSize: 64 },
       members: s(10, 100, 100),
     }),
-    ablationSplits: s(1, 3, 10),
+    ablationSplits: s(1, 12, 20),
     sizeAblationSplits: s(1, 5, 20),
     classification: {
       ...{ teachers: s(3, 10, 20), teacherHidden: s(8, 64, 100), teacherEpochs: s(30, 200, 300) },
@@ -335,7 +335,7 @@ export function dlfOptions(t: gd.EnsembleTargets, s: DlfSettings, seed: Rng): gd
 // ---------------------------------------------------------------- regression steps
 
 /** One regression split: its data, seeds and the teachers of the main table. */
-async function splitSetting(
+export async function splitSetting(
   config: GaussianDistillationConfig,
   dataset: "boston" | "diabetes",
   split: number,

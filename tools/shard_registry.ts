@@ -60,6 +60,7 @@ import {
   gaussianDistillationConfig,
   runGaussianDistillation,
 } from "../notebooks/08_gaussian_distillation.ts";
+import { runTeacherProtocol } from "../notebooks/08_gaussian_teachers.ts";
 import { llmModule, llmShardableOf, type LlmShardableOptions } from "./shard_llm.ts";
 
 /**
@@ -243,6 +244,16 @@ export const SHARDABLE: readonly ShardableExperiment<ExperimentConfig, unknown>[
     ],
     // The merge writes the merged result only: notebook 08 draws its figures, tables and claims
     // from it (KD_MERGED_GAUSSIAN_DISTILLATION=DIR/merged).
+  }),
+  entry({
+    name: "gaussian_teachers",
+    notebook: "08_gaussian_distillation",
+    config: (scale: Scale) => gaussianDistillationConfig(scale),
+    run: (c, o) => runTeacherProtocol(c, o),
+    measured: ["seconds", "rows.*.seconds"],
+    // Notebook 08's teachers alone (issue 30: Boston at paper scale, 20 splits x 50 teachers),
+    // one unit per split; the notebook reads the committed rows of its paper-scale run
+    // (data/runs/gaussian_teachers_paper/result.json).
   }),
   // Sections 4.3, 5.1, 6.2 and 7.3 with language models (data/models, loaded when one runs).
   ...LLM_EXPERIMENTS.map((name) => llmShardable(name)),

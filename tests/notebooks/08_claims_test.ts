@@ -37,6 +37,8 @@ async function claimCells(): Promise<Run> {
   assert(start >= 0 && end > start, "the helpers' and the ledger's cells");
   // Cells that save, show, print or build a display table are left out, but not their imports.
   const skip = ["saveTable(", "save(", "show(", "prose`", "frame(", "Table = table("];
+  // The section on the committed paper-scale run of the teachers builds no claim: out too.
+  skip.push("paperRun", "paperSummary");
   const cells = code.slice(start, end + 1).map((c) =>
     c.replaceAll('"../lib/', `"file://${REPO}/lib/`)
       .replaceAll('"./08_', `"file://${REPO}/notebooks/08_`)

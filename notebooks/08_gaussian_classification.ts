@@ -4,10 +4,10 @@
  * accuracy, NLL, ECE (15 bins) and OOD AUROC from the members' mutual information against the
  * test images rotated by 90°, with SEs over the test images (the fitted models held fixed):
  * binomial for accuracy, per image for NLL, a bootstrap over test images for ECE and AUROC,
- * paired across methods for the differences the claims test. Standard KD and small-Ens are
- * distilled by KL and EnD² with temperature annealing, on mini-batches (08_gaussian_students.ts);
- * Hydra matches the teachers' logits by MSE (lib/gaussian, full batch); Proxy-EnD² and the DLF
- * are lib/gaussian's float64 networks with their own losses.
+ * paired across methods for the differences the claims test. Standard KD, small-Ens and Hydra
+ * (a head per teacher) are distilled by KL and EnD² with temperature annealing, on mini-batches
+ * (08_gaussian_students.ts); Proxy-EnD² and the DLF are lib/gaussian's float64 networks with
+ * their own losses.
  *
  * @module
  */
@@ -23,7 +23,12 @@ import * as scores from "../lib/uncertainty/regression_scores.ts";
 import { fitCohort, predictCohort } from "../lib/nn/mod.ts";
 import { Rng, sampleWithoutReplacement } from "../lib/random.ts";
 import { expectedCalibrationError, negativeLogLikelihood } from "../lib/uncertainty/mod.ts";
-import { budgetRows, distillEnD2Annealed, distillKl } from "./08_gaussian_students.ts";
+import {
+  budgetRows,
+  distillEnD2Annealed,
+  distillHydraKl,
+  distillKl,
+} from "./08_gaussian_students.ts";
 import {
   shiftData,
   type ShiftMembers,
@@ -279,12 +284,13 @@ export async function classificationStep(
   shift("Teachers", n, tIn, (x) => logits(x, sd!.y.length));
   const student = (k: number) => ({ ...cc.student, seed: seedOf(root.child(1 + k)) });
   const members = cc.dlf.members;
-  // Standard KD, small-Ens and EnD² on mini-batches of the DLF's size (08_gaussian_students.ts).
+  // Standard KD, small-Ens, Hydra and EnD² on mini-batches of the DLF's size
+  // (08_gaussian_students.ts).
   const batch = (k: number) => ({ ...student(k), batchSize: cc.dlf.batchSize });
   const methods = [
     () => distillKl(targets, batch(0), false),
     () => distillKl(targets, batch(1), true),
-    () => gd.distillHydra(targets, student(2)),
+    () => distillHydraKl(targets, batch(2)),
     () => distillEnD2Annealed(targets, { ...batch(3), members, t0: END2_T0 }),
     () => gd.distillProxyDirichlet(targets, { ...student(4), members }),
   ];

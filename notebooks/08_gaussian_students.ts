@@ -109,6 +109,64 @@ export function distillKl(
 }
 
 /**
+ * Hydra's KL loss on one mini-batch and its gradient in the logits: `out` is the batch's
+ * b x (n c) head logits (head i's c logits at columns i c .. i c + c − 1), `p` the teachers'
+ * probabilities n x m x c and `rows` the batch's design points. The loss is
+ * (1/b) Σ_j Σ_i KL(p_i(x_j) ‖ softmax(z_i(x_j))), each head fitted to its own teacher and the
+ * shared body to all of them; its gradient in z_i(x_j) is (softmax(z_i(x_j)) − p_i(x_j)) / b.
+ */
+export function hydraKlLoss(
+  out: ArrayLike<number>,
+  p: ArrayLike<number>,
+  rows: ArrayLike<number>,
+  m: number,
+  n: number,
+  c: number,
+): { loss: number; grad: Float64Array } {
+  const b = rows.length, grad = new Float64Array(b * n * c);
+  let loss = 0;
+  for (let j = 0; j < b; j++) {
+    for (let i = 0; i < n; i++) {
+      const at = j * n * c + i * c, pt = (i * m + rows[j]) * c;
+      const q = softmaxRows(Array.prototype.slice.call(out, at, at + c), 1, c);
+      for (let a = 0; a < c; a++) {
+        const pa = p[pt + a];
+        if (pa > 0) loss += pa * (Math.log(pa) - Math.log(q[a])) / b;
+        grad[at + a] = (q[a] - pa) / b;
+      }
+    }
+  }
+  return { loss, grad };
+}
+
+/**
+ * Hydra (Tran et al. 2020, as Park et al. 2025 describe it) by KL on mini-batches: one d-h
+ * body shared by n linear heads (a d-h-(n c) network), head i fitted by KL(teacher i's
+ * probabilities ‖ softmax(head i)) ({@link hydraKlLoss}); the members are the heads. The same
+ * epochs and batch size as {@link distillKl}'s students, so the same Adam steps.
+ */
+export function distillHydraKl(t: gd.EnsembleTargets, o: BatchStudentOptions): gd.MemberPredictor {
+  const { m, d, c, teachers: n } = t, x = Float64Array.from(t.x);
+  const probs = gd.memberProbabilities(t.outputs, c);
+  const net = createMlp(d, o.hidden, n * c, new Rng(o.seed).child(2));
+  trainBatches(net, x, m, d, o, (rows, out) => hydraKlLoss(out, probs, rows, m, n, c).grad);
+  return {
+    method: "Hydra",
+    members: n,
+    c,
+    predict: (xx, mm) => {
+      const raw = mlpForward(net, xx, mm).out, res = new Float64Array(n * mm * c);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < mm; j++) {
+          for (let a = 0; a < c; a++) res[(i * mm + j) * c + a] = raw[j * n * c + i * c + a];
+        }
+      }
+      return res;
+    },
+  };
+}
+
+/**
  * EnD² with temperature annealing: a d-h-c student of log concentrations α(x) = exp(z(x))
  * (clamped to [−15, 15], no gradient through the clamp: with one, a run on Digits diverged to
  * 66% accuracy) fitted on mini-batches by the Dirichlet NLL of the teachers'

@@ -25,7 +25,7 @@ import { fitCohort, predictCohort } from "../nn/cohort.ts";
 import type { GaussianMixture } from "../uncertainty/regression_scores.ts";
 import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "../nn/mlp64.ts";
 import { digamma, sampleGamma, softmaxRows } from "./noise.ts";
-import { Rng } from "../random.ts";
+import { permutation, Rng } from "../random.ts";
 
 /**
  * The teacher ensemble's outputs at the design points: what every method distils.
@@ -55,12 +55,18 @@ export interface EnsembleTargets {
 export interface StudentOptions {
   /** Hidden units (the paper: one hidden layer of 50). */
   hidden: number;
-  /** Full-batch Adam epochs. */
+  /** Adam epochs (passes over the design points). */
   epochs: number;
   /** Adam learning rate. */
   lr: number;
   /** Seed. */
   seed: number;
+  /**
+   * Design points per mini-batch (regression students only). Absent (the default): full batch,
+   * one Adam step an epoch, as before. Given: ⌈m / batchSize⌉ Adam steps an epoch on shuffled
+   * mini-batches of a float64 network (lib/nn/mlp64.ts; {@link adamOnBatches}).
+   */
+  batchSize?: number;
 }
 
 /**
@@ -121,6 +127,49 @@ function checkStudent(o: StudentOptions, fn: string): void {
     if (!Number.isInteger(v) || v < 1) fail(`${fn}: ${name} must be an integer >= 1, got ${v}.`);
   }
   if (!(o.lr > 0)) fail(`${fn}: lr must be > 0, got ${o.lr}.`);
+  checkBatchSize(o.batchSize, fn);
+}
+
+/**
+ * Check an optional mini-batch size: absent, or an integer >= 1.
+ *
+ * @category Gaussian distillation
+ */
+export function checkBatchSize(batchSize: number | undefined, fn: string): void {
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1)) {
+    fail(`${fn}: batchSize must be an integer >= 1 (or absent: full batch), got ${batchSize}.`);
+  }
+}
+
+/**
+ * Adam on shuffled mini-batches of the m design points x (m x d) for `epochs` epochs, each
+ * epoch a fresh permutation from `new Rng(seed).child(1).child(epoch)` cut into ⌈m / b⌉
+ * batches (b = min(batchSize, m)): `grad(rows, out)` gives d loss / d outputs of the batch
+ * (b x outputs) for the network's outputs `out` on the batch's rows. One Adam step a batch.
+ *
+ * @category Gaussian distillation
+ */
+export function adamOnBatches(
+  net: Mlp,
+  x: ArrayLike<number>,
+  m: number,
+  d: number,
+  o: { epochs: number; batchSize: number; lr: number; seed: number },
+  grad: (rows: Int32Array, out: Float64Array) => ArrayLike<number>,
+): void {
+  const adam = new Adam(net.params.length, o.lr), rng = new Rng(o.seed).child(1);
+  const b = Math.min(o.batchSize, m);
+  for (let ep = 0; ep < o.epochs; ep++) {
+    const order = permutation(rng.child(ep), m);
+    for (let s = 0; s < m; s += b) {
+      const rows = order.subarray(s, Math.min(s + b, m)), xb = new Float64Array(rows.length * d);
+      for (let j = 0; j < rows.length; j++) {
+        for (let k = 0; k < d; k++) xb[j * d + k] = x[rows[j] * d + k];
+      }
+      const fwd = mlpForward(net, xb, rows.length);
+      adam.step(net.params, mlpBackward(net, xb, rows.length, fwd, grad(rows, fwd.out)));
+    }
+  }
 }
 
 /**
@@ -157,7 +206,12 @@ export async function distillMean(
   };
 }
 
-/** A cohort of `students` d-h-outputs students fitted by MSE to `targets`; its K x m x outputs. */
+/**
+ * `students` d-h-outputs students fitted by MSE to `targets` (students x m x outputs, or
+ * m x outputs when students is 1); their K x m x outputs. Full batch: one cohort of the native
+ * trainer; with `o.batchSize`: float64 networks on mini-batches ({@link adamOnBatches}), the
+ * loss (1/b) Σ_j ½ Σ_k (f_k(x_j) − y_jk)² per batch of b (the cohort's, per point).
+ */
 async function mseStudents(
   t: EnsembleTargets,
   o: StudentOptions,
@@ -165,6 +219,29 @@ async function mseStudents(
   targets: Float32Array | Float64Array,
   students: number,
 ): Promise<MemberPredictor["predict"]> {
+  if (o.batchSize !== undefined) {
+    const { m, d } = t, batchSize = o.batchSize;
+    const nets = Array.from({ length: students }, (_, i) => {
+      const seed = new Rng(o.seed).child(2 + i).nextUint32();
+      const net = createMlp(d, o.hidden, outputs, seed), y = targets;
+      adamOnBatches(net, t.x, m, d, { ...o, batchSize, seed }, (rows, out) => {
+        const g = new Float64Array(out.length), b = rows.length;
+        for (let j = 0; j < b; j++) {
+          const at = (i * m + rows[j]) * outputs;
+          for (let k = 0; k < outputs; k++) {
+            g[j * outputs + k] = (out[j * outputs + k] - y[at + k]) / b;
+          }
+        }
+        return g;
+      });
+      return net;
+    });
+    return (x, mm) => {
+      const out = new Float64Array(students * mm * outputs);
+      nets.forEach((net, i) => out.set(mlpForward(net, x, mm).out, i * mm * outputs));
+      return out;
+    };
+  }
   const cohort = await fitCohort({
     x: t.x,
     n: t.m,
@@ -253,7 +330,8 @@ export interface MeanSpreadStudent {
 
 /**
  * DEGU-style mean-and-spread distillation (regression): one student with two
- * outputs μ(x) and log v(x), fitted by full-batch Adam to the Gaussian
+ * outputs μ(x) and log v(x), fitted by Adam (full batch, or mini-batches of
+ * `o.batchSize`) to the Gaussian
  * negative log-likelihood of every teacher's output,
  * (1/nm) Σ_ij ½[log v_j + (f_ij − μ_j)²/v_j].
  *
@@ -270,19 +348,28 @@ export function distillMeanSpread(t: EnsembleTargets, o: StudentOptions): MeanSp
     for (let j = 0; j < m; j++) spread[j] += (t.outputs[i * m + j] - mean[j]) ** 2 / n;
   }
   const net = createMlp(d, o.hidden, 2, o.seed);
-  const adam = new Adam(net.params.length, o.lr);
-  const g = new Float64Array(2 * m);
-  for (let ep = 0; ep < o.epochs; ep++) {
-    const fwd = mlpForward(net, t.x, m);
-    for (let j = 0; j < m; j++) {
-      const mu = fwd.out[2 * j], lv = Math.max(Math.min(fwd.out[2 * j + 1], 30), -30);
-      const v = Math.exp(lv);
-      // mean over i of (f_ij − μ)² = spread_j + (mean_j − μ)².
+  // d loss / d (μ, log v) on the rows of a batch (their mean): mean over i of (f_ij − μ)² is
+  // spread_j + (mean_j − μ)².
+  const grad = (rows: ArrayLike<number>, out: Float64Array) => {
+    const b = rows.length, g = new Float64Array(2 * b);
+    for (let k = 0; k < b; k++) {
+      const j = rows[k], mu = out[2 * k];
+      const v = Math.exp(Math.max(Math.min(out[2 * k + 1], 30), -30));
       const sq = spread[j] + (mean[j] - mu) ** 2;
-      g[2 * j] = -(mean[j] - mu) / v / m;
-      g[2 * j + 1] = 0.5 * (1 - sq / v) / m;
+      g[2 * k] = -(mean[j] - mu) / v / b;
+      g[2 * k + 1] = 0.5 * (1 - sq / v) / b;
     }
-    adam.step(net.params, mlpBackward(net, t.x, m, fwd, g));
+    return g;
+  };
+  if (o.batchSize !== undefined) {
+    adamOnBatches(net, t.x, m, d, { ...o, batchSize: o.batchSize }, grad);
+  } else {
+    const adam = new Adam(net.params.length, o.lr),
+      all = Int32Array.from({ length: m }, (_, j) => j);
+    for (let ep = 0; ep < o.epochs; ep++) {
+      const fwd = mlpForward(net, t.x, m);
+      adam.step(net.params, mlpBackward(net, t.x, m, fwd, grad(all, fwd.out)));
+    }
   }
   return {
     net,
@@ -398,6 +485,9 @@ export interface DirichletOptions extends StudentOptions {
 export function distillDirichlet(t: EnsembleTargets, o: DirichletOptions): MemberPredictor {
   checkEnsembleTargets(t, "distillDirichlet");
   checkStudent(o, "distillDirichlet");
+  if (o.batchSize !== undefined) {
+    fail(`distillDirichlet: full batch only; batchSize must be absent.`);
+  }
   if (t.c < 2) fail(`distillDirichlet: a classification method; c must be >= 2, got ${t.c}.`);
   if (!Number.isInteger(o.members) || o.members < 1) {
     fail(`distillDirichlet: members must be an integer >= 1, got ${o.members}.`);

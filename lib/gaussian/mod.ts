@@ -43,6 +43,7 @@ export {
   dirichletKl,
   dirichletKlGradient,
   distillProxyDirichlet,
+  proxyDirichletLoss,
   type ProxyDirichletOptions,
   proxyDirichletTarget,
   type ProxyTargetOptions,
@@ -74,6 +75,8 @@ export {
   trigamma,
 } from "./noise.ts";
 export {
+  adamOnBatches,
+  checkBatchSize,
   checkEnsembleTargets,
   dirichletMemberLogits,
   type DirichletOptions,

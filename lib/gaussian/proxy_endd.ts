@@ -21,10 +21,19 @@
  * ∂KL/∂α_c = (α_c − β_c) ψ′(α_c) − (α₀ − β₀) ψ′(α₀); with α = exp(z),
  * ∂KL/∂z_c = α_c ∂KL/∂α_c.
  *
+ * Normalised per point (`normalise: true`, {@link proxyDirichletLoss}): our reading of the
+ * authors' public loss is that each point's reverse KL is divided by its target precision
+ * β₀(x) = Σ_c β_c(x) before the batch mean, (1/b) Σ_j KL[Dir(α(x_j)) ‖ Dir(β(x_j))] / β₀(x_j),
+ * so the points where the teachers agree (β₀ in the thousands or more) do not dominate the
+ * gradient; with it the precision cap is raised (`maxPrecision`, e.g. 1e8) so it no longer
+ * binds. Without it (the default) the loss is the plain mean of the KL, as before.
+ *
  * @module
  */
 import { Adam, createMlp, mlpBackward, mlpForward } from "../nn/mlp64.ts";
 import {
+  adamOnBatches,
+  checkBatchSize,
   checkEnsembleTargets,
   dirichletMemberLogits,
   type DirichletOptions,
@@ -179,22 +188,67 @@ export function dirichletKlGradient(z: ArrayLike<number>, beta: ArrayLike<number
 }
 
 /**
- * Options of {@link distillProxyDirichlet}: a Dirichlet student's and the proxy target's.
+ * Options of {@link distillProxyDirichlet}: a Dirichlet student's and the proxy target's, and
+ * how the loss is averaged.
  *
  * @category Gaussian distillation
  */
-export interface ProxyDirichletOptions extends DirichletOptions, ProxyTargetOptions {}
+export interface ProxyDirichletOptions extends DirichletOptions, ProxyTargetOptions {
+  /** Design points per mini-batch (absent, the default: full batch, one Adam step an epoch). */
+  batchSize?: number;
+  /** Divide each point's KL by its target precision β₀ (default false: the plain mean). */
+  normalise?: boolean;
+}
+
+/**
+ * Proxy-EnD²'s loss on a batch of b points and its gradient in the log concentrations z
+ * (b x c, clamped to [−15, 15] with no gradient through the clamp): the mean over the batch of
+ * KL[Dir(exp z_j) ‖ Dir(β_j)], each divided by β₀_j = Σ_c β_jc when `normalise` (see the
+ * module doc). `beta` holds the b targets (b x c) in the batch's order. Training asks for the
+ * gradient only (`withLoss` false: the loss is then NaN).
+ *
+ * @category Gaussian distillation
+ */
+export function proxyDirichletLoss(
+  z: ArrayLike<number>,
+  beta: ArrayLike<number>,
+  b: number,
+  c: number,
+  normalise: boolean,
+  withLoss = true,
+): { loss: number; grad: Float64Array } {
+  const grad = new Float64Array(b * c);
+  let loss = withLoss ? 0 : NaN;
+  for (let j = 0; j < b; j++) {
+    const zj = Float64Array.from(
+      { length: c },
+      (_, a) => Math.max(Math.min(z[j * c + a], 15), -15),
+    );
+    const bj = Array.prototype.slice.call(beta, j * c, (j + 1) * c) as number[];
+    const per = normalise ? b * bj.reduce((u, v) => u + v, 0) : b;
+    if (withLoss) loss += dirichletKl(zj.map(Math.exp), bj) / per;
+    const gj = dirichletKlGradient(zj, bj);
+    for (let a = 0; a < c; a++) {
+      // No gradient through the clamp.
+      grad[j * c + a] = z[j * c + a] === zj[a] ? gj[a] / per : 0;
+    }
+  }
+  return { loss, grad };
+}
 
 /**
  * Proxy-EnD²: one student d-h-c whose outputs are log concentrations z(x),
- * fitted by full-batch Adam to the mean over design points of
- * KL[Dir(exp z(x_j)) ‖ Dir(β_j)], β the {@link proxyDirichletTarget} of the
- * teachers' logits (`t.outputs`, softmaxed here). Members are draws from the
- * predicted Dirichlet, as for EnD² (K = `members`). Log concentrations are
+ * fitted by Adam to {@link proxyDirichletLoss}: by default full batch, the plain mean
+ * over design points of KL[Dir(exp z(x_j)) ‖ Dir(β_j)] (as before); with `batchSize`, on
+ * shuffled mini-batches (`adamOnBatches`, ⌈m / batchSize⌉ steps an epoch); with `normalise`,
+ * each point's KL divided by its target precision β₀_j. β is the
+ * {@link proxyDirichletTarget} of the teachers' logits (`t.outputs`, softmaxed here). Members
+ * are draws from the predicted Dirichlet, as for EnD² (K = `members`). Log concentrations are
  * clamped to [−15, 15].
  *
  * @throws RangeError as the other methods (see `checkEnsembleTargets`), and
- *   for c < 2, members < 1 or bad target options, before any training.
+ *   for c < 2, members < 1, a batchSize that is not an integer >= 1, a normalise that is
+ *   not a boolean, or bad target options, before any training.
  * @example
  * ```ts
  * const p = distillProxyDirichlet(targets, { hidden: 50, epochs: 300, lr: 0.01, seed: 1, members: 50 });
@@ -217,23 +271,26 @@ export function distillProxyDirichlet(
   if (!Number.isInteger(o.members) || o.members < 1) {
     fail(`${fn}: members must be an integer >= 1, got ${o.members}.`);
   }
+  checkBatchSize(o.batchSize, fn);
+  const normalise = o.normalise ?? false;
+  if (typeof normalise !== "boolean") fail(`${fn}: normalise must be a boolean, got ${normalise}.`);
   const { m, d, c, teachers: n } = t;
   const beta = proxyDirichletTarget(memberProbabilities(t.outputs, c), n, m, c, o);
   const net = createMlp(d, o.hidden, c, o.seed);
-  const adam = new Adam(net.params.length, o.lr);
-  const g = new Float64Array(m * c);
-  for (let ep = 0; ep < o.epochs; ep++) {
-    const fwd = mlpForward(net, t.x, m);
-    for (let j = 0; j < m; j++) {
-      const z = fwd.out.subarray(j * c, (j + 1) * c).map((v) => Math.max(Math.min(v, 15), -15));
-      const gj = dirichletKlGradient(z, beta.subarray(j * c, (j + 1) * c));
-      for (let a = 0; a < c; a++) {
-        // No gradient through the clamp.
-        const inside = fwd.out[j * c + a] === z[a];
-        g[j * c + a] = inside ? gj[a] / m : 0;
-      }
+  if (o.batchSize !== undefined) {
+    const opts = { ...o, batchSize: o.batchSize };
+    adamOnBatches(net, t.x, m, d, opts, (rows, out) => {
+      const bb = new Float64Array(rows.length * c);
+      rows.forEach((r, j) => bb.set(beta.subarray(r * c, (r + 1) * c), j * c));
+      return proxyDirichletLoss(out, bb, rows.length, c, normalise, false).grad;
+    });
+  } else {
+    const adam = new Adam(net.params.length, o.lr);
+    for (let ep = 0; ep < o.epochs; ep++) {
+      const fwd = mlpForward(net, t.x, m);
+      const g = proxyDirichletLoss(fwd.out, beta, m, c, normalise, false).grad;
+      adam.step(net.params, mlpBackward(net, t.x, m, fwd, g));
     }
-    adam.step(net.params, mlpBackward(net, t.x, m, fwd, g));
   }
   return {
     method: "Proxy-EnD²",

@@ -175,3 +175,52 @@ Deno.test("EnD²: the Dirichlet student recovers a known Dirichlet of the teache
     "members",
   );
 });
+
+Deno.test("on mini-batches (batchSize): standard KD fits the mean, small-Ens and Hydra their teachers, DEGU the spread", async () => {
+  const t = toyEnsemble(4, 21), mean = ensembleMean(t);
+  // 100 epochs of 3 batches of 8 (and one of 5): 300 Adam steps (400 full batch above).
+  const o = { ...student, epochs: 100, batchSize: 8 };
+  const kd = (await distillMean(t, o)).predict(t.x, t.m);
+  let e = 0;
+  for (let j = 0; j < t.m; j++) e = Math.max(e, Math.abs(kd[j] - mean[j]));
+  assert(e < 0.1, `standard KD's largest gap to the ensemble mean: ${e}`);
+  for (const fit of [distillSmallEnsemble, distillHydra]) {
+    const p = await fit(t, o);
+    const out = p.predict(t.x, t.m);
+    let own = 0, spread = 0;
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < t.m; j++) {
+        own += (out[i * t.m + j] - t.outputs[i * t.m + j]) ** 2;
+        spread += (t.outputs[i * t.m + j] - mean[j]) ** 2;
+      }
+    }
+    assert(own < 0.1 * spread, `${p.method}: ${own} vs spread ${spread}`);
+  }
+  const t8 = toyEnsemble(8, 21);
+  const s = distillMeanSpread(t8, { hidden: 16, epochs: 500, lr: 0.01, seed: 2, batchSize: 8 });
+  const { variance } = s.predict(t8.x, t8.m), trueVar = memberVariance(t8.outputs, 8);
+  let eVar = 0, top = 0;
+  for (let j = 0; j < t8.m; j++) {
+    eVar = Math.max(eVar, Math.abs(variance[j] - trueVar[j]));
+    top = Math.max(top, trueVar[j]);
+  }
+  // As the full-batch test above: within 30% of the largest variance.
+  assert(eVar < 0.3 * top, `variance gap ${eVar} vs largest variance ${top}`);
+});
+
+Deno.test("batchSize: bad values get a named error before any work; EnD² takes none", async () => {
+  const good = toyEnsemble(3, 5);
+  for (const batchSize of [0, -1, 2.5, NaN, Infinity]) {
+    const o = { ...student, batchSize };
+    for (const fit of [distillMean, distillSmallEnsemble, distillHydra]) {
+      await assertRejects(() => fit(good, o), RangeError, "batchSize must be an integer >= 1");
+    }
+    assertThrows(() => distillMeanSpread(good, o), RangeError, "batchSize must be an integer");
+  }
+  const cls = toyEnsemble(3, 5, 2);
+  assertThrows(
+    () => distillDirichlet(cls, { ...student, members: 2, batchSize: 4 }),
+    RangeError,
+    "full batch only",
+  );
+});

@@ -1,13 +1,16 @@
 /**
  * Notebook 08's classification students at their best (notebooks/08_gaussian_students.ts): the
  * KL-distilled Standard KD and small-Ens students learn their targets' probabilities, EnD² with
- * temperature annealing learns the teachers' class, and the budgets count Adam steps.
+ * temperature annealing learns the teachers' class, Hydra's KL gradient matches finite differences
+ * and each of its heads learns its own teacher, and the budgets count Adam steps.
  */
 import {
   batchSteps,
   budgetRows,
   distillEnD2Annealed,
+  distillHydraKl,
   distillKl,
+  hydraKlLoss,
 } from "../../notebooks/08_gaussian_students.ts";
 import { memberAverage, memberProbabilities } from "../../lib/gaussian/mod.ts";
 import { Rng } from "../../lib/random.ts";
@@ -90,4 +93,52 @@ Deno.test("distillEnD2Annealed: the Dirichlet student's members agree with the t
   }
   // Classes are linear in x and well separated away from the boundaries: at least 90% agree.
   assert(agree >= 0.9 * m, `${agree} of ${m}`);
+});
+
+Deno.test("hydraKlLoss: its gradient in the heads' logits matches central differences", () => {
+  const n = 2, c = 3, m = 4, rng = new Rng(21);
+  const p = memberProbabilities(Float64Array.from({ length: n * m * c }, () => rng.normal()), c);
+  const rows = Int32Array.from([3, 0, 2]), b = rows.length;
+  const z = Float64Array.from({ length: b * n * c }, () => 2 * rng.normal());
+  const { grad } = hydraKlLoss(z, p, rows, m, n, c);
+  const h = 1e-6;
+  for (let k = 0; k < z.length; k++) {
+    const up = z.slice(), down = z.slice();
+    up[k] += h;
+    down[k] -= h;
+    const fd = (hydraKlLoss(up, p, rows, m, n, c).loss - hydraKlLoss(down, p, rows, m, n, c).loss) /
+      (2 * h);
+    // Central differences on a smooth loss of O(1) curvature: truncation ~h² and round-off
+    // ~1e-16 / h = 1e-10, so 1e-7 is loose for both.
+    assert(Math.abs(grad[k] - fd) < 1e-7, `component ${k}: ${grad[k]} vs ${fd}`);
+  }
+  // The loss is 0 where every head's softmax is its own teacher's probabilities.
+  const exact = new Float64Array(b * n * c);
+  for (let j = 0; j < b; j++) {
+    for (let i = 0; i < n; i++) {
+      for (let a = 0; a < c; a++) {
+        exact[j * n * c + i * c + a] = Math.log(p[(i * m + rows[j]) * c + a]);
+      }
+    }
+  }
+  assert(Math.abs(hydraKlLoss(exact, p, rows, m, n, c).loss) < 1e-12, "KL at the target");
+});
+
+Deno.test("distillHydraKl: each head learns its own teacher, not the other one", () => {
+  const t = targets(200), c = 3, m = 200;
+  const o = { hidden: 16, epochs: 60, batchSize: 32, lr: 0.01, seed: 7 };
+  const probs = memberProbabilities(t.outputs, c);
+  const h = distillHydraKl(t, o);
+  assertEquals(h.members, 2);
+  const hp = memberProbabilities(h.predict(t.x, m), c);
+  const part = (a: Float64Array, i: number) => a.subarray(i * m * c, (i + 1) * m * c);
+  const gap = kl(part(probs, 0), part(probs, 1), c);
+  for (const i of [0, 1]) {
+    const own = kl(part(probs, i), part(hp, i), c);
+    const other = kl(part(probs, 1 - i), part(hp, i), c);
+    // The teachers differ by a shift of 0.5 in one logit (KL between them: `gap`); a head that
+    // learnt its own teacher is within a fifth of that gap of it and nearer to it than the other.
+    assert(own < gap / 5, `head ${i}: KL to its teacher ${own}, teachers' gap ${gap}`);
+    assert(own < other, `head ${i}: own ${own} vs other ${other}`);
+  }
 });

@@ -6,8 +6,9 @@
  * binomial for accuracy, per image for NLL, a bootstrap over test images for ECE and AUROC,
  * paired across methods for the differences the claims test. Standard KD, small-Ens and Hydra
  * (a head per teacher) are distilled by KL and EnD² with temperature annealing, on mini-batches
- * (08_gaussian_students.ts); Proxy-EnD² and the DLF are lib/gaussian's float64 networks with
- * their own losses.
+ * (08_gaussian_students.ts); Proxy-EnD² (its reverse KL normalised per point by the target
+ * precision) and the DLF are lib/gaussian's float64 networks with their own losses, on the same
+ * mini-batches.
  *
  * @module
  */
@@ -28,6 +29,7 @@ import {
   distillEnD2Annealed,
   distillHydraKl,
   distillKl,
+  PROXY_MAX_PRECISION,
 } from "./08_gaussian_students.ts";
 import {
   shiftData,
@@ -35,6 +37,9 @@ import {
   type ShiftSettings,
   shiftStep,
 } from "./08_gaussian_shift.ts";
+
+/** Proxy-EnD²'s loss as its authors normalise it: per point by the target precision. */
+const PROXY_NORMALISED = { normalise: true, maxPrecision: PROXY_MAX_PRECISION };
 
 /** EnD²'s initial temperature, annealed to 1 over the first half of training (Malinin et al.). */
 export const END2_T0 = 10;
@@ -292,7 +297,7 @@ export async function classificationStep(
     () => distillKl(targets, batch(1), true),
     () => distillHydraKl(targets, batch(2)),
     () => distillEnD2Annealed(targets, { ...batch(3), members, t0: END2_T0 }),
-    () => gd.distillProxyDirichlet(targets, { ...student(4), members }),
+    () => gd.distillProxyDirichlet(targets, { ...batch(4), members, ...PROXY_NORMALISED }),
   ];
   for (const f of methods) {
     const [p, s] = await timed(f);

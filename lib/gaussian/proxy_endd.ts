@@ -25,7 +25,7 @@
  * authors' public loss is that each point's reverse KL is divided by its target precision
  * β₀(x) = Σ_c β_c(x) before the batch mean, (1/b) Σ_j KL[Dir(α(x_j)) ‖ Dir(β(x_j))] / β₀(x_j),
  * so the points where the teachers agree (β₀ in the thousands or more) do not dominate the
- * gradient; with it the precision cap is raised (`maxPrecision`, e.g. 1e8) so it no longer
+ * gradient; with it the precision cap is raised (`maxPrecision`, e.g. 1e16) so it no longer
  * binds. Without it (the default) the loss is the plain mean of the KL, as before.
  *
  * @module

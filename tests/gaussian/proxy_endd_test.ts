@@ -241,7 +241,7 @@ Deno.test("Proxy-EnD² on mini-batches, normalised per point: the student still 
   const K = 2000;
   const p = distillProxyDirichlet({ x, m, d: 1, outputs, teachers: n, c }, {
     ...{ hidden: 16, epochs: 1500, lr: 0.01, seed: 4, members: K },
-    ...{ batchSize: 4, normalise: true, maxPrecision: 1e8 },
+    ...{ batchSize: 4, normalise: true, maxPrecision: 1e16 },
   });
   const mean = memberAverage(memberProbabilities(p.predict(x, m), c), K);
   for (let j = 0; j < m; j++) {

@@ -10,6 +10,7 @@ import {
   distillEnD2Annealed,
   distillHydraKl,
   distillKl,
+  dlfSchedule,
   hydraKlLoss,
 } from "../../notebooks/08_gaussian_students.ts";
 import { memberAverage, memberProbabilities } from "../../lib/gaussian/mod.ts";
@@ -51,8 +52,14 @@ Deno.test("batchSteps counts epochs x batches; budgetRows lists every student wi
     "Proxy-EnD²",
     "DLF",
   ]);
-  assertEquals(cls.map((r) => r.steps), [15, 15, 5, 15, 5, 12]);
-  assertEquals(budgetRows("Boston", 130, { epochs: 5 }, dlf, false).length, 5);
+  // 130 points in batches of 64: 3 steps an epoch; 5 student epochs, 1 + 1 + 2 DLF epochs.
+  assertEquals(cls.map((r) => r.steps), [15, 15, 15, 15, 15, 12]);
+  const reg = budgetRows("Boston", 130, { epochs: 5 }, dlf, false);
+  assertEquals(reg.map((r) => r.method), ["Standard KD", "small-Ens", "Hydra", "DEGU", "DLF"]);
+  // Standard KD, Hydra and DEGU take the DLF's steps; small-Ens its full-batch epochs.
+  assertEquals(reg.map((r) => r.steps), [12, 5, 12, 12, 12]);
+  assertEquals(dlfSchedule(dlf), { epochs: 4, batchSize: 64 });
+  assertEquals(batchSteps(dlfSchedule(dlf), 130), reg[4].steps);
 });
 
 Deno.test("distillKl: Standard KD learns the teachers' mean probabilities, small-Ens each teacher's", () => {

@@ -130,11 +130,15 @@ export function hydraKlLoss(
   for (let j = 0; j < b; j++) {
     for (let i = 0; i < n; i++) {
       const at = j * n * c + i * c, pt = (i * m + rows[j]) * c;
-      const q = softmaxRows(Array.prototype.slice.call(out, at, at + c), 1, c);
+      // Head i's softmax at x_j, written into grad, and its log-normaliser.
+      let top = -Infinity, s = 0;
+      for (let a = 0; a < c; a++) top = Math.max(top, out[at + a]);
+      for (let a = 0; a < c; a++) s += grad[at + a] = Math.exp(out[at + a] - top);
+      const logZ = top + Math.log(s);
       for (let a = 0; a < c; a++) {
         const pa = p[pt + a];
-        if (pa > 0) loss += pa * (Math.log(pa) - Math.log(q[a])) / b;
-        grad[at + a] = (q[a] - pa) / b;
+        if (pa > 0) loss += pa * (Math.log(pa) - (out[at + a] - logZ)) / b;
+        grad[at + a] = (grad[at + a] / s - pa) / b;
       }
     }
   }

@@ -40,6 +40,13 @@ export {
 } from "./estep.ts";
 export { fitMlpEnsemble, type MlpEnsemble, type MlpEnsembleOptions } from "./teachers.ts";
 export {
+  batchEnsembleForward,
+  type BatchEnsembleLayout,
+  batchEnsembleLayout,
+  batchEnsembleLoss,
+  distillBatchEnsemble,
+} from "./batch_ensemble.ts";
+export {
   dirichletKl,
   dirichletKlGradient,
   distillProxyDirichlet,

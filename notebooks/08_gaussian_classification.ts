@@ -41,6 +41,28 @@ import {
 /** Proxy-EnD²'s loss as its authors normalise it: per point by the target precision. */
 const PROXY_NORMALISED = { normalise: true, maxPrecision: PROXY_MAX_PRECISION };
 
+/**
+ * Where the proxy target's precision cap binds: the share of design points whose Stirling
+ * precision α̂₀ reaches the old cap 10⁴ and the cap used, {@link PROXY_MAX_PRECISION} (as words).
+ */
+export function proxyCapShares(t: gd.EnsembleTargets): string {
+  const { m, c, teachers } = t, cap = PROXY_MAX_PRECISION;
+  const probs = gd.memberProbabilities(t.outputs, c);
+  const beta = gd.proxyDirichletTarget(probs, teachers, m, c, { maxPrecision: cap });
+  let old = 0, now = 0;
+  for (let j = 0; j < m; j++) {
+    let a0 = -c; // β_c = π̂_c α̂₀ + 1, so Σ_c β_c − c = α̂₀
+    for (let a = 0; a < c; a++) a0 += beta[j * c + a];
+    if (a0 >= 1e4) old++;
+    if (a0 >= cap * (1 - 1e-9)) now++;
+  }
+  const pct = (k: number) => `${(100 * k / m).toPrecision(3)}%`;
+  return `precision cap ${cap.toExponential(0).replace("+", "")} binds at ${
+    pct(now)
+  } of the design points ` +
+    `(a cap of 1e4 would at ${pct(old)})`;
+}
+
 /** EnD²'s initial temperature, annealed to 1 over the first half of training (Malinin et al.). */
 export const END2_T0 = 10;
 
@@ -308,7 +330,9 @@ export async function classificationStep(
   const dlf = await dlfScored(targets, cc.dlf, root, xTest, xOod, nTest);
   add("DLF", members, dlf.lin, dlf.lout, dlf.seconds);
   shift("DLF", members, dlf.lin, (x) => dlf.at(x, sd!.y.length));
-  const budgets = budgetRows(dataset, m, cc.student, cc.dlf, true);
+  const budgets = budgetRows(dataset, m, cc.student, cc.dlf, true).map((b) =>
+    b.method === "Proxy-EnD²" ? { ...b, loss: `${b.loss}; ${proxyCapShares(targets)}` } : b
+  );
   const shiftRows = sd
     ? shiftStep(shifted, { ...sd, yTest }, (cc as MnistSettings).shift!, root.child(10))
     : [];

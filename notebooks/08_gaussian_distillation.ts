@@ -113,6 +113,7 @@ export const REGRESSION_METHODS = [
   "Standard KD",
   "small-Ens",
   "Hydra",
+  "BE",
   "DEGU",
   "DLF",
 ] as const;
@@ -422,14 +423,13 @@ export async function regressionStep(
   await members(() => gd.distillMean(targets, batched(0)), [noiseMean]);
   await members(() => gd.distillSmallEnsemble(targets, student(1)), teachers.noise);
   await members(() => gd.distillHydra(targets, batched(2)), teachers.noise);
+  // BE: one member per teacher, the DLF's steps (root.child(8): no other method's stream).
+  const be = { ...config.student, seed: seedOf(root.child(8)), ...dlfSchedule(config.dlf) };
+  await members(() => Promise.resolve(gd.distillBatchEnsemble(targets, be)), teachers.noise);
   const [degu, deguS] = await timed(() => gd.distillMeanSpread(targets, batched(3)));
   const dp = degu.predict(xTest, nTest);
-  const deguMix = {
-    means: dp.mean,
-    variances: dp.variance.map((v) => v + noiseMean),
-    components: 1,
-  };
-  add("DEGU", deguMix, dp.variance, deguS);
+  const deguMix = { means: dp.mean, variances: dp.variance.map((v) => v + noiseMean) };
+  add("DEGU", { ...deguMix, components: 1 }, dp.variance, deguS);
   const [dlf, dlfS] = await timed(() => gd.fitDlf(dlfOptions(targets, config.dlf, root.child(5))));
   const pred = gd.dlfPredictive(dlf.model, xTest, nTest, {
     members: config.dlf.members,

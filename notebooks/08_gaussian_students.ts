@@ -299,6 +299,7 @@ export function budgetRows(
         steps: student.epochs,
       },
       { method: "Hydra", loss: "MSE to each teacher (a head each)", ...matched },
+      { method: "BE", loss: "MSE to each teacher (rank-1 factors each)", ...matched },
       { method: "DEGU", loss: "Gaussian NLL of every teacher's output", ...matched },
     ];
   rows.push({

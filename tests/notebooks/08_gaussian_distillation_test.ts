@@ -73,7 +73,7 @@ Deno.test("notebook 08's steps at a tiny scale: deterministic rows, every method
   });
   assertEquals(strip(a), strip(b), "same seed, same rows");
   // Every method on every split, with finite scores; on Boston also the DLF from a random init.
-  assertEquals(a.rows.length, 2 * 7);
+  assertEquals(a.rows.length, 2 * 8);
   assertEquals(a.rows.filter((r) => r.method === "DLF, random init").length, 2);
   // Early stopping kept an epoch in [1, teacherEpochs] for each teacher of each split.
   assertEquals(a.teacherStops.map((s) => s.epochs.length), [3, 3]);
@@ -86,15 +86,15 @@ Deno.test("notebook 08's steps at a tiny scale: deterministic rows, every method
     [0, "teachers distilled", 3],
   ]);
   assert(a.sizes.every((r) => Number.isFinite(r.rmse) && Number.isFinite(r.nll)));
-  // PIT values of the six methods (not the init ablation) at every test input, in [0, 1].
-  assertEquals(new Set(a.pit.map((p) => p.method)).size, 6);
+  // PIT values of the seven methods (not the init ablation) at every test input, in [0, 1].
+  assertEquals(new Set(a.pit.map((p) => p.method)).size, 7);
   assert(a.pit.every((p) => p.pit >= 0 && p.pit <= 1));
   for (const r of a.rows) {
     for (const k of ["rmse", "nll", "crps", "coverage95"] as const) {
       assert(Number.isFinite(r[k]), `${r.method} ${k}`);
     }
   }
-  assertEquals(a.summary.length, 6);
+  assertEquals(a.summary.length, 7);
   const methods = ["Teachers", "Standard KD", "small-Ens", "Hydra", "EnD²", "Proxy-EnD²", "DLF"];
   for (const ds of ["Digits", "MNIST"]) {
     const rows = a.classification!.filter((r) => r.dataset === ds);

@@ -55,11 +55,12 @@ Deno.test("batchSteps counts epochs x batches; budgetRows lists every student wi
   // 130 points in batches of 64: 3 steps an epoch; 5 student epochs, 1 + 1 + 2 DLF epochs.
   assertEquals(cls.map((r) => r.steps), [15, 15, 15, 15, 15, 12]);
   const reg = budgetRows("Boston", 130, { epochs: 5 }, dlf, false);
-  assertEquals(reg.map((r) => r.method), ["Standard KD", "small-Ens", "Hydra", "DEGU", "DLF"]);
-  // Standard KD, Hydra and DEGU take the DLF's steps; small-Ens its full-batch epochs.
-  assertEquals(reg.map((r) => r.steps), [12, 5, 12, 12, 12]);
+  const regMethods = ["Standard KD", "small-Ens", "Hydra", "BE", "DEGU", "DLF"];
+  assertEquals(reg.map((r) => r.method), regMethods);
+  // Standard KD, Hydra, BE and DEGU take the DLF's steps; small-Ens its full-batch epochs.
+  assertEquals(reg.map((r) => r.steps), [12, 5, 12, 12, 12, 12]);
   assertEquals(dlfSchedule(dlf), { epochs: 4, batchSize: 64 });
-  assertEquals(batchSteps(dlfSchedule(dlf), 130), reg[4].steps);
+  assertEquals(batchSteps(dlfSchedule(dlf), 130), reg[5].steps);
 });
 
 Deno.test("distillKl: Standard KD learns the teachers' mean probabilities, small-Ens each teacher's", () => {

@@ -136,6 +136,8 @@ export interface GaussianDistillationConfig extends ExperimentConfig {
   teacherLr: number;
   /** Share of the training rows each teacher holds out for early stopping and its noise (0: none). */
   teacherValidation: number;
+  /** Refit each teacher on every training row for its kept epochs (the UCI protocol's last step). */
+  teacherRefit: boolean;
   /** Baseline students (one hidden layer; the paper: 50). */
   student: Omit<gd.StudentOptions, "seed">;
   /** The DLF. */
@@ -164,7 +166,7 @@ export function gaussianDistillationConfig(scale: Scale = runScale()): GaussianD
     teachers: s(4, 20, 50),
     ...{ teacherHidden: s(16, 100, 100), teacherLayers: 2, teacherEpochs: s(100, 200, 200) },
     teacherLr: 0.01,
-    teacherValidation: 0.2,
+    ...{ teacherValidation: 0.2, teacherRefit: true },
     ...students({ hidden: s(8, 50, 50), epochs: s(100, 1000, 2000) }, {
       ...{ q: s(2, 10, 10), hidden: s(8, 50, 50), epochs: s(20, 150, 300) },
       ...{ initEpochs: s(5, 30, 50), meanWarmup: s(30, 500, 1000), batchSize: 64 },
@@ -454,17 +456,8 @@ export async function regressionStep(
     }, root.child(7))
     : [];
   const budgets = split === 0 ? budgetRows(name, m, config.student, config.dlf, false) : [];
-  return {
-    rows,
-    bridge,
-    pit,
-    ig,
-    depth,
-    stops,
-    budgets,
-    sizes,
-    protocol: split === 0 ? sp.protocol : null,
-  };
+  const protocol = split === 0 ? sp.protocol : null;
+  return { ...{ rows, bridge, pit, ig, depth }, ...{ stops, budgets, sizes, protocol } };
 }
 
 /**

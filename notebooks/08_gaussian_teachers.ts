@@ -43,7 +43,8 @@ export function earlyStopping(vx: Float64Array, vy: Float64Array) {
  * (Hernández-Lobato & Adams 2015, cited by Park et al. 2025): each teacher holds out its own
  * random `teacherValidation` share of the training rows, trains on the rest, keeps its epoch of
  * lowest validation MSE (early stopping), and its noise variance is that held-out residual
- * variance. Without validation (or the one-layer cohort of the depth check): the
+ * variance; with `teacherRefit`, it is then trained again from the same initialisation on every
+ * training row for the epochs it kept (the protocol's final fit), the noise variance kept. Without validation (or the one-layer cohort of the depth check): the
  * training-residual variance, which a teacher that fits its rows closely understates.
  */
 export async function regressionTeachers(
@@ -69,8 +70,15 @@ export async function regressionTeachers(
         ...{ hidden, hidden2: hidden, members: 1, ...fit, seed: root.child(i).child(1) },
         onEpoch: (_, net, epoch) => stop.after(net, epoch),
       });
-      ens.nets[0].params.set(stop.best.params);
-      nets.push(ens);
+      if (config.teacherRefit) {
+        // The UCI protocol's last step: refit on every training row for the epochs kept.
+        const all = { x, m, d, y, hidden, hidden2: hidden, members: 1 };
+        const epochs = stop.best.epoch + 1;
+        nets.push(gd.fitMlpEnsemble({ ...all, ...fit, epochs, seed: root.child(i).child(1) }));
+      } else {
+        ens.nets[0].params.set(stop.best.params);
+        nets.push(ens);
+      }
       noise[i] = Math.max(stop.best.mse, 1e-6);
       bestEpochs.push(stop.best.epoch + 1);
     }
@@ -212,6 +220,7 @@ export interface TeacherProtocolRun {
     | "teacherEpochs"
     | "teacherLr"
     | "teacherValidation"
+    | "teacherRefit"
   >;
   /** Wall-clock seconds from the first shard's start to the last one's end; and CPU-seconds. */
   seconds: number;

@@ -56,7 +56,7 @@ if (import.meta.main) {
     protocol: {
       ...{ seed: c.seed, splits: c.splits, teachers: c.teachers, teacherHidden: c.teacherHidden },
       ...{ teacherLayers: c.teacherLayers, teacherEpochs: c.teacherEpochs, teacherLr: c.teacherLr },
-      teacherValidation: c.teacherValidation,
+      ...{ teacherValidation: c.teacherValidation, teacherRefit: c.teacherRefit },
     },
     seconds: Math.round((t1 - t0) / 1000),
     shardSeconds: manifests.map((m) => Math.round(m.seconds)),

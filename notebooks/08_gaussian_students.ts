@@ -15,10 +15,9 @@
  *
  * @module
  */
-import { takeRows } from "../lib/data/mod.ts";
 import * as gd from "../lib/gaussian/mod.ts";
-import { Adam, createMlp, type Mlp, mlpBackward, mlpForward } from "../lib/nn/mod.ts";
-import { permutation, Rng } from "../lib/random.ts";
+import { createMlp, mlpForward } from "../lib/nn/mod.ts";
+import { Rng } from "../lib/random.ts";
 
 /** Mini-batch training of one student: its width, epochs, batch size, learning rate, seed. */
 export interface BatchStudentOptions {
@@ -32,30 +31,6 @@ export interface BatchStudentOptions {
 /** The optimiser steps `o` takes on m design points: epochs x ⌈m / batchSize⌉. */
 export const batchSteps = (o: { epochs: number; batchSize: number }, m: number): number =>
   o.epochs * Math.ceil(m / Math.min(o.batchSize, m));
-
-/**
- * Adam on mini-batches of (x: m x d): `grad(rows, out, epoch)` gives d loss / d outputs for the
- * batch's rows (its mean over the batch), out the network's outputs on them.
- */
-function trainBatches(
-  net: Mlp,
-  x: Float64Array,
-  m: number,
-  d: number,
-  o: BatchStudentOptions,
-  grad: (rows: Int32Array, out: Float64Array, epoch: number) => Float64Array,
-): void {
-  const adam = new Adam(net.params.length, o.lr), rng = new Rng(o.seed).child(1);
-  const bs = Math.min(o.batchSize, m);
-  for (let ep = 0; ep < o.epochs; ep++) {
-    const order = permutation(rng.child(ep), m);
-    for (let s = 0; s < m; s += bs) {
-      const rows = order.subarray(s, Math.min(s + bs, m)), xb = takeRows(x, d, rows);
-      const fwd = mlpForward(net, xb, rows.length);
-      adam.step(net.params, mlpBackward(net, xb, rows.length, fwd, grad(rows, fwd.out, ep)));
-    }
-  }
-}
 
 /** Softmax of each row of z / t (rows x c). */
 function softmaxRows(z: ArrayLike<number>, rows: number, c: number, t = 1): Float64Array {
@@ -86,7 +61,7 @@ export function distillKl(
     : [gd.memberAverage(probs, n).subarray(0, m * c)];
   const nets = targets.map((p, i) => {
     const net = createMlp(d, o.hidden, c, new Rng(o.seed).child(2 + i));
-    trainBatches(net, x, m, d, { ...o, seed: new Rng(o.seed).child(2 + i).nextUint32() }, (
+    gd.adamOnBatches(net, x, m, d, { ...o, seed: new Rng(o.seed).child(2 + i).nextUint32() }, (
       rows,
       out,
     ) => {
@@ -155,7 +130,7 @@ export function distillHydraKl(t: gd.EnsembleTargets, o: BatchStudentOptions): g
   const { m, d, c, teachers: n } = t, x = Float64Array.from(t.x);
   const probs = gd.memberProbabilities(t.outputs, c);
   const net = createMlp(d, o.hidden, n * c, new Rng(o.seed).child(2));
-  trainBatches(net, x, m, d, o, (rows, out) => hydraKlLoss(out, probs, rows, m, n, c).grad);
+  gd.adamOnBatches(net, x, m, d, o, (rows, out) => hydraKlLoss(out, probs, rows, m, n, c).grad);
   return {
     method: "Hydra",
     members: n,
@@ -190,7 +165,7 @@ export function distillEnD2Annealed(
   const half = Math.max(1, Math.floor(o.epochs / 2));
   let meanLog = new Float64Array(0), temperature = NaN;
   const alpha = new Float64Array(c);
-  trainBatches(net, x, m, d, o, (rows, out, ep) => {
+  gd.adamOnBatches(net, x, m, d, o, (rows, out, ep) => {
     const tNow = ep >= half ? 1 : o.t0 + (1 - o.t0) * ep / half;
     if (tNow !== temperature) {
       // Mean over teachers of log p at temperature T: the Dirichlet likelihood's statistic.

@@ -144,8 +144,9 @@ export function checkBatchSize(batchSize: number | undefined, fn: string): void 
 /**
  * Adam on shuffled mini-batches of the m design points x (m x d) for `epochs` epochs, each
  * epoch a fresh permutation from `new Rng(seed).child(1).child(epoch)` cut into ⌈m / b⌉
- * batches (b = min(batchSize, m)): `grad(rows, out)` gives d loss / d outputs of the batch
- * (b x outputs) for the network's outputs `out` on the batch's rows. One Adam step a batch.
+ * batches (b = min(batchSize, m)): `grad(rows, out, epoch)` gives d loss / d outputs of the
+ * batch (b x outputs) for the network's outputs `out` on the batch's rows (`epoch` for a loss
+ * that changes over training, such as an annealed temperature). One Adam step a batch.
  *
  * @category Gaussian distillation
  */
@@ -155,7 +156,7 @@ export function adamOnBatches(
   m: number,
   d: number,
   o: { epochs: number; batchSize: number; lr: number; seed: number },
-  grad: (rows: Int32Array, out: Float64Array) => ArrayLike<number>,
+  grad: (rows: Int32Array, out: Float64Array, epoch: number) => ArrayLike<number>,
 ): void {
   const adam = new Adam(net.params.length, o.lr), rng = new Rng(o.seed).child(1);
   const b = Math.min(o.batchSize, m);
@@ -167,7 +168,7 @@ export function adamOnBatches(
         for (let k = 0; k < d; k++) xb[j * d + k] = x[rows[j] * d + k];
       }
       const fwd = mlpForward(net, xb, rows.length);
-      adam.step(net.params, mlpBackward(net, xb, rows.length, fwd, grad(rows, fwd.out)));
+      adam.step(net.params, mlpBackward(net, xb, rows.length, fwd, grad(rows, fwd.out, ep)));
     }
   }
 }

@@ -113,12 +113,12 @@ Deno.test("the proxy target on constructed inputs: a hand-computed pair, agreein
   for (let a = 0; a < 3; a++) assertAlmostEquals(mean[a] / full, star[a] / 60, 0.0045);
 });
 
-Deno.test("Proxy-EnD²: the student recovers a known Dirichlet of the teachers' probabilities", () => {
-  // As the EnD² test: teachers' probabilities at x are Dir(α*(x)) draws, α*(x) = 4 (2 + x, 2, 2 − x).
-  // The target precision is the Stirling MLE (bias about 6% at α₀* = 24 by the formula above, plus
-  // the +1 offset per class: α₀ + 3), so the fitted α₀ is checked against α₀* + 3 to 30%.
-  const n = 200, m = 11, c = 3, rng = new Rng(9);
-  const x = Float64Array.from({ length: m }, (_, j) => -1 + 2 * j / (m - 1));
+/**
+ * n teachers' log probabilities at m inputs x on [−1, 1], each a Dir(α*(x)) draw with
+ * α*(x) = 4 (2 + x, 2, 2 − x): the known-Dirichlet set-up of the Proxy-EnD² tests.
+ */
+function knownDirichletTeachers(n: number, m: number, rng: Rng) {
+  const c = 3, x = Float64Array.from({ length: m }, (_, j) => -1 + 2 * j / (m - 1));
   const truth = (v: number) => [4 * (2 + v), 8, 4 * (2 - v)];
   const outputs = new Float64Array(n * m * c);
   for (let i = 0; i < n; i++) {
@@ -127,6 +127,15 @@ Deno.test("Proxy-EnD²: the student recovers a known Dirichlet of the teachers' 
       for (let a = 0; a < c; a++) outputs[(i * m + j) * c + a] = Math.log(p[a]);
     }
   }
+  return { x, truth, outputs };
+}
+
+Deno.test("Proxy-EnD²: the student recovers a known Dirichlet of the teachers' probabilities", () => {
+  // As the EnD² test: teachers' probabilities at x are Dir(α*(x)) draws, α*(x) = 4 (2 + x, 2, 2 − x).
+  // The target precision is the Stirling MLE (bias about 6% at α₀* = 24 by the formula above, plus
+  // the +1 offset per class: α₀ + 3), so the fitted α₀ is checked against α₀* + 3 to 30%.
+  const n = 200, m = 11, c = 3;
+  const { x, truth, outputs } = knownDirichletTeachers(n, m, new Rng(9));
   const K = 4000;
   const p = distillProxyDirichlet({ x, m, d: 1, outputs, teachers: n, c }, {
     hidden: 16,
@@ -228,16 +237,8 @@ Deno.test("proxyDirichletLoss: its gradient matches central differences, plain a
 
 Deno.test("Proxy-EnD² on mini-batches, normalised per point: the student still learns the teachers' mean", () => {
   // The known-Dirichlet set-up above, smaller: teachers' probabilities at x are Dir(α*(x)) draws.
-  const n = 100, m = 11, c = 3, rng = new Rng(19);
-  const x = Float64Array.from({ length: m }, (_, j) => -1 + 2 * j / (m - 1));
-  const truth = (v: number) => [4 * (2 + v), 8, 4 * (2 - v)];
-  const outputs = new Float64Array(n * m * c);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) {
-      const p = dirichletDraws(truth(x[j]), 1, rng);
-      for (let a = 0; a < c; a++) outputs[(i * m + j) * c + a] = Math.log(p[a]);
-    }
-  }
+  const n = 100, m = 11, c = 3;
+  const { x, truth, outputs } = knownDirichletTeachers(n, m, new Rng(19));
   const K = 2000;
   const p = distillProxyDirichlet({ x, m, d: 1, outputs, teachers: n, c }, {
     ...{ hidden: 16, epochs: 1500, lr: 0.01, seed: 4, members: K },

@@ -20,6 +20,7 @@ import { byScale, runScale, type Scale } from "../lib/config.ts";
 import { loadBoston, loadDiabetes, prepareRegression, takeRows } from "../lib/data/mod.ts";
 import * as gd from "../lib/gaussian/mod.ts";
 import * as scores from "../lib/uncertainty/regression_scores.ts";
+import { meanSe as unitMeanSe } from "../lib/uncertainty/unit_se.ts";
 import { Rng } from "../lib/random.ts";
 import { sweep } from "../tools/sweep.ts";
 import type { ExperimentConfig, RunOptions } from "../tools/sweep.ts";
@@ -317,10 +318,8 @@ export interface GaussianDistillationResult {
 // ---------------------------------------------------------------- helpers
 
 function meanSe(a: readonly number[]): [number, number] {
-  const mu = mean(a);
-  if (a.length < 2) return [mu, 0];
-  const v = a.reduce((s, x) => s + (x - mu) ** 2, 0) / (a.length - 1);
-  return [mu, Math.sqrt(v / a.length)];
+  const r = unitMeanSe(a); // lib/uncertainty; SE 0 for one split
+  return [r.mean, a.length < 2 ? 0 : r.se];
 }
 
 /** A numeric seed for a trainer from a child stream. */

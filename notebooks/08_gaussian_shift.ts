@@ -26,7 +26,7 @@ import { takeRows } from "../lib/data/mod.ts";
 import * as gd from "../lib/gaussian/mod.ts";
 import { permutation, type Rng, sampleWithoutReplacement } from "../lib/random.ts";
 import { mutualInformation } from "../lib/uncertainty/regression_scores.ts";
-import { expectedCalibrationError } from "../lib/uncertainty/mod.ts";
+import { expectedCalibrationError, meanSe as unitMeanSe } from "../lib/uncertainty/mod.ts";
 
 /** The shift experiment's settings (`mnist.shift` in notebook 08's configuration). */
 export interface ShiftSettings {
@@ -316,10 +316,10 @@ function score(probs: Float64Array, m: ShiftMembers, y: Int32Array) {
 export const SHIFT_METRICS = ["accuracy", "nll", "ece", "mi"] as const;
 export type ShiftMetric = (typeof SHIFT_METRICS)[number];
 
+/** Mean and SE over replicates (lib/uncertainty's meanSe; SE 0 for one replicate). */
 function meanSe(v: readonly number[]): [number, number] {
-  const mu = v.reduce((a, b) => a + b, 0) / v.length;
-  if (v.length < 2) return [mu, 0];
-  return [mu, Math.sqrt(v.reduce((a, b) => a + (b - mu) ** 2, 0) / (v.length - 1) / v.length)];
+  const r = unitMeanSe(v);
+  return [r.mean, v.length < 2 ? 0 : r.se];
 }
 
 /** Per method (in row order), each metric's mean and SE over replicates. */
